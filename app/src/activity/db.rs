@@ -1,0 +1,135 @@
+//! SQL for the event stream: keyset-paginated reads and batched inserts.
+
+use super::describe::{describe, EventFacts};
+use super::model::{EventPage, EventView, NewEvent};
+use crate::store::{values_placeholders, Db};
+use sqlx::{Any, FromRow, Transaction};
+
+/// How many events one multi-row INSERT carries.
+pub const INSERT_BATCH: usize = 1000;
+
+#[derive(FromRow)]
+struct EventRow {
+    id: String,
+    event_type: String,
+    source: String,
+    occurred_at: i64,
+    amount_cents: Option<i64>,
+    points_delta: Option<i64>,
+    payload: String,
+    store_name: Option<String>,
+}
+
+impl From<EventRow> for EventView {
+    fn from(row: EventRow) -> Self {
+        let payload = serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
+        let (summary, details) = describe(&EventFacts {
+            event_type: &row.event_type,
+            store_name: row.store_name.as_deref(),
+            amount_cents: row.amount_cents,
+            points_delta: row.points_delta,
+            source: &row.source,
+            payload: &payload,
+        });
+        Self {
+            id: row.id,
+            event_type: row.event_type,
+            occurred_at: row.occurred_at,
+            summary,
+            details,
+        }
+    }
+}
+
+/// One page of a customer's events, newest first, optionally limited to `types` and
+/// starting after the `(occurred_at, id)` cursor `before`.
+pub async fn page(
+    db: &Db,
+    customer_id: &str,
+    types: &[&str],
+    before: Option<(i64, String)>,
+    limit: usize,
+) -> Result<EventPage, sqlx::Error> {
+    let mut sql = String::from(
+        "SELECT e.id, e.event_type, e.source, e.occurred_at, e.amount_cents, e.points_delta, \
+                e.payload, s.name AS store_name \
+         FROM events e LEFT JOIN stores s ON s.id = e.store_id WHERE e.customer_id = $1",
+    );
+    let mut next_param = 2;
+    if !types.is_empty() {
+        let list: Vec<String> = (0..types.len())
+            .map(|i| format!("${}", next_param + i))
+            .collect();
+        sql.push_str(&format!(" AND e.event_type IN ({})", list.join(",")));
+        next_param += types.len();
+    }
+    if before.is_some() {
+        sql.push_str(&format!(
+            " AND (e.occurred_at < ${t} OR (e.occurred_at = ${t} AND e.id < ${i}))",
+            t = next_param,
+            i = next_param + 1
+        ));
+        next_param += 2;
+    }
+    sql.push_str(&format!(
+        " ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${next_param}"
+    ));
+    let mut query = sqlx::query_as::<_, EventRow>(&sql).bind(customer_id);
+    for event_type in types {
+        query = query.bind(*event_type);
+    }
+    if let Some((time, id)) = before {
+        query = query.bind(time).bind(id);
+    }
+    let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+    let mut rows = query.bind(fetch).fetch_all(db.pool()).await?;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| (r.occurred_at, r.id.clone()))
+    } else {
+        None
+    };
+    Ok(EventPage {
+        events: rows.into_iter().map(EventView::from).collect(),
+        next,
+    })
+}
+
+/// Inserts events in multi-row statements inside `tx`.
+pub async fn insert_many(
+    tx: &mut Transaction<'_, Any>,
+    events: &[NewEvent],
+) -> Result<(), sqlx::Error> {
+    const COLUMNS: usize = 11;
+    for chunk in events.chunks(INSERT_BATCH) {
+        let sql = format!(
+            "INSERT INTO events (id, customer_id, client_event_id, event_type, source, \
+             occurred_at, received_at, store_id, amount_cents, points_delta, payload) VALUES {}",
+            values_placeholders(chunk.len(), COLUMNS)
+        );
+        let mut query = sqlx::query(&sql);
+        for e in chunk {
+            query = query
+                .bind(e.id.clone())
+                .bind(e.customer_id.clone())
+                .bind(e.client_event_id.clone())
+                .bind(e.event_type.clone())
+                .bind(e.source.clone())
+                .bind(e.occurred_at)
+                .bind(e.received_at)
+                .bind(e.store_id.clone())
+                .bind(e.amount_cents)
+                .bind(e.points_delta)
+                .bind(e.payload.to_string());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// How many events there are in all.
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM events")
+        .fetch_one(db.pool())
+        .await
+}

@@ -1,0 +1,13 @@
+//! Activity: the event stream of a customer and its sub-tabs.
+
+mod api;
+#[cfg(feature = "ssr")]
+mod describe;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod model;
+mod stream;
+
+pub use api::list_events;
+pub use model::{event_label, EventPage, EventView, NewEvent, Section, SECTIONS};
+pub use stream::{ActivitySection, ActivityTab, EventStream};

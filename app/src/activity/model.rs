@@ -1,0 +1,129 @@
+//! Event types shared by the server and the browser, and how each kind reads in the stream.
+
+use crate::time::EpochMillis;
+use serde::{Deserialize, Serialize};
+
+/// One event as the stream shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    /// Event id (UUID text).
+    pub id: String,
+    /// Machine name of the type, e.g. `purchase`.
+    pub event_type: String,
+    /// When it happened.
+    pub occurred_at: EpochMillis,
+    /// One line for the stream.
+    pub summary: String,
+    /// Additional details, in display order.
+    pub details: Vec<(String, String)>,
+}
+
+/// One page of events and the cursor of the next page, if there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventPage {
+    /// Events, newest first.
+    pub events: Vec<EventView>,
+    /// `(occurred_at, id)` of the last event shown: pass it back to get the next page.
+    pub next: Option<(EpochMillis, String)>,
+}
+
+/// An event as written by the seeder (and later by the ingest API).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewEvent {
+    /// Event id (UUID text).
+    pub id: String,
+    /// Owner.
+    pub customer_id: String,
+    /// The sender's id for idempotency, if any.
+    pub client_event_id: Option<String>,
+    /// Machine name of the type.
+    pub event_type: String,
+    /// Where it came from: `pos`, `app`, `web`, `console`, `seed`.
+    pub source: String,
+    /// When it happened.
+    pub occurred_at: EpochMillis,
+    /// When we stored it.
+    pub received_at: EpochMillis,
+    /// Store where it happened, if any.
+    pub store_id: Option<String>,
+    /// Money amount in minor units, if any.
+    pub amount_cents: Option<i64>,
+    /// Change to the points balance, if any.
+    pub points_delta: Option<i64>,
+    /// Type-specific attributes as JSON.
+    pub payload: serde_json::Value,
+}
+
+/// A sub-tab of the Activity tab that lists a subset of event types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    /// URL segment, e.g. `points`.
+    pub slug: &'static str,
+    /// Tab label.
+    pub label: &'static str,
+    /// Event types listed there; empty for sections that are not event lists.
+    pub event_types: &'static [&'static str],
+}
+
+/// The Activity sub-tabs after the event stream, in tab order.
+pub const SECTIONS: [Section; 10] = [
+    Section { slug: "analytics", label: "Analytics", event_types: &[] },
+    Section {
+        slug: "points",
+        label: "Points",
+        event_types: &["points_earned", "points_used", "points_comped", "points_deducted", "points_expired"],
+    },
+    Section { slug: "purchases", label: "Purchases", event_types: &["purchase"] },
+    Section { slug: "rewards", label: "Rewards", event_types: &["reward_redeemed"] },
+    Section {
+        slug: "campaigns",
+        label: "Campaigns",
+        event_types: &["campaign_progress", "loyalty_rule_completed"],
+    },
+    Section { slug: "offers", label: "Offers", event_types: &["offer_redeemed"] },
+    Section {
+        slug: "promo-codes",
+        label: "Promo codes",
+        event_types: &["promo_code_claimed", "promo_code_claim_error"],
+    },
+    Section { slug: "tiers", label: "Tiers", event_types: &["tier_promoted", "tier_demoted"] },
+    Section { slug: "tags", label: "Tags", event_types: &["tag_appended"] },
+    Section { slug: "support", label: "Support", event_types: &[] },
+];
+
+impl Section {
+    /// The section with URL segment `slug`.
+    pub fn find(slug: &str) -> Option<Section> {
+        SECTIONS.into_iter().find(|s| s.slug == slug)
+    }
+}
+
+/// What people call an event type: `points_earned` → `Points earned`.
+pub fn event_label(event_type: &str) -> String {
+    let spaced = event_type.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_read_as_words() {
+        assert_eq!(event_label("points_earned"), "Points earned");
+        assert_eq!(event_label("purchase"), "Purchase");
+        assert_eq!(event_label(""), "");
+    }
+
+    #[test]
+    fn every_section_slug_is_found() {
+        for section in SECTIONS {
+            assert_eq!(Section::find(section.slug), Some(section));
+        }
+        assert_eq!(Section::find("nope"), None);
+    }
+}

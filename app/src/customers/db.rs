@@ -1,0 +1,203 @@
+//! SQL for customers: the header and profile reads, counts, and batched inserts.
+
+use super::model::{CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
+use crate::store::{values_placeholders, Db};
+use sqlx::{Any, FromRow, Transaction};
+
+/// How many customers one multi-row INSERT carries (SQLite allows 32,766 variables).
+pub const INSERT_BATCH: usize = 500;
+
+#[derive(FromRow)]
+struct HeaderRow {
+    id: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    card_number: Option<String>,
+    external_id: Option<String>,
+    status_id: String,
+    status_name: String,
+    status_colour: String,
+    points_balance: i64,
+    tier: Option<String>,
+    tier_since: Option<i64>,
+    created_at: i64,
+    last_active_at: Option<i64>,
+    purchase_count: i64,
+    lifetime_spend_cents: i64,
+    is_test: i64,
+}
+
+impl From<HeaderRow> for CustomerHeader {
+    fn from(row: HeaderRow) -> Self {
+        let name = [row.first_name.as_deref(), row.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|part| !part.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let display_name = Some(name)
+            .filter(|n| !n.is_empty())
+            .or(row.email)
+            .or(row.phone)
+            .or(row.card_number.map(|c| format!("Card {c}")))
+            .or(row.external_id.map(|e| format!("External id {e}")))
+            .unwrap_or_else(|| "Unnamed customer".into());
+        Self {
+            id: row.id,
+            display_name,
+            status: StatusBadge {
+                id: row.status_id,
+                name: row.status_name,
+                colour: row.status_colour,
+            },
+            points_balance: row.points_balance,
+            tier: row.tier,
+            tier_since: row.tier_since,
+            member_since: row.created_at,
+            last_active_at: row.last_active_at,
+            purchase_count: row.purchase_count,
+            lifetime_spend_cents: row.lifetime_spend_cents,
+            is_test: row.is_test != 0,
+        }
+    }
+}
+
+/// The profile header of one customer, or `None` when there is no such customer.
+pub async fn header(db: &Db, id: &str) -> Result<Option<CustomerHeader>, sqlx::Error> {
+    let row: Option<HeaderRow> = sqlx::query_as(
+        "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.card_number, c.external_id, \
+                c.status_id, s.name AS status_name, s.colour AS status_colour, c.points_balance, \
+                c.tier, c.tier_since, c.created_at, c.last_active_at, c.purchase_count, \
+                c.lifetime_spend_cents, c.is_test \
+         FROM customers c JOIN status_types s ON s.id = c.status_id WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(CustomerHeader::from))
+}
+
+#[derive(FromRow)]
+struct ProfileRow {
+    id: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    card_number: Option<String>,
+    external_id: Option<String>,
+    date_of_birth: Option<String>,
+    address_line: Option<String>,
+    city: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+    home_store: Option<String>,
+    email_opt_in: i64,
+    sms_opt_in: i64,
+    push_opt_in: i64,
+    phone_verified: i64,
+}
+
+/// The Profile tab of one customer, or `None` when there is no such customer.
+pub async fn profile(db: &Db, id: &str) -> Result<Option<CustomerProfile>, sqlx::Error> {
+    let row: Option<ProfileRow> = sqlx::query_as(
+        "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.card_number, c.external_id, \
+                c.date_of_birth, c.address_line, c.city, c.postal_code, c.country, \
+                s.name AS home_store, c.email_opt_in, c.sms_opt_in, c.push_opt_in, c.phone_verified \
+         FROM customers c LEFT JOIN stores s ON s.id = c.home_store_id WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let attributes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT key, value FROM customer_attributes WHERE customer_id = $1 ORDER BY key",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Some(CustomerProfile {
+        id: row.id,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        email: row.email,
+        phone: row.phone,
+        card_number: row.card_number,
+        external_id: row.external_id,
+        date_of_birth: row.date_of_birth,
+        address_line: row.address_line,
+        city: row.city,
+        postal_code: row.postal_code,
+        country: row.country,
+        home_store: row.home_store,
+        attributes,
+        email_opt_in: row.email_opt_in != 0,
+        sms_opt_in: row.sms_opt_in != 0,
+        push_opt_in: row.push_opt_in != 0,
+        phone_verified: row.phone_verified != 0,
+    }))
+}
+
+/// How many customers there are.
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(db.pool())
+        .await
+}
+
+/// Inserts customers (projections included) in multi-row statements inside `tx`.
+pub async fn insert_many(
+    tx: &mut Transaction<'_, Any>,
+    customers: &[NewCustomer],
+) -> Result<(), sqlx::Error> {
+    const COLUMNS: usize = 29;
+    for chunk in customers.chunks(INSERT_BATCH) {
+        let sql = format!(
+            "INSERT INTO customers (id, first_name, last_name, first_name_key, last_name_key, \
+             email, phone, card_number, external_id, date_of_birth, address_line, city, \
+             postal_code, country, status_id, is_test, email_opt_in, sms_opt_in, push_opt_in, \
+             phone_verified, home_store_id, points_balance, tier, tier_since, purchase_count, \
+             lifetime_spend_cents, last_active_at, created_at, updated_at) VALUES {}",
+            values_placeholders(chunk.len(), COLUMNS)
+        );
+        let mut query = sqlx::query(&sql);
+        for c in chunk {
+            let first_key = c.first_name.as_deref().map(super::model::search_key);
+            let last_key = c.last_name.as_deref().map(super::model::search_key);
+            query = query
+                .bind(c.id.clone())
+                .bind(c.first_name.clone())
+                .bind(c.last_name.clone())
+                .bind(first_key.unwrap_or_default())
+                .bind(last_key.unwrap_or_default())
+                .bind(c.email.clone())
+                .bind(c.phone.clone())
+                .bind(c.card_number.clone())
+                .bind(c.external_id.clone())
+                .bind(c.date_of_birth.clone())
+                .bind(c.address_line.clone())
+                .bind(c.city.clone())
+                .bind(c.postal_code.clone())
+                .bind(c.country.clone())
+                .bind(c.status_id.clone())
+                .bind(i64::from(c.is_test))
+                .bind(i64::from(c.email_opt_in))
+                .bind(i64::from(c.sms_opt_in))
+                .bind(i64::from(c.push_opt_in))
+                .bind(i64::from(c.phone_verified))
+                .bind(c.home_store_id.clone())
+                .bind(c.points_balance)
+                .bind(c.tier.clone())
+                .bind(c.tier_since)
+                .bind(c.purchase_count)
+                .bind(c.lifetime_spend_cents)
+                .bind(c.last_active_at)
+                .bind(c.created_at)
+                .bind(c.created_at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! The profile header: status flag, name, points, tier and activity overview.
+
+use super::model::CustomerHeader;
+use crate::time::{format_count, format_date, format_date_time, format_money};
+use leptos::prelude::*;
+
+/// The header shown above every tab of a customer.
+#[component]
+pub fn ProfileHeader(
+    /// The customer to show.
+    customer: CustomerHeader,
+) -> impl IntoView {
+    let status_style = format!("--status-colour: {}", customer.status.colour);
+    let tier_link = format!("/customers/{}/activity/tiers", customer.id);
+    let tier_since = customer
+        .tier_since
+        .map(|t| format!("since {}", format_date(t)));
+    view! {
+        <header class="profile-header">
+            <div class="profile-identity">
+                <span class="status-flag" style=status_style>
+                    <span class="visually-hidden">"Status: "</span>
+                    {customer.status.name.clone()}
+                </span>
+                <h1 class="customer-name">{customer.display_name.clone()}</h1>
+                {customer
+                    .is_test
+                    .then(|| view! { <span class="badge badge-test">"Test persona"</span> })}
+            </div>
+            <dl class="profile-facts">
+                <div class="fact">
+                    <dt>"Points balance"</dt>
+                    <dd class="points-balance" data-testid="points-balance">
+                        {format_count(customer.points_balance)}
+                    </dd>
+                </div>
+                <div class="fact">
+                    <dt>"Tier"</dt>
+                    <dd>
+                        {customer.tier.clone().unwrap_or_else(|| "No tier".into())}
+                        {tier_since.map(|since| view! { <span class="muted">" " {since}</span> })}
+                        " "
+                        <a href=tier_link class="fact-link">
+                            "View more"
+                        </a>
+                    </dd>
+                </div>
+                <div class="fact">
+                    <dt>"Member since"</dt>
+                    <dd>{format_date(customer.member_since)}</dd>
+                </div>
+                <div class="fact">
+                    <dt>"Last active"</dt>
+                    <dd data-testid="last-active">
+                        {customer.last_active_at.map(format_date_time).unwrap_or_else(|| "Never".into())}
+                    </dd>
+                </div>
+                <div class="fact">
+                    <dt>"Lifetime purchases"</dt>
+                    <dd>
+                        {format_count(customer.purchase_count)} " · "
+                        {format_money(customer.lifetime_spend_cents)}
+                    </dd>
+                </div>
+            </dl>
+        </header>
+    }
+}

@@ -1,0 +1,182 @@
+//! Customer types shared by the server and the browser.
+
+use crate::time::EpochMillis;
+use serde::{Deserialize, Serialize};
+
+/// A customer status flag as configured by the organisation (name and colour).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusBadge {
+    /// Stable id, e.g. `active`.
+    pub id: String,
+    /// What agents read, e.g. `Active`.
+    pub name: String,
+    /// CSS colour of the flag.
+    pub colour: String,
+}
+
+/// Everything the profile header shows, on every tab of a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerHeader {
+    /// Customer id (UUID text).
+    pub id: String,
+    /// The name, or the best other identifier when there is no name.
+    pub display_name: String,
+    /// Current status flag.
+    pub status: StatusBadge,
+    /// Loyalty points balance (a projection of the points events).
+    pub points_balance: i64,
+    /// Current tier name, if the customer has one.
+    pub tier: Option<String>,
+    /// When the customer entered the current tier.
+    pub tier_since: Option<EpochMillis>,
+    /// When the customer joined the programme.
+    pub member_since: EpochMillis,
+    /// The most recent event of any kind.
+    pub last_active_at: Option<EpochMillis>,
+    /// Number of purchases, lifetime.
+    pub purchase_count: i64,
+    /// Spend in minor currency units, lifetime.
+    pub lifetime_spend_cents: i64,
+    /// A test persona (kept out of reporting, marked in the UI).
+    pub is_test: bool,
+}
+
+/// The Profile tab: basic info, attributes and communication preferences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerProfile {
+    /// Customer id (UUID text).
+    pub id: String,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Email address, case-folded.
+    pub email: Option<String>,
+    /// Phone number in E.164.
+    pub phone: Option<String>,
+    /// Loyalty card number, digits only.
+    pub card_number: Option<String>,
+    /// The id of this customer in the brand's other systems.
+    pub external_id: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: Option<String>,
+    /// Street address, one line.
+    pub address_line: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// ISO 3166 alpha-2 country code.
+    pub country: Option<String>,
+    /// Name of the home store, if any.
+    pub home_store: Option<String>,
+    /// Custom attributes appended through the API, sorted by key.
+    pub attributes: Vec<(String, String)>,
+    /// Marketing email opt-in.
+    pub email_opt_in: bool,
+    /// SMS opt-in.
+    pub sms_opt_in: bool,
+    /// Push notification opt-in.
+    pub push_opt_in: bool,
+    /// Whether the phone number has been verified by SMS.
+    pub phone_verified: bool,
+}
+
+/// A customer as written by the seeder (and later by Add Customer), projections included.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCustomer {
+    /// Customer id (UUID text).
+    pub id: String,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Email address, case-folded.
+    pub email: Option<String>,
+    /// Phone number in E.164.
+    pub phone: Option<String>,
+    /// Loyalty card number, digits only.
+    pub card_number: Option<String>,
+    /// External id.
+    pub external_id: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: Option<String>,
+    /// Street address, one line.
+    pub address_line: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// ISO 3166 alpha-2 country code.
+    pub country: Option<String>,
+    /// Status type id.
+    pub status_id: String,
+    /// Test persona.
+    pub is_test: bool,
+    /// Marketing email opt-in.
+    pub email_opt_in: bool,
+    /// SMS opt-in.
+    pub sms_opt_in: bool,
+    /// Push opt-in.
+    pub push_opt_in: bool,
+    /// Phone verified by SMS.
+    pub phone_verified: bool,
+    /// Home store id.
+    pub home_store_id: Option<String>,
+    /// Points balance projection.
+    pub points_balance: i64,
+    /// Tier projection.
+    pub tier: Option<String>,
+    /// When the tier was entered.
+    pub tier_since: Option<EpochMillis>,
+    /// Purchase count projection.
+    pub purchase_count: i64,
+    /// Lifetime spend projection, minor units.
+    pub lifetime_spend_cents: i64,
+    /// Last event of any kind.
+    pub last_active_at: Option<EpochMillis>,
+    /// Joined the programme.
+    pub created_at: EpochMillis,
+}
+
+/// Folds a name for case- and accent-insensitive prefix search: `Zoë Ångström` → `zoe angstrom`.
+pub fn search_key(name: &str) -> String {
+    name.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(fold_accent)
+        .collect()
+}
+
+/// Maps the accented Latin letters common in customer names to their base letter.
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'ď' | 'đ' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
+        'ł' | 'ľ' => 'l',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'ř' => 'r',
+        'ś' | 'š' | 'ş' => 's',
+        'ť' | 'ţ' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_key;
+
+    #[test]
+    fn search_key_folds_case_and_accents() {
+        assert_eq!(search_key("  Zoë Ångström "), "zoe angstrom");
+        assert_eq!(search_key("ŁUKASZ"), "lukasz");
+        assert_eq!(search_key("O'Brien"), "o'brien");
+    }
+}

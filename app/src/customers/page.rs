@@ -1,0 +1,123 @@
+//! The profile route `/customers/:id`: header, tab bar and the selected tab.
+
+use super::api::get_customer_header;
+use super::header::ProfileHeader;
+use super::profile_tab::ProfileTab;
+use crate::activity::{ActivitySection, ActivityTab, EventStream};
+use crate::layout::{ErrorPanel, NotYetAvailable};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, ParentRoute, Route};
+use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::{path, MatchNestedRoutes};
+
+/// The routes under `/customers/:id`, one per tab.
+#[component(transparent)]
+pub fn CustomerRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("/customers/:id") view=ProfilePage>
+            <ParentRoute path=path!("") view=ActivityTab>
+                <Route path=path!("") view=EventStream/>
+                <Route path=path!("activity/:section") view=ActivitySection/>
+            </ParentRoute>
+            <Route path=path!("profile") view=ProfileTab/>
+            <Route
+                path=path!("digital-properties")
+                view=|| view! { <NotYetAvailable title="Digital properties"/> }
+            />
+            <Route path=path!("locations") view=|| view! { <NotYetAvailable title="Locations"/> }/>
+            <Route path=path!("notes") view=|| view! { <NotYetAvailable title="Notes"/> }/>
+            <Route path=path!("privacy") view=|| view! { <NotYetAvailable title="Data privacy"/> }/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// What the tabs of a profile share: the id of the customer on screen.
+#[derive(Debug, Clone, Copy)]
+pub struct ProfilePageContext {
+    /// The `:id` of the current `/customers/:id` URL.
+    pub customer_id: Memo<String>,
+}
+
+/// The id of the customer whose profile is on screen.
+pub fn use_customer_id() -> Memo<String> {
+    expect_context::<ProfilePageContext>().customer_id
+}
+
+/// A customer's profile: header on every tab, the tab bar, then the selected tab.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    provide_context(ProfilePageContext { customer_id: id });
+    let header = Resource::new(move || id.get(), get_customer_header);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading customer…"</p> }>
+            {move || {
+                header
+                    .get()
+                    .map(|result| match result {
+                        Ok(customer) => {
+                            let title = format!("{} · Customer Profiles", customer.display_name);
+                            view! {
+                                <leptos_meta::Title text=title/>
+                                <ProfileHeader customer/>
+                                <TabBar/>
+                                <Outlet/>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// The top-level tabs of a profile.
+const TABS: [(&str, &str); 6] = [
+    ("", "Activity"),
+    ("/profile", "Profile"),
+    ("/digital-properties", "Digital properties"),
+    ("/locations", "Locations"),
+    ("/notes", "Notes"),
+    ("/privacy", "Data privacy"),
+];
+
+/// Links to each tab; the current one is marked with `aria-current="page"`.
+#[component]
+fn TabBar() -> impl IntoView {
+    let id = use_customer_id();
+    let location = use_location();
+    let current = move |suffix: &str| {
+        let base = format!("/customers/{}", id.get());
+        let path = location.pathname.get();
+        let rest = path.strip_prefix(&base).unwrap_or_default();
+        if suffix.is_empty() {
+            rest.is_empty() || rest == "/" || rest.starts_with("/activity")
+        } else {
+            rest.starts_with(suffix)
+        }
+    };
+    view! {
+        <nav class="tab-bar" aria-label="Customer sections">
+            <ul>
+                {TABS
+                    .into_iter()
+                    .map(|(suffix, label)| {
+                        view! {
+                            <li>
+                                <a
+                                    href=move || format!("/customers/{}{suffix}", id.get())
+                                    aria-current=move || current(suffix).then_some("page")
+                                >
+                                    {label}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}

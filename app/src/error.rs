@@ -1,0 +1,120 @@
+//! `AppError`: the one error type shared by server functions, the ingest API and the UI.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong in a request, in words a care agent can act on.
+///
+/// Database and I/O failures are logged in full on the server and reach the browser only as
+/// `Internal` with a reference to find the log line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist (or is not visible to this user).
+    #[error("{0}")]
+    NotFound(String),
+    /// No signed-in user.
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    /// Signed in, but lacking the named permission.
+    #[error("You do not have the permission “{0}”.")]
+    Forbidden(String),
+    /// One input field is wrong; `field` names it so the form can show the message beside it.
+    #[error("{message}")]
+    Validation {
+        /// The form field or JSON field at fault.
+        field: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The change clashes with the current state (duplicate identifier, concurrent edit).
+    #[error("{0}")]
+    Conflict(String),
+    /// A failure on our side; the text is a reference to the server log, never the cause.
+    #[error("Something went wrong on our side. Reference: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A validation error for one field.
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::NotFound(_) => 404,
+            Self::Unauthorized => 401,
+            Self::Forbidden(_) => 403,
+            Self::Validation { .. } => 422,
+            Self::Conflict(_) => 409,
+            Self::Internal(_) => 500,
+        }
+    }
+
+    /// The message to show beside `field`, if this error is about that field.
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation { field: f, message } if f == field => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                Self::validation("request", message)
+            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Internal(
+                "the server could not be reached; check the connection and try again".into(),
+            ),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::AppError;
+
+    impl AppError {
+        /// Logs an unexpected failure in full and returns an `Internal` error with a reference.
+        pub fn internal(cause: impl std::fmt::Display) -> Self {
+            let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+            tracing::error!(%reference, %cause, "internal error");
+            Self::Internal(reference)
+        }
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            match &err {
+                sqlx::Error::RowNotFound => Self::NotFound("Not found.".into()),
+                _ => Self::internal(err),
+            }
+        }
+    }
+
+    /// Sets the HTTP status of the current server-function response from its result.
+    pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(err) = &result {
+            if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
+                    options.set_status(status);
+                }
+            }
+        }
+        result
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::respond;

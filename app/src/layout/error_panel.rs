@@ -1,0 +1,29 @@
+//! Shows an `AppError` as an alert a person can act on.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// An alert for an error: what happened and, where it helps, what to do next.
+#[component]
+pub fn ErrorPanel(
+    /// The error to show.
+    error: AppError,
+) -> impl IntoView {
+    let heading = match &error {
+        AppError::NotFound(_) => "Not found",
+        AppError::Unauthorized => "Signed out",
+        AppError::Forbidden(_) => "Not allowed",
+        AppError::Validation { .. } => "Please check the input",
+        AppError::Conflict(_) => "Conflict",
+        AppError::Internal(_) => "Something went wrong",
+    };
+    view! {
+        <div class="alert alert-error" role="alert">
+            <h2>{heading}</h2>
+            <p>{error.to_string()}</p>
+            <p>
+                <a href="/">"Back to search"</a>
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,69 @@
+//! Customer Profiles: a customer-care console for loyalty and marketing programmes.
+//!
+//! This crate holds the shared types, components, pages and server functions; with the `ssr`
+//! feature it also holds the SQL of each feature.
+
+pub mod activity;
+pub mod catalog;
+pub mod customers;
+pub mod error;
+pub mod layout;
+pub mod search;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod time;
+
+use layout::{NotFound, NotYetAvailable, TopBar};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content="Customer-care console for loyalty programmes"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The console: top bar, then the page for the current route.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/customer-profiles.css"/>
+        <Title text="Customer Profiles"/>
+        <Router>
+            <TopBar/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=search::SearchPage/>
+                    <Route path=path!("/search") view=search::SearchPage/>
+                    <Route
+                        path=path!("/customers/new")
+                        view=|| view! { <NotYetAvailable title="Add customer"/> }
+                    />
+                    <customers::CustomerRoutes/>
+                    <Route path=path!("/privacy") view=|| view! { <NotYetAvailable title="Data privacy"/> }/>
+                    <Route path=path!("/admin") view=|| view! { <NotYetAvailable title="Admin"/> }/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,17 @@
+//! Server state handed to every server function through Leptos context.
+
+use crate::error::AppError;
+use crate::store::Db;
+
+/// What a request handler needs: provided once per request by the server crate.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+}
+
+/// The state of the current request; `Internal` if the server forgot to provide it.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| AppError::internal("AppState missing from the request context"))
+}

@@ -1,0 +1,159 @@
+//! Opens the database named by a URL, tunes SQLite, and applies the migrations of its dialect.
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Where the embedded database lives unless `DATABASE_URL` says otherwise.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/customer-profiles.db";
+
+/// Which SQL dialect the pool speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default: one file, WAL mode.
+    Sqlite,
+    /// The scale path.
+    Postgres,
+}
+
+/// The application's database: a pool plus the dialect it speaks. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`), creating the SQLite file and its
+    /// folder when missing. Errors say what is wrong in one line.
+    pub async fn connect(url: &str) -> Result<Self, String> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(format!(
+                "unsupported DATABASE_URL {url:?}: use sqlite://PATH or postgres://USER@HOST/DB"
+            ));
+        };
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_file(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| format!("invalid DATABASE_URL: {e}"))?
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500))
+            .log_statements(tracing::log::LevelFilter::Trace);
+        let pool_options = match backend {
+            Backend::Sqlite => AnyPoolOptions::new().max_connections(8).after_connect(
+                |conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                             PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                },
+            ),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+        };
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("cannot open database: {e}"))?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Applies every pending migration of this dialect.
+    pub async fn migrate(&self) -> Result<(), String> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| format!("cannot migrate database: {e}"))
+    }
+
+    /// The connection pool, for the `db.rs` files of each feature.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which dialect this database speaks.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection (checkpointing SQLite's WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Makes sure the folder of a SQLite file exists and is writable, and asks SQLite to create
+/// the file (`mode=rwc`).
+fn prepare_sqlite_file(url: &str) -> Result<String, String> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        return Ok(url.to_string());
+    }
+    let dir = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))?;
+    let probe = dir.join(".customer-profiles-write-test");
+    std::fs::write(&probe, b"")
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| format!("data directory {} is not writable: {e}", dir.display()))?;
+    let query = if query.contains("mode=") {
+        query.to_string()
+    } else if query.is_empty() {
+        "mode=rwc".to_string()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// `($1,$2),($3,$4)` for a multi-row `INSERT … VALUES` of `rows` rows of `columns` columns.
+/// `$n` placeholders are understood by both SQLite and PostgreSQL.
+pub fn values_placeholders(rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push(',');
+            }
+            sql.push('$');
+            sql.push_str(&(row * columns + column + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::values_placeholders;
+
+    #[test]
+    fn placeholders_number_every_value_in_order() {
+        assert_eq!(values_placeholders(2, 3), "($1,$2,$3),($4,$5,$6)");
+        assert_eq!(values_placeholders(1, 1), "($1)");
+    }
+}

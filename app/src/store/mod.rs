@@ -1,0 +1,5 @@
+//! Storage: one connection pool over SQLite (embedded default) or PostgreSQL, and migrations.
+
+mod db;
+
+pub use db::{values_placeholders, Backend, Db, DEFAULT_DATABASE_URL};
