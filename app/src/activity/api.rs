@@ -4,9 +4,6 @@ use super::model::EventPage;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Events shown per page of the stream.
-pub const PAGE_SIZE: usize = 50;
-
 /// One page of customer `customer_id`'s events, newest first. `section` limits it to a
 /// sub-tab's event types; `before` is the `next` cursor of the previous page.
 #[server]
@@ -25,7 +22,7 @@ pub async fn list_events(
                     .event_types
             }
         };
-        Ok(super::db::page(&state.db, &customer_id, types, before, PAGE_SIZE).await?)
+        Ok(super::db::page(&state.db, &customer_id, types, before, super::db::PAGE_SIZE).await?)
     }
     .await)
 }

@@ -5,6 +5,9 @@ use super::model::{EventPage, EventView, NewEvent};
 use crate::store::{values_placeholders, Db};
 use sqlx::{Any, FromRow, Transaction};
 
+/// Events shown per page of the stream.
+pub const PAGE_SIZE: usize = 50;
+
 /// How many events one multi-row INSERT carries.
 pub const INSERT_BATCH: usize = 1000;
 

@@ -9,5 +9,5 @@ mod page;
 mod profile_tab;
 
 pub use api::{get_customer_header, get_customer_profile};
-pub use model::{CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
+pub use model::{search_key, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
 pub use page::{use_customer_id, CustomerRoutes, ProfilePage, ProfilePageContext};

@@ -44,8 +44,7 @@ impl Db {
         };
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|e| format!("invalid DATABASE_URL: {e}"))?
-            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500))
-            .log_statements(tracing::log::LevelFilter::Trace);
+            .disable_statement_logging();
         let pool_options = match backend {
             Backend::Sqlite => AnyPoolOptions::new().max_connections(8).after_connect(
                 |conn, _meta| {

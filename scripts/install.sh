@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building and running the app needs, skipping what is already there.
+#   scripts/install.sh          toolchain: wasm32 target, cargo-leptos, wasm-bindgen-cli
+#   scripts/install.sh --tests  also Chromium + chromedriver, PostgreSQL, the end2end npm packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# cargo-leptos 0.3.11 (newest) needs rustc 1.96; 0.3.4 is the newest that builds on 1.95.
+CARGO_LEPTOS_VERSION=0.3.4
+WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+
+rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+fi
+# cargo-leptos would download wasm-bindgen from GitHub; install the exact version from crates.io.
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ "${1:-}" = "--tests" ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+  command -v node >/dev/null || missing+=(nodejs npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+  (cd end2end && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test: unit, store (SQLite and PostgreSQL),
+# HTTP, and end2end browser tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install.sh --tests
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# A throwaway PostgreSQL on loopback, owned by the postgres user (it refuses to run as root).
+PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n1)")
+PG_DIR=$(mktemp -d /tmp/cp-pg.XXXXXX)
+PG_PORT=${PG_PORT:-55432}
+id postgres >/dev/null 2>&1 || useradd --system --home "$PG_DIR" postgres
+chown postgres "$PG_DIR"
+as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+as_postgres "$PG_BIN/initdb -D $PG_DIR/data -U postgres -A trust >/dev/null"
+as_postgres "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off' -l $PG_DIR/log -w start >/dev/null"
+trap 'as_postgres "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop >/dev/null" || true; rm -rf "$PG_DIR"' EXIT
+export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+
+echo "== unit, store and HTTP tests"
+cargo test --workspace --features app/ssr 2>&1 | tee /tmp/cp-cargo-test.log
+
+echo "== end2end browser tests"
+cargo leptos build
+(cd end2end && node --test --test-concurrency=1 tests/)

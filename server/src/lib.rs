@@ -1,0 +1,6 @@
+//! The Customer Profiles server: command line, startup, HTTP routes and the demo-data seeder.
+
+pub mod cli;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

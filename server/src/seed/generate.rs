@@ -1,0 +1,241 @@
+//! Generates one customer and their history, deterministically from (seed, index).
+
+use super::data::{
+    CAMPAIGNS, DEVICES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, PROMO_CODES, REWARDS, STREETS,
+    TAGS, TIERS,
+};
+use app::activity::NewEvent;
+use app::catalog::{Product, Store};
+use app::customers::NewCustomer;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::json;
+
+const DAY: i64 = 86_400_000;
+
+/// What the generator needs besides the index: the seed, the clock and the catalogue.
+pub struct World<'a> {
+    /// The run's seed.
+    pub seed: u64,
+    /// "Now" for the generated history, epoch milliseconds.
+    pub as_of: i64,
+    /// Stores to shop in.
+    pub stores: &'a [Store],
+    /// Products to buy.
+    pub products: &'a [Product],
+}
+
+/// One customer with their events; projections on the customer match the events.
+pub fn customer(world: &World<'_>, index: u64) -> (NewCustomer, Vec<NewEvent>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(world.seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let pick = |rng: &mut ChaCha8Rng, list: &[&'static str]| list[rng.gen_range(0..list.len())];
+    let first = pick(&mut rng, FIRST_NAMES);
+    let last = pick(&mut rng, LAST_NAMES);
+    let is_test = rng.gen_bool(0.005);
+    let (first_name, last_name) = if is_test {
+        ("Test".to_string(), format!("Persona {index}"))
+    } else {
+        (first.to_string(), last.to_string())
+    };
+    let nameless = rng.gen_bool(0.01);
+    let local: String = format!("{}.{}{index}", app::customers::search_key(first), app::customers::search_key(last))
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
+    let email = (!rng.gen_bool(0.03)).then(|| format!("{local}@{}", pick(&mut rng, EMAIL_DOMAINS)));
+    let phone = (!rng.gen_bool(0.05))
+        .then(|| format!("+447{:09}", (index.wrapping_mul(7919) + 123_457) % 1_000_000_000));
+    let card_number = Some(format!("6339{:012}", (index.wrapping_mul(104_729) + 1_000_003) % 1_000_000_000_000));
+    let external_id = Some(format!("CRM-{:08}", (index.wrapping_mul(7_368_787) + 31) % 100_000_000));
+    let home = &world.stores[rng.gen_range(0..world.stores.len())];
+    let joined_days_ago = if rng.gen_bool(0.1) { rng.gen_range(1..365) } else { rng.gen_range(365..1095) };
+    let created_at = world.as_of - joined_days_ago * DAY - rng.gen_range(0..DAY);
+    let birth_year = rng.gen_range(1950..2006);
+    let status_id = match rng.gen_range(0..100) {
+        0..=89 => "active",
+        90..=94 => "vip",
+        95..=97 => "watch",
+        98 => "suspended",
+        _ => "closed",
+    };
+    let id = uuid::Builder::from_unix_timestamp_millis(
+        u64::try_from(created_at).unwrap_or(0),
+        &rng.gen::<[u8; 10]>(),
+    )
+    .into_uuid()
+    .to_string();
+    let mut customer = NewCustomer {
+        id: id.clone(),
+        first_name: (!nameless).then_some(first_name),
+        last_name: (!nameless).then_some(last_name),
+        email,
+        phone,
+        card_number,
+        external_id,
+        date_of_birth: Some(format!("{birth_year}-{:02}-{:02}", rng.gen_range(1..=12), rng.gen_range(1..=28))),
+        address_line: Some(format!("{} {}", rng.gen_range(1..200), pick(&mut rng, STREETS))),
+        city: Some(home.city.clone()),
+        postal_code: Some(home.postal_code.clone()),
+        country: Some(home.country.clone()),
+        status_id: status_id.into(),
+        is_test,
+        email_opt_in: rng.gen_bool(0.6),
+        sms_opt_in: rng.gen_bool(0.3),
+        push_opt_in: rng.gen_bool(0.4),
+        phone_verified: rng.gen_bool(0.7),
+        home_store_id: Some(home.id.clone()),
+        points_balance: 0,
+        tier: Some(TIERS[0].0.into()),
+        tier_since: Some(created_at),
+        purchase_count: 0,
+        lifetime_spend_cents: 0,
+        last_active_at: Some(created_at),
+        created_at,
+    };
+    let events = History::new(world, &mut customer, rng).generate();
+    (customer, events)
+}
+
+/// Builds the event history of one customer and keeps the projections in step.
+struct History<'w, 'c> {
+    world: &'w World<'w>,
+    customer: &'c mut NewCustomer,
+    rng: ChaCha8Rng,
+    events: Vec<NewEvent>,
+    lifetime_points: i64,
+}
+
+impl<'w, 'c> History<'w, 'c> {
+    fn new(world: &'w World<'w>, customer: &'c mut NewCustomer, rng: ChaCha8Rng) -> Self {
+        Self { world, customer, rng, events: Vec::new(), lifetime_points: 0 }
+    }
+
+    fn generate(mut self) -> Vec<NewEvent> {
+        let start = self.customer.created_at;
+        self.push("customer_created", start, None, None, None, json!({"channel": "in-store"}));
+        // Cadence: loyal customers every 1–3 weeks, others every 3–9 weeks; a third lapse.
+        let mean_gap_days: f64 = if self.rng.gen_bool(0.35) {
+            self.rng.gen_range(7.0..21.0)
+        } else {
+            self.rng.gen_range(21.0..63.0)
+        };
+        let lapses_at = if self.rng.gen_bool(0.3) {
+            start + (self.rng.gen_range(0.1..0.8) * (self.world.as_of - start) as f64) as i64
+        } else {
+            self.world.as_of
+        };
+        if self.rng.gen_bool(0.45) {
+            let (platform, model, os) = DEVICES[self.rng.gen_range(0..DEVICES.len())];
+            let seen = start + self.rng.gen_range(0..7 * DAY);
+            self.push("device_seen", seen, None, None, None, json!({
+                "platform": platform, "model": model, "os_version": os, "app_version": "4.2.0",
+                "screen": "1170x2532", "push_enabled": self.customer.push_opt_in,
+            }));
+        }
+        let mut at = start;
+        loop {
+            let gap_days = -mean_gap_days * (1.0 - self.rng.gen::<f64>()).ln();
+            at += (gap_days * DAY as f64) as i64;
+            if at >= lapses_at.min(self.world.as_of) {
+                break;
+            }
+            self.purchase(at);
+        }
+        self.events
+    }
+
+    fn purchase(&mut self, at: i64) {
+        let store = if self.rng.gen_bool(0.8) {
+            self.customer.home_store_id.clone()
+        } else {
+            Some(self.world.stores[self.rng.gen_range(0..self.world.stores.len())].id.clone())
+        };
+        let mut total = 0;
+        let items: Vec<_> = (0..self.rng.gen_range(1..=4))
+            .map(|_| {
+                let product = &self.world.products[self.rng.gen_range(0..self.world.products.len())];
+                let qty = if self.rng.gen_bool(0.85) { 1 } else { 2 };
+                total += product.price_cents * qty;
+                json!({"sku": product.id, "name": product.name, "qty": qty})
+            })
+            .collect();
+        self.push("purchase", at, store.clone(), Some(total), None, json!({"currency": "GBP", "items": items}));
+        self.customer.purchase_count += 1;
+        self.customer.lifetime_spend_cents += total;
+        let earned = total / 100;
+        self.push("points_earned", at + 1000, store, None, Some(earned), json!({"rule": "1 point per £1"}));
+        self.lifetime_points += earned;
+        self.promote(at + 2000);
+        if self.customer.points_balance >= 500 && self.rng.gen_bool(0.3) {
+            let reward = REWARDS[self.rng.gen_range(0..REWARDS.len())];
+            self.push("reward_redeemed", at + 3000, None, None, None, json!({"reward": reward, "status": "fulfilled"}));
+            self.push("points_used", at + 3001, None, None, Some(-500), json!({"reward": reward}));
+        }
+        match self.rng.gen_range(0..100) {
+            0..=3 => {
+                let tag = TAGS[self.rng.gen_range(0..TAGS.len())];
+                self.push("tag_appended", at + 4000, None, None, None, json!({"tag": tag}));
+            }
+            4..=6 => {
+                let code = PROMO_CODES[self.rng.gen_range(0..PROMO_CODES.len())];
+                self.push("promo_code_claimed", at + 4000, None, None, None, json!({"code": code}));
+            }
+            7 => {
+                let code = PROMO_CODES[self.rng.gen_range(0..PROMO_CODES.len())];
+                self.push("promo_code_claim_error", at + 4000, None, None, None, json!({"code": code, "reason": "code already used"}));
+            }
+            8..=10 => {
+                let (campaign, goal) = CAMPAIGNS[self.rng.gen_range(0..CAMPAIGNS.len())];
+                let progress = self.rng.gen_range(1..=goal);
+                self.push("campaign_progress", at + 4000, None, None, None, json!({"campaign": campaign, "progress": progress, "goal": goal}));
+            }
+            11..=20 => {
+                let duration_s = self.rng.gen_range(20..600);
+                self.push("app_session", at - 3_600_000, None, None, None, json!({"platform": "iOS", "duration_s": duration_s}));
+            }
+            _ => {}
+        }
+    }
+
+    fn promote(&mut self, at: i64) {
+        let reached = TIERS.iter().rev().find(|(_, threshold)| self.lifetime_points >= *threshold);
+        if let Some((tier, _)) = reached {
+            if self.customer.tier.as_deref() != Some(*tier) {
+                self.customer.tier = Some((*tier).into());
+                self.customer.tier_since = Some(at);
+                self.push("tier_promoted", at, None, None, None, json!({"tier": tier}));
+            }
+        }
+    }
+
+    fn push(
+        &mut self,
+        event_type: &str,
+        at: i64,
+        store_id: Option<String>,
+        amount_cents: Option<i64>,
+        points_delta: Option<i64>,
+        payload: serde_json::Value,
+    ) {
+        let id = uuid::Builder::from_unix_timestamp_millis(u64::try_from(at).unwrap_or(0), &self.rng.gen::<[u8; 10]>())
+            .into_uuid()
+            .to_string();
+        self.customer.points_balance += points_delta.unwrap_or(0);
+        let last = self.customer.last_active_at.unwrap_or(at).max(at);
+        self.customer.last_active_at = Some(last);
+        let source = if event_type == "app_session" || event_type == "device_seen" { "app" } else { "pos" };
+        self.events.push(NewEvent {
+            id,
+            customer_id: self.customer.id.clone(),
+            client_event_id: None,
+            event_type: event_type.into(),
+            source: source.into(),
+            occurred_at: at,
+            received_at: at,
+            store_id,
+            amount_cents,
+            points_delta,
+            payload,
+        });
+    }
+}

@@ -1,0 +1,88 @@
+//! `customer-profiles seed`: deterministic, realistic demo data written in batches.
+
+mod data;
+mod generate;
+
+use app::store::Db;
+use clap::Args;
+use std::time::Instant;
+
+/// Options of `seed`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// How many customers to generate.
+    #[arg(long, default_value_t = 2_000)]
+    pub customers: u64,
+    /// Random seed: the same seed (and --as-of) gives the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// The day the history ends, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+/// Customers written per transaction.
+const CHUNK: u64 = 1_000;
+
+/// Seeds `args.customers` customers into an empty database and reports what was written.
+pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
+    let existing = app::customers::db::count(db).await.map_err(|e| e.to_string())?;
+    if existing > 0 {
+        return Err(format!(
+            "the database already has {existing} customers; seed into an empty database"
+        ));
+    }
+    let as_of = args
+        .as_of
+        .and_then(|d| d.and_hms_opt(23, 59, 0))
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or_else(app::time::now_millis);
+    let started = Instant::now();
+    let (stores, products) = (data::stores(), data::products());
+    let mut tx = db.pool().begin().await.map_err(|e| e.to_string())?;
+    app::catalog::db::insert_stores(&mut tx, &stores).await.map_err(|e| e.to_string())?;
+    app::catalog::db::insert_products(&mut tx, &products).await.map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+
+    // Generation runs on a blocking thread while the writer inserts the previous chunk.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(2);
+    let (seed, total) = (args.seed, args.customers);
+    let generator = tokio::task::spawn_blocking(move || {
+        let world = generate::World { seed, as_of, stores: &stores, products: &products };
+        let mut start = 0;
+        while start < total {
+            let end = (start + CHUNK).min(total);
+            let (customers, events): (Vec<_>, Vec<_>) =
+                (start..end).map(|i| generate::customer(&world, i)).unzip();
+            if sender.blocking_send((customers, events.concat())).is_err() {
+                return;
+            }
+            start = end;
+        }
+    });
+    let mut event_count = 0usize;
+    while let Some((customers, events)) = receiver.recv().await {
+        let mut tx = db.pool().begin().await.map_err(|e| e.to_string())?;
+        app::customers::db::insert_many(&mut tx, &customers).await.map_err(|e| e.to_string())?;
+        app::activity::db::insert_many(&mut tx, &events).await.map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        event_count += events.len();
+    }
+    generator.await.map_err(|e| e.to_string())?;
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(format!(
+        "seeded {total} customers and {event_count} events in {seconds:.1} s ({:.0} events/s)",
+        event_count as f64 / seconds.max(0.001)
+    ))
+}
+
+/// Seeds `customers` demo customers when the database has none (first start of the demo).
+pub async fn seed_demo_if_empty(db: &Db, customers: usize) -> Result<(), String> {
+    if app::customers::db::count(db).await.map_err(|e| e.to_string())? > 0 {
+        return Ok(());
+    }
+    let args = SeedArgs { customers: customers as u64, seed: 42, as_of: None };
+    let report = run(db, &args).await?;
+    tracing::info!("demo data: {report}");
+    Ok(())
+}

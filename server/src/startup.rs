@@ -1,0 +1,143 @@
+//! Builds the axum application: Leptos pages, server functions, static files, logging layers.
+
+use app::state::AppState;
+use app::store::Db;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::{get_configuration, Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::net::SocketAddr;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Router state: Leptos options for rendering plus the application state.
+#[derive(Clone)]
+struct ServerState {
+    leptos_options: LeptosOptions,
+    app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// A bound, ready-to-run server (port 0 picks a free port: see [`Application::address`]).
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    db: Db,
+}
+
+impl Application {
+    /// Binds `listen` and builds the router over `db`.
+    pub async fn build(db: Db, listen: SocketAddr) -> Result<Self, String> {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read bound address: {e}"))?;
+        let router = router(db.clone(), leptos_options(address));
+        Ok(Self { listener, router, db })
+    }
+
+    /// The address actually bound.
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then closes the database.
+    pub async fn run_until_stopped(self) -> Result<(), String> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| format!("server failed: {e}"))?;
+        self.db.close().await;
+        Ok(())
+    }
+}
+
+/// Options from cargo-leptos' environment when it runs us, else the release layout
+/// (`target/site`, relative to the working directory) in production mode.
+fn leptos_options(address: SocketAddr) -> LeptosOptions {
+    let from_cargo_leptos = std::env::var_os("LEPTOS_OUTPUT_NAME")
+        .and_then(|_| get_configuration(None).ok())
+        .map(|conf| conf.leptos_options);
+    let mut options = from_cargo_leptos.unwrap_or_else(|| {
+        LeptosOptions::builder()
+            .output_name("customer-profiles")
+            .site_root("target/site")
+            .site_pkg_dir("pkg")
+            .env(Env::PROD)
+            .site_addr(address)
+            .build()
+    });
+    options.site_addr = address;
+    options
+}
+
+fn router(db: Db, leptos_options: LeptosOptions) -> Router {
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: AppState { db },
+    };
+    let routes = generate_route_list(App);
+    let context_state = state.app.clone();
+    Router::new()
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .with_state(state)
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                let request_id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+async fn server_fn_handler(State(state): State<ServerState>, request: Request<Body>) -> impl IntoResponse {
+    let app_state = state.app.clone();
+    handle_server_fns_with_context(move || provide_context(app_state.clone()), request).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
