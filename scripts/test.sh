@@ -19,7 +19,8 @@ trap 'as_postgres "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop >/dev/null" || tr
 export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 
 echo "== unit, store and HTTP tests"
-cargo test --workspace --features app/ssr 2>&1 | tee /tmp/cp-cargo-test.log
+cargo test -p app --features ssr
+cargo test -p server
 
 echo "== end2end browser tests"
 cargo leptos build

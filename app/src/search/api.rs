@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Finds the one customer whose phone, card, email, external id or id is exactly `q`.
-#[server]
+#[server(endpoint = "find_customer")]
 pub async fn find_customer(q: String) -> Result<SearchOutcome, AppError> {
     crate::error::respond(async {
         let state = crate::state::app_state()?;

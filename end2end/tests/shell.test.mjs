@@ -1,0 +1,84 @@
+// The console shell in a real browser: search, profile, tabs, hydration, 404, at every size.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startApp, hydrated, VIEWPORTS, ARTIFACTS } from './harness.mjs';
+
+let app;
+before(async () => { app = await startApp(); });
+after(async () => { await app?.stop(); });
+
+// The seeder derives external ids from the customer index: index 0 has CRM-00000031.
+const FIRST_EXTERNAL_ID = 'CRM-00000031';
+
+for (const [size, options] of Object.entries(VIEWPORTS)) {
+  test(`${size}: an exact external id opens the profile with its header and tabs`, async () => {
+    const context = await app.browser.newContext(options);
+    const page = await context.newPage();
+    await page.goto(`${app.baseUrl}/`);
+    await hydrated(page);
+    await page.screenshot({ path: join(ARTIFACTS, `search-${size}.png`), fullPage: true });
+    await page.fill('#search-q', FIRST_EXTERNAL_ID);
+    await page.press('#search-q', 'Enter');
+    await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+    await page.waitForSelector('.profile-header h1');
+    const balance = await page.textContent('[data-testid=points-balance]');
+    assert.match(balance.trim(), /^-?[\d,]+$/);
+    for (const tab of ['Activity', 'Profile', 'Digital properties', 'Locations', 'Notes', 'Data privacy']) {
+      assert.equal(await page.getByRole('link', { name: tab, exact: true }).count(), 1, `tab ${tab}`);
+    }
+    await page.waitForSelector('table.events tbody tr');
+    await page.screenshot({ path: join(ARTIFACTS, `profile-${size}.png`), fullPage: true });
+    if (options.hasTouch) {
+      const small = await page.$$eval('.tab-bar a, .sub-tab-bar a, .main-nav a, .button',
+        (els) => els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.textContent));
+      assert.deepEqual(small, [], 'touch targets under 44 px');
+    }
+    await context.close();
+  });
+}
+
+test('hydration: a sub-tab and "Load older events" change the page without reloading it', async () => {
+  const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`${app.baseUrl}/search?q=${FIRST_EXTERNAL_ID}`);
+  await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+  await page.evaluate(() => { window.__sameDocument = true; });
+  const rowsBefore = await page.locator('table.events tbody tr').count();
+  assert.equal(rowsBefore, 50, 'the first page holds 50 events');
+  await page.click('button.load-more');
+  await page.waitForFunction((n) => document.querySelectorAll('table.events tbody tr').length > n, rowsBefore);
+  await page.getByRole('link', { name: 'Purchases', exact: true }).click();
+  await page.waitForURL(/\/activity\/purchases$/);
+  await page.waitForSelector('h2:text("Purchases")');
+  const summaries = await page.locator('table.events tbody tr td:nth-child(2)').allTextContents();
+  assert.ok(summaries.length > 0 && summaries.every((s) => s === 'Purchase'), summaries.join(','));
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no full page load happened');
+  await page.close();
+});
+
+test('"/" focuses the search box from anywhere', async () => {
+  const page = await app.browser.newPage();
+  await page.goto(`${app.baseUrl}/admin`);
+  await hydrated(page);
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'global-search');
+  await page.close();
+});
+
+test('an unknown identifier says so and lists nobody', async () => {
+  const page = await app.browser.newPage();
+  await page.goto(`${app.baseUrl}/search?q=nobody@example.com`);
+  await page.waitForSelector('[role=alert]');
+  assert.match(await page.textContent('[role=alert]'), /No customer with that email address/);
+  await page.close();
+});
+
+test('an unknown address shows the 404 page with status 404', async () => {
+  const page = await app.browser.newPage();
+  const response = await page.goto(`${app.baseUrl}/no/such/page`);
+  assert.equal(response.status(), 404);
+  assert.match(await page.textContent('h1'), /Page not found/);
+  await page.screenshot({ path: join(ARTIFACTS, 'not-found-desktop.png') });
+  await page.close();
+});

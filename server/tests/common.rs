@@ -1,0 +1,74 @@
+//! Test helpers: fresh databases of both dialects, and a running server.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use app::store::Db;
+use sqlx::{Connection, Executor};
+
+/// A fresh, migrated SQLite database in a temporary folder (kept alive by the returned guard).
+pub async fn sqlite() -> (Db, tempdir::Guard) {
+    let guard = tempdir::Guard::new();
+    let db = Db::connect(&format!("sqlite://{}/test.db", guard.path())).await.unwrap();
+    db.migrate().await.unwrap();
+    (db, guard)
+}
+
+/// A fresh, migrated PostgreSQL database on the server named by `TEST_POSTGRES_URL`.
+/// Without that variable the PostgreSQL half is skipped locally and fails in CI.
+pub async fn postgres() -> Option<Db> {
+    let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") else {
+        assert!(std::env::var("CI").is_err(), "CI must set TEST_POSTGRES_URL");
+        eprintln!("TEST_POSTGRES_URL not set: skipping the PostgreSQL half");
+        return None;
+    };
+    let name = format!("cp_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    let base = admin_url.rsplit_once('/').unwrap().0;
+    let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
+    db.migrate().await.unwrap();
+    Some(db)
+}
+
+/// Both databases, labelled, for tests that must pass on each.
+pub async fn each_database() -> (Vec<(&'static str, Db)>, tempdir::Guard) {
+    let (sqlite, guard) = sqlite().await;
+    let mut all = vec![("sqlite", sqlite)];
+    if let Some(pg) = postgres().await {
+        all.push(("postgres", pg));
+    }
+    (all, guard)
+}
+
+/// Seeds `customers` deterministic customers.
+pub async fn seed(db: &Db, customers: u64) {
+    let args = server::seed::SeedArgs {
+        customers,
+        seed: 11,
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+    };
+    server::seed::run(db, &args).await.unwrap();
+}
+
+pub mod tempdir {
+    /// A temporary folder removed on drop.
+    pub struct Guard(std::path::PathBuf);
+
+    impl Guard {
+        pub fn new() -> Self {
+            let path = std::env::temp_dir().join(format!("cp-test-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&path).unwrap();
+            Self(path)
+        }
+
+        pub fn path(&self) -> String {
+            self.0.display().to_string()
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Store tests: the same assertions against SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use app::search::{db::find_by_identifier, identifier_candidates};
+
+#[tokio::test]
+async fn seeded_projections_match_the_event_stream() {
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        common::seed(&db, 30).await;
+        let mismatches: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT c.id, c.points_balance, CAST(COALESCE(SUM(e.points_delta), 0) AS BIGINT) AS total \
+             FROM customers c LEFT JOIN events e ON e.customer_id = c.id \
+             GROUP BY c.id, c.points_balance HAVING c.points_balance <> COALESCE(SUM(e.points_delta), 0)",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        assert!(mismatches.is_empty(), "{name}: balances differ from the ledger: {mismatches:?}");
+        let purchases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE event_type = 'purchase'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        let projected: i64 = sqlx::query_scalar("SELECT CAST(SUM(purchase_count) AS BIGINT) FROM customers")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(purchases, projected, "{name}: purchase counts");
+        assert!(purchases > 30, "{name}: realistic history has purchases, got {purchases}");
+    }
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_data_on_both_databases() {
+    let (dbs, _guard) = common::each_database().await;
+    let mut fingerprints = Vec::new();
+    for (name, db) in &dbs {
+        common::seed(db, 20).await;
+        let rows: Vec<(String, Option<String>, i64)> =
+            sqlx::query_as("SELECT id, email, points_balance FROM customers ORDER BY id")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        fingerprints.push((*name, rows));
+    }
+    for pair in fingerprints.windows(2) {
+        assert_eq!(pair[0].1, pair[1].1, "{} and {} differ", pair[0].0, pair[1].0);
+    }
+}
+
+#[tokio::test]
+async fn exact_search_finds_a_customer_by_each_identifier() {
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        common::seed(&db, 10).await;
+        let id: String = sqlx::query_scalar("SELECT id FROM customers WHERE email IS NOT NULL AND phone IS NOT NULL ORDER BY id LIMIT 1")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        let profile = app::customers::db::profile(&db, &id).await.unwrap().unwrap();
+        let typed = [
+            profile.email.clone().unwrap().to_uppercase(),
+            profile.phone.clone().unwrap().replacen("+44", "0", 1),
+            profile.card_number.clone().unwrap(),
+            profile.external_id.clone().unwrap(),
+            id.clone(),
+        ];
+        for input in typed {
+            let candidates = identifier_candidates(&input).unwrap();
+            let found = find_by_identifier(&db, &candidates).await.unwrap();
+            assert_eq!(found.as_deref(), Some(id.as_str()), "{name}: searching {input}");
+        }
+        let nobody = identifier_candidates("nobody@example.com").unwrap();
+        assert_eq!(find_by_identifier(&db, &nobody).await.unwrap(), None, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn event_pages_walk_the_whole_stream_newest_first_without_gaps() {
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        common::seed(&db, 5).await;
+        let id: String = sqlx::query_scalar(
+            "SELECT customer_id FROM events GROUP BY customer_id ORDER BY COUNT(*) DESC, customer_id LIMIT 1",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE customer_id = $1")
+            .bind(&id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        let (mut seen, mut cursor) = (Vec::new(), None);
+        loop {
+            let page = app::activity::db::page(&db, &id, &[], cursor, 7).await.unwrap();
+            seen.extend(page.events.into_iter().map(|e| (e.occurred_at, e.id)));
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len() as i64, total, "{name}: every event once");
+        assert!(seen.windows(2).all(|w| w[0] > w[1]), "{name}: strictly newest first");
+    }
+}
+
+#[tokio::test]
+async fn a_duplicate_email_is_refused_by_the_database() {
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        common::seed(&db, 2).await;
+        let result = sqlx::query(
+            "INSERT INTO customers (id, email, status_id, created_at, updated_at) \
+             SELECT $1, email, 'active', 0, 0 FROM customers WHERE email IS NOT NULL LIMIT 1",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .execute(db.pool())
+        .await;
+        let error = result.expect_err(name);
+        assert!(
+            error.as_database_error().is_some_and(|e| e.is_unique_violation()),
+            "{name}: {error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn migrating_twice_changes_nothing() {
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        db.migrate().await.unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[tokio::test]
+async fn a_bad_database_url_is_one_clear_line() {
+    let error = app::store::Db::connect("mysql://nope").await.unwrap_err();
+    assert!(error.starts_with("unsupported DATABASE_URL"), "{error}");
+    let error = app::store::Db::connect("sqlite:///proc/forbidden/x.db").await.unwrap_err();
+    assert!(error.contains("data directory"), "{error}");
+    assert!(!error.contains('\n'));
+}
