@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and running the app needs, skipping what is already there.
 #   scripts/install.sh          toolchain: wasm32 target, cargo-leptos, wasm-bindgen-cli
+#   scripts/install.sh --release  also wasm-opt (for `cargo leptos build --release`)
 #   scripts/install.sh --tests  also Chromium + chromedriver, PostgreSQL, the end2end npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,11 @@ fi
 # cargo-leptos would download wasm-bindgen from GitHub; install the exact version from crates.io.
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# Release builds run wasm-opt; binaryen from crates.io (Debian's binaryen 108 is too old).
+if [ "${1:-}" = "--release" ] && ! command -v wasm-opt >/dev/null; then
+  cargo install wasm-opt --version 0.116.1
 fi
 
 if [ "${1:-}" = "--tests" ]; then

@@ -3,7 +3,7 @@
 # embedded SQLite database (./data/customer-profiles.db), seeding 2,000 demo customers on first start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install.sh
+scripts/install.sh --release
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo leptos build --release
 exec target/release/customer-profiles serve --demo-customers "${DEMO_CUSTOMERS:-2000}" "$@"

@@ -73,7 +73,7 @@ mod tests {
     #[test]
     fn timestamps_render_in_utc() {
         assert_eq!(format_date_time(0), "1970-01-01 00:00 UTC");
-        assert_eq!(format_date(1_795_000_000_000), "19 Nov 2026");
+        assert_eq!(format_date(1_795_000_000_000), "18 Nov 2026");
         assert_eq!(format_date_time(i64::MAX), "—");
     }
 }

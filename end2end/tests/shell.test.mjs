@@ -25,7 +25,8 @@ for (const [size, options] of Object.entries(VIEWPORTS)) {
     const balance = await page.textContent('[data-testid=points-balance]');
     assert.match(balance.trim(), /^-?[\d,]+$/);
     for (const tab of ['Activity', 'Profile', 'Digital properties', 'Locations', 'Notes', 'Data privacy']) {
-      assert.equal(await page.getByRole('link', { name: tab, exact: true }).count(), 1, `tab ${tab}`);
+      const tabs = page.getByRole('navigation', { name: 'Customer sections' });
+      assert.equal(await tabs.getByRole('link', { name: tab, exact: true }).count(), 1, `tab ${tab}`);
     }
     await page.waitForSelector('table.events tbody tr');
     await page.screenshot({ path: join(ARTIFACTS, `profile-${size}.png`), fullPage: true });

@@ -58,7 +58,7 @@ pub fn ProfileHeader(
                 <div class="fact">
                     <dt>"Lifetime purchases"</dt>
                     <dd>
-                        {format_count(customer.purchase_count)} " · "
+                        {format_count(customer.purchase_count)} " purchases · £"
                         {format_money(customer.lifetime_spend_cents)}
                     </dd>
                 </div>

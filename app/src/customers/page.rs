@@ -8,7 +8,7 @@ use crate::layout::{ErrorPanel, NotYetAvailable};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::hooks::{use_location, use_params_map};
-use leptos_router::{path, MatchNestedRoutes};
+use leptos_router::path;
 
 /// The routes under `/customers/:id`, one per tab.
 #[component(transparent)]
