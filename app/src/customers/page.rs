@@ -12,7 +12,7 @@ use leptos_router::path;
 
 /// The routes under `/customers/:id`, one per tab.
 #[component(transparent)]
-pub fn CustomerRoutes() -> impl MatchNestedRoutes + Clone {
+pub fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=path!("/customers/:id") view=ProfilePage>
             <ParentRoute path=path!("") view=ActivityTab>
