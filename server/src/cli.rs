@@ -47,7 +47,9 @@ impl Cli {
                 println!("database is up to date");
                 Ok(())
             }
-            Command::Seed(args) => seed::run(&db, &args).await.map(|report| println!("{report}")),
+            Command::Seed(args) => seed::run(&db, &args)
+                .await
+                .map(|report| println!("{report}")),
             Command::Serve(args) => {
                 if args.demo_customers > 0 {
                     seed::seed_demo_if_empty(&db, args.demo_customers).await?;

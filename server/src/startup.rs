@@ -46,7 +46,11 @@ impl Application {
             .local_addr()
             .map_err(|e| format!("cannot read bound address: {e}"))?;
         let router = router(db.clone(), leptos_options(address));
-        Ok(Self { listener, router, db })
+        Ok(Self {
+            listener,
+            router,
+            db,
+        })
     }
 
     /// The address actually bound.
@@ -119,7 +123,10 @@ fn router(db: Db, leptos_options: LeptosOptions) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
-async fn server_fn_handler(State(state): State<ServerState>, request: Request<Body>) -> impl IntoResponse {
+async fn server_fn_handler(
+    State(state): State<ServerState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
     let app_state = state.app.clone();
     handle_server_fns_with_context(move || provide_context(app_state.clone()), request).await
 }
@@ -130,7 +137,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

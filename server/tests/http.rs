@@ -49,7 +49,9 @@ async fn the_search_server_function_finds_by_external_id_and_reports_misses() {
     let id = body["Found"].as_str().unwrap().to_string();
     assert_eq!(id.len(), 36);
 
-    let page = reqwest::get(format!("{base}/customers/{id}")).await.unwrap();
+    let page = reqwest::get(format!("{base}/customers/{id}"))
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Points balance"));
 

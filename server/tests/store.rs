@@ -19,17 +19,25 @@ async fn seeded_projections_match_the_event_stream() {
         .fetch_all(db.pool())
         .await
         .unwrap();
-        assert!(mismatches.is_empty(), "{name}: balances differ from the ledger: {mismatches:?}");
-        let purchases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE event_type = 'purchase'")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-        let projected: i64 = sqlx::query_scalar("SELECT CAST(SUM(purchase_count) AS BIGINT) FROM customers")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        assert!(
+            mismatches.is_empty(),
+            "{name}: balances differ from the ledger: {mismatches:?}"
+        );
+        let purchases: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE event_type = 'purchase'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        let projected: i64 =
+            sqlx::query_scalar("SELECT CAST(SUM(purchase_count) AS BIGINT) FROM customers")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
         assert_eq!(purchases, projected, "{name}: purchase counts");
-        assert!(purchases > 30, "{name}: realistic history has purchases, got {purchases}");
+        assert!(
+            purchases > 30,
+            "{name}: realistic history has purchases, got {purchases}"
+        );
     }
 }
 
@@ -47,7 +55,11 @@ async fn the_same_seed_gives_the_same_data_on_both_databases() {
         fingerprints.push((*name, rows));
     }
     for pair in fingerprints.windows(2) {
-        assert_eq!(pair[0].1, pair[1].1, "{} and {} differ", pair[0].0, pair[1].0);
+        assert_eq!(
+            pair[0].1, pair[1].1,
+            "{} and {} differ",
+            pair[0].0, pair[1].0
+        );
     }
 }
 
@@ -60,7 +72,10 @@ async fn exact_search_finds_a_customer_by_each_identifier() {
             .fetch_one(db.pool())
             .await
             .unwrap();
-        let profile = app::customers::db::profile(&db, &id).await.unwrap().unwrap();
+        let profile = app::customers::db::profile(&db, &id)
+            .await
+            .unwrap()
+            .unwrap();
         let typed = [
             profile.email.clone().unwrap().to_uppercase(),
             profile.phone.clone().unwrap().replacen("+44", "0", 1),
@@ -71,10 +86,18 @@ async fn exact_search_finds_a_customer_by_each_identifier() {
         for input in typed {
             let candidates = identifier_candidates(&input).unwrap();
             let found = find_by_identifier(&db, &candidates).await.unwrap();
-            assert_eq!(found.as_deref(), Some(id.as_str()), "{name}: searching {input}");
+            assert_eq!(
+                found.as_deref(),
+                Some(id.as_str()),
+                "{name}: searching {input}"
+            );
         }
         let nobody = identifier_candidates("nobody@example.com").unwrap();
-        assert_eq!(find_by_identifier(&db, &nobody).await.unwrap(), None, "{name}");
+        assert_eq!(
+            find_by_identifier(&db, &nobody).await.unwrap(),
+            None,
+            "{name}"
+        );
     }
 }
 
@@ -96,7 +119,9 @@ async fn event_pages_walk_the_whole_stream_newest_first_without_gaps() {
             .unwrap();
         let (mut seen, mut cursor) = (Vec::new(), None);
         loop {
-            let page = app::activity::db::page(&db, &id, &[], cursor, 7).await.unwrap();
+            let page = app::activity::db::page(&db, &id, &[], cursor, 7)
+                .await
+                .unwrap();
             seen.extend(page.events.into_iter().map(|e| (e.occurred_at, e.id)));
             match page.next {
                 Some(next) => cursor = Some(next),
@@ -104,7 +129,10 @@ async fn event_pages_walk_the_whole_stream_newest_first_without_gaps() {
             }
         }
         assert_eq!(seen.len() as i64, total, "{name}: every event once");
-        assert!(seen.windows(2).all(|w| w[0] > w[1]), "{name}: strictly newest first");
+        assert!(
+            seen.windows(2).all(|w| w[0] > w[1]),
+            "{name}: strictly newest first"
+        );
     }
 }
 
@@ -122,7 +150,9 @@ async fn a_duplicate_email_is_refused_by_the_database() {
         .await;
         let error = result.expect_err(name);
         assert!(
-            error.as_database_error().is_some_and(|e| e.is_unique_violation()),
+            error
+                .as_database_error()
+                .is_some_and(|e| e.is_unique_violation()),
             "{name}: {error}"
         );
     }
@@ -140,7 +170,9 @@ async fn migrating_twice_changes_nothing() {
 async fn a_bad_database_url_is_one_clear_line() {
     let error = app::store::Db::connect("mysql://nope").await.unwrap_err();
     assert!(error.starts_with("unsupported DATABASE_URL"), "{error}");
-    let error = app::store::Db::connect("sqlite:///proc/forbidden/x.db").await.unwrap_err();
+    let error = app::store::Db::connect("sqlite:///proc/forbidden/x.db")
+        .await
+        .unwrap_err();
     assert!(error.contains("data directory"), "{error}");
     assert!(!error.contains('\n'));
 }

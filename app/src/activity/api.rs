@@ -12,17 +12,24 @@ pub async fn list_events(
     section: Option<String>,
     before: Option<(i64, String)>,
 ) -> Result<EventPage, AppError> {
-    crate::error::respond(async {
-        let state = crate::state::app_state()?;
-        let types = match section.as_deref() {
-            None => &[][..],
-            Some(slug) => {
-                super::model::Section::find(slug)
-                    .ok_or_else(|| AppError::validation("section", "Unknown activity section."))?
-                    .event_types
-            }
-        };
-        Ok(super::db::page(&state.db, &customer_id, types, before, super::db::PAGE_SIZE).await?)
-    }
-    .await)
+    crate::error::respond(
+        async {
+            let state = crate::state::app_state()?;
+            let types = match section.as_deref() {
+                None => &[][..],
+                Some(slug) => {
+                    super::model::Section::find(slug)
+                        .ok_or_else(|| {
+                            AppError::validation("section", "Unknown activity section.")
+                        })?
+                        .event_types
+                }
+            };
+            Ok(
+                super::db::page(&state.db, &customer_id, types, before, super::db::PAGE_SIZE)
+                    .await?,
+            )
+        }
+        .await,
+    )
 }

@@ -22,13 +22,18 @@ pub struct EventFacts<'a> {
 /// The one-line summary and the additional details of an event.
 pub fn describe(facts: &EventFacts<'_>) -> (String, Vec<(String, String)>) {
     let text = |key: &str| facts.payload.get(key).and_then(Value::as_str);
-    let points = facts.points_delta.map(|p| format!("{} points", format_count(p.abs())));
+    let points = facts
+        .points_delta
+        .map(|p| format!("{} points", format_count(p.abs())));
     let summary = match facts.event_type {
         "purchase" => format!(
             "Spent {} {}{}",
             facts.amount_cents.map(format_money).unwrap_or_default(),
             text("currency").unwrap_or("GBP"),
-            facts.store_name.map(|s| format!(" at {s}")).unwrap_or_default()
+            facts
+                .store_name
+                .map(|s| format!(" at {s}"))
+                .unwrap_or_default()
         ),
         "points_earned" | "points_comped" => format!("+{}", points.unwrap_or_default()),
         "points_used" | "points_deducted" | "points_expired" => {
@@ -48,8 +53,16 @@ pub fn describe(facts: &EventFacts<'_>) -> (String, Vec<(String, String)>) {
         "campaign_progress" => format!(
             "{}: {} of {}",
             text("campaign").unwrap_or("Campaign"),
-            facts.payload.get("progress").and_then(Value::as_i64).unwrap_or(0),
-            facts.payload.get("goal").and_then(Value::as_i64).unwrap_or(0)
+            facts
+                .payload
+                .get("progress")
+                .and_then(Value::as_i64)
+                .unwrap_or(0),
+            facts
+                .payload
+                .get("goal")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
         ),
         "app_session" | "device_seen" => format!(
             "{} on {}",
@@ -64,7 +77,11 @@ pub fn describe(facts: &EventFacts<'_>) -> (String, Vec<(String, String)>) {
         details.push(("Store".into(), store.to_string()));
     }
     if let Some(object) = facts.payload.as_object() {
-        details.extend(object.iter().map(|(key, value)| (label(key), render(value))));
+        details.extend(
+            object
+                .iter()
+                .map(|(key, value)| (label(key), render(value))),
+        );
     }
     (summary, details)
 }

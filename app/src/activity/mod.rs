@@ -2,9 +2,9 @@
 
 mod api;
 #[cfg(feature = "ssr")]
-mod describe;
-#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+mod describe;
 mod model;
 mod stream;
 

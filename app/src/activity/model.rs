@@ -67,28 +67,62 @@ pub struct Section {
 
 /// The Activity sub-tabs after the event stream, in tab order.
 pub const SECTIONS: [Section; 10] = [
-    Section { slug: "analytics", label: "Analytics", event_types: &[] },
+    Section {
+        slug: "analytics",
+        label: "Analytics",
+        event_types: &[],
+    },
     Section {
         slug: "points",
         label: "Points",
-        event_types: &["points_earned", "points_used", "points_comped", "points_deducted", "points_expired"],
+        event_types: &[
+            "points_earned",
+            "points_used",
+            "points_comped",
+            "points_deducted",
+            "points_expired",
+        ],
     },
-    Section { slug: "purchases", label: "Purchases", event_types: &["purchase"] },
-    Section { slug: "rewards", label: "Rewards", event_types: &["reward_redeemed"] },
+    Section {
+        slug: "purchases",
+        label: "Purchases",
+        event_types: &["purchase"],
+    },
+    Section {
+        slug: "rewards",
+        label: "Rewards",
+        event_types: &["reward_redeemed"],
+    },
     Section {
         slug: "campaigns",
         label: "Campaigns",
         event_types: &["campaign_progress", "loyalty_rule_completed"],
     },
-    Section { slug: "offers", label: "Offers", event_types: &["offer_redeemed"] },
+    Section {
+        slug: "offers",
+        label: "Offers",
+        event_types: &["offer_redeemed"],
+    },
     Section {
         slug: "promo-codes",
         label: "Promo codes",
         event_types: &["promo_code_claimed", "promo_code_claim_error"],
     },
-    Section { slug: "tiers", label: "Tiers", event_types: &["tier_promoted", "tier_demoted"] },
-    Section { slug: "tags", label: "Tags", event_types: &["tag_appended"] },
-    Section { slug: "support", label: "Support", event_types: &[] },
+    Section {
+        slug: "tiers",
+        label: "Tiers",
+        event_types: &["tier_promoted", "tier_demoted"],
+    },
+    Section {
+        slug: "tags",
+        label: "Tags",
+        event_types: &["tag_appended"],
+    },
+    Section {
+        slug: "support",
+        label: "Support",
+        event_types: &[],
+    },
 ];
 
 impl Section {

@@ -7,25 +7,29 @@ use leptos::prelude::*;
 /// The header of customer `id`.
 #[server]
 pub async fn get_customer_header(id: String) -> Result<CustomerHeader, AppError> {
-    crate::error::respond(async {
-        let state = crate::state::app_state()?;
-        super::db::header(&state.db, &id)
-            .await?
-            .ok_or_else(|| not_found(&id))
-    }
-    .await)
+    crate::error::respond(
+        async {
+            let state = crate::state::app_state()?;
+            super::db::header(&state.db, &id)
+                .await?
+                .ok_or_else(|| not_found(&id))
+        }
+        .await,
+    )
 }
 
 /// The profile tab of customer `id`.
 #[server]
 pub async fn get_customer_profile(id: String) -> Result<CustomerProfile, AppError> {
-    crate::error::respond(async {
-        let state = crate::state::app_state()?;
-        super::db::profile(&state.db, &id)
-            .await?
-            .ok_or_else(|| not_found(&id))
-    }
-    .await)
+    crate::error::respond(
+        async {
+            let state = crate::state::app_state()?;
+            super::db::profile(&state.db, &id)
+                .await?
+                .ok_or_else(|| not_found(&id))
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]

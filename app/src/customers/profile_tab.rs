@@ -48,7 +48,10 @@ fn ProfileSections(profile: CustomerProfile) -> impl IntoView {
     let preferences = vec![
         ("Email marketing".to_string(), yes_no(profile.email_opt_in)),
         ("SMS".to_string(), yes_no(profile.sms_opt_in)),
-        ("Push notifications".to_string(), yes_no(profile.push_opt_in)),
+        (
+            "Push notifications".to_string(),
+            yes_no(profile.push_opt_in),
+        ),
         ("Phone verified".to_string(), yes_no(profile.phone_verified)),
     ];
     view! {

@@ -66,7 +66,10 @@ pub fn identifier_candidates(input: &str) -> Result<Vec<Identifier>, AppError> {
         return Ok(vec![id(IdentifierKind::Email, trimmed.to_lowercase())]);
     }
     if let Ok(uuid) = uuid::Uuid::parse_str(trimmed) {
-        return Ok(vec![id(IdentifierKind::CustomerId, uuid.hyphenated().to_string())]);
+        return Ok(vec![id(
+            IdentifierKind::CustomerId,
+            uuid.hyphenated().to_string(),
+        )]);
     }
     let compact: String = trimmed
         .chars()
@@ -115,7 +118,10 @@ mod tests {
 
     #[test]
     fn email_is_trimmed_and_case_folded() {
-        assert_eq!(kinds("  Anna.Smith@Example.COM "), vec![(IdentifierKind::Email, "anna.smith@example.com".into())]);
+        assert_eq!(
+            kinds("  Anna.Smith@Example.COM "),
+            vec![(IdentifierKind::Email, "anna.smith@example.com".into())]
+        );
     }
 
     #[test]
@@ -133,7 +139,13 @@ mod tests {
     #[test]
     fn uuid_is_a_customer_id() {
         let found = kinds("0190A0C6-8A4B-7C3D-9E8F-0123456789AB");
-        assert_eq!(found, vec![(IdentifierKind::CustomerId, "0190a0c6-8a4b-7c3d-9e8f-0123456789ab".into())]);
+        assert_eq!(
+            found,
+            vec![(
+                IdentifierKind::CustomerId,
+                "0190a0c6-8a4b-7c3d-9e8f-0123456789ab".into()
+            )]
+        );
     }
 
     #[test]

@@ -12,12 +12,15 @@ use leptos_router::hooks::use_query_map;
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").filter(|q| !q.trim().is_empty()));
-    let result = Resource::new(move || q.get(), |q| async move {
-        match q {
-            Some(q) => Some(find_customer(q).await),
-            None => None,
-        }
-    });
+    let result = Resource::new(
+        move || q.get(),
+        |q| async move {
+            match q {
+                Some(q) => Some(find_customer(q).await),
+                None => None,
+            }
+        },
+    );
     view! {
         <leptos_meta::Title text="Search · Customer Profiles"/>
         <section class="search-hero" aria-labelledby="search-title">

@@ -38,17 +38,35 @@ pub fn customer(world: &World<'_>, index: u64) -> (NewCustomer, Vec<NewEvent>) {
         (first.to_string(), last.to_string())
     };
     let nameless = rng.gen_bool(0.01);
-    let local: String = format!("{}.{}{index}", app::customers::search_key(first), app::customers::search_key(last))
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
-        .collect();
+    let local: String = format!(
+        "{}.{}{index}",
+        app::customers::search_key(first),
+        app::customers::search_key(last)
+    )
+    .chars()
+    .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+    .collect();
     let email = (!rng.gen_bool(0.03)).then(|| format!("{local}@{}", pick(&mut rng, EMAIL_DOMAINS)));
-    let phone = (!rng.gen_bool(0.05))
-        .then(|| format!("+447{:09}", (index.wrapping_mul(7919) + 123_457) % 1_000_000_000));
-    let card_number = Some(format!("6339{:012}", (index.wrapping_mul(104_729) + 1_000_003) % 1_000_000_000_000));
-    let external_id = Some(format!("CRM-{:08}", (index.wrapping_mul(7_368_787) + 31) % 100_000_000));
+    let phone = (!rng.gen_bool(0.05)).then(|| {
+        format!(
+            "+447{:09}",
+            (index.wrapping_mul(7919) + 123_457) % 1_000_000_000
+        )
+    });
+    let card_number = Some(format!(
+        "6339{:012}",
+        (index.wrapping_mul(104_729) + 1_000_003) % 1_000_000_000_000
+    ));
+    let external_id = Some(format!(
+        "CRM-{:08}",
+        (index.wrapping_mul(7_368_787) + 31) % 100_000_000
+    ));
     let home = &world.stores[rng.gen_range(0..world.stores.len())];
-    let joined_days_ago = if rng.gen_bool(0.1) { rng.gen_range(1..365) } else { rng.gen_range(365..1095) };
+    let joined_days_ago = if rng.gen_bool(0.1) {
+        rng.gen_range(1..365)
+    } else {
+        rng.gen_range(365..1095)
+    };
     let created_at = world.as_of - joined_days_ago * DAY - rng.gen_range(0..DAY);
     let birth_year = rng.gen_range(1950..2006);
     let status_id = match rng.gen_range(0..100) {
@@ -72,8 +90,16 @@ pub fn customer(world: &World<'_>, index: u64) -> (NewCustomer, Vec<NewEvent>) {
         phone,
         card_number,
         external_id,
-        date_of_birth: Some(format!("{birth_year}-{:02}-{:02}", rng.gen_range(1..=12), rng.gen_range(1..=28))),
-        address_line: Some(format!("{} {}", rng.gen_range(1..200), pick(&mut rng, STREETS))),
+        date_of_birth: Some(format!(
+            "{birth_year}-{:02}-{:02}",
+            rng.gen_range(1..=12),
+            rng.gen_range(1..=28)
+        )),
+        address_line: Some(format!(
+            "{} {}",
+            rng.gen_range(1..200),
+            pick(&mut rng, STREETS)
+        )),
         city: Some(home.city.clone()),
         postal_code: Some(home.postal_code.clone()),
         country: Some(home.country.clone()),
@@ -107,12 +133,25 @@ struct History<'w, 'c> {
 
 impl<'w, 'c> History<'w, 'c> {
     fn new(world: &'w World<'w>, customer: &'c mut NewCustomer, rng: ChaCha8Rng) -> Self {
-        Self { world, customer, rng, events: Vec::new(), lifetime_points: 0 }
+        Self {
+            world,
+            customer,
+            rng,
+            events: Vec::new(),
+            lifetime_points: 0,
+        }
     }
 
     fn generate(mut self) -> Vec<NewEvent> {
         let start = self.customer.created_at;
-        self.push("customer_created", start, None, None, None, json!({"channel": "in-store"}));
+        self.push(
+            "customer_created",
+            start,
+            None,
+            None,
+            None,
+            json!({"channel": "in-store"}),
+        );
         // Cadence: loyal customers every 1–3 weeks, others every 3–9 weeks; a third lapse.
         let mean_gap_days: f64 = if self.rng.gen_bool(0.35) {
             self.rng.gen_range(7.0..21.0)
@@ -127,10 +166,17 @@ impl<'w, 'c> History<'w, 'c> {
         if self.rng.gen_bool(0.45) {
             let (platform, model, os) = DEVICES[self.rng.gen_range(0..DEVICES.len())];
             let seen = start + self.rng.gen_range(0..7 * DAY);
-            self.push("device_seen", seen, None, None, None, json!({
-                "platform": platform, "model": model, "os_version": os, "app_version": "4.2.0",
-                "screen": "1170x2532", "push_enabled": self.customer.push_opt_in,
-            }));
+            self.push(
+                "device_seen",
+                seen,
+                None,
+                None,
+                None,
+                json!({
+                    "platform": platform, "model": model, "os_version": os, "app_version": "4.2.0",
+                    "screen": "1170x2532", "push_enabled": self.customer.push_opt_in,
+                }),
+            );
         }
         let mut at = start;
         loop {
@@ -148,57 +194,128 @@ impl<'w, 'c> History<'w, 'c> {
         let store = if self.rng.gen_bool(0.8) {
             self.customer.home_store_id.clone()
         } else {
-            Some(self.world.stores[self.rng.gen_range(0..self.world.stores.len())].id.clone())
+            Some(
+                self.world.stores[self.rng.gen_range(0..self.world.stores.len())]
+                    .id
+                    .clone(),
+            )
         };
         let mut total = 0;
         let items: Vec<_> = (0..self.rng.gen_range(1..=4))
             .map(|_| {
-                let product = &self.world.products[self.rng.gen_range(0..self.world.products.len())];
+                let product =
+                    &self.world.products[self.rng.gen_range(0..self.world.products.len())];
                 let qty = if self.rng.gen_bool(0.85) { 1 } else { 2 };
                 total += product.price_cents * qty;
                 json!({"sku": product.id, "name": product.name, "qty": qty})
             })
             .collect();
-        self.push("purchase", at, store.clone(), Some(total), None, json!({"currency": "GBP", "items": items}));
+        self.push(
+            "purchase",
+            at,
+            store.clone(),
+            Some(total),
+            None,
+            json!({"currency": "GBP", "items": items}),
+        );
         self.customer.purchase_count += 1;
         self.customer.lifetime_spend_cents += total;
         let earned = total / 100;
-        self.push("points_earned", at + 1000, store, None, Some(earned), json!({"rule": "1 point per £1"}));
+        self.push(
+            "points_earned",
+            at + 1000,
+            store,
+            None,
+            Some(earned),
+            json!({"rule": "1 point per £1"}),
+        );
         self.lifetime_points += earned;
         self.promote(at + 2000);
         if self.customer.points_balance >= 500 && self.rng.gen_bool(0.3) {
             let reward = REWARDS[self.rng.gen_range(0..REWARDS.len())];
-            self.push("reward_redeemed", at + 3000, None, None, None, json!({"reward": reward, "status": "fulfilled"}));
-            self.push("points_used", at + 3001, None, None, Some(-500), json!({"reward": reward}));
+            self.push(
+                "reward_redeemed",
+                at + 3000,
+                None,
+                None,
+                None,
+                json!({"reward": reward, "status": "fulfilled"}),
+            );
+            self.push(
+                "points_used",
+                at + 3001,
+                None,
+                None,
+                Some(-500),
+                json!({"reward": reward}),
+            );
         }
         match self.rng.gen_range(0..100) {
             0..=3 => {
                 let tag = TAGS[self.rng.gen_range(0..TAGS.len())];
-                self.push("tag_appended", at + 4000, None, None, None, json!({"tag": tag}));
+                self.push(
+                    "tag_appended",
+                    at + 4000,
+                    None,
+                    None,
+                    None,
+                    json!({"tag": tag}),
+                );
             }
             4..=6 => {
                 let code = PROMO_CODES[self.rng.gen_range(0..PROMO_CODES.len())];
-                self.push("promo_code_claimed", at + 4000, None, None, None, json!({"code": code}));
+                self.push(
+                    "promo_code_claimed",
+                    at + 4000,
+                    None,
+                    None,
+                    None,
+                    json!({"code": code}),
+                );
             }
             7 => {
                 let code = PROMO_CODES[self.rng.gen_range(0..PROMO_CODES.len())];
-                self.push("promo_code_claim_error", at + 4000, None, None, None, json!({"code": code, "reason": "code already used"}));
+                self.push(
+                    "promo_code_claim_error",
+                    at + 4000,
+                    None,
+                    None,
+                    None,
+                    json!({"code": code, "reason": "code already used"}),
+                );
             }
             8..=10 => {
                 let (campaign, goal) = CAMPAIGNS[self.rng.gen_range(0..CAMPAIGNS.len())];
                 let progress = self.rng.gen_range(1..=goal);
-                self.push("campaign_progress", at + 4000, None, None, None, json!({"campaign": campaign, "progress": progress, "goal": goal}));
+                self.push(
+                    "campaign_progress",
+                    at + 4000,
+                    None,
+                    None,
+                    None,
+                    json!({"campaign": campaign, "progress": progress, "goal": goal}),
+                );
             }
             11..=20 => {
                 let duration_s = self.rng.gen_range(20..600);
-                self.push("app_session", at - 3_600_000, None, None, None, json!({"platform": "iOS", "duration_s": duration_s}));
+                self.push(
+                    "app_session",
+                    at - 3_600_000,
+                    None,
+                    None,
+                    None,
+                    json!({"platform": "iOS", "duration_s": duration_s}),
+                );
             }
             _ => {}
         }
     }
 
     fn promote(&mut self, at: i64) {
-        let reached = TIERS.iter().rev().find(|(_, threshold)| self.lifetime_points >= *threshold);
+        let reached = TIERS
+            .iter()
+            .rev()
+            .find(|(_, threshold)| self.lifetime_points >= *threshold);
         if let Some((tier, _)) = reached {
             if self.customer.tier.as_deref() != Some(*tier) {
                 self.customer.tier = Some((*tier).into());
@@ -217,13 +334,20 @@ impl<'w, 'c> History<'w, 'c> {
         points_delta: Option<i64>,
         payload: serde_json::Value,
     ) {
-        let id = uuid::Builder::from_unix_timestamp_millis(u64::try_from(at).unwrap_or(0), &self.rng.gen::<[u8; 10]>())
-            .into_uuid()
-            .to_string();
+        let id = uuid::Builder::from_unix_timestamp_millis(
+            u64::try_from(at).unwrap_or(0),
+            &self.rng.gen::<[u8; 10]>(),
+        )
+        .into_uuid()
+        .to_string();
         self.customer.points_balance += points_delta.unwrap_or(0);
         let last = self.customer.last_active_at.unwrap_or(at).max(at);
         self.customer.last_active_at = Some(last);
-        let source = if event_type == "app_session" || event_type == "device_seen" { "app" } else { "pos" };
+        let source = if event_type == "app_session" || event_type == "device_seen" {
+            "app"
+        } else {
+            "pos"
+        };
         self.events.push(NewEvent {
             id,
             customer_id: self.customer.id.clone(),

@@ -26,7 +26,9 @@ const CHUNK: u64 = 1_000;
 
 /// Seeds `args.customers` customers into an empty database and reports what was written.
 pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
-    let existing = app::customers::db::count(db).await.map_err(|e| e.to_string())?;
+    let existing = app::customers::db::count(db)
+        .await
+        .map_err(|e| e.to_string())?;
     if existing > 0 {
         return Err(format!(
             "the database already has {existing} customers; seed into an empty database"
@@ -40,15 +42,24 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     let started = Instant::now();
     let (stores, products) = (data::stores(), data::products());
     let mut tx = db.pool().begin().await.map_err(|e| e.to_string())?;
-    app::catalog::db::insert_stores(&mut tx, &stores).await.map_err(|e| e.to_string())?;
-    app::catalog::db::insert_products(&mut tx, &products).await.map_err(|e| e.to_string())?;
+    app::catalog::db::insert_stores(&mut tx, &stores)
+        .await
+        .map_err(|e| e.to_string())?;
+    app::catalog::db::insert_products(&mut tx, &products)
+        .await
+        .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
 
     // Generation runs on a blocking thread while the writer inserts the previous chunk.
     let (sender, mut receiver) = tokio::sync::mpsc::channel(2);
     let (seed, total) = (args.seed, args.customers);
     let generator = tokio::task::spawn_blocking(move || {
-        let world = generate::World { seed, as_of, stores: &stores, products: &products };
+        let world = generate::World {
+            seed,
+            as_of,
+            stores: &stores,
+            products: &products,
+        };
         let mut start = 0;
         while start < total {
             let end = (start + CHUNK).min(total);
@@ -63,8 +74,12 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     let mut event_count = 0usize;
     while let Some((customers, events)) = receiver.recv().await {
         let mut tx = db.pool().begin().await.map_err(|e| e.to_string())?;
-        app::customers::db::insert_many(&mut tx, &customers).await.map_err(|e| e.to_string())?;
-        app::activity::db::insert_many(&mut tx, &events).await.map_err(|e| e.to_string())?;
+        app::customers::db::insert_many(&mut tx, &customers)
+            .await
+            .map_err(|e| e.to_string())?;
+        app::activity::db::insert_many(&mut tx, &events)
+            .await
+            .map_err(|e| e.to_string())?;
         tx.commit().await.map_err(|e| e.to_string())?;
         event_count += events.len();
     }
@@ -78,10 +93,18 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
 
 /// Seeds `customers` demo customers when the database has none (first start of the demo).
 pub async fn seed_demo_if_empty(db: &Db, customers: usize) -> Result<(), String> {
-    if app::customers::db::count(db).await.map_err(|e| e.to_string())? > 0 {
+    if app::customers::db::count(db)
+        .await
+        .map_err(|e| e.to_string())?
+        > 0
+    {
         return Ok(());
     }
-    let args = SeedArgs { customers: customers as u64, seed: 42, as_of: None };
+    let args = SeedArgs {
+        customers: customers as u64,
+        seed: 42,
+        as_of: None,
+    };
     let report = run(db, &args).await?;
     tracing::info!("demo data: {report}");
     Ok(())

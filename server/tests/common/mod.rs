@@ -7,8 +7,10 @@ use sqlx::{Connection, Executor};
 
 /// A fresh, migrated SQLite database in a temporary folder (kept alive by the returned guard).
 pub async fn sqlite() -> (Db, tempdir::Guard) {
-    let guard = tempdir::Guard::new();
-    let db = Db::connect(&format!("sqlite://{}/test.db", guard.path())).await.unwrap();
+    let guard = tempdir::Guard::create();
+    let db = Db::connect(&format!("sqlite://{}/test.db", guard.path()))
+        .await
+        .unwrap();
     db.migrate().await.unwrap();
     (db, guard)
 }
@@ -17,13 +19,19 @@ pub async fn sqlite() -> (Db, tempdir::Guard) {
 /// Without that variable the PostgreSQL half is skipped locally and fails in CI.
 pub async fn postgres() -> Option<Db> {
     let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") else {
-        assert!(std::env::var("CI").is_err(), "CI must set TEST_POSTGRES_URL");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must set TEST_POSTGRES_URL"
+        );
         eprintln!("TEST_POSTGRES_URL not set: skipping the PostgreSQL half");
         return None;
     };
     let name = format!("cp_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
     let base = admin_url.rsplit_once('/').unwrap().0;
     let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
     db.migrate().await.unwrap();
@@ -55,8 +63,9 @@ pub mod tempdir {
     pub struct Guard(std::path::PathBuf);
 
     impl Guard {
-        pub fn new() -> Self {
-            let path = std::env::temp_dir().join(format!("cp-test-{}", uuid::Uuid::new_v4().simple()));
+        pub fn create() -> Self {
+            let path =
+                std::env::temp_dir().join(format!("cp-test-{}", uuid::Uuid::new_v4().simple()));
             std::fs::create_dir_all(&path).unwrap();
             Self(path)
         }
