@@ -5,7 +5,7 @@ use crate::store::{values_placeholders, Db};
 use sqlx::{Any, FromRow, Transaction};
 
 /// How many customers one multi-row INSERT carries (SQLite allows 32,766 variables).
-pub const INSERT_BATCH: usize = 500;
+pub const INSERT_BATCH: usize = 50;
 
 #[derive(FromRow)]
 struct HeaderRow {
