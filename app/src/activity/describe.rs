@@ -80,14 +80,10 @@ pub fn describe(facts: &EventFacts<'_>) -> (String, Vec<(String, String)>) {
         details.extend(
             object
                 .iter()
-                .map(|(key, value)| (label(key), render(value))),
+                .map(|(key, value)| (super::event_label(key), render(value))),
         );
     }
     (summary, details)
-}
-
-fn label(key: &str) -> String {
-    super::event_label(key)
 }
 
 fn render(value: &Value) -> String {
@@ -96,7 +92,7 @@ fn render(value: &Value) -> String {
         Value::Array(items) => items.iter().map(render).collect::<Vec<_>>().join("; "),
         Value::Object(map) => map
             .iter()
-            .map(|(k, v)| format!("{}: {}", label(k), render(v)))
+            .map(|(k, v)| format!("{}: {}", super::event_label(k), render(v)))
             .collect::<Vec<_>>()
             .join(", "),
         Value::Null => "—".into(),
