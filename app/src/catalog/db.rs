@@ -1,7 +1,7 @@
 //! SQL for stores and products.
 
 use super::model::{Product, Store};
-use crate::store::values_placeholders;
+use crate::store::{values_placeholders, Backend};
 use sqlx::{Any, Transaction};
 
 /// Inserts stores, skipping ids that already exist.
@@ -14,7 +14,7 @@ pub async fn insert_stores(
             "INSERT INTO stores (id, name, address, city, postal_code, country, latitude, \
              longitude, phone, hours, franchised, open_24h, promotions) VALUES {} \
              ON CONFLICT (id) DO NOTHING",
-            values_placeholders(chunk.len(), 13)
+            values_placeholders(Backend::of(tx), chunk.len(), 13)
         );
         let mut query = sqlx::query(&sql);
         for s in chunk {
@@ -47,7 +47,7 @@ pub async fn insert_products(
         let sql = format!(
             "INSERT INTO products (id, name, category, price_cents) VALUES {} \
              ON CONFLICT (id) DO NOTHING",
-            values_placeholders(chunk.len(), 4)
+            values_placeholders(Backend::of(tx), chunk.len(), 4)
         );
         let mut query = sqlx::query(&sql);
         for p in chunk {

@@ -1,11 +1,11 @@
 //! SQL for customers: the header and profile reads, counts, and batched inserts.
 
 use super::model::{CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
-use crate::store::{values_placeholders, Db};
+use crate::store::{values_placeholders, Backend, Db};
 use sqlx::{Any, FromRow, Transaction};
 
 /// How many customers one multi-row INSERT carries (SQLite allows 32,766 variables).
-pub const INSERT_BATCH: usize = 50;
+pub const INSERT_BATCH: usize = 200;
 
 #[derive(FromRow)]
 struct HeaderRow {
@@ -160,7 +160,7 @@ pub async fn insert_many(
              postal_code, country, status_id, is_test, email_opt_in, sms_opt_in, push_opt_in, \
              phone_verified, home_store_id, points_balance, tier, tier_since, purchase_count, \
              lifetime_spend_cents, last_active_at, created_at, updated_at) VALUES {}",
-            values_placeholders(chunk.len(), COLUMNS)
+            values_placeholders(Backend::of(tx), chunk.len(), COLUMNS)
         );
         let mut query = sqlx::query(&sql);
         for c in chunk {
