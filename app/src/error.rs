@@ -30,6 +30,9 @@ pub enum AppError {
     /// The change clashes with the current state (duplicate identifier, concurrent edit).
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts; the message says how long to wait.
+    #[error("{0}")]
+    RateLimited(String),
     /// A failure on our side; the text is a reference to the server log, never the cause.
     #[error("Something went wrong on our side. Reference: {0}")]
     Internal(String),
@@ -52,6 +55,7 @@ impl AppError {
             Self::Forbidden(_) => 403,
             Self::Validation { .. } => 422,
             Self::Conflict(_) => 409,
+            Self::RateLimited(_) => 429,
             Self::Internal(_) => 500,
         }
     }

@@ -4,16 +4,22 @@
 //! feature it also holds the SQL of each feature.
 
 pub mod activity;
+pub mod admin;
+pub mod audit;
+pub mod auth;
 pub mod catalog;
 pub mod customers;
 pub mod error;
 pub mod layout;
+pub mod points;
 pub mod search;
+pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod time;
+pub mod users;
 
 use layout::{NotFound, NotYetAvailable, TopBar};
 use leptos::prelude::*;
@@ -34,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
+                <auth::CurrentUserScript/>
             </head>
             <body>
                 <App/>
@@ -46,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    auth::provide_current_user();
     view! {
         <Stylesheet id="leptos" href="/pkg/customer-profiles.css"/>
         <Title text="Customer Profiles"/>
@@ -61,7 +69,12 @@ pub fn App() -> impl IntoView {
                     />
                     <customers::CustomerRoutes/>
                     <Route path=path!("/privacy") view=|| view! { <NotYetAvailable title="Data privacy"/> }/>
-                    <Route path=path!("/admin") view=|| view! { <NotYetAvailable title="Admin"/> }/>
+                    <Route path=path!("/admin") view=admin::AdminPage/>
+                    <Route path=path!("/admin/users") view=users::UsersPage/>
+                    <Route path=path!("/admin/users/:id") view=users::UserDetailPage/>
+                    <Route path=path!("/admin/audit") view=audit::AuditTrailPage/>
+                    <Route path=path!("/admin/settings") view=settings::SettingsPage/>
+                    <Route path=path!("/sign-in") view=auth::SignInPage/>
                 </Routes>
             </main>
         </Router>

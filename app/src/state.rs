@@ -1,5 +1,6 @@
 //! Server state handed to every server function through Leptos context.
 
+use crate::auth::SessionPolicy;
 use crate::error::AppError;
 use crate::store::Db;
 
@@ -8,6 +9,8 @@ use crate::store::Db;
 pub struct AppState {
     /// The database.
     pub db: Db,
+    /// How long sessions live.
+    pub sessions: SessionPolicy,
 }
 
 /// The state of the current request; `Internal` if the server forgot to provide it.

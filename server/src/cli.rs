@@ -1,8 +1,9 @@
 //! Command line: `serve` (default), `migrate` and `seed`, configured by flags or environment.
 
 use crate::{seed, startup};
+use app::auth::SessionPolicy;
 use app::store::{Db, DEFAULT_DATABASE_URL};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 use std::net::SocketAddr;
 
 /// Customer Profiles: a customer-care console for loyalty and marketing programmes.
@@ -24,10 +25,13 @@ enum Command {
     Migrate,
     /// Generate deterministic demo data into an empty database.
     Seed(seed::SeedArgs),
+    /// Create a platform user (the first admin, say); the password is read from the terminal
+    /// or, when piped, from the first line of stdin, never from a flag.
+    CreateUser(crate::users::CreateUserArgs),
 }
 
 /// Options of `serve`.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "LISTEN", default_value = "127.0.0.1:3000")]
@@ -35,6 +39,29 @@ pub struct ServeArgs {
     /// Seed this many demo customers when the database has none (0: never).
     #[arg(long, env = "DEMO_CUSTOMERS", default_value_t = 0)]
     pub demo_customers: usize,
+    /// A session unused for this many seconds ends.
+    #[arg(long, env = "SESSION_IDLE_SECS", default_value_t = 30 * 60)]
+    pub session_idle_secs: i64,
+    /// A session ends this many seconds after sign-in, used or not.
+    #[arg(long, env = "SESSION_MAX_SECS", default_value_t = 12 * 60 * 60)]
+    pub session_max_secs: i64,
+}
+
+impl ServeArgs {
+    /// The options of a bare `customer-profiles` (no subcommand): defaults and environment.
+    fn from_environment() -> Result<Self, String> {
+        let matches = Self::augment_args(clap::Command::new("serve"))
+            .try_get_matches_from(["serve"])
+            .map_err(|e| e.to_string())?;
+        Self::from_arg_matches(&matches).map_err(|e| e.to_string())
+    }
+
+    fn session_policy(&self) -> SessionPolicy {
+        SessionPolicy {
+            idle_ms: self.session_idle_secs.max(1) * 1000,
+            absolute_ms: self.session_max_secs.max(1) * 1000,
+        }
+    }
 }
 
 impl Cli {
@@ -42,12 +69,19 @@ impl Cli {
     pub async fn run(self) -> Result<(), String> {
         let db = Db::connect(&self.database_url).await?;
         db.migrate().await?;
-        match self.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        let command = match self.command {
+            Some(command) => command,
+            None => Command::Serve(ServeArgs::from_environment()?),
+        };
+        match command {
             Command::Migrate => {
                 println!("database is up to date");
                 Ok(())
             }
             Command::Seed(args) => seed::run(&db, &args)
+                .await
+                .map(|report| println!("{report}")),
+            Command::CreateUser(args) => crate::users::create_user(&db, args)
                 .await
                 .map(|report| println!("{report}")),
             Command::Serve(args) => {
@@ -57,7 +91,7 @@ impl Cli {
                 let listen = args
                     .listen
                     .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
-                let app = startup::Application::build(db, listen).await?;
+                let app = startup::Application::build(db, args.session_policy(), listen).await?;
                 tracing::info!("listening on http://{}", app.address());
                 app.run_until_stopped().await
             }

@@ -1,6 +1,8 @@
 //! The Customer Profiles server: command line, startup, HTTP routes and the demo-data seeder.
 
 pub mod cli;
+pub mod guard;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod users;

@@ -1,5 +1,6 @@
 //! Builds the axum application: Leptos pages, server functions, static files, logging layers.
 
+use app::auth::SessionPolicy;
 use app::state::AppState;
 use app::store::Db;
 use app::{shell, App};
@@ -38,14 +39,22 @@ pub struct Application {
 
 impl Application {
     /// Binds `listen` and builds the router over `db`.
-    pub async fn build(db: Db, listen: SocketAddr) -> Result<Self, String> {
+    pub async fn build(
+        db: Db,
+        sessions: SessionPolicy,
+        listen: SocketAddr,
+    ) -> Result<Self, String> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let address = listener
             .local_addr()
             .map_err(|e| format!("cannot read bound address: {e}"))?;
-        let router = router(db.clone(), leptos_options(address));
+        let app = AppState {
+            db: db.clone(),
+            sessions,
+        };
+        let router = router(app, leptos_options(address));
         Ok(Self {
             listener,
             router,
@@ -90,10 +99,10 @@ fn leptos_options(address: SocketAddr) -> LeptosOptions {
     options
 }
 
-fn router(db: Db, leptos_options: LeptosOptions) -> Router {
+fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
     let state = ServerState {
         leptos_options: leptos_options.clone(),
-        app: AppState { db },
+        app: app.clone(),
     };
     let routes = generate_route_list(App);
     let context_state = state.app.clone();
@@ -108,6 +117,7 @@ fn router(db: Db, leptos_options: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(app, crate::guard::guard))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 /// One page of customer `customer_id`'s events, newest first. `section` limits it to a
 /// sub-tab's event types; `before` is the `next` cursor of the previous page.
-#[server]
+#[server(endpoint = "list_events")]
 pub async fn list_events(
     customer_id: String,
     section: Option<String>,
@@ -14,6 +14,7 @@ pub async fn list_events(
 ) -> Result<EventPage, AppError> {
     crate::error::respond(
         async {
+            crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
             let state = crate::state::app_state()?;
             let types = match section.as_deref() {
                 None => &[][..],

@@ -4,33 +4,44 @@ use super::model::{CustomerHeader, CustomerProfile};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The header of customer `id`.
-#[server]
+/// The header of customer `id` (personal data masked without customers.view_pii).
+#[server(endpoint = "get_customer_header")]
 pub async fn get_customer_header(id: String) -> Result<CustomerHeader, AppError> {
     crate::error::respond(
         async {
+            let user = require(Permission::CustomersSearch)?;
             let state = crate::state::app_state()?;
-            super::db::header(&state.db, &id)
+            let header = super::db::header(&state.db, &id, user.can(Permission::CustomersViewPii))
                 .await?
-                .ok_or_else(|| not_found(&id))
+                .ok_or_else(|| not_found(&id))?;
+            Ok(header)
         }
         .await,
     )
 }
 
-/// The profile tab of customer `id`.
-#[server]
+/// The profile tab of customer `id` (personal data masked without customers.view_pii).
+#[server(endpoint = "get_customer_profile")]
 pub async fn get_customer_profile(id: String) -> Result<CustomerProfile, AppError> {
     crate::error::respond(
         async {
+            let user = require(Permission::CustomersSearch)?;
             let state = crate::state::app_state()?;
-            super::db::profile(&state.db, &id)
+            let profile = super::db::profile(&state.db, &id)
                 .await?
-                .ok_or_else(|| not_found(&id))
+                .ok_or_else(|| not_found(&id))?;
+            Ok(if user.can(Permission::CustomersViewPii) {
+                profile
+            } else {
+                profile.masked()
+            })
         }
         .await,
     )
 }
+
+#[cfg(feature = "ssr")]
+use crate::auth::{guard::require, Permission};
 
 #[cfg(feature = "ssr")]
 fn not_found(id: &str) -> AppError {

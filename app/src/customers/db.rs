@@ -29,8 +29,13 @@ struct HeaderRow {
     is_test: i64,
 }
 
-impl From<HeaderRow> for CustomerHeader {
-    fn from(row: HeaderRow) -> Self {
+impl HeaderRow {
+    fn into_header(self, show_pii: bool) -> CustomerHeader {
+        let mut row = self;
+        if !show_pii {
+            row.email = row.email.as_deref().map(super::model::mask_email);
+            row.phone = row.phone.as_deref().map(super::model::mask_phone);
+        }
         let name = [row.first_name.as_deref(), row.last_name.as_deref()]
             .into_iter()
             .flatten()
@@ -44,7 +49,7 @@ impl From<HeaderRow> for CustomerHeader {
             .or(row.card_number.map(|c| format!("Card {c}")))
             .or(row.external_id.map(|e| format!("External id {e}")))
             .unwrap_or_else(|| "Unnamed customer".into());
-        Self {
+        CustomerHeader {
             id: row.id,
             display_name,
             status: StatusBadge {
@@ -64,8 +69,12 @@ impl From<HeaderRow> for CustomerHeader {
     }
 }
 
-/// The profile header of one customer, or `None` when there is no such customer.
-pub async fn header(db: &Db, id: &str) -> Result<Option<CustomerHeader>, sqlx::Error> {
+/// The header of one customer; email and phone masked unless `show_pii`.
+pub async fn header(
+    db: &Db,
+    id: &str,
+    show_pii: bool,
+) -> Result<Option<CustomerHeader>, sqlx::Error> {
     let row: Option<HeaderRow> = sqlx::query_as(
         "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.card_number, c.external_id, \
                 c.status_id, s.name AS status_name, s.colour AS status_colour, c.points_balance, \
@@ -76,7 +85,7 @@ pub async fn header(db: &Db, id: &str) -> Result<Option<CustomerHeader>, sqlx::E
     .bind(id)
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(CustomerHeader::from))
+    Ok(row.map(|row| row.into_header(show_pii)))
 }
 
 #[derive(FromRow)]

@@ -2,6 +2,8 @@
 
 use super::model::CustomerHeader;
 use crate::time::{format_count, format_date, format_date_time, format_money};
+use crate::auth::{use_can, Permission};
+use crate::points::AdjustPointsButton;
 use leptos::prelude::*;
 
 /// The header shown above every tab of a customer.
@@ -33,6 +35,8 @@ pub fn ProfileHeader(
                     <dd class="points-balance" data-testid="points-balance">
                         {format_count(customer.points_balance)}
                     </dd>
+                    {use_can(Permission::PointsAdjust)
+                        .then(|| view! { <dd><AdjustPointsButton customer_id=customer.id.clone()/></dd> }.into_any())}
                 </div>
                 <div class="fact">
                     <dt>"Tier"</dt>

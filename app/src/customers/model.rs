@@ -82,6 +82,39 @@ pub struct CustomerProfile {
     pub phone_verified: bool,
 }
 
+impl CustomerProfile {
+    /// The profile as a user without customers.view_pii sees it: email and phone partly
+    /// hidden, date of birth and street address left out.
+    pub fn masked(self) -> Self {
+        Self {
+            email: self.email.as_deref().map(mask_email),
+            phone: self.phone.as_deref().map(mask_phone),
+            date_of_birth: None,
+            address_line: None,
+            postal_code: None,
+            ..self
+        }
+    }
+}
+
+/// `jane.doe@example.com` → `j•••@example.com`.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".into(),
+    }
+}
+
+/// `+447700900123` → `•••• 0123`.
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let last: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("•••• {last}")
+}
+
 /// A customer as written by the seeder (and later by Add Customer), projections included.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewCustomer {

@@ -32,11 +32,14 @@ pub fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// What the tabs of a profile share: the id of the customer on screen.
+/// What the tabs of a profile share: the id of the customer on screen and a way to reload
+/// the header after an action changed it.
 #[derive(Debug, Clone, Copy)]
 pub struct ProfilePageContext {
     /// The `:id` of the current `/customers/:id` URL.
     pub customer_id: Memo<String>,
+    /// Bumped to reload the header (points balance, status, …).
+    pub header_version: RwSignal<u32>,
 }
 
 /// The id of the customer whose profile is on screen.
@@ -49,10 +52,18 @@ pub fn use_customer_id() -> Memo<String> {
 pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    provide_context(ProfilePageContext { customer_id: id });
-    let header = Resource::new(move || id.get(), get_customer_header);
+    let header_version = RwSignal::new(0);
+    provide_context(ProfilePageContext {
+        customer_id: id,
+        header_version,
+    });
+    let header = Resource::new(
+        move || (id.get(), header_version.get()),
+        |(id, _)| get_customer_header(id),
+    );
+    let found = Memo::new(move |_| header.get().is_some_and(|r| r.is_ok()));
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading customer…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading customer…"</p> }>
             {move || {
                 header
                     .get()
@@ -62,15 +73,18 @@ pub fn ProfilePage() -> impl IntoView {
                             view! {
                                 <leptos_meta::Title text=title/>
                                 <ProfileHeader customer/>
-                                <TabBar/>
-                                <Outlet/>
                             }
                                 .into_any()
                         }
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     })
             }}
-        </Suspense>
+            // Outside the header closure, so reloading the header keeps the open tab.
+            <Show when=move || found.get()>
+                <TabBar/>
+                <Outlet/>
+            </Show>
+        </Transition>
     }
 }
 

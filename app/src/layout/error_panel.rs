@@ -15,6 +15,7 @@ pub fn ErrorPanel(
         AppError::Forbidden(_) => "Not allowed",
         AppError::Validation { .. } => "Please check the input",
         AppError::Conflict(_) => "Conflict",
+        AppError::RateLimited(_) => "Too many attempts",
         AppError::Internal(_) => "Something went wrong",
     };
     view! {
@@ -22,7 +23,11 @@ pub fn ErrorPanel(
             <h2>{heading}</h2>
             <p>{error.to_string()}</p>
             <p>
-                <a href="/">"Back to search"</a>
+                {if matches!(error, AppError::Unauthorized) {
+                    view! { <a href="/sign-in">"Sign in again"</a> }.into_any()
+                } else {
+                    view! { <a href="/">"Back to search"</a> }.into_any()
+                }}
             </p>
         </div>
     }

@@ -1,30 +1,34 @@
 //! The top bar on every page: brand, navigation and the customer search box (`/` focuses it).
 
+use crate::auth::api::SignOut;
+use crate::auth::{use_current_user, CurrentUser, Permission};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// Id of the search box in the top bar, the target of the `/` shortcut.
 pub const GLOBAL_SEARCH_ID: &str = "global-search";
 
-const NAV: [(&str, &str); 4] = [
-    ("/", "Search"),
-    ("/customers/new", "Add customer"),
-    ("/privacy", "Data privacy"),
-    ("/admin", "Admin"),
+/// Main navigation: link, label, and the permissions of which one is needed to see it.
+const NAV: [(&str, &str, &[Permission]); 4] = [
+    ("/", "Search", &[Permission::CustomersSearch]),
+    ("/customers/new", "Add customer", &[Permission::CustomersCreate]),
+    (
+        "/privacy",
+        "Data privacy",
+        &[Permission::PrivacyRequest, Permission::PrivacyViewLog],
+    ),
+    (
+        "/admin",
+        "Admin",
+        &[Permission::UsersManage, Permission::SettingsManage],
+    ),
 ];
 
-/// Brand, main navigation and the search box.
+/// Brand, main navigation, the search box and the signed-in user; signed out, only the brand.
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let location = use_location();
-    let query = use_query_map();
-    let current = move |href: &str| {
-        let path = location.pathname.get();
-        match href {
-            "/" => path == "/" || path == "/search",
-            _ => path == href,
-        }
-    };
+    let user = use_current_user();
     focus_search_on_slash();
     view! {
         <header class="top-bar">
@@ -34,11 +38,36 @@ pub fn TopBar() -> impl IntoView {
             <a class="brand" href="/">
                 "Customer Profiles"
             </a>
+            {user.map(|user| view! { <SignedInBar user/> })}
+        </header>
+    }
+}
+
+#[component]
+fn SignedInBar(user: CurrentUser) -> impl IntoView {
+    let location = use_location();
+    let query = use_query_map();
+    let current = move |href: &str| {
+        let path = location.pathname.get();
+        match href {
+            "/" => path == "/" || path == "/search",
+            _ => path == href,
+        }
+    };
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            let _ = window().location().set_href("/sign-in");
+        }
+    });
+    let can_search = user.can(Permission::CustomersSearch);
+    view! {
             <nav class="main-nav" aria-label="Main">
                 <ul>
                     {NAV
                         .into_iter()
-                        .map(|(href, label)| {
+                        .filter(|(_, _, needs)| needs.iter().any(|p| user.can(*p)))
+                        .map(|(href, label, _)| {
                             view! {
                                 <li>
                                     <a href=href aria-current=move || current(href).then_some("page")>
@@ -50,6 +79,7 @@ pub fn TopBar() -> impl IntoView {
                         .collect_view()}
                 </ul>
             </nav>
+            {can_search.then(|| view! {
             <form class="top-search" role="search" action="/search" method="get">
                 <label for=GLOBAL_SEARCH_ID class="visually-hidden">
                     "Find a customer by phone, card, email or id"
@@ -67,7 +97,16 @@ pub fn TopBar() -> impl IntoView {
                     "Search"
                 </button>
             </form>
-        </header>
+            })}
+            <div class="user-menu">
+                <span class="user-name">
+                    {user.display_name.clone()}
+                    <span class="user-role">{user.role.label()}</span>
+                </span>
+                <ActionForm action=sign_out>
+                    <button type="submit" class="button button-secondary">"Sign out"</button>
+                </ActionForm>
+            </div>
     }
 }
 

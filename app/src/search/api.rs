@@ -9,6 +9,7 @@ use leptos::prelude::*;
 pub async fn find_customer(q: String) -> Result<SearchOutcome, AppError> {
     crate::error::respond(
         async {
+            crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
             let state = crate::state::app_state()?;
             let candidates = super::model::identifier_candidates(&q)?;
             match super::db::find_by_identifier(&state.db, &candidates).await? {

@@ -25,7 +25,8 @@ pub struct SeedArgs {
 /// Customers written per transaction.
 const CHUNK: u64 = 1_000;
 
-/// Seeds `args.customers` customers into an empty database and reports what was written.
+/// Seeds `args.customers` customers into an empty database, plus the demo platform users
+/// (one per role, password [`crate::users::DEMO_PASSWORD`]), and reports what was written.
 pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     let existing = app::customers::db::count(db)
         .await
@@ -89,6 +90,7 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
         event_count += events.len();
     }
     generator.await.map_err(|e| e.to_string())?;
+    crate::users::create_demo_users(db).await?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(format!(
         "seeded {total} customers and {event_count} events in {seconds:.1} s ({:.0} events/s)",

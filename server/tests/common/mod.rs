@@ -2,6 +2,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod console;
+
 use app::store::Db;
 use sqlx::{Connection, Executor};
 

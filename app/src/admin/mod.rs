@@ -1,0 +1,46 @@
+//! `/admin`: the way into users, the audit trail and settings, as far as the user may go.
+
+use crate::auth::{use_can, Permission};
+use crate::layout::ErrorPanel;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The admin overview.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let users = use_can(Permission::UsersManage);
+    let settings = use_can(Permission::SettingsManage);
+    if !users && !settings {
+        return view! {
+            <div class="page">
+                <ErrorPanel error=AppError::Forbidden("users.manage or settings.manage".into())/>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <leptos_meta::Title text="Admin · Customer Profiles"/>
+        <div class="page admin-page">
+            <h1>"Admin"</h1>
+            <ul class="admin-links">
+                {users.then(|| view! {
+                    <li>
+                        <a href="/admin/users">"Platform users"</a>
+                        <p>"Add users, deactivate them, reset passwords, grant permissions."</p>
+                    </li>
+                })}
+                {settings.then(|| view! {
+                    <li>
+                        <a href="/admin/audit">"Audit trail"</a>
+                        <p>"Every change made by a platform user, with before and after."</p>
+                    </li>
+                    <li>
+                        <a href="/admin/settings">"Organisation settings"</a>
+                        <p>"Search mode and customer status types."</p>
+                    </li>
+                })}
+            </ul>
+        </div>
+    }
+    .into_any()
+}

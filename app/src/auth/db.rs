@@ -1,0 +1,178 @@
+//! SQL for sign-in: credentials, sessions and the per-email failure throttle.
+
+use crate::store::Db;
+use sqlx::{Any, Executor, FromRow};
+
+/// What sign-in needs to know about the user behind an email.
+#[derive(Debug, FromRow)]
+pub struct Credentials {
+    /// User id.
+    pub id: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// 0 when deactivated.
+    pub active: i64,
+}
+
+/// The user of a session together with the session's clock.
+#[derive(Debug, FromRow)]
+pub struct SessionRow {
+    /// User id.
+    pub user_id: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Shown name.
+    pub display_name: String,
+    /// Role preset name.
+    pub role: String,
+    /// 0 when deactivated.
+    pub active: i64,
+    /// Last request seen on this session.
+    pub last_seen_at: i64,
+    /// Absolute expiry.
+    pub expires_at: i64,
+}
+
+/// Failed sign-ins for one email within the current window.
+#[derive(Debug, Clone, FromRow)]
+pub struct Throttle {
+    /// Failures in the window.
+    pub failures: i64,
+    /// When the window began.
+    pub window_start: i64,
+    /// Locked until this time, if locked.
+    pub locked_until: Option<i64>,
+}
+
+/// The credentials of the user with sign-in email `email_key`.
+pub async fn credentials(db: &Db, email_key: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = $1")
+        .bind(email_key)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// The names of the permissions granted to `user_id`.
+pub async fn permissions_of(db: &Db, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT permission FROM user_permissions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// The throttle state of `email_key`.
+pub async fn throttle(db: &Db, email_key: &str) -> Result<Option<Throttle>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT failures, window_start, locked_until FROM sign_in_throttle WHERE email_key = $1",
+    )
+    .bind(email_key)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Stores the throttle state of `email_key`.
+pub async fn save_throttle(
+    db: &Db,
+    email_key: &str,
+    state: &Throttle,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sign_in_throttle (email_key, failures, window_start, locked_until) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (email_key) DO UPDATE SET \
+         failures = excluded.failures, window_start = excluded.window_start, \
+         locked_until = excluded.locked_until",
+    )
+    .bind(email_key)
+    .bind(state.failures)
+    .bind(state.window_start)
+    .bind(state.locked_until)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Forgets the failures of `email_key` (after a good sign-in or a password reset).
+pub async fn clear_throttle<'e, E>(executor: E, email_key: &str) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query("DELETE FROM sign_in_throttle WHERE email_key = $1")
+        .bind(email_key)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Starts a session for `user_id` under the hash of its token.
+pub async fn create_session(
+    db: &Db,
+    token_hash: &str,
+    user_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The session stored under `token_hash` and its user.
+pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.email, u.display_name, u.role, u.active, \
+                s.last_seen_at, s.expires_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Records activity on a session (resets its idle clock).
+pub async fn touch_session(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        .bind(now)
+        .bind(token_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Ends one session.
+pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of `user_id` (deactivation, password reset).
+pub async fn delete_sessions_of<'e, E>(executor: E, user_id: &str) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Deletes sessions that expired before `now` (called now and then at sign-in).
+pub async fn delete_expired_sessions(db: &Db, now: i64, idle_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
+        .bind(now)
+        .bind(now - idle_ms)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

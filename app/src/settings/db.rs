@@ -1,0 +1,85 @@
+//! SQL for organisation settings.
+
+use super::model::{SearchMode, StatusType};
+use crate::store::Db;
+use sqlx::{Any, Executor, FromRow};
+
+#[derive(FromRow)]
+struct StatusRow {
+    id: String,
+    name: String,
+    colour: String,
+    sort_order: i64,
+    is_default: i64,
+}
+
+/// The search mode.
+pub async fn search_mode(db: &Db) -> Result<SearchMode, sqlx::Error> {
+    let value: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'search_mode'")
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(SearchMode::parse(value.as_deref().unwrap_or("exact")))
+}
+
+/// Stores the search mode.
+pub async fn set_search_mode<'e, E>(executor: E, mode: SearchMode) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('search_mode', $1) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(mode.as_str())
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Every status type, in order.
+pub async fn status_types(db: &Db) -> Result<Vec<StatusType>, sqlx::Error> {
+    let rows: Vec<StatusRow> = sqlx::query_as(
+        "SELECT id, name, colour, sort_order, is_default FROM status_types \
+         ORDER BY sort_order, name",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StatusType {
+            id: r.id,
+            name: r.name,
+            colour: r.colour,
+            sort_order: r.sort_order,
+            is_default: r.is_default != 0,
+        })
+        .collect())
+}
+
+/// Inserts or updates one status type; making it the default clears the others.
+pub async fn save_status_type(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    status: &StatusType,
+) -> Result<(), sqlx::Error> {
+    if status.is_default {
+        sqlx::query("UPDATE status_types SET is_default = 0 WHERE id <> $1")
+            .bind(status.id.clone())
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO status_types (id, name, colour, sort_order, is_default) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+         colour = excluded.colour, sort_order = excluded.sort_order, \
+         is_default = excluded.is_default",
+    )
+    .bind(status.id.clone())
+    .bind(status.name.clone())
+    .bind(status.colour.clone())
+    .bind(status.sort_order)
+    .bind(i64::from(status.is_default))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

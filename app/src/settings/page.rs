@@ -1,0 +1,120 @@
+//! `/admin/settings`: search mode and the customer status types.
+
+use super::api::{get_settings, SaveStatusType, SetSearchMode};
+use super::model::{OrgSettings, SearchMode, StatusType};
+use crate::error::AppError;
+use crate::layout::{ErrorPanel, Field};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+/// The settings screen.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let mode = ServerAction::<SetSearchMode>::new();
+    let save = ServerAction::<SaveStatusType>::new();
+    let settings = Resource::new(
+        move || (mode.version().get(), save.version().get()),
+        |_| get_settings(),
+    );
+    view! {
+        <leptos_meta::Title text="Settings · Admin · Customer Profiles"/>
+        <div class="page admin-page">
+            <p class="breadcrumbs"><a href="/admin">"Admin"</a></p>
+            <h1>"Organisation settings"</h1>
+            <Transition fallback=|| view! { <p role="status">"Loading settings…"</p> }>
+                {move || settings.get().map(|result| match result {
+                    Ok(settings) => view! { <SettingsForms settings mode save/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn SettingsForms(
+    settings: OrgSettings,
+    mode: ServerAction<SetSearchMode>,
+    save: ServerAction<SaveStatusType>,
+) -> impl IntoView {
+    let exact = settings.search_mode == SearchMode::Exact;
+    let save_error = move |field: &'static str| {
+        Signal::derive(move || save.value().get().and_then(Result::err).and_then(|e: AppError| e.for_field(field)))
+    };
+    view! {
+        <section class="card" aria-labelledby="search-mode-title">
+            <h2 id="search-mode-title">"Customer search"</h2>
+            <ActionForm action=mode>
+                <fieldset>
+                    <legend>"Search mode"</legend>
+                    <p>
+                        <input type="radio" id="mode-exact" name="mode" value="exact" checked=exact/>
+                        <label for="mode-exact">
+                            "Exact match only: a full phone number, card, email or id finds one customer. Shows the least personal data."
+                        </label>
+                    </p>
+                    <p>
+                        <input type="radio" id="mode-advanced" name="mode" value="advanced" checked=!exact/>
+                        <label for="mode-advanced">
+                            "Advanced: also partial names and dates of birth, with a list of candidates."
+                        </label>
+                    </p>
+                </fieldset>
+                <button type="submit" class="button">"Save search mode"</button>
+            </ActionForm>
+        </section>
+        <section class="card" aria-labelledby="statuses-title">
+            <h2 id="statuses-title">"Customer status types"</h2>
+            <p>"The flags agents set on a profile. Colours need 4.5:1 contrast with white text."</p>
+            <p class="alert alert-error" role="alert" hidden=move || save.value().get().and_then(Result::err).is_none()>
+                {move || save.value().get().and_then(Result::err).map(|e| e.to_string())}
+            </p>
+            <ul class="status-type-list">
+                {settings
+                    .status_types
+                    .into_iter()
+                    .map(|status| view! { <li><StatusTypeForm status save/></li> })
+                    .collect_view()}
+            </ul>
+            <h3>"Add a status"</h3>
+            <ActionForm action=save>
+                <input type="hidden" name="id" value=""/>
+                <div class="form-grid">
+                    <Field id="new-status-name" label="Name" error=save_error("name")>
+                        <input id="new-status-name" name="name" required/>
+                    </Field>
+                    <Field id="new-status-colour" label="Colour" error=save_error("colour")>
+                        <input id="new-status-colour" name="colour" type="color" value="#1f5fa8"/>
+                    </Field>
+                    <Field id="new-status-order" label="Order" error=save_error("sort_order")>
+                        <input id="new-status-order" name="sort_order" type="number" value="10"/>
+                    </Field>
+                </div>
+                <button type="submit" class="button">"Add status"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn StatusTypeForm(status: StatusType, save: ServerAction<SaveStatusType>) -> impl IntoView {
+    let key = status.id.clone();
+    let id = move |suffix: &str| format!("status-{key}-{suffix}");
+    view! {
+        <ActionForm action=save attr:class="status-type-row">
+            <input type="hidden" name="id" value=status.id.clone()/>
+            <span class="status-flag" style=format!("background:{}", status.colour)>{status.name.clone()}</span>
+            <label for=id("name")>"Name"</label>
+            <input id=id("name") name="name" value=status.name.clone() required/>
+            <label for=id("colour")>"Colour"</label>
+            <input id=id("colour") name="colour" type="color" value=status.colour.clone()/>
+            <label for=id("order")>"Order"</label>
+            <input id=id("order") name="sort_order" type="number" value=status.sort_order.to_string() class="narrow"/>
+            <input id=id("default") name="is_default" type="checkbox" value="on" checked=status.is_default/>
+            <label for=id("default")>"Default"</label>
+            <button type="submit" class="button button-secondary">
+                "Save"<span class="visually-hidden">" "{status.name.clone()}</span>
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,137 @@
+//! The request guard in front of every route: refuses cross-site state changes, resolves the
+//! session cookie into a [`SessionState`] for the handlers, and sends signed-out browsers to
+//! the sign-in page.
+
+use app::auth::session::{self, clearing_cookie, SessionState};
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// Runs before every handler.
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if is_state_changing(request.method()) && is_cross_site(&request) {
+        tracing::warn!(uri = %request.uri(), "cross-site request refused");
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site request refused: this form or call did not come from this console.",
+        )
+            .into_response();
+    }
+    let token = request
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(session::token_from_cookie_header);
+    let session = match session::resolve(
+        &state.db,
+        &state.sessions,
+        token.as_deref(),
+        app::time::now_millis(),
+    )
+    .await
+    {
+        Ok(session) => session,
+        Err(err) => {
+            let error = app::error::AppError::internal(err);
+            return (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response();
+        }
+    };
+    let path = request.uri().path().to_string();
+    let page = request.method() == Method::GET && is_page(&path);
+    if page {
+        match (&session, path.as_str()) {
+            (SessionState::SignedIn { .. }, "/sign-in") => {
+                return Redirect::to("/").into_response();
+            }
+            (SessionState::SignedIn { .. }, _) | (_, "/sign-in") => {}
+            (SessionState::Expired, _) => {
+                let mut response =
+                    Redirect::to(&sign_in_url(&request, true)).into_response();
+                if let Ok(value) = clearing_cookie(is_https(&request)).parse() {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+                return response;
+            }
+            (SessionState::Anonymous, _) => {
+                return Redirect::to(&sign_in_url(&request, false)).into_response();
+            }
+        }
+    }
+    request.extensions_mut().insert(session);
+    next.run(request).await
+}
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A browser request from another site: its `Origin` names another host, or, without
+/// `Origin`, `Sec-Fetch-Site` says it is not same-origin. Requests without either header
+/// (curl, server-to-server) carry no ambient browser cookies and pass.
+fn is_cross_site(request: &Request<Body>) -> bool {
+    let headers = request.headers();
+    let host = headers
+        .get("x-forwarded-host")
+        .or_else(|| headers.get(header::HOST))
+        .and_then(|v| v.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let origin_host = origin
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or("");
+        return Some(origin_host) != host;
+    }
+    headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| site != "same-origin" && site != "none")
+}
+
+/// Paths that render console pages (everything but the API, assets and health checks).
+fn is_page(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    !(path.starts_with("/api/")
+        || path.starts_with("/pkg/")
+        || path == "/healthz"
+        || last.contains('.'))
+}
+
+fn is_https(request: &Request<Body>) -> bool {
+    request
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+fn sign_in_url(request: &Request<Body>, expired: bool) -> String {
+    let next = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    let mut pairs = vec![("next", next)];
+    if expired {
+        pairs.push(("reason", "expired"));
+    }
+    let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    format!("/sign-in?{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_page;
+
+    #[test]
+    fn pages_are_everything_but_api_assets_and_health() {
+        assert!(is_page("/"));
+        assert!(is_page("/customers/abc/activity/points"));
+        assert!(!is_page("/api/sign_in"));
+        assert!(!is_page("/pkg/customer-profiles.wasm"));
+        assert!(!is_page("/favicon.svg"));
+        assert!(!is_page("/healthz"));
+    }
+}

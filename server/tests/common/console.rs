@@ -1,0 +1,101 @@
+//! A running server and a browser-like client for it: same-origin calls with the session
+//! cookie it was given, redirects not followed.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use app::auth::SessionPolicy;
+use app::store::Db;
+use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
+use reqwest::Response;
+
+/// Starts the real router over `db` on a free port; returns its base URL.
+pub async fn spawn(db: Db, sessions: SessionPolicy) -> String {
+    let app = server::startup::Application::build(db, sessions, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let base = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    base
+}
+
+/// One user's view of the server.
+pub struct Console {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    client: reqwest::Client,
+    cookie: Option<String>,
+}
+
+impl Console {
+    /// A signed-out browser.
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.to_string(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookie: None,
+        }
+    }
+
+    /// A browser signed in as `email` with the demo password.
+    pub async fn signed_in(base: &str, email: &str) -> Self {
+        let mut console = Self::new(base);
+        let response = console.sign_in(email, server::users::DEMO_PASSWORD).await;
+        assert_eq!(response.status(), 200, "sign-in as {email}");
+        console
+    }
+
+    /// Posts the sign-in form; keeps the session cookie when one is set.
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Response {
+        let response = self
+            .call(
+                "sign_in",
+                &[("email", email), ("password", password), ("next", "/")],
+            )
+            .await;
+        if let Some(cookie) = session_cookie(&response) {
+            self.cookie = Some(cookie.split(';').next().unwrap().to_string());
+        }
+        response
+    }
+
+    /// Calls server function `name` with form fields, from this site's own pages.
+    pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> Response {
+        self.call_from(name, form, &self.base.clone()).await
+    }
+
+    /// Calls server function `name` as if from a page at `origin`.
+    pub async fn call_from(&self, name: &str, form: &[(&str, &str)], origin: &str) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}/api/{name}", self.base))
+            .header(ORIGIN, origin)
+            .form(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Gets a page.
+    pub async fn get(&self, path: &str) -> Response {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+/// The `cp_session` Set-Cookie header of a response, if any.
+pub fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("cp_session="))
+        .map(str::to_string)
+}
