@@ -4,6 +4,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -18,13 +20,13 @@ export const VIEWPORTS = {
 };
 
 /** Seeds a database, starts the server and Chromium; returns { baseUrl, browser, stop }. */
-export async function startApp({ customers = 40 } = {}) {
+export async function startApp({ customers = 40, serverArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'cp-e2e-'));
   const databaseUrl = `sqlite://${dir}/e2e.db`;
   execFileSync(BINARY, ['--database-url', databaseUrl, 'seed', '--customers', String(customers), '--seed', '7'], {
     cwd: ROOT, stdio: 'inherit',
   });
-  const server = spawn(BINARY, ['--database-url', databaseUrl, 'serve', '--listen', '127.0.0.1:0'], {
+  const server = spawn(BINARY, ['--database-url', databaseUrl, 'serve', '--listen', '127.0.0.1:0', ...serverArgs], {
     cwd: ROOT, env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
   });
   const baseUrl = await new Promise((ok, fail) => {
@@ -58,4 +60,40 @@ export async function startApp({ customers = 40 } = {}) {
 /** Waits until the wasm bundle has hydrated the page. */
 export async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated]', { state: 'attached', timeout: 30_000 });
+}
+
+/** The password of every demo user (demo data only). */
+export const DEMO_PASSWORD = 'customer-care-demo';
+
+/** Signs in through the sign-in page of `page` and waits for the console to load. */
+export async function signIn(page, baseUrl, email, next = '/') {
+  await page.goto(`${baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
+  await hydrated(page);
+  await page.fill('#sign-in-email', email);
+  await page.fill('#sign-in-password', DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith('/sign-in')),
+    page.click('button[type=submit]'),
+  ]);
+  await hydrated(page);
+}
+
+/** A new browser context (viewport `options`) with a page signed in as `email`. */
+export async function signedInPage(app, email, options = {}, next = '/') {
+  const context = await app.browser.newContext(options);
+  const page = await context.newPage();
+  await signIn(page, app.baseUrl, email, next);
+  return page;
+}
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Runs axe-core on the page and fails with the rules and elements it finds. */
+export async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  assert.deepEqual(violations, [], `axe violations on ${label}`);
 }

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startApp, hydrated, VIEWPORTS, ARTIFACTS } from './harness.mjs';
+import { startApp, hydrated, signedInPage, assertAccessible, VIEWPORTS, ARTIFACTS } from './harness.mjs';
 
 let app;
 before(async () => { app = await startApp(); });
@@ -13,11 +13,9 @@ const FIRST_EXTERNAL_ID = 'CRM-00000031';
 
 for (const [size, options] of Object.entries(VIEWPORTS)) {
   test(`${size}: an exact external id opens the profile with its header and tabs`, async () => {
-    const context = await app.browser.newContext(options);
-    const page = await context.newPage();
-    await page.goto(`${app.baseUrl}/`);
-    await hydrated(page);
+    const page = await signedInPage(app, 'agent@demo.test', options);
     await page.screenshot({ path: join(ARTIFACTS, `search-${size}.png`), fullPage: true });
+    await assertAccessible(page, `search at ${size}`);
     await page.fill('#search-q', FIRST_EXTERNAL_ID);
     await page.press('#search-q', 'Enter');
     await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
@@ -30,17 +28,18 @@ for (const [size, options] of Object.entries(VIEWPORTS)) {
     }
     await page.waitForSelector('table.events tbody tr');
     await page.screenshot({ path: join(ARTIFACTS, `profile-${size}.png`), fullPage: true });
+    await assertAccessible(page, `profile at ${size}`);
     if (options.hasTouch) {
       const small = await page.$$eval('.tab-bar a, .sub-tab-bar a, .main-nav a, .button',
         (els) => els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.textContent));
       assert.deepEqual(small, [], 'touch targets under 44 px');
     }
-    await context.close();
+    await page.context().close();
   });
 }
 
 test('hydration: a sub-tab and "Load older events" change the page without reloading it', async () => {
-  const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await signedInPage(app, 'agent@demo.test', { viewport: { width: 1440, height: 900 } });
   await page.goto(`${app.baseUrl}/search?q=${FIRST_EXTERNAL_ID}`);
   await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
   await hydrated(page);
@@ -55,31 +54,31 @@ test('hydration: a sub-tab and "Load older events" change the page without reloa
   const summaries = await page.locator('table.events tbody tr td:nth-child(2)').allTextContents();
   assert.ok(summaries.length > 0 && summaries.every((s) => s === 'Purchase'), summaries.join(','));
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no full page load happened');
-  await page.close();
+  await page.context().close();
 });
 
 test('"/" focuses the search box from anywhere', async () => {
-  const page = await app.browser.newPage();
+  const page = await signedInPage(app, 'admin@demo.test');
   await page.goto(`${app.baseUrl}/admin`);
   await hydrated(page);
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'global-search');
-  await page.close();
+  await page.context().close();
 });
 
 test('an unknown identifier says so and lists nobody', async () => {
-  const page = await app.browser.newPage();
+  const page = await signedInPage(app, 'agent@demo.test');
   await page.goto(`${app.baseUrl}/search?q=nobody@example.com`);
   await page.waitForSelector('[role=alert]');
   assert.match(await page.textContent('[role=alert]'), /No customer with that email address/);
-  await page.close();
+  await page.context().close();
 });
 
 test('an unknown address shows the 404 page with status 404', async () => {
-  const page = await app.browser.newPage();
+  const page = await signedInPage(app, 'agent@demo.test');
   const response = await page.goto(`${app.baseUrl}/no/such/page`);
   assert.equal(response.status(), 404);
   assert.match(await page.textContent('h1'), /Page not found/);
   await page.screenshot({ path: join(ARTIFACTS, 'not-found-desktop.png') });
-  await page.close();
+  await page.context().close();
 });

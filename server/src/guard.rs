@@ -48,8 +48,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
             }
             (SessionState::SignedIn { .. }, _) | (_, "/sign-in") => {}
             (SessionState::Expired, _) => {
-                let mut response =
-                    Redirect::to(&sign_in_url(&request, true)).into_response();
+                let mut response = Redirect::to(&sign_in_url(&request, true)).into_response();
                 if let Ok(value) = clearing_cookie(is_https(&request)).parse() {
                     response.headers_mut().append(header::SET_COOKIE, value);
                 }
@@ -78,10 +77,7 @@ fn is_cross_site(request: &Request<Body>) -> bool {
         .or_else(|| headers.get(header::HOST))
         .and_then(|v| v.to_str().ok());
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let origin_host = origin
-            .split_once("://")
-            .map(|(_, rest)| rest)
-            .unwrap_or("");
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
         return Some(origin_host) != host;
     }
     headers

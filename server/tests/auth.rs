@@ -15,7 +15,9 @@ async fn spawn_app(policy: SessionPolicy) -> (String, app::store::Db, common::te
 }
 
 async fn first_customer(console: &Console) -> String {
-    let found = console.call("find_customer", &[("q", "CRM-00000031")]).await;
+    let found = console
+        .call("find_customer", &[("q", "CRM-00000031")])
+        .await;
     let body: Value = found.json().await.unwrap();
     body["Found"].as_str().unwrap().to_string()
 }
@@ -37,7 +39,9 @@ async fn signed_out_browsers_are_sent_to_sign_in_and_server_functions_answer_401
         page.headers()["location"],
         "/sign-in?next=%2Fcustomers%2Fx%3Ftab%3D1"
     );
-    let call = anonymous.call("find_customer", &[("q", "CRM-00000031")]).await;
+    let call = anonymous
+        .call("find_customer", &[("q", "CRM-00000031")])
+        .await;
     assert_eq!(call.status(), 401);
     assert_eq!(anonymous.get("/sign-in").await.status(), 200);
 }
@@ -54,7 +58,10 @@ async fn the_session_cookie_is_http_only_strict_and_secure_behind_https() {
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http must not set Secure: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not set Secure: {cookie}"
+    );
 
     let over_https = reqwest::Client::new()
         .post(format!("{base}/api/sign_in"))
@@ -75,28 +82,44 @@ async fn the_session_cookie_is_http_only_strict_and_secure_behind_https() {
 async fn wrong_passwords_do_not_reveal_accounts_and_lock_after_five_tries() {
     let (base, db, _guard) = spawn_app(SessionPolicy::default()).await;
     let mut console = Console::new(&base);
-    let unknown = console.sign_in("nobody@demo.test", "whatever-password").await;
-    let wrong = console.sign_in("agent@demo.test", "whatever-password").await;
+    let unknown = console
+        .sign_in("nobody@demo.test", "whatever-password")
+        .await;
+    let wrong = console
+        .sign_in("agent@demo.test", "whatever-password")
+        .await;
     assert_eq!(unknown.status(), 422);
     assert_eq!(wrong.status(), 422);
     let (unknown, wrong): (Value, Value) =
         (unknown.json().await.unwrap(), wrong.json().await.unwrap());
-    assert_eq!(unknown, wrong, "the same answer whether or not the email exists");
+    assert_eq!(
+        unknown, wrong,
+        "the same answer whether or not the email exists"
+    );
     assert_eq!(
         wrong["Validation"]["message"],
         "The email or password is incorrect."
     );
     for attempt in 2..=5 {
-        let response = console.sign_in("agent@demo.test", "whatever-password").await;
+        let response = console
+            .sign_in("agent@demo.test", "whatever-password")
+            .await;
         let expected = if attempt == 5 { 429 } else { 422 };
         assert_eq!(response.status(), expected, "attempt {attempt}");
     }
     let locked = console
         .sign_in("agent@demo.test", server::users::DEMO_PASSWORD)
         .await;
-    assert_eq!(locked.status(), 429, "even the right password waits out the lock");
+    assert_eq!(
+        locked.status(),
+        429,
+        "even the right password waits out the lock"
+    );
     let body: Value = locked.json().await.unwrap();
-    assert!(body["RateLimited"].as_str().unwrap().contains("locked for 15"));
+    assert!(body["RateLimited"]
+        .as_str()
+        .unwrap()
+        .contains("locked for 15"));
     assert!(audit_actions(&db)
         .await
         .contains(&"auth.sign_in_failed".to_string()));
@@ -107,7 +130,11 @@ async fn cross_site_posts_are_refused() {
     let (base, db, _guard) = spawn_app(SessionPolicy::default()).await;
     let admin = Console::signed_in(&base, "admin@demo.test").await;
     let id = first_customer(&admin).await;
-    let form = [("customer_id", id.as_str()), ("points", "100"), ("reason", "goodwill")];
+    let form = [
+        ("customer_id", id.as_str()),
+        ("points", "100"),
+        ("reason", "goodwill"),
+    ];
     let forged = admin
         .call_from("adjust_points", &form, "https://evil.example")
         .await;
@@ -135,7 +162,11 @@ async fn a_store_associate_is_refused_points_until_an_admin_grants_them() {
     let associate = Console::signed_in(&base, "associate@demo.test").await;
     let admin = Console::signed_in(&base, "admin@demo.test").await;
     let id = first_customer(&associate).await;
-    let form = [("customer_id", id.as_str()), ("points", "50"), ("reason", "missing receipt")];
+    let form = [
+        ("customer_id", id.as_str()),
+        ("points", "50"),
+        ("reason", "missing receipt"),
+    ];
     let refused = associate.call("adjust_points", &form).await;
     assert_eq!(refused.status(), 403);
     let body: Value = refused.json().await.unwrap();
@@ -168,14 +199,26 @@ async fn a_store_associate_is_refused_points_until_an_admin_grants_them() {
     assert_eq!(allowed.status(), 200, "{}", allowed.text().await.unwrap());
     let actions = audit_actions(&db).await;
     for action in ["auth.sign_in", "users.grant", "points.adjust"] {
-        assert!(actions.contains(&action.to_string()), "{action} in {actions:?}");
+        assert!(
+            actions.contains(&action.to_string()),
+            "{action} in {actions:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn concurrent_adjustments_all_count_and_the_balance_never_goes_negative() {
-    let (base, _db, _guard) = spawn_app(SessionPolicy::default()).await;
-    let admin = std::sync::Arc::new(Console::signed_in(&base, "admin@demo.test").await);
+    let (databases, _guard) = common::each_database().await;
+    for (label, db) in databases {
+        common::seed(&db, 3).await;
+        let base = spawn(db, SessionPolicy::default()).await;
+        eprintln!("{label}");
+        concurrent_adjustments(&base).await;
+    }
+}
+
+async fn concurrent_adjustments(base: &str) {
+    let admin = std::sync::Arc::new(Console::signed_in(base, "admin@demo.test").await);
     let id = first_customer(&admin).await;
     let header = |v: Value| v["points_balance"].as_i64().unwrap();
     let before = header(
@@ -193,7 +236,11 @@ async fn concurrent_adjustments_all_count_and_the_balance_never_goes_negative() 
                 admin
                     .call(
                         "adjust_points",
-                        &[("customer_id", &id), ("points", "10"), ("reason", "load test")],
+                        &[
+                            ("customer_id", &id),
+                            ("points", "10"),
+                            ("reason", "load test"),
+                        ],
                     )
                     .await
                     .status()
@@ -216,7 +263,11 @@ async fn concurrent_adjustments_all_count_and_the_balance_never_goes_negative() 
     let refused = admin
         .call(
             "adjust_points",
-            &[("customer_id", &id), ("points", &too_much), ("reason", "too much")],
+            &[
+                ("customer_id", &id),
+                ("points", &too_much),
+                ("reason", "too much"),
+            ],
         )
         .await;
     assert_eq!(refused.status(), 422);

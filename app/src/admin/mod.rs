@@ -1,8 +1,8 @@
 //! `/admin`: the way into users, the audit trail and settings, as far as the user may go.
 
 use crate::auth::{use_can, Permission};
-use crate::layout::ErrorPanel;
 use crate::error::AppError;
+use crate::layout::ErrorPanel;
 use leptos::prelude::*;
 
 /// The admin overview.

@@ -2,6 +2,7 @@
 
 use super::api::list_audit;
 use super::model::{AuditEntry, AuditFilter};
+use crate::auth::{Permission, RequirePermission};
 use crate::layout::ErrorPanel;
 use crate::time::format_date_time;
 use leptos::prelude::*;
@@ -10,6 +11,15 @@ use leptos_router::hooks::use_query_map;
 /// The audit trail.
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::SettingsManage>
+            <AuditScreen/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn AuditScreen() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let q = query.read();
@@ -44,7 +54,7 @@ pub fn AuditPage() -> impl IntoView {
                             <AuditFilters filter=filter.get() actions=page.actions/>
                             <AuditTable entries=page.entries/>
                             {next.map(|next| view! {
-                                <button type="button" class="button button-secondary"
+                                <button type="button" class="button secondary"
                                     on:click=move |_| set_cursor.set(Some(next.clone()))>
                                     "Older records"
                                 </button>
@@ -93,7 +103,7 @@ fn AuditFilters(filter: AuditFilter, actions: Vec<String>) -> impl IntoView {
                 <input id="audit-to" name="to" type="date" value=filter.to/>
             </div>
             <button type="submit" class="button">"Filter"</button>
-            <a class="button button-secondary" href="/admin/audit">"Clear"</a>
+            <a class="button secondary" href="/admin/audit">"Clear"</a>
         </form>
     }
 }

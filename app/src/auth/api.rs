@@ -32,7 +32,11 @@ mod server {
     use crate::error::AppError;
     use crate::time::now_millis;
 
-    pub async fn sign_in(email: String, password: String, next: String) -> Result<String, AppError> {
+    pub async fn sign_in(
+        email: String,
+        password: String,
+        next: String,
+    ) -> Result<String, AppError> {
         let state = crate::state::app_state()?;
         let key = email_key(&email);
         if key.is_empty() {

@@ -71,11 +71,7 @@ pub async fn throttle(db: &Db, email_key: &str) -> Result<Option<Throttle>, sqlx
 }
 
 /// Stores the throttle state of `email_key`.
-pub async fn save_throttle(
-    db: &Db,
-    email_key: &str,
-    state: &Throttle,
-) -> Result<(), sqlx::Error> {
+pub async fn save_throttle(db: &Db, email_key: &str, state: &Throttle) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO sign_in_throttle (email_key, failures, window_start, locked_until) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (email_key) DO UPDATE SET \

@@ -11,6 +11,7 @@ mod page;
 #[cfg(feature = "ssr")]
 pub mod password;
 pub mod permission;
+mod require;
 #[cfg(feature = "ssr")]
 pub mod session;
 mod user_context;
@@ -18,6 +19,7 @@ mod user_context;
 pub use model::CurrentUser;
 pub use page::SignInPage;
 pub use permission::{Permission, Role};
+pub use require::RequirePermission;
 #[cfg(feature = "ssr")]
 pub use session::{SessionPolicy, SessionState};
 pub use user_context::{provide_current_user, use_can, use_current_user, CurrentUserScript};

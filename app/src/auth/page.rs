@@ -11,7 +11,10 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    let next = query.read_untracked().get("next").unwrap_or_else(|| "/".into());
+    let next = query
+        .read_untracked()
+        .get("next")
+        .unwrap_or_else(|| "/".into());
     let expired = query.read_untracked().get("reason").as_deref() == Some("expired");
     let action = ServerAction::<SignIn>::new();
     Effect::new(move |_| {
@@ -21,11 +24,12 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
     let error = move || action.value().get().and_then(Result::err);
-    let field_error = move |field: &'static str| {
-        move || error().and_then(|e: AppError| e.for_field(field))
-    };
+    let field_error =
+        move |field: &'static str| move || error().and_then(|e: AppError| e.for_field(field));
     let form_error = move || {
-        error().filter(|e| !matches!(e, AppError::Validation { .. })).map(|e| e.to_string())
+        error()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+            .map(|e| e.to_string())
     };
     view! {
         <leptos_meta::Title text="Sign in · Customer Profiles"/>

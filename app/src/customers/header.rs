@@ -1,9 +1,9 @@
 //! The profile header: status flag, name, points, tier and activity overview.
 
 use super::model::CustomerHeader;
-use crate::time::{format_count, format_date, format_date_time, format_money};
 use crate::auth::{use_can, Permission};
 use crate::points::AdjustPointsButton;
+use crate::time::{format_count, format_date, format_date_time, format_money};
 use leptos::prelude::*;
 
 /// The header shown above every tab of a customer.

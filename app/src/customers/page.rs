@@ -61,7 +61,6 @@ pub fn ProfilePage() -> impl IntoView {
         move || (id.get(), header_version.get()),
         |(id, _)| get_customer_header(id),
     );
-    let found = Memo::new(move |_| header.get().is_some_and(|r| r.is_ok()));
     view! {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading customer…"</p> }>
             {move || {
@@ -80,7 +79,7 @@ pub fn ProfilePage() -> impl IntoView {
                     })
             }}
             // Outside the header closure, so reloading the header keeps the open tab.
-            <Show when=move || found.get()>
+            <Show when=move || header.get().is_some_and(|r| r.is_ok())>
                 <TabBar/>
                 <Outlet/>
             </Show>

@@ -12,7 +12,11 @@ pub const GLOBAL_SEARCH_ID: &str = "global-search";
 /// Main navigation: link, label, and the permissions of which one is needed to see it.
 const NAV: [(&str, &str, &[Permission]); 4] = [
     ("/", "Search", &[Permission::CustomersSearch]),
-    ("/customers/new", "Add customer", &[Permission::CustomersCreate]),
+    (
+        "/customers/new",
+        "Add customer",
+        &[Permission::CustomersCreate],
+    ),
     (
         "/privacy",
         "Data privacy",
@@ -80,7 +84,7 @@ fn SignedInBar(user: CurrentUser) -> impl IntoView {
                 </ul>
             </nav>
             {can_search.then(|| view! {
-            <form class="top-search" role="search" action="/search" method="get">
+            <form class="top-search" role="search" aria-label="Quick search" action="/search" method="get">
                 <label for=GLOBAL_SEARCH_ID class="visually-hidden">
                     "Find a customer by phone, card, email or id"
                 </label>
@@ -104,7 +108,7 @@ fn SignedInBar(user: CurrentUser) -> impl IntoView {
                     <span class="user-role">{user.role.label()}</span>
                 </span>
                 <ActionForm action=sign_out>
-                    <button type="submit" class="button button-secondary">"Sign out"</button>
+                    <button type="submit" class="button secondary">"Sign out"</button>
                 </ActionForm>
             </div>
     }

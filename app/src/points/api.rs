@@ -24,10 +24,14 @@ mod server {
     use crate::time::now_millis;
     use serde_json::json;
 
-    pub async fn adjust(customer_id: String, points: String, reason: String) -> Result<i64, AppError> {
+    pub async fn adjust(
+        customer_id: String,
+        points: String,
+        reason: String,
+    ) -> Result<i64, AppError> {
         let agent = require(Permission::PointsAdjust)?;
-        let delta = crate::points::parse_points(&points)
-            .map_err(|m| AppError::validation("points", m))?;
+        let delta =
+            crate::points::parse_points(&points).map_err(|m| AppError::validation("points", m))?;
         let reason = reason.trim().to_string();
         if reason.chars().count() < 3 || reason.chars().count() > 200 {
             return Err(AppError::validation(
@@ -56,7 +60,11 @@ mod server {
                 ))
             }
         };
-        let event_type = if delta > 0 { "points_comped" } else { "points_deducted" };
+        let event_type = if delta > 0 {
+            "points_comped"
+        } else {
+            "points_deducted"
+        };
         let event = NewEvent {
             id: uuid::Uuid::now_v7().to_string(),
             customer_id: customer_id.clone(),

@@ -75,7 +75,7 @@ pub fn AdjustPointsButton(
                     {other_error}
                 </p>
                 <div class="dialog-actions">
-                    <button type="button" class="button button-secondary" on:click=close>
+                    <button type="button" class="button secondary" on:click=close>
                         "Cancel"
                     </button>
                     <button type="submit" class="button" disabled=move || action.pending().get()>

@@ -12,7 +12,11 @@ pub const MAX_ADJUSTMENT: i64 = 1_000_000;
 
 /// Parses the points typed by an agent (`250`, `-100`, `+40`, `1,000`).
 pub fn parse_points(text: &str) -> Result<i64, String> {
-    let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != ' ')
+        .collect();
     let cleaned = cleaned.strip_prefix('+').unwrap_or(&cleaned);
     let points: i64 = cleaned
         .parse()
@@ -21,9 +25,7 @@ pub fn parse_points(text: &str) -> Result<i64, String> {
         return Err("Enter a number other than zero.".into());
     }
     if points.abs() > MAX_ADJUSTMENT {
-        return Err(format!(
-            "Adjust at most {MAX_ADJUSTMENT} points at a time."
-        ));
+        return Err(format!("Adjust at most {MAX_ADJUSTMENT} points at a time."));
     }
     Ok(points)
 }

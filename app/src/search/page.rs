@@ -25,7 +25,7 @@ pub fn SearchPage() -> impl IntoView {
         <leptos_meta::Title text="Search · Customer Profiles"/>
         <section class="search-hero" aria-labelledby="search-title">
             <h1 id="search-title">"Find a customer"</h1>
-            <form class="search-form" role="search" action="/search" method="get">
+            <form class="search-form" role="search" aria-label="Customer search" action="/search" method="get">
                 <label for="search-q">"Phone, loyalty card, email or customer id"</label>
                 <div class="search-row">
                     <input

@@ -36,7 +36,9 @@ mod server {
     use crate::auth::Permission;
     use crate::error::AppError;
     use crate::settings::db;
-    use crate::settings::model::{contrast_with_white, status_id_from_name, SearchMode, StatusType};
+    use crate::settings::model::{
+        contrast_with_white, status_id_from_name, SearchMode, StatusType,
+    };
     use serde_json::json;
 
     pub async fn get() -> Result<OrgSettings, AppError> {
@@ -89,7 +91,10 @@ mod server {
         let existing = db::status_types(&state.db).await?;
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().count() > 40 {
-            return Err(AppError::validation("name", "Enter a name of 1 to 40 characters."));
+            return Err(AppError::validation(
+                "name",
+                "Enter a name of 1 to 40 characters.",
+            ));
         }
         let id = if id.trim().is_empty() {
             status_id_from_name(&name)
@@ -97,18 +102,23 @@ mod server {
             id.trim().to_string()
         };
         if id.is_empty() {
-            return Err(AppError::validation("name", "Use at least one letter or digit."));
+            return Err(AppError::validation(
+                "name",
+                "Use at least one letter or digit.",
+            ));
         }
         if existing
             .iter()
             .any(|s| s.id != id && s.name.eq_ignore_ascii_case(&name))
         {
-            return Err(AppError::validation("name", format!("A status called {name} already exists.")));
+            return Err(AppError::validation(
+                "name",
+                format!("A status called {name} already exists."),
+            ));
         }
         let colour = colour.trim().to_lowercase();
-        let contrast = contrast_with_white(&colour).ok_or_else(|| {
-            AppError::validation("colour", "Use a colour like #1f7a3a.")
-        })?;
+        let contrast = contrast_with_white(&colour)
+            .ok_or_else(|| AppError::validation("colour", "Use a colour like #1f7a3a."))?;
         if contrast < 4.5 {
             return Err(AppError::validation(
                 "colour",

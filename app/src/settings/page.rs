@@ -2,6 +2,7 @@
 
 use super::api::{get_settings, SaveStatusType, SetSearchMode};
 use super::model::{OrgSettings, SearchMode, StatusType};
+use crate::auth::{Permission, RequirePermission};
 use crate::error::AppError;
 use crate::layout::{ErrorPanel, Field};
 use leptos::form::ActionForm;
@@ -10,6 +11,15 @@ use leptos::prelude::*;
 /// The settings screen.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::SettingsManage>
+            <SettingsScreen/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn SettingsScreen() -> impl IntoView {
     let mode = ServerAction::<SetSearchMode>::new();
     let save = ServerAction::<SaveStatusType>::new();
     let settings = Resource::new(
@@ -39,7 +49,12 @@ fn SettingsForms(
 ) -> impl IntoView {
     let exact = settings.search_mode == SearchMode::Exact;
     let save_error = move |field: &'static str| {
-        Signal::derive(move || save.value().get().and_then(Result::err).and_then(|e: AppError| e.for_field(field)))
+        Signal::derive(move || {
+            save.value()
+                .get()
+                .and_then(Result::err)
+                .and_then(|e: AppError| e.for_field(field))
+        })
     };
     view! {
         <section class="card" aria-labelledby="search-mode-title">
@@ -103,7 +118,7 @@ fn StatusTypeForm(status: StatusType, save: ServerAction<SaveStatusType>) -> imp
     view! {
         <ActionForm action=save attr:class="status-type-row">
             <input type="hidden" name="id" value=status.id.clone()/>
-            <span class="status-flag" style=format!("background:{}", status.colour)>{status.name.clone()}</span>
+            <span class="status-flag" style=format!("--status-colour:{}", status.colour)>{status.name.clone()}</span>
             <label for=id("name")>"Name"</label>
             <input id=id("name") name="name" value=status.name.clone() required/>
             <label for=id("colour")>"Colour"</label>
@@ -112,7 +127,7 @@ fn StatusTypeForm(status: StatusType, save: ServerAction<SaveStatusType>) -> imp
             <input id=id("order") name="sort_order" type="number" value=status.sort_order.to_string() class="narrow"/>
             <input id=id("default") name="is_default" type="checkbox" value="on" checked=status.is_default/>
             <label for=id("default")>"Default"</label>
-            <button type="submit" class="button button-secondary">
+            <button type="submit" class="button secondary">
                 "Save"<span class="visually-hidden">" "{status.name.clone()}</span>
             </button>
         </ActionForm>

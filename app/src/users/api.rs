@@ -1,8 +1,8 @@
 //! Server functions of the user admin screens (permission users.manage).
 
-use super::model::UserSummary;
 #[cfg(feature = "ssr")]
 use super::model::NewUser;
+use super::model::UserSummary;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -95,7 +95,9 @@ mod server {
             ));
         }
         let state = crate::state::app_state()?;
-        let before = db::get(&state.db, &id).await?.ok_or_else(|| not_found(&id))?;
+        let before = db::get(&state.db, &id)
+            .await?
+            .ok_or_else(|| not_found(&id))?;
         let mut tx = state.db.pool().begin().await?;
         db::set_active(&mut *tx, &id, active).await?;
         if !active {
@@ -119,7 +121,9 @@ mod server {
         let admin = require(Permission::UsersManage)?;
         check_new_password(&new_password).map_err(|m| AppError::validation("password", m))?;
         let state = crate::state::app_state()?;
-        let user = db::get(&state.db, &id).await?.ok_or_else(|| not_found(&id))?;
+        let user = db::get(&state.db, &id)
+            .await?
+            .ok_or_else(|| not_found(&id))?;
         let hash = password::hash(new_password).await?;
         let mut tx = state.db.pool().begin().await?;
         db::set_password_hash(&mut *tx, &id, &hash).await?;
@@ -140,7 +144,10 @@ mod server {
     ) -> Result<UserSummary, AppError> {
         let admin = require(Permission::UsersManage)?;
         let permission = Permission::parse(&permission).ok_or_else(|| {
-            AppError::validation("permission", format!("There is no permission {permission:?}."))
+            AppError::validation(
+                "permission",
+                format!("There is no permission {permission:?}."),
+            )
         })?;
         if admin.id == id && permission == Permission::UsersManage && !granted {
             return Err(AppError::Conflict(
@@ -149,11 +156,17 @@ mod server {
             ));
         }
         let state = crate::state::app_state()?;
-        let before = db::get(&state.db, &id).await?.ok_or_else(|| not_found(&id))?;
+        let before = db::get(&state.db, &id)
+            .await?
+            .ok_or_else(|| not_found(&id))?;
         let had = before.permissions.contains(&permission);
         let mut tx = state.db.pool().begin().await?;
         db::set_permission(&mut *tx, &id, permission, granted).await?;
-        let action = if granted { "users.grant" } else { "users.revoke" };
+        let action = if granted {
+            "users.grant"
+        } else {
+            "users.revoke"
+        };
         Record::by(&admin, action)
             .subject(&id)
             .change(

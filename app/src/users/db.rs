@@ -29,10 +29,9 @@ pub async fn list(db: &Db) -> Result<Vec<UserSummary>, sqlx::Error> {
     )
     .fetch_all(db.pool())
     .await?;
-    let grants: Vec<GrantRow> =
-        sqlx::query_as("SELECT user_id, permission FROM user_permissions")
-            .fetch_all(db.pool())
-            .await?;
+    let grants: Vec<GrantRow> = sqlx::query_as("SELECT user_id, permission FROM user_permissions")
+        .fetch_all(db.pool())
+        .await?;
     Ok(users
         .into_iter()
         .map(|row| {

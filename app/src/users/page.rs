@@ -1,8 +1,10 @@
 //! `/admin/users` (list and create) and `/admin/users/:id` (permissions, deactivate, reset).
 
-use super::api::{get_user, list_users, CreateUser, ResetUserPassword, SetUserActive, SetUserPermission};
+use super::api::{
+    get_user, list_users, CreateUser, ResetUserPassword, SetUserActive, SetUserPermission,
+};
 use super::model::UserSummary;
-use crate::auth::{Permission, Role};
+use crate::auth::{Permission, RequirePermission, Role};
 use crate::error::AppError;
 use crate::layout::{ErrorPanel, Field};
 use crate::time::format_date;
@@ -13,6 +15,15 @@ use leptos_router::hooks::use_params_map;
 /// The list of platform users and the form to add one.
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::UsersManage>
+            <UsersList/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn UsersList() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let users = Resource::new(move || create.version().get(), |_| list_users());
     view! {
@@ -120,6 +131,15 @@ fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
 /// One user: permissions, deactivation and password reset.
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::UsersManage>
+            <UserDetailScreen/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn UserDetailScreen() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let grant = ServerAction::<SetUserPermission>::new();
@@ -173,7 +193,7 @@ fn UserDetail(
         </p>
         <button
             type="button"
-            class=if active { "button button-danger" } else { "button" }
+            class=if active { "button danger" } else { "button" }
             on:click=move |_| {
                 activate.dispatch(SetUserActive { id: toggle_id.clone(), active: !active });
             }
@@ -219,7 +239,11 @@ fn UserDetail(
 fn ResetPasswordForm(id: Memo<String>) -> impl IntoView {
     let reset = ServerAction::<ResetUserPassword>::new();
     let error = Signal::derive(move || {
-        reset.value().get().and_then(Result::err).map(|e| e.to_string())
+        reset
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
     });
     view! {
         <section class="card" aria-labelledby="reset-title">

@@ -62,7 +62,10 @@ pub fn customer(world: &World<'_>, index: u64) -> (NewCustomer, Vec<NewEvent>) {
         (index.wrapping_mul(7_368_787) + 31) % 100_000_000
     ));
     let home = &world.stores[rng.gen_range(0..world.stores.len())];
-    let joined_days_ago = if rng.gen_bool(0.1) {
+    // Customer 0 is the showcase: a loyal member for nearly three years (demos and tests).
+    let joined_days_ago = if index == 0 {
+        1_000
+    } else if rng.gen_bool(0.1) {
         rng.gen_range(1..365)
     } else {
         rng.gen_range(365..1095)
@@ -167,11 +170,12 @@ impl<'w, 'c> History<'w, 'c> {
         // Cadence: a fifth are loyal (every 1–3 weeks), two fifths regular (every 1–3 months),
         // the rest occasional (every 3–6 months); on top of that, three in ten lapse.
         let mean_gap_days: f64 = match self.rng.gen_range(0..5) {
+            _ if self.index == 0 => 7.0,
             0 => self.rng.gen_range(7.0..21.0),
             1 | 2 => self.rng.gen_range(30.0..90.0),
             _ => self.rng.gen_range(90.0..180.0),
         };
-        let lapses_at = if self.rng.gen_bool(0.3) {
+        let lapses_at = if self.index != 0 && self.rng.gen_bool(0.3) {
             start + (self.rng.gen_range(0.1..0.8) * (self.world.as_of - start) as f64) as i64
         } else {
             self.world.as_of

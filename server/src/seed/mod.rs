@@ -67,17 +67,17 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
             let end = (start + CHUNK).min(total);
             let (customers, events): (Vec<_>, Vec<_>) =
                 (start..end).map(|i| generate::customer(&world, i)).unzip();
-            if sender.blocking_send((customers, events.into_iter().flatten().collect::<Vec<_>>())).is_err() {
+            if sender
+                .blocking_send((customers, events.into_iter().flatten().collect::<Vec<_>>()))
+                .is_err()
+            {
                 return;
             }
             start = end;
         }
     });
     let mut event_count = 0usize;
-    let mut connection = db
-        .bulk_load_connection()
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut connection = db.bulk_load_connection().await.map_err(|e| e.to_string())?;
     while let Some((customers, events)) = receiver.recv().await {
         let mut tx = connection.begin().await.map_err(|e| e.to_string())?;
         app::customers::db::insert_many(&mut tx, &customers)
