@@ -141,6 +141,52 @@ test('an admin grants points.adjust; then the associate adjusts points; all of i
   await admin.context().close();
 });
 
+test('an admin adds a user, deactivates them (sign-in refused), reactivates them and resets the password', async () => {
+  const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS['tablet-portrait'], '/admin/users');
+  await admin.waitForSelector('#new-user-name');
+  await hydrated(admin);
+  await admin.fill('#new-user-name', 'Nina New');
+  await admin.fill('#new-user-email', 'agent@demo.test');
+  await admin.selectOption('#new-user-role', 'care_agent');
+  await admin.fill('#new-user-password', 'a new agent passphrase');
+  await admin.getByRole('button', { name: 'Add user' }).click();
+  await admin.waitForSelector('#new-user-email-error:has-text("already exists")');
+  await admin.fill('#new-user-email', 'nina@demo.test');
+  await admin.getByRole('button', { name: 'Add user' }).click();
+  await admin.waitForSelector('table.data-table a:text("Nina New")');
+  await admin.screenshot({ path: join(ARTIFACTS, 'admin-users-tablet-portrait.png'), fullPage: true });
+  await admin.click('table.data-table a:text("Nina New")');
+  await admin.waitForSelector('#perm-customers-search');
+  await hydrated(admin);
+  assert.equal(await admin.isChecked('#perm-points-adjust'), false, 'care agents start without points.adjust');
+  await admin.getByRole('button', { name: 'Deactivate user' }).click();
+  await admin.waitForSelector('button:text("Reactivate user")');
+
+  const nina = await app.browser.newPage();
+  await nina.goto(`${app.baseUrl}/sign-in`);
+  await hydrated(nina);
+  await nina.fill('#sign-in-email', 'nina@demo.test');
+  await nina.fill('#sign-in-password', 'a new agent passphrase');
+  await nina.click('button[type=submit]');
+  await nina.waitForSelector('#sign-in-email-error:has-text("deactivated")');
+
+  await admin.getByRole('button', { name: 'Reactivate user' }).click();
+  await admin.waitForSelector('button:text("Deactivate user")');
+  await admin.fill('#reset-password', 'short');
+  await admin.getByRole('button', { name: 'Set password' }).click();
+  await admin.waitForSelector('#reset-password-error:has-text("at least 12")');
+  await admin.fill('#reset-password', 'a replaced passphrase');
+  await admin.getByRole('button', { name: 'Set password' }).click();
+  await admin.waitForSelector('text=Password changed.');
+
+  await nina.fill('#sign-in-password', 'a replaced passphrase');
+  await Promise.all([nina.waitForURL((url) => !url.pathname.startsWith('/sign-in')), nina.click('button[type=submit]')]);
+  await hydrated(nina);
+  assert.match(await nina.textContent('.user-menu'), /Nina New/);
+  await nina.close();
+  await admin.context().close();
+});
+
 test('settings: a status colour too light for white text is refused at the field; search mode saves', async () => {
   const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS.desktop, '/admin/settings');
   await admin.waitForSelector('#mode-exact');

@@ -105,7 +105,8 @@ pub async fn seed_demo_if_empty(db: &Db, customers: usize) -> Result<(), String>
         .map_err(|e| e.to_string())?
         > 0
     {
-        return Ok(());
+        // A demo database from before platform users existed still needs its demo users.
+        return crate::users::create_demo_users(db).await;
     }
     let args = SeedArgs {
         customers: customers as u64,
