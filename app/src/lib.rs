@@ -63,10 +63,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=search::SearchPage/>
                     <Route path=path!("/search") view=search::SearchPage/>
-                    <Route
-                        path=path!("/customers/new")
-                        view=|| view! { <NotYetAvailable title="Add customer"/> }
-                    />
+                    <Route path=path!("/customers/new") view=customers::AddCustomerPage/>
                     <customers::CustomerRoutes/>
                     <Route path=path!("/privacy") view=|| view! { <NotYetAvailable title="Data privacy"/> }/>
                     <Route path=path!("/admin") view=admin::AdminPage/>

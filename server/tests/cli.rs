@@ -9,7 +9,13 @@ use std::process::{Command, Stdio};
 
 fn create_user(database_url: &str, email: &str, role: &str, password: &str) -> (bool, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_customer-profiles"))
-        .args(["--database-url", database_url, "create-user", "--email", email])
+        .args([
+            "--database-url",
+            database_url,
+            "create-user",
+            "--email",
+            email,
+        ])
         .args(["--role", role, "--name", "First Admin"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -29,10 +35,16 @@ async fn create_user_reads_the_password_from_stdin_and_validates_it() {
     let url = format!("sqlite://{}/cli.db", guard.path());
     let (ok, text) = create_user(&url, "root@example.com", "admin", "short");
     assert!(!ok);
-    assert!(text.contains("password: Use at least 12 characters"), "{text}");
+    assert!(
+        text.contains("password: Use at least 12 characters"),
+        "{text}"
+    );
     let (ok, text) = create_user(&url, "Root@Example.com", "admin", "a long admin passphrase");
     assert!(ok, "{text}");
-    assert!(text.contains("created root@example.com (admin) with 15 permissions"), "{text}");
+    assert!(
+        text.contains("created root@example.com (admin) with 15 permissions"),
+        "{text}"
+    );
     let (ok, text) = create_user(&url, "root@example.com", "admin", "a long admin passphrase");
     assert!(!ok);
     assert!(text.contains("already exists"), "{text}");

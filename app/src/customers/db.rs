@@ -210,3 +210,19 @@ pub async fn insert_many(
     }
     Ok(())
 }
+
+/// The id of the customer whose `column` (an identifier column) equals `value`.
+pub async fn id_by_identifier(
+    db: &Db,
+    column: &str,
+    value: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let column = match column {
+        "email" | "phone" | "card_number" | "external_id" => column,
+        _ => return Ok(None),
+    };
+    sqlx::query_scalar(&format!("SELECT id FROM customers WHERE {column} = $1"))
+        .bind(value)
+        .fetch_optional(db.pool())
+        .await
+}

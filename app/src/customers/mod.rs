@@ -1,13 +1,20 @@
-//! Customers: the profile route with its header and tab bar, and the profile tab.
+//! Customers: Add Customer, the profile route with its header and tab bar, and the profile tab.
 
+mod add_page;
 mod api;
+mod create;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod header;
 mod model;
+pub mod new_customer;
 mod page;
 mod profile_tab;
 
+pub use add_page::AddCustomerPage;
 pub use api::{get_customer_header, get_customer_profile};
-pub use model::{search_key, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
+pub use create::create_customer;
+pub use model::{
+    mask_email, mask_phone, search_key, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge,
+};
 pub use page::{use_customer_id, CustomerRoutes, ProfilePage, ProfilePageContext};

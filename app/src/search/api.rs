@@ -1,7 +1,9 @@
-//! Server function for exact-match search.
+//! Server functions for search (permission customers.search).
 
+use super::advanced::{AdvancedQuery, SearchResults};
 use super::model::SearchOutcome;
 use crate::error::AppError;
+use crate::settings::SearchMode;
 use leptos::prelude::*;
 
 /// Finds the one customer whose phone, card, email, external id or id is exactly `q`.
@@ -11,20 +13,42 @@ pub async fn find_customer(q: String) -> Result<SearchOutcome, AppError> {
         async {
             crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
             let state = crate::state::app_state()?;
-            let candidates = super::model::identifier_candidates(&q)?;
-            match super::db::find_by_identifier(&state.db, &candidates).await? {
-                Some(id) => Ok(SearchOutcome::Found(id)),
-                None => {
-                    let noun = candidates
-                        .first()
-                        .map(|c| c.kind.noun())
-                        .unwrap_or("identifier");
-                    Ok(SearchOutcome::NoMatch(format!(
-                        "No customer with that {noun} ({}).",
-                        q.trim()
-                    )))
-                }
+            super::service::exact(&state.db, &q).await
+        }
+        .await,
+    )
+}
+
+/// Which search the organisation allows.
+#[server(endpoint = "get_search_mode")]
+pub async fn get_search_mode() -> Result<SearchMode, AppError> {
+    crate::error::respond(
+        async {
+            crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
+            let state = crate::state::app_state()?;
+            Ok(crate::settings::db::search_mode(&state.db).await?)
+        }
+        .await,
+    )
+}
+
+/// One page of an advanced search; refused while the organisation allows exact match only.
+#[server(endpoint = "advanced_search")]
+pub async fn advanced_search(query: AdvancedQuery) -> Result<SearchResults, AppError> {
+    crate::error::respond(
+        async {
+            use crate::auth::Permission;
+            let user = crate::auth::guard::require(Permission::CustomersSearch)?;
+            let state = crate::state::app_state()?;
+            if crate::settings::db::search_mode(&state.db).await? != SearchMode::Advanced {
+                return Err(AppError::Conflict(
+                    "Advanced search is turned off for this organisation: search by phone, card, \
+                     email or id."
+                        .into(),
+                ));
             }
+            super::service::advanced(&state.db, &query, user.can(Permission::CustomersViewPii))
+                .await
         }
         .await,
     )

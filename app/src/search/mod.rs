@@ -1,11 +1,19 @@
-//! Search: find a customer by an exact identifier from the search page or the top bar.
+//! Search: exact identifiers from the search page or the top bar, and (when the organisation
+//! allows it) advanced search by name prefixes, email, phone, id and date of birth.
 
+pub mod advanced;
 mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod model;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod service;
 
-pub use api::find_customer;
-pub use model::{identifier_candidates, Identifier, IdentifierKind, SearchOutcome};
+pub use advanced::{AdvancedQuery, SearchResults, SortOrder};
+pub use api::{advanced_search, find_customer, get_search_mode};
+pub use model::{
+    identifier_candidates, phone_e164, Identifier, IdentifierKind, SearchOutcome,
+    DEFAULT_CALLING_CODE,
+};
 pub use page::SearchPage;

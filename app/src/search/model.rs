@@ -49,11 +49,13 @@ pub enum SearchOutcome {
     NoMatch(String),
 }
 
-/// Country calling code used for phone numbers typed without one.
+/// Country calling code used for phone numbers typed without one, unless the organisation
+/// settings say otherwise.
 pub const DEFAULT_CALLING_CODE: &str = "44";
 
-/// The identifiers `input` may be, most likely first. Errors when it is blank.
-pub fn identifier_candidates(input: &str) -> Result<Vec<Identifier>, AppError> {
+/// The identifiers `input` may be, most likely first; national phone numbers get
+/// `calling_code`. Errors when it is blank.
+pub fn identifier_candidates(input: &str, calling_code: &str) -> Result<Vec<Identifier>, AppError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(AppError::validation(
@@ -79,7 +81,7 @@ pub fn identifier_candidates(input: &str) -> Result<Vec<Identifier>, AppError> {
     let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
     let mut candidates = Vec::new();
     if all_digits {
-        if let Some(phone) = phone_e164(&compact) {
+        if let Some(phone) = phone_e164(&compact, calling_code) {
             candidates.push(id(IdentifierKind::Phone, phone));
         }
         if !compact.starts_with('+') {
@@ -90,14 +92,24 @@ pub fn identifier_candidates(input: &str) -> Result<Vec<Identifier>, AppError> {
     Ok(candidates)
 }
 
-/// `+44 7700 900123` or `07700 900123` (with the default country) → `+447700900123`.
-fn phone_e164(compact: &str) -> Option<String> {
+/// `+44 7700 900123` or `07700 900123` (with calling code 44) → `+447700900123`; `None`
+/// when it cannot be a phone number. Spaces, dashes, dots and brackets are ignored.
+pub fn phone_e164(input: &str, calling_code: &str) -> Option<String> {
+    let compact: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let digits = compact.trim_start_matches('+');
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
     let e164 = if let Some(rest) = compact.strip_prefix('+') {
         format!("+{rest}")
     } else if let Some(rest) = compact.strip_prefix("00") {
         format!("+{rest}")
     } else if let Some(rest) = compact.strip_prefix('0') {
-        format!("+{DEFAULT_CALLING_CODE}{rest}")
+        format!("+{calling_code}{rest}")
     } else {
         return None;
     };
@@ -109,7 +121,7 @@ mod tests {
     use super::*;
 
     fn kinds(input: &str) -> Vec<(IdentifierKind, String)> {
-        identifier_candidates(input)
+        identifier_candidates(input, DEFAULT_CALLING_CODE)
             .unwrap_or_default()
             .into_iter()
             .map(|i| (i.kind, i.value))
@@ -150,7 +162,7 @@ mod tests {
 
     #[test]
     fn blank_input_is_refused_at_the_search_field() {
-        let error = identifier_candidates("   ").err();
+        let error = identifier_candidates("   ", DEFAULT_CALLING_CODE).err();
         assert!(matches!(error, Some(AppError::Validation { field, .. }) if field == "q"));
     }
 }

@@ -1,23 +1,53 @@
-//! The search page: one box in the centre; an exact match opens the profile.
+//! The search page: one box in the centre (an exact match opens the profile) and, when the
+//! organisation allows it, advanced search with sortable, paged results.
 
-use super::api::find_customer;
+use super::advanced::{AdvancedQuery, SearchResults, SortOrder, COUNT_CAP, PAGE_SIZES};
+use super::api::{advanced_search, find_customer, get_search_mode};
 use super::model::SearchOutcome;
 use crate::error::AppError;
+use crate::layout::ErrorPanel;
+use crate::settings::SearchMode;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// `/` and `/search?q=…`.
+/// `/` and `/search?q=…` (exact) or `/search?first=…&last=…&sort=…&size=…&page=…` (advanced).
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").filter(|q| !q.trim().is_empty()));
-    let result = Resource::new(
+    let advanced = Memo::new(move |_| {
+        let map = query.read();
+        let get = |key: &str| map.get(key).unwrap_or_default();
+        AdvancedQuery {
+            first: get("first"),
+            last: get("last"),
+            email: get("email"),
+            phone: get("phone"),
+            id: get("id"),
+            dob: get("dob"),
+            sort: SortOrder::parse(&get("sort")),
+            size: get("size").parse().unwrap_or(PAGE_SIZES[0]),
+            page: get("page").parse().unwrap_or(1),
+        }
+    });
+    let exact = Resource::new(
         move || q.get(),
         |q| async move {
             match q {
                 Some(q) => Some(find_customer(q).await),
                 None => None,
+            }
+        },
+    );
+    let mode = Resource::new(|| (), |_| get_search_mode());
+    let results = Resource::new(
+        move || advanced.get(),
+        |query| async move {
+            if query.has_criteria() {
+                Some(advanced_search(query).await)
+            } else {
+                None
             }
         },
     );
@@ -43,7 +73,7 @@ pub fn SearchPage() -> impl IntoView {
             </form>
             <div id="search-message" aria-live="polite">
                 <Suspense fallback=|| view! { <p role="status">"Searching…"</p> }>
-                    {move || result.get().flatten().map(|found| match found {
+                    {move || exact.get().flatten().map(|found| match found {
                         Ok(SearchOutcome::Found(id)) => {
                             view! { <Redirect path=format!("/customers/{id}")/> }.into_any()
                         }
@@ -55,6 +85,14 @@ pub fn SearchPage() -> impl IntoView {
                 </Suspense>
             </div>
         </section>
+        <Suspense fallback=|| ()>
+            {move || mode.get().map(|mode| match mode {
+                Ok(SearchMode::Advanced) => view! {
+                    <AdvancedSearch query=advanced.get() results/>
+                }.into_any(),
+                _ => ().into_any(),
+            })}
+        </Suspense>
     }
 }
 
@@ -69,4 +107,163 @@ fn SearchMessage(error: AppError) -> impl IntoView {
             {error.to_string()}
         </p>
     }
+}
+
+type ResultsResource = Resource<Option<Result<SearchResults, AppError>>>;
+
+/// The advanced form (keeping the values of the current search, so it can be refined) and
+/// its results.
+#[component]
+fn AdvancedSearch(query: AdvancedQuery, results: ResultsResource) -> impl IntoView {
+    let error = move |field: &'static str| {
+        Signal::derive(move || {
+            results
+                .get()
+                .flatten()
+                .and_then(Result::err)
+                .and_then(|e| e.for_field(field))
+        })
+    };
+    let field = move |id: &'static str,
+                      name: &'static str,
+                      label: &'static str,
+                      kind: &'static str,
+                      value: String| {
+        view! {
+            <crate::layout::Field id label error=error(name)>
+                <input id=id name=name type=kind value=value autocomplete="off"
+                    aria-describedby=format!("{id}-error")/>
+            </crate::layout::Field>
+        }
+    };
+    view! {
+        <section class="card advanced-search" aria-labelledby="advanced-title">
+            <h2 id="advanced-title">"Advanced search"</h2>
+            <form action="/search" method="get" aria-label="Advanced search">
+                <div class="form-grid">
+                    {field("adv-first", "first", "First name (or its first letters)", "text", query.first.clone())}
+                    {field("adv-last", "last", "Last name (or its first letters)", "text", query.last.clone())}
+                    {field("adv-email", "email", "Email (or its beginning)", "text", query.email.clone())}
+                    {field("adv-phone", "phone", "Phone", "tel", query.phone.clone())}
+                    {field("adv-id", "id", "Customer id", "text", query.id.clone())}
+                    {field("adv-dob", "dob", "Date of birth", "date", query.dob.clone())}
+                </div>
+                <input type="hidden" name="sort" value=query.sort.as_str()/>
+                <input type="hidden" name="size" value=query.size.to_string()/>
+                <button type="submit" class="button">"Search"</button>
+            </form>
+        </section>
+        <Transition fallback=|| view! { <p role="status">"Searching…"</p> }>
+            {move || results.get().flatten().map(|result| match result {
+                Ok(found) => view! { <ResultsTable query=query.clone() found/> }.into_any(),
+                Err(AppError::Validation { .. }) => ().into_any(),
+                Err(error) => view! { <ErrorPanel error/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ResultsTable(query: AdvancedQuery, found: SearchResults) -> impl IntoView {
+    if found.total == 1 && query.page <= 1 {
+        if let Some(row) = found.rows.first() {
+            return view! { <Redirect path=format!("/customers/{}", row.id)/> }.into_any();
+        }
+    }
+    if found.rows.is_empty() {
+        return view! {
+            <p class="alert alert-info" role="status">"No customers match all of these fields."</p>
+        }
+        .into_any();
+    }
+    let size = if PAGE_SIZES.contains(&query.size) {
+        query.size
+    } else {
+        PAGE_SIZES[0]
+    };
+    let page = query.page.max(1);
+    let total_text = if found.total > COUNT_CAP {
+        format!("More than {COUNT_CAP} customers")
+    } else if found.total == 1 {
+        "1 customer".to_string()
+    } else {
+        format!("{} customers", found.total)
+    };
+    let pages = (found.total.min(COUNT_CAP) as u64)
+        .div_ceil(u64::from(size))
+        .max(1);
+    let at = |page: u32| {
+        AdvancedQuery {
+            page,
+            ..query.clone()
+        }
+        .to_url()
+    };
+    let header = |order: SortOrder, label: &'static str| {
+        let current = query.sort == order;
+        let href = AdvancedQuery {
+            sort: order,
+            page: 1,
+            ..query.clone()
+        }
+        .to_url();
+        view! {
+            <th scope="col" aria-sort=if current { "ascending" } else { "none" }>
+                <a href=href>{label}<span class="visually-hidden">{if current { " (sorted)" } else { ", sort by this" }}</span></a>
+            </th>
+        }
+    };
+    let navigate = use_navigate();
+    let size_query = query.clone();
+    view! {
+        <section class="results" aria-labelledby="results-title">
+            <div class="results-bar">
+                <h2 id="results-title" aria-live="polite">{total_text}</h2>
+                <label for="page-size">"Per page"</label>
+                <select id="page-size" on:change=move |ev| {
+                    let size = event_target_value(&ev).parse().unwrap_or(PAGE_SIZES[0]);
+                    navigate(&AdvancedQuery { size, page: 1, ..size_query.clone() }.to_url(), Default::default());
+                }>
+                    {PAGE_SIZES.into_iter().map(|s| view! {
+                        <option value=s.to_string() selected=s == size>{s}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <table class="data-table results-table">
+                <caption class="visually-hidden">"Customers found"</caption>
+                <thead>
+                    <tr>
+                        {header(SortOrder::LastName, "Last name")}
+                        {header(SortOrder::FirstName, "First name")}
+                        {header(SortOrder::Email, "Email")}
+                        {header(SortOrder::Phone, "Phone")}
+                        <th scope="col">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {found.rows.into_iter().map(|row| {
+                        let href = format!("/customers/{}", row.id);
+                        view! {
+                            <tr>
+                                <td><a href=href.clone()>{row.last_name.clone().unwrap_or_else(|| "—".into())}</a></td>
+                                <td><a href=href tabindex="-1">{row.first_name.clone().unwrap_or_else(|| "—".into())}</a></td>
+                                <td>{row.email.clone()}</td>
+                                <td>{row.phone.clone()}</td>
+                                <td>
+                                    {row.status.clone()}
+                                    {row.is_test.then(|| view! { " " <span class="badge badge-test">"Test persona"</span> })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <nav class="pagination" aria-label="Result pages">
+                {(page > 1).then(|| view! { <a class="button secondary" href=at(page - 1)>"Previous page"</a> })}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {(u64::from(page) < pages).then(|| view! { <a class="button secondary" href=at(page + 1)>"Next page"</a> })}
+            </nav>
+        </section>
+    }
+    .into_any()
 }

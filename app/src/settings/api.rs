@@ -10,10 +10,29 @@ pub async fn get_settings() -> Result<OrgSettings, AppError> {
     crate::error::respond(server::get().await)
 }
 
+/// The customer status types, for anyone who may add customers or change a status.
+#[server(endpoint = "list_status_types")]
+pub async fn list_status_types() -> Result<Vec<super::StatusType>, AppError> {
+    crate::error::respond(
+        async {
+            crate::auth::guard::signed_in()?;
+            let state = crate::state::app_state()?;
+            Ok(super::db::status_types(&state.db).await?)
+        }
+        .await,
+    )
+}
+
 /// Switches search between `exact` and `advanced`.
 #[server(endpoint = "set_search_mode")]
 pub async fn set_search_mode(mode: String) -> Result<OrgSettings, AppError> {
     crate::error::respond(server::set_search_mode(mode).await)
+}
+
+/// Sets the calling code given to phone numbers typed without one.
+#[server(endpoint = "set_calling_code")]
+pub async fn set_calling_code(calling_code: String) -> Result<OrgSettings, AppError> {
+    crate::error::respond(server::set_calling_code(calling_code).await)
 }
 
 /// Adds (empty `id`) or updates a customer status type.
@@ -50,6 +69,7 @@ mod server {
         let state = crate::state::app_state()?;
         Ok(OrgSettings {
             search_mode: db::search_mode(&state.db).await?,
+            calling_code: db::calling_code(&state.db).await?,
             status_types: db::status_types(&state.db).await?,
         })
     }
@@ -69,10 +89,32 @@ mod server {
         let state = crate::state::app_state()?;
         let old_mode = db::search_mode(&state.db).await?;
         let mut tx = state.db.pool().begin().await?;
-        db::set_search_mode(&mut *tx, new_mode).await?;
+        db::set_setting(&mut *tx, db::SEARCH_MODE, new_mode.as_str()).await?;
         Record::by(&admin, "settings.search_mode")
             .subject("search_mode")
             .change(json!(old_mode.as_str()), json!(new_mode.as_str()))
+            .write(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        load().await
+    }
+
+    pub async fn set_calling_code(calling_code: String) -> Result<OrgSettings, AppError> {
+        let admin = require(Permission::SettingsManage)?;
+        let code = calling_code.trim().trim_start_matches('+').to_string();
+        if code.is_empty() || code.len() > 3 || !code.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::validation(
+                "calling_code",
+                "Enter a country calling code of 1 to 3 digits, e.g. 44 or 1.",
+            ));
+        }
+        let state = crate::state::app_state()?;
+        let before = db::calling_code(&state.db).await?;
+        let mut tx = state.db.pool().begin().await?;
+        db::set_setting(&mut *tx, db::CALLING_CODE, &code).await?;
+        Record::by(&admin, "settings.calling_code")
+            .subject(db::CALLING_CODE)
+            .change(json!(before), json!(code))
             .write(&mut *tx)
             .await?;
         tx.commit().await?;

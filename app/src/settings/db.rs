@@ -13,29 +13,47 @@ struct StatusRow {
     is_default: i64,
 }
 
-/// The search mode.
-pub async fn search_mode(db: &Db) -> Result<SearchMode, sqlx::Error> {
-    let value: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'search_mode'")
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(SearchMode::parse(value.as_deref().unwrap_or("exact")))
+/// The value of setting `key`, if set.
+async fn setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await
 }
 
-/// Stores the search mode.
-pub async fn set_search_mode<'e, E>(executor: E, mode: SearchMode) -> Result<(), sqlx::Error>
+/// Stores setting `key`.
+pub async fn set_setting<'e, E>(executor: E, key: &str, value: &str) -> Result<(), sqlx::Error>
 where
     E: Executor<'e, Database = Any>,
 {
     sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('search_mode', $1) \
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
-    .bind(mode.as_str())
+    .bind(key)
+    .bind(value)
     .execute(executor)
     .await?;
     Ok(())
 }
+
+/// The search mode.
+pub async fn search_mode(db: &Db) -> Result<SearchMode, sqlx::Error> {
+    let value = setting(db, SEARCH_MODE).await?;
+    Ok(SearchMode::parse(value.as_deref().unwrap_or("exact")))
+}
+
+/// The calling code given to phone numbers typed without one (digits, e.g. `44`).
+pub async fn calling_code(db: &Db) -> Result<String, sqlx::Error> {
+    Ok(setting(db, CALLING_CODE)
+        .await?
+        .unwrap_or_else(|| crate::search::DEFAULT_CALLING_CODE.to_string()))
+}
+
+/// Key of the search mode setting.
+pub const SEARCH_MODE: &str = "search_mode";
+/// Key of the default calling code setting.
+pub const CALLING_CODE: &str = "default_calling_code";
 
 /// Every status type, in order.
 pub async fn status_types(db: &Db) -> Result<Vec<StatusType>, sqlx::Error> {

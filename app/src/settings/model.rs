@@ -51,6 +51,8 @@ pub struct StatusType {
 pub struct OrgSettings {
     /// The search mode.
     pub search_mode: SearchMode,
+    /// Calling code for phone numbers typed without one, digits only.
+    pub calling_code: String,
     /// Status types in order.
     pub status_types: Vec<StatusType>,
 }

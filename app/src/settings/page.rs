@@ -1,6 +1,6 @@
 //! `/admin/settings`: search mode and the customer status types.
 
-use super::api::{get_settings, SaveStatusType, SetSearchMode};
+use super::api::{get_settings, SaveStatusType, SetCallingCode, SetSearchMode};
 use super::model::{OrgSettings, SearchMode, StatusType};
 use crate::auth::{Permission, RequirePermission};
 use crate::error::AppError;
@@ -22,8 +22,15 @@ pub fn SettingsPage() -> impl IntoView {
 fn SettingsScreen() -> impl IntoView {
     let mode = ServerAction::<SetSearchMode>::new();
     let save = ServerAction::<SaveStatusType>::new();
+    let code = ServerAction::<SetCallingCode>::new();
     let settings = Resource::new(
-        move || (mode.version().get(), save.version().get()),
+        move || {
+            (
+                mode.version().get(),
+                save.version().get(),
+                code.version().get(),
+            )
+        },
         |_| get_settings(),
     );
     view! {
@@ -33,7 +40,7 @@ fn SettingsScreen() -> impl IntoView {
             <h1>"Organisation settings"</h1>
             <Transition fallback=|| view! { <p role="status">"Loading settings…"</p> }>
                 {move || settings.get().map(|result| match result {
-                    Ok(settings) => view! { <SettingsForms settings mode save/> }.into_any(),
+                    Ok(settings) => view! { <SettingsForms settings mode save code/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 })}
             </Transition>
@@ -46,7 +53,14 @@ fn SettingsForms(
     settings: OrgSettings,
     mode: ServerAction<SetSearchMode>,
     save: ServerAction<SaveStatusType>,
+    code: ServerAction<SetCallingCode>,
 ) -> impl IntoView {
+    let code_error = Signal::derive(move || {
+        code.value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|e: AppError| e.for_field("calling_code"))
+    });
     let exact = settings.search_mode == SearchMode::Exact;
     let save_error = move |field: &'static str| {
         Signal::derive(move || {
@@ -76,6 +90,12 @@ fn SettingsForms(
                     </p>
                 </fieldset>
                 <button type="submit" class="button">"Save search mode"</button>
+            </ActionForm>
+            <ActionForm action=code>
+                <Field id="calling-code" label="Country calling code for phone numbers typed without one" error=code_error>
+                    <input id="calling-code" name="calling_code" inputmode="numeric" value=settings.calling_code.clone() class="narrow-input"/>
+                </Field>
+                <button type="submit" class="button">"Save calling code"</button>
             </ActionForm>
         </section>
         <section class="card" aria-labelledby="statuses-title">

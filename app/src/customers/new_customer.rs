@@ -1,0 +1,262 @@
+//! Add Customer: the form's fields and the validation shared by the browser (before sending)
+//! and the server (before writing): the same Rust code on both sides.
+
+use crate::search::phone_e164;
+use crate::users::model::is_plausible_email;
+use serde::{Deserialize, Serialize};
+
+/// The Add Customer form as typed. Checkboxes are `Some("on")` when ticked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCustomerForm {
+    /// Given name.
+    #[serde(default)]
+    pub first_name: String,
+    /// Family name.
+    #[serde(default)]
+    pub last_name: String,
+    /// Email address.
+    #[serde(default)]
+    pub email: String,
+    /// Phone number, national or international.
+    #[serde(default)]
+    pub phone: String,
+    /// Loyalty card number.
+    #[serde(default)]
+    pub card_number: String,
+    /// The brand's own id.
+    #[serde(default)]
+    pub external_id: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub date_of_birth: String,
+    /// Street address.
+    #[serde(default)]
+    pub address_line: String,
+    /// City.
+    #[serde(default)]
+    pub city: String,
+    /// Postal code.
+    #[serde(default)]
+    pub postal_code: String,
+    /// ISO country code, two letters.
+    #[serde(default)]
+    pub country: String,
+    /// Status type id.
+    #[serde(default)]
+    pub status_id: String,
+    /// Marketing email opt-in.
+    pub email_opt_in: Option<String>,
+    /// SMS opt-in.
+    pub sms_opt_in: Option<String>,
+    /// Push opt-in.
+    pub push_opt_in: Option<String>,
+    /// A test persona, kept out of reporting.
+    pub is_test: Option<String>,
+}
+
+/// A form that passed validation, in stored form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidCustomer {
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Lower-case email.
+    pub email: Option<String>,
+    /// E.164 phone.
+    pub phone: Option<String>,
+    /// Card digits.
+    pub card_number: Option<String>,
+    /// External id.
+    pub external_id: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: Option<String>,
+    /// Street address.
+    pub address_line: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Postal code, upper case.
+    pub postal_code: Option<String>,
+    /// Country code, upper case.
+    pub country: Option<String>,
+    /// Status type id (empty: the default status).
+    pub status_id: String,
+    /// Opt-ins: email, SMS, push.
+    pub opt_ins: (bool, bool, bool),
+    /// Test persona.
+    pub is_test: bool,
+}
+
+/// One problem with one field.
+pub type FieldError = (&'static str, String);
+
+/// Checks the form; returns every problem, each with its field, or the stored form.
+pub fn validate(
+    form: &NewCustomerForm,
+    calling_code: &str,
+    today: chrono::NaiveDate,
+) -> Result<ValidCustomer, Vec<FieldError>> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let text = |value: &str| Some(value.trim().to_string()).filter(|v| !v.is_empty());
+    let first_name = text(&form.first_name);
+    let last_name = text(&form.last_name);
+    for (field, value) in [("first_name", &first_name), ("last_name", &last_name)] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > 80) {
+            errors.push((field, "Use at most 80 characters.".into()));
+        }
+    }
+    let email = text(&form.email).map(|e| e.to_lowercase());
+    if email.as_deref().is_some_and(|e| !is_plausible_email(e)) {
+        errors.push((
+            "email",
+            "Enter an email address like name@example.com.".into(),
+        ));
+    }
+    let phone = match text(&form.phone) {
+        None => None,
+        Some(p) => match phone_e164(&p, calling_code) {
+            Some(e164) => Some(e164),
+            None => {
+                errors.push((
+                    "phone",
+                    "Enter a phone number, e.g. 07700 900123 or +44 7700 900123.".into(),
+                ));
+                None
+            }
+        },
+    };
+    let card_number = text(&form.card_number).map(|c| c.replace([' ', '-'], ""));
+    if card_number
+        .as_deref()
+        .is_some_and(|c| !(8..=19).contains(&c.len()) || !c.chars().all(|d| d.is_ascii_digit()))
+    {
+        errors.push(("card_number", "A card number has 8 to 19 digits.".into()));
+    }
+    let external_id = text(&form.external_id);
+    if external_id
+        .as_deref()
+        .is_some_and(|e| e.chars().count() > 64)
+    {
+        errors.push(("external_id", "Use at most 64 characters.".into()));
+    }
+    if email.is_none() && phone.is_none() && card_number.is_none() && external_id.is_none() {
+        errors.push((
+            "email",
+            "Give at least one of email, phone, card number or external id, so the customer can be found.".into(),
+        ));
+    }
+    let date_of_birth = text(&form.date_of_birth);
+    if let Some(dob) = &date_of_birth {
+        match chrono::NaiveDate::parse_from_str(dob, "%Y-%m-%d") {
+            Ok(date) if date > today => errors.push((
+                "date_of_birth",
+                "The date of birth is in the future.".into(),
+            )),
+            Ok(date) if today.years_since(date).unwrap_or(0) > 120 => {
+                errors.push(("date_of_birth", "That is more than 120 years ago.".into()))
+            }
+            Ok(_) => {}
+            Err(_) => errors.push(("date_of_birth", "Enter the date as YYYY-MM-DD.".into())),
+        }
+    }
+    let country = text(&form.country).map(|c| c.to_uppercase());
+    if country
+        .as_deref()
+        .is_some_and(|c| c.len() != 2 || !c.chars().all(|l| l.is_ascii_alphabetic()))
+    {
+        errors.push((
+            "country",
+            "Use the two-letter country code, e.g. GB or IE.".into(),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ValidCustomer {
+        first_name,
+        last_name,
+        email,
+        phone,
+        card_number,
+        external_id,
+        date_of_birth,
+        address_line: text(&form.address_line),
+        city: text(&form.city),
+        postal_code: text(&form.postal_code).map(|p| p.to_uppercase()),
+        country,
+        status_id: form.status_id.trim().to_string(),
+        opt_ins: (
+            form.email_opt_in.is_some(),
+            form.sms_opt_in.is_some(),
+            form.push_opt_in.is_some(),
+        ),
+        is_test: form.is_test.is_some(),
+    })
+}
+
+/// What Add Customer did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CreateOutcome {
+    /// Created; the new customer's id.
+    Created(String),
+    /// An identifier belongs to another customer.
+    Duplicate {
+        /// The form field.
+        field: String,
+        /// What to tell the agent.
+        message: String,
+        /// The other customer, for agents who may open profiles.
+        existing_id: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_valid_form_is_normalised() {
+        let form = NewCustomerForm {
+            first_name: " Ana ".into(),
+            email: "Ana@Example.com".into(),
+            phone: "07700 900123".into(),
+            card_number: "6339 0000 1111 2222".into(),
+            country: "gb".into(),
+            is_test: Some("on".into()),
+            ..Default::default()
+        };
+        let valid = validate(&form, "44", today()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(valid.email.as_deref(), Some("ana@example.com"));
+        assert_eq!(valid.phone.as_deref(), Some("+447700900123"));
+        assert_eq!(valid.card_number.as_deref(), Some("6339000011112222"));
+        assert_eq!(valid.country.as_deref(), Some("GB"));
+        assert!(valid.is_test);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_its_field() {
+        let form = NewCustomerForm {
+            email: "ana@".into(),
+            phone: "call me".into(),
+            date_of_birth: "2030-01-01".into(),
+            ..Default::default()
+        };
+        let errors = validate(&form, "44", today()).err().unwrap_or_default();
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, vec!["email", "phone", "date_of_birth"]);
+    }
+
+    #[test]
+    fn a_customer_needs_an_identifier() {
+        let form = NewCustomerForm {
+            first_name: "Ana".into(),
+            ..Default::default()
+        };
+        let errors = validate(&form, "44", today()).err().unwrap_or_default();
+        assert!(errors[0].1.contains("at least one"));
+    }
+}

@@ -1,0 +1,36 @@
+//! The searches themselves, shared by the server functions and the search benchmark.
+
+use super::advanced::{AdvancedQuery, SearchResults};
+use super::model::{identifier_candidates, SearchOutcome};
+use crate::error::AppError;
+use crate::store::Db;
+
+/// Finds the one customer holding exactly the identifier `q`.
+pub async fn exact(db: &Db, q: &str) -> Result<SearchOutcome, AppError> {
+    let calling_code = crate::settings::db::calling_code(db).await?;
+    let candidates = identifier_candidates(q, &calling_code)?;
+    match super::db::find_by_identifier(db, &candidates).await? {
+        Some(id) => Ok(SearchOutcome::Found(id)),
+        None => {
+            let noun = candidates
+                .first()
+                .map(|c| c.kind.noun())
+                .unwrap_or("identifier");
+            Ok(SearchOutcome::NoMatch(format!(
+                "No customer with that {noun} ({}).",
+                q.trim()
+            )))
+        }
+    }
+}
+
+/// One page of an advanced search.
+pub async fn advanced(
+    db: &Db,
+    query: &AdvancedQuery,
+    show_pii: bool,
+) -> Result<SearchResults, AppError> {
+    let calling_code = crate::settings::db::calling_code(db).await?;
+    let normal = query.normalise(&calling_code)?;
+    Ok(super::db::advanced(db, &normal, show_pii).await?)
+}
