@@ -28,6 +28,8 @@ enum Command {
     /// Create a platform user (the first admin, say); the password is read from the terminal
     /// or, when piped, from the first line of stdin, never from a flag.
     CreateUser(crate::users::CreateUserArgs),
+    /// Time every kind of customer search (seeding customers into an empty database first).
+    BenchSearch(crate::bench::BenchArgs),
 }
 
 /// Options of `serve`.
@@ -79,6 +81,9 @@ impl Cli {
                 Ok(())
             }
             Command::Seed(args) => seed::run(&db, &args)
+                .await
+                .map(|report| println!("{report}")),
+            Command::BenchSearch(args) => crate::bench::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
             Command::CreateUser(args) => crate::users::create_user(&db, args)

@@ -1,5 +1,6 @@
 //! The Customer Profiles server: command line, startup, HTTP routes and the demo-data seeder.
 
+pub mod bench;
 pub mod cli;
 pub mod guard;
 pub mod seed;

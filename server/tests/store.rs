@@ -84,7 +84,7 @@ async fn exact_search_finds_a_customer_by_each_identifier() {
             id.clone(),
         ];
         for input in typed {
-            let candidates = identifier_candidates(&input).unwrap();
+            let candidates = identifier_candidates(&input, "44").unwrap();
             let found = find_by_identifier(&db, &candidates).await.unwrap();
             assert_eq!(
                 found.as_deref(),
@@ -92,7 +92,7 @@ async fn exact_search_finds_a_customer_by_each_identifier() {
                 "{name}: searching {input}"
             );
         }
-        let nobody = identifier_candidates("nobody@example.com").unwrap();
+        let nobody = identifier_candidates("nobody@example.com", "44").unwrap();
         assert_eq!(
             find_by_identifier(&db, &nobody).await.unwrap(),
             None,
@@ -175,4 +175,153 @@ async fn a_bad_database_url_is_one_clear_line() {
         .unwrap_err();
     assert!(error.contains("data directory"), "{error}");
     assert!(!error.contains('\n'));
+}
+
+#[tokio::test]
+async fn advanced_search_matches_folded_prefixes_sorts_and_pages_alike_on_both_databases() {
+    use app::search::advanced::{AdvancedQuery, SortOrder};
+    let (dbs, _guard) = common::each_database().await;
+    let mut outcomes = Vec::new();
+    for (name, db) in dbs {
+        common::seed(&db, 200).await;
+        let search = |query: AdvancedQuery| {
+            let db = db.clone();
+            async move {
+                app::search::service::advanced(&db, &query, true)
+                    .await
+                    .unwrap()
+            }
+        };
+        let s_names = search(AdvancedQuery {
+            first: "S".into(),
+            size: 200,
+            page: 1,
+            ..Default::default()
+        })
+        .await;
+        assert!(s_names.total > 5, "{name}: {}", s_names.total);
+        assert!(
+            s_names.rows.iter().all(|r| {
+                app::customers::search_key(r.first_name.as_deref().unwrap_or("")).starts_with('s')
+            }),
+            "{name}"
+        );
+        let folded: Vec<String> = s_names
+            .rows
+            .iter()
+            .map(|r| app::customers::search_key(r.last_name.as_deref().unwrap_or("")))
+            .collect();
+        let mut sorted = folded.clone();
+        sorted.sort();
+        assert_eq!(folded, sorted, "{name}: alphabetical by last name");
+
+        let accented = search(AdvancedQuery {
+            first: "SIOBHAN".into(),
+            size: 200,
+            page: 1,
+            ..Default::default()
+        })
+        .await;
+        assert!(
+            accented
+                .rows
+                .iter()
+                .all(|r| r.first_name.as_deref() == Some("Siobhán")),
+            "{name}"
+        );
+
+        let by_phone = search(AdvancedQuery {
+            first: "S".into(),
+            sort: SortOrder::Phone,
+            size: 200,
+            page: 1,
+            ..Default::default()
+        })
+        .await;
+        let phones: Vec<Option<String>> = by_phone.rows.iter().map(|r| r.phone.clone()).collect();
+        let first_none = phones
+            .iter()
+            .position(Option::is_none)
+            .unwrap_or(phones.len());
+        assert!(
+            phones[first_none..].iter().all(Option::is_none),
+            "{name}: no phone sorts last"
+        );
+        let mut sorted_phones = phones[..first_none].to_vec();
+        sorted_phones.sort();
+        assert_eq!(
+            phones[..first_none].to_vec(),
+            sorted_phones,
+            "{name}: sorted by phone"
+        );
+
+        let page_one = search(AdvancedQuery {
+            first: "S".into(),
+            size: 25,
+            page: 1,
+            ..Default::default()
+        })
+        .await;
+        let page_two = search(AdvancedQuery {
+            first: "S".into(),
+            size: 25,
+            page: 2,
+            ..Default::default()
+        })
+        .await;
+        let ids_all: Vec<String> = s_names.rows.iter().map(|r| r.id.clone()).collect();
+        let paged: Vec<String> = page_one
+            .rows
+            .iter()
+            .chain(&page_two.rows)
+            .map(|r| r.id.clone())
+            .collect();
+        assert_eq!(
+            paged,
+            ids_all[..paged.len()].to_vec(),
+            "{name}: pages follow each other"
+        );
+
+        let masked = app::search::service::advanced(
+            &db,
+            &AdvancedQuery {
+                first: "S".into(),
+                size: 25,
+                page: 1,
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        assert!(
+            masked
+                .rows
+                .iter()
+                .filter_map(|r| r.email.as_deref())
+                .all(|e| e.contains("•••")),
+            "{name}"
+        );
+        outcomes.push((
+            name,
+            ids_all,
+            by_phone
+                .rows
+                .iter()
+                .map(|r| r.id.clone())
+                .collect::<Vec<_>>(),
+        ));
+    }
+    for pair in outcomes.windows(2) {
+        assert_eq!(
+            pair[0].1, pair[1].1,
+            "{} and {} order names alike",
+            pair[0].0, pair[1].0
+        );
+        assert_eq!(
+            pair[0].2, pair[1].2,
+            "{} and {} order phones alike",
+            pair[0].0, pair[1].0
+        );
+    }
 }

@@ -30,29 +30,45 @@ pub async fn find_by_identifier(
     Ok(None)
 }
 
-/// One page of an advanced search and the (capped) number of matches. Name and email
-/// prefixes are half-open ranges on their indexed keys, so they are index range scans.
-pub async fn advanced(
-    db: &Db,
-    query: &NormalisedQuery,
-    show_pii: bool,
-) -> Result<SearchResults, sqlx::Error> {
+/// Above this many matches a name-sorted page walks the name index in order (stopping after
+/// one page) instead of collecting and sorting every match.
+pub const BROAD_MATCHES: i64 = 2_000;
+
+/// The SQL of an advanced search: the page query, the capped count query, and the values
+/// both bind in order. With `broad` (many matches), every prefix that does not lead the
+/// sort's index is written as an expression (`key || ''`), which no index serves, so both
+/// SQLite and PostgreSQL walk the sort's index in order and stop after one page.
+pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Vec<String>) {
     let mut conditions = Vec::new();
+    let mut page_conditions = Vec::new();
     let mut values: Vec<String> = Vec::new();
-    let mut prefix = |column: &str, value: &Option<String>, values: &mut Vec<String>| {
+    let hide_from_index = |column: &str| {
+        broad
+            && match query.sort {
+                SortOrder::LastName => column == "c.first_name_key",
+                SortOrder::FirstName => column == "c.last_name_key",
+                SortOrder::Phone => true,
+                SortOrder::Email => column != "c.email",
+            }
+    };
+    for (column, value) in [
+        ("c.first_name_key", &query.first_prefix),
+        ("c.last_name_key", &query.last_prefix),
+        ("c.email", &query.email_prefix),
+    ] {
         if let Some(value) = value {
             values.push(value.clone());
             values.push(format!("{value}\u{10FFFF}"));
-            conditions.push(format!(
-                "{column} >= ${} AND {column} < ${}",
-                values.len() - 1,
-                values.len()
-            ));
+            let (low, high) = (values.len() - 1, values.len());
+            conditions.push(format!("{column} >= ${low} AND {column} < ${high}"));
+            let expression = if hide_from_index(column) {
+                format!("({column} || '')")
+            } else {
+                column.to_string()
+            };
+            page_conditions.push(format!("{expression} >= ${low} AND {expression} < ${high}"));
         }
-    };
-    prefix("c.first_name_key", &query.first_prefix, &mut values);
-    prefix("c.last_name_key", &query.last_prefix, &mut values);
-    prefix("c.email", &query.email_prefix, &mut values);
+    }
     for (column, value) in [
         ("c.phone", &query.phone),
         ("c.id", &query.id),
@@ -61,37 +77,58 @@ pub async fn advanced(
         if let Some(value) = value {
             values.push(value.clone());
             conditions.push(format!("{column} = ${}", values.len()));
+            page_conditions.push(format!("{column} = ${}", values.len()));
         }
     }
-    let filter = if conditions.is_empty() {
-        "1 = 1".to_string()
-    } else {
-        conditions.join(" AND ")
+    let join = |list: &[String]| {
+        if list.is_empty() {
+            "1 = 1".to_string()
+        } else {
+            list.join(" AND ")
+        }
     };
+    let (filter, page_filter) = (join(&conditions), join(&page_conditions));
     let order = match query.sort {
         SortOrder::LastName => "c.last_name_key, c.first_name_key, c.id",
         SortOrder::FirstName => "c.first_name_key, c.last_name_key, c.id",
-        SortOrder::Phone => "c.phone NULLS LAST, c.id",
-        SortOrder::Email => "c.email NULLS LAST, c.id",
+        SortOrder::Phone => "(c.phone IS NULL), c.phone, c.id",
+        SortOrder::Email => "(c.email IS NULL), c.email, c.id",
     };
+    // The page's ids first (from an index where possible), then only those rows.
     let page_sql = format!(
         "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, s.name AS status, c.is_test \
-         FROM customers c JOIN status_types s ON s.id = c.status_id WHERE {filter} \
-         ORDER BY {order} LIMIT {} OFFSET {}",
+         FROM (SELECT c.id FROM customers c WHERE {page_filter} ORDER BY {order} \
+               LIMIT {} OFFSET {}) page \
+         JOIN customers c ON c.id = page.id JOIN status_types s ON s.id = c.status_id \
+         ORDER BY {order}",
         query.limit, query.offset
     );
     let count_sql = format!(
         "SELECT COUNT(*) FROM (SELECT 1 FROM customers c WHERE {filter} LIMIT {}) capped",
         COUNT_CAP + 1
     );
-    let mut page = sqlx::query_as::<_, ResultRowData>(&page_sql);
+    (page_sql, count_sql, values)
+}
+
+/// One page of an advanced search and the (capped) number of matches. Name and email
+/// prefixes are half-open ranges on their indexed keys, so they are index range scans.
+pub async fn advanced(
+    db: &Db,
+    query: &NormalisedQuery,
+    show_pii: bool,
+) -> Result<SearchResults, sqlx::Error> {
+    let (_, count_sql, values) = advanced_sql(query, false);
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
     for value in &values {
-        page = page.bind(value.clone());
         count = count.bind(value.clone());
     }
-    let rows = page.fetch_all(db.pool()).await?;
     let total = count.fetch_one(db.pool()).await?;
+    let (page_sql, _, values) = advanced_sql(query, total > BROAD_MATCHES);
+    let mut page = sqlx::query_as::<_, ResultRowData>(&page_sql);
+    for value in &values {
+        page = page.bind(value.clone());
+    }
+    let rows = page.fetch_all(db.pool()).await?;
     Ok(SearchResults {
         rows: rows
             .into_iter()
@@ -117,6 +154,28 @@ pub async fn advanced(
     })
 }
 
+/// The database's plan for `sql` with `values` bound (for the benchmark's report).
+pub async fn explain(db: &Db, sql: &str, values: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    use sqlx::Row;
+    let prefix = match db.backend() {
+        crate::store::Backend::Sqlite => "EXPLAIN QUERY PLAN ",
+        crate::store::Backend::Postgres => "EXPLAIN ",
+    };
+    let explain_sql = format!("{prefix}{sql}");
+    let mut query = sqlx::query(&explain_sql);
+    for value in values {
+        query = query.bind(value.clone());
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    Ok(rows
+        .iter()
+        .map(|row| match db.backend() {
+            crate::store::Backend::Sqlite => row.try_get::<String, _>(3).unwrap_or_default(),
+            crate::store::Backend::Postgres => row.try_get::<String, _>(0).unwrap_or_default(),
+        })
+        .collect())
+}
+
 #[derive(sqlx::FromRow)]
 struct ResultRowData {
     id: String,
@@ -126,4 +185,39 @@ struct ResultRowData {
     phone: Option<String>,
     status: String,
     is_test: i64,
+}
+
+/// What the benchmark types for one sampled customer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SampledCustomer {
+    /// Customer id.
+    pub id: String,
+    /// Email.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Card.
+    pub card_number: Option<String>,
+    /// External id.
+    pub external_id: Option<String>,
+    /// Date of birth.
+    pub date_of_birth: Option<String>,
+    /// Folded first name.
+    pub first_name_key: String,
+    /// Folded last name.
+    pub last_name_key: String,
+}
+
+/// The first customer whose id is at least `floor` (a cheap way to sample customers).
+pub async fn customer_at_or_after(
+    db: &Db,
+    floor: &str,
+) -> Result<Option<SampledCustomer>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, email, phone, card_number, external_id, date_of_birth, first_name_key, \
+         last_name_key FROM customers WHERE id >= $1 ORDER BY id LIMIT 1",
+    )
+    .bind(floor)
+    .fetch_optional(db.pool())
+    .await
 }

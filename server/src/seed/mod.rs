@@ -1,7 +1,7 @@
 //! `customer-profiles seed`: deterministic, realistic demo data written in batches.
 
 mod data;
-mod generate;
+pub mod generate;
 
 use app::store::Db;
 use clap::Args;
@@ -20,6 +20,9 @@ pub struct SeedArgs {
     /// The day the history ends, YYYY-MM-DD (default: today).
     #[arg(long)]
     pub as_of: Option<chrono::NaiveDate>,
+    /// Write customers only, no events (the search benchmark needs no history).
+    #[arg(long)]
+    pub without_events: bool,
 }
 
 /// Customers written per transaction.
@@ -83,11 +86,13 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
         app::customers::db::insert_many(&mut tx, &customers)
             .await
             .map_err(|e| e.to_string())?;
-        app::activity::db::insert_many(&mut tx, &events)
-            .await
-            .map_err(|e| e.to_string())?;
+        if !args.without_events {
+            app::activity::db::insert_many(&mut tx, &events)
+                .await
+                .map_err(|e| e.to_string())?;
+            event_count += events.len();
+        }
         tx.commit().await.map_err(|e| e.to_string())?;
-        event_count += events.len();
     }
     generator.await.map_err(|e| e.to_string())?;
     crate::users::create_demo_users(db).await?;
@@ -112,6 +117,7 @@ pub async fn seed_demo_if_empty(db: &Db, customers: usize) -> Result<(), String>
         customers: customers as u64,
         seed: 42,
         as_of: None,
+        without_events: false,
     };
     let report = run(db, &args).await?;
     tracing::info!("demo data: {report}");

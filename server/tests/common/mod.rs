@@ -56,6 +56,7 @@ pub async fn seed(db: &Db, customers: u64) {
         customers,
         seed: 11,
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+        without_events: false,
     };
     server::seed::run(db, &args).await.unwrap();
 }
