@@ -33,6 +33,9 @@ pub enum AppError {
     /// Too many attempts; the message says how long to wait.
     #[error("{0}")]
     RateLimited(String),
+    /// An outside service (mail server, Zendesk) is not set up or did not answer.
+    #[error("{0}")]
+    Unavailable(String),
     /// A failure on our side; the text is a reference to the server log, never the cause.
     #[error("Something went wrong on our side. Reference: {0}")]
     Internal(String),
@@ -56,6 +59,7 @@ impl AppError {
             Self::Validation { .. } => 422,
             Self::Conflict(_) => 409,
             Self::RateLimited(_) => 429,
+            Self::Unavailable(_) => 503,
             Self::Internal(_) => 500,
         }
     }

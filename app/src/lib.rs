@@ -3,19 +3,24 @@
 //! This crate holds the shared types, components, pages and server functions; with the `ssr`
 //! feature it also holds the SQL of each feature.
 
+pub mod access;
 pub mod activity;
 pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod customers;
+pub mod devices;
 pub mod error;
 pub mod layout;
+pub mod locations;
+pub mod notes;
 pub mod points;
 pub mod search;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod status;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod time;

@@ -4,13 +4,22 @@ use crate::auth::SessionPolicy;
 use crate::error::AppError;
 use crate::store::Db;
 
+/// How the server is set up beyond its database: sessions and outside services.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// How long sessions live.
+    pub sessions: SessionPolicy,
+    /// Outgoing email; `None` when no SMTP server is configured.
+    pub mail: Option<crate::access::MailConfig>,
+}
+
 /// What a request handler needs: provided once per request by the server crate.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The database.
     pub db: Db,
-    /// How long sessions live.
-    pub sessions: SessionPolicy,
+    /// Sessions and outside services.
+    pub config: Config,
 }
 
 /// The state of the current request; `Internal` if the server forgot to provide it.

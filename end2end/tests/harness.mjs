@@ -33,6 +33,7 @@ export async function startApp({ customers = 40, serverArgs = [] } = {}) {
     const timer = setTimeout(() => fail(new Error('server did not start in 30 s')), 30_000);
     let seen = '';
     server.stdout.on('data', (chunk) => {
+      if (process.env.CP_SERVER_LOG) process.stderr.write(chunk);
       seen += chunk;
       const match = seen.match(/listening on (http:\/\/[\d.:]+)/);
       if (match) { clearTimeout(timer); ok(match[1]); }
@@ -96,4 +97,65 @@ export async function assertAccessible(page, label) {
     return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   });
   assert.deepEqual(violations, [], `axe violations on ${label}`);
+}
+
+/** External ids the seeder gives customers 0..3 (customer 0 is the showcase member). */
+export const SEEDED_EXTERNAL_IDS = ['CRM-00000031', 'CRM-07368818', 'CRM-14737605', 'CRM-22106392'];
+
+/** Opens the profile of the customer with `externalId` through exact search. */
+export async function openCustomer(page, baseUrl, externalId, tab = '') {
+  await page.goto(`${baseUrl}/search?q=${externalId}`);
+  await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+  await page.waitForSelector('.profile-header h1');
+  if (tab) {
+    await page.goto(`${page.url()}/${tab}`);
+  }
+  await hydrated(page);
+  return page.url().match(/customers\/([0-9a-f-]{36})/)[1];
+}
+
+/**
+ * A minimal SMTP server on loopback that accepts every message and keeps it:
+ * { port, messages: [{ from, to: [...], data }], close() }.
+ */
+export async function startSmtpSink() {
+  const { createServer } = await import('node:net');
+  const messages = [];
+  const server = createServer((socket) => {
+    socket.setEncoding('utf8');
+    let buffer = '';
+    let inData = false;
+    let current = { from: '', to: [], data: '' };
+    socket.write('220 sink.test ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      let end;
+      while ((end = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            messages.push(current);
+            current = { from: '', to: [], data: '' };
+            socket.write('250 OK queued\r\n');
+          } else {
+            current.data += `${line.startsWith('..') ? line.slice(1) : line}\n`;
+          }
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO') socket.write('250-sink.test\r\n250 8BITMIME\r\n');
+        else if (verb === 'HELO') socket.write('250 sink.test\r\n');
+        else if (verb === 'MAIL') { current.from = line; socket.write('250 OK\r\n'); }
+        else if (verb === 'RCPT') { current.to.push(line); socket.write('250 OK\r\n'); }
+        else if (verb === 'DATA') { inData = true; socket.write('354 End data with <CR><LF>.<CR><LF>\r\n'); }
+        else if (verb === 'QUIT') { socket.write('221 Bye\r\n'); socket.end(); }
+        else if (verb === 'RSET' || verb === 'NOOP') socket.write('250 OK\r\n');
+        else socket.write('502 Not implemented\r\n');
+      }
+    });
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { port: server.address().port, messages, close: () => server.close() };
 }

@@ -1,7 +1,9 @@
 //! Command line: `serve` (default), `migrate` and `seed`, configured by flags or environment.
 
 use crate::{seed, startup};
+use app::access::MailConfig;
 use app::auth::SessionPolicy;
+use app::state::Config;
 use app::store::{Db, DEFAULT_DATABASE_URL};
 use clap::{Args, FromArgMatches, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -47,6 +49,24 @@ pub struct ServeArgs {
     /// A session ends this many seconds after sign-in, used or not.
     #[arg(long, env = "SESSION_MAX_SECS", default_value_t = 12 * 60 * 60)]
     pub session_max_secs: i64,
+    /// SMTP server for customer emails (password reset), e.g. smtp://mail.example.com:587
+    /// or smtps://user:pass@mail.example.com; without it the console says email is off.
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of customer emails.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Customer care <care@example.com>"
+    )]
+    pub mail_from: String,
+    /// The brand's password-reset page, linked from the password-reset email.
+    #[arg(
+        long,
+        env = "PASSWORD_RESET_URL",
+        default_value = "https://example.com/reset-password"
+    )]
+    pub password_reset_url: String,
 }
 
 impl ServeArgs {
@@ -58,11 +78,22 @@ impl ServeArgs {
         Self::from_arg_matches(&matches).map_err(|e| e.to_string())
     }
 
-    fn session_policy(&self) -> SessionPolicy {
-        SessionPolicy {
-            idle_ms: self.session_idle_secs.max(1) * 1000,
-            absolute_ms: self.session_max_secs.max(1) * 1000,
-        }
+    fn config(&self) -> Result<Config, String> {
+        let mail = match &self.smtp_url {
+            Some(url) => Some(MailConfig::new(
+                url,
+                &self.mail_from,
+                &self.password_reset_url,
+            )?),
+            None => None,
+        };
+        Ok(Config {
+            sessions: SessionPolicy {
+                idle_ms: self.session_idle_secs.max(1) * 1000,
+                absolute_ms: self.session_max_secs.max(1) * 1000,
+            },
+            mail,
+        })
     }
 }
 
@@ -96,7 +127,7 @@ impl Cli {
                 let listen = args
                     .listen
                     .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
-                let app = startup::Application::build(db, args.session_policy(), listen).await?;
+                let app = startup::Application::build(db, args.config()?, listen).await?;
                 tracing::info!("listening on http://{}", app.address());
                 app.run_until_stopped().await
             }

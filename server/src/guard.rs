@@ -27,7 +27,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         .and_then(session::token_from_cookie_header);
     let session = match session::resolve(
         &state.db,
-        &state.sessions,
+        &state.config.sessions,
         token.as_deref(),
         app::time::now_millis(),
     )

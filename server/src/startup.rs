@@ -1,7 +1,6 @@
 //! Builds the axum application: Leptos pages, server functions, static files, logging layers.
 
-use app::auth::SessionPolicy;
-use app::state::AppState;
+use app::state::{AppState, Config};
 use app::store::Db;
 use app::{shell, App};
 use axum::body::Body;
@@ -39,11 +38,7 @@ pub struct Application {
 
 impl Application {
     /// Binds `listen` and builds the router over `db`.
-    pub async fn build(
-        db: Db,
-        sessions: SessionPolicy,
-        listen: SocketAddr,
-    ) -> Result<Self, String> {
+    pub async fn build(db: Db, config: Config, listen: SocketAddr) -> Result<Self, String> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -52,7 +47,7 @@ impl Application {
             .map_err(|e| format!("cannot read bound address: {e}"))?;
         let app = AppState {
             db: db.clone(),
-            sessions,
+            config,
         };
         let router = router(app, leptos_options(address));
         Ok(Self {

@@ -69,6 +69,11 @@ pub fn describe(facts: &EventFacts<'_>) -> (String, Vec<(String, String)>) {
             super::event_label(facts.event_type),
             text("platform").unwrap_or("an unknown platform")
         ),
+        "status_changed" => format!(
+            "Status changed from {} to {}",
+            text("from").unwrap_or("?"),
+            text("to").unwrap_or("?")
+        ),
         "customer_created" => format!("Joined via {}", facts.source),
         other => super::event_label(other),
     };

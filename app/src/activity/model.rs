@@ -54,6 +54,30 @@ pub struct NewEvent {
     pub payload: serde_json::Value,
 }
 
+impl NewEvent {
+    /// An event an agent's action in the console caused, happening `now`.
+    pub fn console(
+        customer_id: &str,
+        event_type: &str,
+        now: EpochMillis,
+        payload: serde_json::Value,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            customer_id: customer_id.to_string(),
+            client_event_id: None,
+            event_type: event_type.to_string(),
+            source: "console".into(),
+            occurred_at: now,
+            received_at: now,
+            store_id: None,
+            amount_cents: None,
+            points_delta: None,
+            payload,
+        }
+    }
+}
+
 /// A sub-tab of the Activity tab that lists a subset of event types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Section {

@@ -42,7 +42,14 @@ pub fn ActivityTab() -> impl IntoView {
 /// The event stream: every event of the customer, newest first.
 #[component]
 pub fn EventStream() -> impl IntoView {
-    view! { <EventList title="Event stream" section=None/> }
+    view! {
+        <div class="stream-layout">
+            <EventList title="Event stream" section=None/>
+            <aside class="stream-aside" aria-label="Notes">
+                <crate::notes::NotesPanel limit=3 compact=true/>
+            </aside>
+        </div>
+    }
 }
 
 /// A sub-tab of Activity, chosen by the `:section` URL segment.

@@ -86,14 +86,14 @@ mod server {
             ));
         }
         db::clear_throttle(state.db.pool(), &key).await?;
-        db::delete_expired_sessions(&state.db, now, state.sessions.idle_ms).await?;
+        db::delete_expired_sessions(&state.db, now, state.config.sessions.idle_ms).await?;
         let (token, token_hash) = session::new_token();
         db::create_session(
             &state.db,
             &token_hash,
             &user.id,
             now,
-            now + state.sessions.absolute_ms,
+            now + state.config.sessions.absolute_ms,
         )
         .await?;
         Record {
@@ -109,7 +109,7 @@ mod server {
         .await?;
         set_cookie(&session::session_cookie(
             &token,
-            &state.sessions,
+            &state.config.sessions,
             request_is_https(),
         ));
         Ok(safe_next_path(&next))

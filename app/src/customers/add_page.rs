@@ -4,7 +4,7 @@
 use super::create::CreateCustomer;
 use super::new_customer::{validate, CreateOutcome, FieldError};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::Field;
+use crate::layout::{focus, Field};
 use crate::search::DEFAULT_CALLING_CODE;
 use crate::settings::api::list_status_types;
 use leptos::form::FromFormData;
@@ -167,15 +167,5 @@ fn AddCustomerForm() -> impl IntoView {
                 </button>
             </form>
         </div>
-    }
-}
-
-/// Moves keyboard focus to the element with `id` (the first field with an error).
-fn focus(id: &str) {
-    if let Some(element) = document()
-        .get_element_by_id(id)
-        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
-    {
-        let _ = element.focus();
     }
 }

@@ -27,6 +27,7 @@ struct HeaderRow {
     purchase_count: i64,
     lifetime_spend_cents: i64,
     is_test: i64,
+    restricted_at: Option<i64>,
 }
 
 impl HeaderRow {
@@ -65,6 +66,7 @@ impl HeaderRow {
             purchase_count: row.purchase_count,
             lifetime_spend_cents: row.lifetime_spend_cents,
             is_test: row.is_test != 0,
+            restricted_at: row.restricted_at,
         }
     }
 }
@@ -79,7 +81,7 @@ pub async fn header(
         "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.card_number, c.external_id, \
                 c.status_id, s.name AS status_name, s.colour AS status_colour, c.points_balance, \
                 c.tier, c.tier_since, c.created_at, c.last_active_at, c.purchase_count, \
-                c.lifetime_spend_cents, c.is_test \
+                c.lifetime_spend_cents, c.is_test, c.restricted_at \
          FROM customers c JOIN status_types s ON s.id = c.status_id WHERE c.id = $1",
     )
     .bind(id)
@@ -107,25 +109,43 @@ struct ProfileRow {
     sms_opt_in: i64,
     push_opt_in: i64,
     phone_verified: i64,
+    version: i64,
 }
 
 /// The Profile tab of one customer, or `None` when there is no such customer.
 pub async fn profile(db: &Db, id: &str) -> Result<Option<CustomerProfile>, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    profile_on(&mut conn, id).await
+}
+
+/// [`profile`] inside transaction `tx`.
+pub async fn profile_in(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+) -> Result<Option<CustomerProfile>, sqlx::Error> {
+    profile_on(tx, id).await
+}
+
+async fn profile_on(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<Option<CustomerProfile>, sqlx::Error> {
     let row: Option<ProfileRow> = sqlx::query_as(
         "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.card_number, c.external_id, \
                 c.date_of_birth, c.address_line, c.city, c.postal_code, c.country, \
-                s.name AS home_store, c.email_opt_in, c.sms_opt_in, c.push_opt_in, c.phone_verified \
+                s.name AS home_store, c.email_opt_in, c.sms_opt_in, c.push_opt_in, c.phone_verified, \
+                c.version \
          FROM customers c LEFT JOIN stores s ON s.id = c.home_store_id WHERE c.id = $1",
     )
     .bind(id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let attributes: Vec<(String, String)> = sqlx::query_as(
         "SELECT key, value FROM customer_attributes WHERE customer_id = $1 ORDER BY key",
     )
     .bind(id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     Ok(Some(CustomerProfile {
         id: row.id,
@@ -146,6 +166,7 @@ pub async fn profile(db: &Db, id: &str) -> Result<Option<CustomerProfile>, sqlx:
         sms_opt_in: row.sms_opt_in != 0,
         push_opt_in: row.push_opt_in != 0,
         phone_verified: row.phone_verified != 0,
+        version: row.version,
     }))
 }
 
@@ -225,4 +246,46 @@ pub async fn id_by_identifier(
         .bind(value)
         .fetch_optional(db.pool())
         .await
+}
+
+/// Writes an edited profile if the row is still at `version`; `false` when someone else
+/// changed it first (or it is gone). Bumps the version.
+pub async fn update_profile(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    version: i64,
+    valid: &super::new_customer::ValidCustomer,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let key = |name: &Option<String>| name.as_deref().map(super::search_key).unwrap_or_default();
+    let done = sqlx::query(
+        "UPDATE customers SET first_name = $1, last_name = $2, first_name_key = $3, \
+         last_name_key = $4, email = $5, phone = $6, card_number = $7, external_id = $8, \
+         date_of_birth = $9, address_line = $10, city = $11, postal_code = $12, country = $13, \
+         email_opt_in = $14, sms_opt_in = $15, push_opt_in = $16, \
+         phone_verified = CASE WHEN phone IS NOT DISTINCT FROM $6 THEN phone_verified ELSE 0 END, \
+         updated_at = $17, version = version + 1 WHERE id = $18 AND version = $19",
+    )
+    .bind(&valid.first_name)
+    .bind(&valid.last_name)
+    .bind(key(&valid.first_name))
+    .bind(key(&valid.last_name))
+    .bind(&valid.email)
+    .bind(&valid.phone)
+    .bind(&valid.card_number)
+    .bind(&valid.external_id)
+    .bind(&valid.date_of_birth)
+    .bind(&valid.address_line)
+    .bind(&valid.city)
+    .bind(&valid.postal_code)
+    .bind(&valid.country)
+    .bind(i64::from(valid.opt_ins.0))
+    .bind(i64::from(valid.opt_ins.1))
+    .bind(i64::from(valid.opt_ins.2))
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -1,8 +1,10 @@
 //! The profile header: status flag, name, points, tier and activity overview.
 
 use super::model::CustomerHeader;
+use crate::access::AccessTools;
 use crate::auth::{use_can, Permission};
 use crate::points::AdjustPointsButton;
+use crate::status::StatusFlag;
 use crate::time::{format_count, format_date, format_date_time, format_money};
 use leptos::prelude::*;
 
@@ -12,18 +14,27 @@ pub fn ProfileHeader(
     /// The customer to show.
     customer: CustomerHeader,
 ) -> impl IntoView {
-    let status_style = format!("--status-colour: {}", customer.status.colour);
     let tier_link = format!("/customers/{}/activity/tiers", customer.id);
     let tier_since = customer
         .tier_since
         .map(|t| format!("since {}", format_date(t)));
+    let restricted = customer.restricted_at.map(|at| {
+        view! {
+            <p class="restricted-banner" role="note">
+                <strong>"Restricted"</strong>
+                {format!(
+                    " since {}: processing of this customer's data is restricted at their request. \
+                     No points, tier changes or offers; use their data only for the privacy request.",
+                    format_date(at)
+                )}
+            </p>
+        }
+    });
     view! {
+        {restricted}
         <header class="profile-header">
             <div class="profile-identity">
-                <span class="status-flag" style=status_style>
-                    <span class="visually-hidden">"Status: "</span>
-                    {customer.status.name.clone()}
-                </span>
+                <StatusFlag customer_id=customer.id.clone() status=customer.status.clone()/>
                 <h1 class="customer-name">{customer.display_name.clone()}</h1>
                 {customer
                     .is_test
@@ -67,6 +78,8 @@ pub fn ProfileHeader(
                     </dd>
                 </div>
             </dl>
+            {use_can(Permission::AccessToolsUse)
+                .then(|| view! { <AccessTools customer_id=customer.id.clone()/> })}
         </header>
     }
 }

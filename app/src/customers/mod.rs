@@ -9,7 +9,9 @@ mod header;
 mod model;
 pub mod new_customer;
 mod page;
+mod profile_edit;
 mod profile_tab;
+mod update;
 
 pub use add_page::AddCustomerPage;
 pub use api::{get_customer_header, get_customer_profile};
@@ -18,3 +20,4 @@ pub use model::{
     mask_email, mask_phone, search_key, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge,
 };
 pub use page::{use_customer_id, CustomerRoutes, ProfilePage, ProfilePageContext};
+pub use update::update_customer_profile;

@@ -39,6 +39,8 @@ pub struct CustomerHeader {
     pub lifetime_spend_cents: i64,
     /// A test persona (kept out of reporting, marked in the UI).
     pub is_test: bool,
+    /// When processing of the customer's data was restricted (GDPR art. 18), if it is.
+    pub restricted_at: Option<EpochMillis>,
 }
 
 /// The Profile tab: basic info, attributes and communication preferences.
@@ -80,6 +82,8 @@ pub struct CustomerProfile {
     pub push_opt_in: bool,
     /// Whether the phone number has been verified by SMS.
     pub phone_verified: bool,
+    /// Row version: an edit names the version it started from, so concurrent edits clash.
+    pub version: i64,
 }
 
 impl CustomerProfile {

@@ -5,27 +5,27 @@ use super::header::ProfileHeader;
 use super::profile_tab::ProfileTab;
 use crate::activity::{ActivitySection, ActivityTab, EventStream};
 use crate::layout::{ErrorPanel, NotYetAvailable};
+use crate::notes::NotesTab;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::hooks::{use_location, use_params_map};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The routes under `/customers/:id`, one per tab.
 #[component(transparent)]
 pub fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
-        <ParentRoute path=path!("/customers/:id") view=ProfilePage>
+        // Rendered whole before sending (no streaming): the header and the tab load together,
+        // so hydration never races a half-streamed page.
+        <ParentRoute path=path!("/customers/:id") view=ProfilePage ssr=SsrMode::Async>
             <ParentRoute path=path!("") view=ActivityTab>
                 <Route path=path!("") view=EventStream/>
                 <Route path=path!("activity/:section") view=ActivitySection/>
             </ParentRoute>
             <Route path=path!("profile") view=ProfileTab/>
-            <Route
-                path=path!("digital-properties")
-                view=|| view! { <NotYetAvailable title="Digital properties"/> }
-            />
-            <Route path=path!("locations") view=|| view! { <NotYetAvailable title="Locations"/> }/>
-            <Route path=path!("notes") view=|| view! { <NotYetAvailable title="Notes"/> }/>
+            <Route path=path!("digital-properties") view=crate::devices::DigitalPropertiesTab/>
+            <Route path=path!("locations") view=crate::locations::LocationsTab/>
+            <Route path=path!("notes") view=NotesTab/>
             <Route path=path!("privacy") view=|| view! { <NotYetAvailable title="Data privacy"/> }/>
         </ParentRoute>
     }
@@ -78,11 +78,12 @@ pub fn ProfilePage() -> impl IntoView {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     })
             }}
-            // Outside the header closure, so reloading the header keeps the open tab.
-            <Show when=move || header.get().is_some_and(|r| r.is_ok())>
+            // Outside the header closure and never re-created, so reloading the header keeps
+            // the open tab; hidden when there is no such customer.
+            <div class="profile-body" hidden=move || header.get().is_some_and(|r| r.is_err())>
                 <TabBar/>
                 <Outlet/>
-            </Show>
+            </div>
         </Transition>
     }
 }

@@ -1,23 +1,59 @@
-//! The Profile tab: basic info, profile attributes and communication preferences.
+//! The Profile tab: basic info, profile attributes and communication preferences; "Edit"
+//! turns them into inline fields for users with profile.edit and customers.view_pii.
 
 use super::api::get_customer_profile;
 use super::model::CustomerProfile;
-use super::page::use_customer_id;
+use super::page::{use_customer_id, ProfilePageContext};
+use super::profile_edit::ProfileEditForm;
+use crate::auth::{use_can, Permission};
 use crate::layout::ErrorPanel;
 use leptos::prelude::*;
 
-/// Read view of the customer's profile; only fields with values are shown.
+/// Read view of the customer's profile (only fields with values), or the edit form.
 #[component]
 pub fn ProfileTab() -> impl IntoView {
     let id = use_customer_id();
-    let profile = Resource::new(move || id.get(), get_customer_profile);
+    let context = expect_context::<ProfilePageContext>();
+    let version = RwSignal::new(0u32);
+    let editing = RwSignal::new(false);
+    let profile = Resource::new(
+        move || (id.get(), version.get()),
+        |(id, _)| get_customer_profile(id),
+    );
+    let can_edit = use_can(Permission::ProfileEdit) && use_can(Permission::CustomersViewPii);
+    let reload = move || version.update(|v| *v += 1);
+    let on_saved = Callback::new(move |()| {
+        editing.set(false);
+        reload();
+        context.header_version.update(|v| *v += 1);
+    });
+    let on_cancel = Callback::new(move |()| editing.set(false));
+    let on_reload = Callback::new(move |()| {
+        editing.set(false);
+        reload();
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading profile…"</p> }>
             {move || {
                 profile
                     .get()
                     .map(|result| match result {
-                        Ok(profile) => view! { <ProfileSections profile/> }.into_any(),
+                        Ok(profile) if editing.get() => {
+                            view! { <ProfileEditForm profile on_saved on_cancel on_reload/> }.into_any()
+                        }
+                        Ok(profile) => {
+                            view! {
+                                {can_edit.then(|| view! {
+                                    <div class="tab-actions">
+                                        <button type="button" class="button secondary" on:click=move |_| editing.set(true)>
+                                            "Edit profile"
+                                        </button>
+                                    </div>
+                                })}
+                                <ProfileSections profile/>
+                            }
+                                .into_any()
+                        }
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     })
             }}
@@ -25,28 +61,36 @@ pub fn ProfileTab() -> impl IntoView {
     }
 }
 
+/// Label/value pairs of the fields that have a value.
+fn present(fields: Vec<(&str, Option<String>)>) -> Vec<(String, String)> {
+    fields
+        .into_iter()
+        .filter_map(|(label, value)| value.map(|v| (label.to_string(), v)))
+        .collect()
+}
+
 #[component]
 fn ProfileSections(profile: CustomerProfile) -> impl IntoView {
-    let basic = [
+    let basic = present(vec![
         ("First name", profile.first_name),
         ("Last name", profile.last_name),
         ("Email", profile.email),
         ("Phone", profile.phone),
         ("Loyalty card", profile.card_number),
         ("External id", profile.external_id),
+    ]);
+    let mut attributes = present(vec![
         ("Date of birth", profile.date_of_birth),
         ("Address", profile.address_line),
         ("City", profile.city),
         ("Postal code", profile.postal_code),
         ("Country", profile.country),
         ("Home store", profile.home_store),
-    ]
-    .into_iter()
-    .filter_map(|(label, value)| value.map(|v| (label.to_string(), v)))
-    .collect::<Vec<_>>();
+    ]);
+    attributes.extend(profile.attributes);
     let yes_no = |flag: bool| if flag { "Yes" } else { "No" }.to_string();
     let preferences = vec![
-        ("Email marketing".to_string(), yes_no(profile.email_opt_in)),
+        ("Marketing email".to_string(), yes_no(profile.email_opt_in)),
         ("SMS".to_string(), yes_no(profile.sms_opt_in)),
         (
             "Push notifications".to_string(),
@@ -57,8 +101,8 @@ fn ProfileSections(profile: CustomerProfile) -> impl IntoView {
     view! {
         <div class="profile-sections">
             <FactSection title="Basic info" facts=basic/>
-            {(!profile.attributes.is_empty())
-                .then(|| view! { <FactSection title="Profile attributes" facts=profile.attributes/> })}
+            {(!attributes.is_empty())
+                .then(|| view! { <FactSection title="Profile attributes" facts=attributes/> })}
             <FactSection title="Communication preferences" facts=preferences/>
         </div>
     }

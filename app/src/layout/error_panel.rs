@@ -16,6 +16,7 @@ pub fn ErrorPanel(
         AppError::Validation { .. } => "Please check the input",
         AppError::Conflict(_) => "Conflict",
         AppError::RateLimited(_) => "Too many attempts",
+        AppError::Unavailable(_) => "Not available",
         AppError::Internal(_) => "Something went wrong",
     };
     view! {

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 #[component]
 pub fn Field(
     /// Id of the input inside.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// Visible label.
     label: &'static str,
     /// Message to show, if the value is wrong.
@@ -17,7 +18,7 @@ pub fn Field(
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             {children()}
             <p class="field-error" id=format!("{id}-error") aria-live="polite">
                 {move || error.get()}

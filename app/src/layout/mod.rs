@@ -2,12 +2,14 @@
 
 mod error_panel;
 mod field;
+mod modal;
 mod not_found;
 mod not_yet_available;
 mod top_bar;
 
 pub use error_panel::ErrorPanel;
 pub use field::Field;
+pub use modal::{field_error, focus, form_error, Modal};
 pub use not_found::NotFound;
 pub use not_yet_available::NotYetAvailable;
 pub use top_bar::TopBar;

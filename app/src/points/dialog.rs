@@ -2,8 +2,7 @@
 
 use super::api::AdjustPoints;
 use crate::customers::ProfilePageContext;
-use crate::error::AppError;
-use crate::layout::Field;
+use crate::layout::{field_error, form_error, Field, Modal};
 use leptos::form::ActionForm;
 use leptos::html;
 use leptos::prelude::*;
@@ -16,23 +15,15 @@ pub fn AdjustPointsButton(
     customer_id: String,
 ) -> impl IntoView {
     let context = expect_context::<ProfilePageContext>();
-    let dialog = NodeRef::<html::Dialog>::new();
+    let modal = Modal::new();
     let form = NodeRef::<html::Form>::new();
     let action = ServerAction::<AdjustPoints>::new();
     let error = move || action.value().get().and_then(Result::err);
-    let field = move |name: &'static str| {
-        Signal::derive(move || error().and_then(|e: AppError| e.for_field(name)))
-    };
-    let other_error = move || {
-        error()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
-            .map(|e| e.to_string())
-    };
+    let field = move |name: &'static str| field_error(error, name);
+    let other_error = form_error(error);
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
-            if let Some(dialog) = dialog.get() {
-                dialog.close();
-            }
+            modal.close();
             if let Some(form) = form.get() {
                 form.reset();
             }
@@ -41,20 +32,14 @@ pub fn AdjustPointsButton(
     });
     let open = move |_| {
         action.value().set(None);
-        if let Some(dialog) = dialog.get() {
-            let _ = dialog.show_modal();
-        }
+        modal.open();
     };
-    let close = move |_| {
-        if let Some(dialog) = dialog.get() {
-            dialog.close();
-        }
-    };
+    let close = move |_| modal.close();
     view! {
         <button type="button" class="link-button" on:click=open aria-haspopup="dialog">
             "Adjust"<span class="visually-hidden">" points"</span>
         </button>
-        <dialog node_ref=dialog class="modal" aria-labelledby="adjust-title">
+        <dialog node_ref=modal.node() class="modal" aria-labelledby="adjust-title">
             <h2 id="adjust-title">"Adjust points"</h2>
             <ActionForm action node_ref=form>
                 <input type="hidden" name="customer_id" value=customer_id/>
@@ -71,7 +56,7 @@ pub fn AdjustPointsButton(
                 <Field id="adjust-reason" label="Reason" error=field("reason")>
                     <input id="adjust-reason" name="reason" required autocomplete="off" aria-describedby="adjust-reason-error"/>
                 </Field>
-                <p class="alert alert-error" role="alert" hidden=move || other_error().is_none()>
+                <p class="alert alert-error" role="alert" hidden=move || other_error.get().is_none()>
                     {other_error}
                 </p>
                 <div class="dialog-actions">

@@ -35,8 +35,8 @@ pub async fn find_by_identifier(
 pub const BROAD_MATCHES: i64 = 2_000;
 
 /// The SQL of an advanced search: the page query, the capped count query, and the values
-/// both bind in order. With `broad` (many matches), every prefix that does not lead the
-/// sort's index is written as an expression (`key || ''`), which no index serves, so both
+/// both bind in order. With `broad` (many matches), a prefix that does not lead the sort's
+/// index is written as an expression (`key || ''`), which no index serves, so both
 /// SQLite and PostgreSQL walk the sort's index in order and stop after one page.
 pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Vec<String>) {
     let mut conditions = Vec::new();
@@ -48,7 +48,9 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
                 SortOrder::LastName => column == "c.first_name_key",
                 SortOrder::FirstName => column == "c.last_name_key",
                 SortOrder::Phone => true,
-                SortOrder::Email => column != "c.email",
+                // Emails start with the name, so walking the email index for a name prefix
+                // reads most of it before a page matches: collect the matches and sort.
+                SortOrder::Email => false,
             }
     };
     for (column, value) in [

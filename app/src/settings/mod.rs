@@ -6,5 +6,6 @@ pub mod db;
 pub mod model;
 mod page;
 
+pub use api::list_status_types;
 pub use model::{OrgSettings, SearchMode, StatusType};
 pub use page::SettingsPage;

@@ -44,6 +44,7 @@ fn SettingsScreen() -> impl IntoView {
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 })}
             </Transition>
+            <crate::notes::NoteReasonSettings/>
         </div>
     }
 }

@@ -4,13 +4,26 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use app::auth::SessionPolicy;
+use app::state::Config;
 use app::store::Db;
 use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
 use reqwest::Response;
 
 /// Starts the real router over `db` on a free port; returns its base URL.
 pub async fn spawn(db: Db, sessions: SessionPolicy) -> String {
-    let app = server::startup::Application::build(db, sessions, "127.0.0.1:0".parse().unwrap())
+    spawn_with(
+        db,
+        Config {
+            sessions,
+            ..Config::default()
+        },
+    )
+    .await
+}
+
+/// [`spawn`] with outside services configured too.
+pub async fn spawn_with(db: Db, config: Config) -> String {
+    let app = server::startup::Application::build(db, config, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
     let base = format!("http://{}", app.address());

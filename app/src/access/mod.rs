@@ -1,0 +1,14 @@
+//! Access tools in the profile header: reset SMS verification and send a password-reset
+//! email through the configured SMTP server (permission access_tools.use).
+
+mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+mod mail;
+mod tools;
+
+pub use api::{mail_configured, reset_sms_verification, send_password_reset};
+#[cfg(feature = "ssr")]
+pub use mail::MailConfig;
+pub use tools::AccessTools;

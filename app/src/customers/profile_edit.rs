@@ -1,0 +1,153 @@
+//! The Profile tab in edit mode: the three sections as inline fields, validated in the
+//! browser with the same code as Add Customer, saved against the version it started from.
+
+use super::model::CustomerProfile;
+use super::new_customer::{validate, FieldError};
+use super::update::UpdateCustomerProfile;
+use crate::error::AppError;
+use crate::layout::{focus, Field};
+use crate::search::DEFAULT_CALLING_CODE;
+use leptos::form::FromFormData;
+use leptos::prelude::*;
+
+/// Edit form for `profile`; `on_saved` after a successful save, `on_cancel` to discard,
+/// `on_reload` to drop the edits and load the latest profile after a conflict.
+#[component]
+pub fn ProfileEditForm(
+    profile: CustomerProfile,
+    on_saved: Callback<()>,
+    on_cancel: Callback<()>,
+    on_reload: Callback<()>,
+) -> impl IntoView {
+    let action = ServerAction::<UpdateCustomerProfile>::new();
+    let (client_errors, set_client_errors) = signal(Vec::<FieldError>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            on_saved.run(());
+        }
+    });
+    let error_for = move |field: &'static str| {
+        Signal::derive(move || {
+            client_errors
+                .read()
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, m)| m.clone())
+                .or_else(|| match action.value().get() {
+                    Some(Err(e)) => e.for_field(field),
+                    _ => None,
+                })
+        })
+    };
+    let conflict = move || matches!(action.value().get(), Some(Err(AppError::Conflict(_))));
+    let other_error = move || match action.value().get() {
+        Some(Err(e)) if !matches!(e, AppError::Validation { .. }) => Some(e.to_string()),
+        _ => None,
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(data) = UpdateCustomerProfile::from_event(&ev) else {
+            return;
+        };
+        match validate(
+            &data.form,
+            DEFAULT_CALLING_CODE,
+            chrono::Utc::now().date_naive(),
+        ) {
+            Ok(_) => {
+                set_client_errors.set(Vec::new());
+                action.dispatch(data);
+            }
+            Err(errors) => {
+                if let Some((field, _)) = errors.first() {
+                    focus(&format!("edit-{}", field.replace('_', "-")));
+                }
+                set_client_errors.set(errors);
+            }
+        }
+    };
+    let text = move |field: &'static str,
+                     label: &'static str,
+                     kind: &'static str,
+                     value: Option<String>| {
+        let id = format!("edit-{}", field.replace('_', "-"));
+        let error = error_for(field);
+        view! {
+            <Field id=id.clone() label error>
+                <input
+                    id=id.clone()
+                    name=format!("form[{field}]")
+                    type=kind
+                    value=value.unwrap_or_default()
+                    autocomplete="off"
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                    aria-describedby=format!("{id}-error")
+                />
+            </Field>
+        }
+    };
+    let checkbox = |field: &'static str, label: &'static str, checked: bool| {
+        let id = format!("edit-{}", field.replace('_', "-"));
+        view! {
+            <li>
+                <input type="checkbox" id=id.clone() name=format!("form[{field}]") checked=checked/>
+                <label for=id>{label}</label>
+            </li>
+        }
+    };
+    let p = profile;
+    view! {
+        <form class="profile-sections profile-edit" on:submit=on_submit novalidate aria-label="Edit profile">
+            <input type="hidden" name="id" value=p.id.clone()/>
+            <input type="hidden" name="version" value=p.version.to_string()/>
+            <div class="alert alert-error" role="alert" hidden=move || other_error().is_none()>
+                <p>{other_error}</p>
+                <Show when=conflict>
+                    <button type="button" class="button secondary" on:click=move |_| on_reload.run(())>
+                        "Discard my changes and load the latest profile"
+                    </button>
+                </Show>
+            </div>
+            <section class="panel">
+                <h2>"Basic info"</h2>
+                <div class="form-grid">
+                    {text("first_name", "First name", "text", p.first_name)}
+                    {text("last_name", "Last name", "text", p.last_name)}
+                    {text("email", "Email", "email", p.email)}
+                    {text("phone", "Phone", "tel", p.phone)}
+                    {text("card_number", "Loyalty card", "text", p.card_number)}
+                    {text("external_id", "External id", "text", p.external_id)}
+                </div>
+            </section>
+            <section class="panel">
+                <h2>"Profile attributes"</h2>
+                <div class="form-grid">
+                    {text("date_of_birth", "Date of birth", "date", p.date_of_birth)}
+                    {text("address_line", "Address", "text", p.address_line)}
+                    {text("city", "City", "text", p.city)}
+                    {text("postal_code", "Postal code", "text", p.postal_code)}
+                    {text("country", "Country code (GB, IE, …)", "text", p.country)}
+                </div>
+                {(!p.attributes.is_empty()).then(|| view! {
+                    <p class="muted">"Custom attributes are set by the brand's systems through the API and are not edited here."</p>
+                })}
+            </section>
+            <section class="panel">
+                <h2>"Communication preferences"</h2>
+                <ul class="checkbox-list">
+                    {checkbox("email_opt_in", "Marketing email", p.email_opt_in)}
+                    {checkbox("sms_opt_in", "SMS", p.sms_opt_in)}
+                    {checkbox("push_opt_in", "Push notifications", p.push_opt_in)}
+                </ul>
+            </section>
+            <div class="form-actions">
+                <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>
+                    "Cancel"
+                </button>
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Saving…" } else { "Save profile" }}
+                </button>
+            </div>
+        </form>
+    }
+}

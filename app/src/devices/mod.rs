@@ -1,0 +1,12 @@
+//! The Digital properties tab: the programme's web and app properties the customer used and
+//! their devices, drawn from `app_session` and `device_seen` events.
+
+mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod model;
+mod tab;
+
+pub use api::get_digital_footprint;
+pub use model::{summarise, Device, DigitalFootprint, PropertyUse};
+pub use tab::DigitalPropertiesTab;

@@ -1,0 +1,153 @@
+//! The Locations tab.
+
+use super::api::{get_customer_locations, nearby_stores};
+use super::model::CustomerLocations;
+use crate::catalog::Store;
+use crate::customers::use_customer_id;
+use crate::layout::ErrorPanel;
+use crate::time::format_date_time;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// Home store, recent stores and, for a chosen store (`?near=` in the URL; the home store by
+/// default), the nearest stores with distances.
+#[component]
+pub fn LocationsTab() -> impl IntoView {
+    let id = use_customer_id();
+    let locations = Resource::new(move || id.get(), get_customer_locations);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading locations…"</p> }>
+            {move || {
+                locations
+                    .get()
+                    .map(|result| match result {
+                        Ok(locations) => view! { <LocationsView locations/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// "Franchised · Open 24 hours · Promotions" for a store.
+fn store_notes(store: &Store) -> String {
+    [
+        (store.franchised, "Franchised"),
+        (store.open_24h, "Open 24 hours"),
+        (store.promotions, "Takes part in promotions"),
+    ]
+    .into_iter()
+    .filter_map(|(on, label)| on.then_some(label))
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+#[component]
+fn LocationsView(locations: CustomerLocations) -> impl IntoView {
+    let query = use_query_map();
+    let default_store = locations
+        .home
+        .as_ref()
+        .or(locations.recent.first().map(|v| &v.store))
+        .or(locations.all.first())
+        .map(|s| s.id.clone())
+        .unwrap_or_default();
+    let chosen = Memo::new(move |_| {
+        query
+            .read()
+            .get("near")
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| default_store.clone())
+    });
+    let nearby = Resource::new(move || chosen.get(), |store| nearby_stores(store, 10));
+    let all = locations.all.clone();
+    view! {
+        <div class="locations">
+            <section class="panel" aria-labelledby="home-store-title">
+                <h2 id="home-store-title">"Home store"</h2>
+                {match locations.home {
+                    Some(store) => view! {
+                        <p class="store-name">{store.name.clone()} <span class="muted">" (" {store.id.clone()} ")"</span></p>
+                        <dl class="fact-list">
+                            <dt>"Address"</dt><dd>{format!("{}, {} {}, {}", store.address, store.city, store.postal_code, store.country)}</dd>
+                            <dt>"Hours"</dt><dd>{store.hours.clone()}</dd>
+                            <dt>"Phone"</dt><dd>{store.phone.clone()}</dd>
+                            <dt>"Notes"</dt><dd>{store_notes(&store)}</dd>
+                        </dl>
+                    }.into_any(),
+                    None => view! { <p class="muted">"No home store set."</p> }.into_any(),
+                }}
+            </section>
+            <section class="panel" aria-labelledby="recent-stores-title">
+                <h2 id="recent-stores-title">"Recent stores"</h2>
+                {if locations.recent.is_empty() {
+                    view! { <p class="muted">"No store activity yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll">
+                            <table class="data-table">
+                                <thead><tr><th scope="col">"Store"</th><th scope="col">"City"</th><th scope="col">"Visits"</th><th scope="col">"Last visit"</th></tr></thead>
+                                <tbody>
+                                    {locations.recent.into_iter().map(|visit| view! {
+                                        <tr>
+                                            <td>{visit.store.name} <span class="muted">" (" {visit.store.id} ")"</span></td>
+                                            <td>{visit.store.city}</td>
+                                            <td>{visit.visits}</td>
+                                            <td>{format_date_time(visit.last_visit)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }}
+            </section>
+            <section class="panel" aria-labelledby="nearby-title">
+                <h2 id="nearby-title">"Stores nearby"</h2>
+                <form method="get" class="inline-form">
+                    <label for="near-store">"Stores near"</label>
+                    <select id="near-store" name="near">
+                        {all.into_iter().map(|s| {
+                            let selected = s.id == chosen.get_untracked();
+                            let label = format!("{} ({})", s.name, s.city);
+                            view! { <option value=s.id selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button secondary">"Show nearby stores"</button>
+                </form>
+                <Suspense fallback=|| view! { <p class="loading" role="status">"Finding stores…"</p> }>
+                    {move || nearby.get().map(|result| match result {
+                        Ok(list) => view! {
+                            <div class="table-scroll">
+                                <table class="data-table" aria-label="Nearest stores">
+                                    <thead><tr>
+                                        <th scope="col">"Store"</th><th scope="col">"Address"</th>
+                                        <th scope="col">"Distance"</th><th scope="col">"Hours"</th>
+                                        <th scope="col">"Phone"</th><th scope="col">"Notes"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|near| {
+                                            let notes = store_notes(&near.store);
+                                            let s = near.store;
+                                            view! {
+                                                <tr>
+                                                    <td>{s.name} <span class="muted">" (" {s.id} ")"</span></td>
+                                                    <td>{format!("{}, {}", s.address, s.city)}</td>
+                                                    <td class="numeric">{format!("{:.1} km", near.km)}</td>
+                                                    <td>{s.hours}</td>
+                                                    <td>{s.phone}</td>
+                                                    <td>{notes}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    })}
+                </Suspense>
+            </section>
+        </div>
+    }
+}
