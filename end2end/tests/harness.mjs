@@ -58,9 +58,18 @@ export async function startApp({ customers = 40, serverArgs = [] } = {}) {
   };
 }
 
-/** Waits until the wasm bundle has hydrated the page. */
+/** Waits until the wasm bundle has hydrated the page; fails on any hydration error or panic. */
 export async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated]', { state: 'attached', timeout: 30_000 });
+  assert.deepEqual(page.browserErrors ?? [], [], 'hydration errors or panics in the browser console');
+}
+
+/** Records hydration errors and panics the page logs, for `hydrated` to report. */
+function watchConsole(page) {
+  page.browserErrors = [];
+  page.on('console', (message) => {
+    if (/hydration error|panicked at/i.test(message.text())) page.browserErrors.push(message.text().slice(0, 300));
+  });
 }
 
 /** The password of every demo user (demo data only). */
@@ -83,6 +92,7 @@ export async function signIn(page, baseUrl, email, next = '/') {
 export async function signedInPage(app, email, options = {}, next = '/') {
   const context = await app.browser.newContext(options);
   const page = await context.newPage();
+  watchConsole(page);
   await signIn(page, app.baseUrl, email, next);
   return page;
 }

@@ -46,7 +46,8 @@ async fn the_search_server_function_finds_by_external_id_and_reports_misses() {
 
     let page = agent.get(&format!("/customers/{id}")).await;
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("Points balance"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Points balance"), "{html}");
 
     let blank = agent.call("find_customer", &[("q", "   ")]).await;
     assert_eq!(blank.status(), 422);

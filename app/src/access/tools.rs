@@ -12,8 +12,13 @@ pub fn AccessTools(
 ) -> impl IntoView {
     let reset_sms = ServerAction::<ResetSmsVerification>::new();
     let reset_password = ServerAction::<SendPasswordReset>::new();
-    let mail_on = LocalResource::new(mail_configured);
-    let mail_off = move || matches!(mail_on.get(), Some(Ok(false)));
+    // Asked from the browser after hydration (an action, not a resource: resources created
+    // under the header's Transition would get other ids on the server than in the browser).
+    let mail_check = Action::new(|_: &()| mail_configured());
+    Effect::new(move |_| {
+        mail_check.dispatch(());
+    });
+    let mail_off = move || matches!(mail_check.value().get(), Some(Ok(false)));
     let outcome = move || {
         let latest = [reset_sms.value().get(), reset_password.value().get()];
         latest.into_iter().flatten().last()

@@ -9,15 +9,13 @@ use crate::notes::NotesTab;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::hooks::{use_location, use_params_map};
-use leptos_router::{path, SsrMode};
+use leptos_router::path;
 
 /// The routes under `/customers/:id`, one per tab.
 #[component(transparent)]
 pub fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
-        // Rendered whole before sending (no streaming): the header and the tab load together,
-        // so hydration never races a half-streamed page.
-        <ParentRoute path=path!("/customers/:id") view=ProfilePage ssr=SsrMode::Async>
+        <ParentRoute path=path!("/customers/:id") view=ProfilePage>
             <ParentRoute path=path!("") view=ActivityTab>
                 <Route path=path!("") view=EventStream/>
                 <Route path=path!("activity/:section") view=ActivitySection/>
@@ -78,13 +76,12 @@ pub fn ProfilePage() -> impl IntoView {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     })
             }}
-            // Outside the header closure and never re-created, so reloading the header keeps
-            // the open tab; hidden when there is no such customer.
-            <div class="profile-body" hidden=move || header.get().is_some_and(|r| r.is_err())>
-                <TabBar/>
-                <Outlet/>
-            </div>
         </Transition>
+        // Outside the header's Transition: when the header resolves or reloads, the open tab
+        // is neither re-created nor re-fetched (re-creating it on the server gave its
+        // resources other ids than in the browser, which broke hydration now and then).
+        <TabBar/>
+        <Outlet/>
     }
 }
 

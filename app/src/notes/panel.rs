@@ -31,7 +31,7 @@ pub fn NotesPanel(
         move || (customer_id.get(), version.get()),
         move |(id, _)| list_notes(id, limit),
     );
-    let reasons = LocalResource::new(list_note_reasons);
+    let reasons = Resource::new(|| (), |_| list_note_reasons());
     let reasons = Signal::derive(move || reasons.get().and_then(Result::ok).unwrap_or_default());
     let can_write = use_can(Permission::NotesWrite);
     view! {
@@ -108,7 +108,7 @@ fn AddNoteForm(reasons: Signal<Vec<NoteReason>>, version: RwSignal<u32>) -> impl
             <input type="hidden" name="customer_id" value=move || customer_id.get()/>
             <Field id="note-reason" label="Reason (optional)" error=field_error(error, "reason")>
                 <select id="note-reason" name="reason" aria-describedby="note-reason-error">
-                    {move || reason_options(reasons.get(), None)}
+                    <Suspense fallback=|| ()>{move || reason_options(reasons.get(), None)}</Suspense>
                 </select>
             </Field>
             <Field id="note-body" label="Note" error=field_error(error, "body")>
@@ -228,7 +228,9 @@ fn NoteItem(
                     <input type="hidden" name="id" value=id.clone()/>
                     <Field id=reason_id.clone() label="Reason (optional)" error=field_error(edit_error, "reason")>
                         <select id=reason_id.clone() name="reason">
-                            {move || reason_options(reasons.get(), reason.clone())}
+                            <Suspense fallback=|| ()>
+                                {move || reason_options(reasons.get(), reason.clone())}
+                            </Suspense>
                         </select>
                     </Field>
                     <Field id=body_id.clone() label="Note" error=field_error(edit_error, "body")>

@@ -30,7 +30,9 @@ pub fn StatusFlag(
     let context = expect_context::<ProfilePageContext>();
     let modal = Modal::new();
     let action = ServerAction::<ChangeStatus>::new();
-    let statuses = LocalResource::new(list_status_types);
+    // Loaded when the dialog opens (an action, not a resource: resources created under the
+    // header's Transition would get other ids on the server than in the browser).
+    let statuses = Action::new(|_: &()| list_status_types());
     let error = form_error(move || action.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
@@ -40,6 +42,7 @@ pub fn StatusFlag(
     });
     let open = move |_| {
         action.value().set(None);
+        statuses.dispatch(());
         modal.open();
     };
     let current = status.id.clone();
@@ -62,12 +65,11 @@ pub fn StatusFlag(
                 <input type="hidden" name="customer_id" value=customer_id/>
                 <fieldset class="status-choices">
                     <legend>"Status"</legend>
-                    <Suspense fallback=|| view! { <p role="status">"Loading statuses…"</p> }>
-                        {move || {
+                    {move || {
                             let current = current.clone();
-                            statuses
-                                .get()
-                                .map(|list| match list {
+                            match statuses.value().get() {
+                                None => view! { <p role="status">"Loading statuses…"</p> }.into_any(),
+                                Some(list) => match list {
                                     Ok(list) => {
                                         list.into_iter()
                                             .map(|s| {
@@ -85,9 +87,9 @@ pub fn StatusFlag(
                                             .into_any()
                                     }
                                     Err(e) => view! { <p class="alert alert-error">{e.to_string()}</p> }.into_any(),
-                                })
+                                },
+                            }
                         }}
-                    </Suspense>
                 </fieldset>
                 <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>
                     {error}
