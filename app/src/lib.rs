@@ -23,6 +23,7 @@ pub mod state;
 pub mod status;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod support;
 pub mod time;
 pub mod users;
 

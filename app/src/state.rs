@@ -11,6 +11,8 @@ pub struct Config {
     pub sessions: SessionPolicy,
     /// Outgoing email; `None` when no SMTP server is configured.
     pub mail: Option<crate::access::MailConfig>,
+    /// Zendesk for the Support tab; `None` when not connected.
+    pub zendesk: Option<crate::support::ZendeskConfig>,
 }
 
 /// What a request handler needs: provided once per request by the server crate.

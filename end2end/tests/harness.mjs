@@ -169,3 +169,30 @@ export async function startSmtpSink() {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   return { port: server.address().port, messages, close: () => server.close() };
 }
+
+/**
+ * A local stand-in for Zendesk's search API (`GET /api/v2/search.json`, documented JSON):
+ * every requester has two tickets. { url, state, close() }.
+ */
+export async function startFakeZendesk() {
+  const { createServer } = await import('node:http');
+  const state = { calls: 0 };
+  const server = createServer((request, response) => {
+    const url = new URL(request.url, 'http://fake');
+    if (url.pathname !== '/api/v2/search.json') { response.writeHead(404).end(); return; }
+    state.calls += 1;
+    // Ticket ids differ per requester, as they do in Zendesk.
+    const requester = (url.searchParams.get('query') ?? '').split('requester:')[1] ?? '';
+    const base = 10_000 + [...requester].reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) % 100_000, 0) * 10;
+    const results = [
+      { id: base + 1, status: 'open', type: 'question', subject: 'Points missing after purchase',
+        created_at: '2026-11-10T09:30:00Z', updated_at: '2026-11-10T10:00:00Z', result_type: 'ticket' },
+      { id: base + 2, status: 'solved', type: 'incident', subject: 'App crashes at checkout',
+        created_at: '2026-09-01T12:00:00Z', updated_at: '2026-09-02T12:00:00Z', result_type: 'ticket' },
+    ];
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ results, next_page: null, previous_page: null, count: results.length }));
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { url: `http://127.0.0.1:${server.address().port}`, state, close: () => server.close() };
+}

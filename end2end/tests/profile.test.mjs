@@ -4,18 +4,26 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 import {
-  startApp, startSmtpSink, hydrated, signedInPage, openCustomer, assertAccessible,
+  startApp, startSmtpSink, startFakeZendesk, hydrated, signedInPage, openCustomer, assertAccessible,
   SEEDED_EXTERNAL_IDS, VIEWPORTS, ARTIFACTS,
 } from './harness.mjs';
 
 let app;
 let smtp;
+let zendesk;
+const WEBHOOK_SECRET = 'whsec-e2e';
 before(async () => {
   smtp = await startSmtpSink();
-  app = await startApp({ serverArgs: ['--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--mail-from', 'Care <care@brand.test>'] });
+  zendesk = await startFakeZendesk();
+  app = await startApp({ serverArgs: [
+    '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--mail-from', 'Care <care@brand.test>',
+    '--zendesk-url', zendesk.url, '--zendesk-email', 'agent@brand.test', '--zendesk-token', 'token',
+    '--zendesk-webhook-secret', WEBHOOK_SECRET,
+  ] });
 });
-after(async () => { await app?.stop(); smtp?.close(); });
+after(async () => { await app?.stop(); smtp?.close(); zendesk?.close(); });
 
 /** Status of a direct server-function call from the signed-in page. */
 async function callStatus(page, endpoint, fields) {
@@ -255,6 +263,40 @@ for (const size of ['desktop', 'tablet-portrait']) {
     assert.match(row, /iOS|Android|Web/);
     await assertAccessible(page, `digital properties at ${size}`);
     await page.screenshot({ path: join(ARTIFACTS, `digital-properties-${size}.png`), fullPage: true });
+    await page.context().close();
+  });
+}
+
+for (const size of ['desktop', 'tablet-landscape']) {
+  test(`${size}: the Support tab lists Zendesk tickets with links, and a signed webhook updates one`, async () => {
+    const page = await signedInPage(app, 'agent@demo.test', VIEWPORTS[size]);
+    const id = await openCustomer(page, app.baseUrl, SEEDED_EXTERNAL_IDS[size === 'desktop' ? 1 : 2], 'profile');
+    const email = (await page.locator('dt:text-is("Email") + dd').textContent()).trim();
+    await page.goto(`${app.baseUrl}/customers/${id}/activity/support`);
+    await hydrated(page);
+    const rows = page.locator('table.support-table tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2);
+    assert.match(await rows.first().textContent(), /open.*question.*Points missing after purchase/s);
+    const href = await rows.first().locator('a').getAttribute('href');
+    assert.ok(href.startsWith(`${zendesk.url}/agent/tickets/`), href);
+    const ticketId = Number(href.split('/').at(-1));
+    await assertAccessible(page, `support tab at ${size}`);
+    await page.screenshot({ path: join(ARTIFACTS, `support-${size}.png`), fullPage: true });
+
+    const body = JSON.stringify({ ticket: { id: ticketId, status: 'pending', type: 'question',
+      subject: 'Points missing after purchase', requester_email: email,
+      created_at: '2026-11-10T09:30:00Z', updated_at: '2030-01-01T00:00:00Z' } });
+    const timestamp = new Date().toISOString();
+    const signature = createHmac('sha256', WEBHOOK_SECRET).update(timestamp + body).digest('base64');
+    const post = (sig) => fetch(`${app.baseUrl}/api/v1/webhooks/zendesk`, { method: 'POST', body,
+      headers: { 'content-type': 'application/json', 'x-zendesk-webhook-signature': sig,
+        'x-zendesk-webhook-signature-timestamp': timestamp } });
+    assert.equal((await post('d3Jvbmc=')).status, 401, 'a wrong signature is refused');
+    assert.equal((await post(signature)).status, 200);
+    await page.reload();
+    await hydrated(page);
+    await page.waitForSelector('table.support-table tbody tr:first-child:has-text("pending")');
     await page.context().close();
   });
 }

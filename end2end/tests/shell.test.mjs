@@ -82,3 +82,17 @@ test('an unknown address shows the 404 page with status 404', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'not-found-desktop.png') });
   await page.context().close();
 });
+
+test('tablet-portrait: without SMTP or Zendesk the console says so instead of pretending', async () => {
+  const page = await signedInPage(app, 'agent@demo.test', VIEWPORTS['tablet-portrait']);
+  await page.fill('#search-q', FIRST_EXTERNAL_ID);
+  await page.press('#search-q', 'Enter');
+  await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+  await page.waitForSelector('#mail-off-note:visible');
+  assert.equal(await page.getByRole('button', { name: 'Send password-reset email' }).isDisabled(), true);
+  await page.goto(`${page.url()}/activity/support`);
+  await hydrated(page);
+  await page.waitForSelector('text=Zendesk is not connected');
+  await assertAccessible(page, 'support tab, not connected');
+  await page.context().close();
+});

@@ -5,6 +5,7 @@ use app::access::MailConfig;
 use app::auth::SessionPolicy;
 use app::state::Config;
 use app::store::{Db, DEFAULT_DATABASE_URL};
+use app::support::ZendeskConfig;
 use clap::{Args, FromArgMatches, Parser, Subcommand};
 use std::net::SocketAddr;
 
@@ -67,6 +68,24 @@ pub struct ServeArgs {
         default_value = "https://example.com/reset-password"
     )]
     pub password_reset_url: String,
+    /// Zendesk for the Support tab, e.g. https://brand.zendesk.com (with --zendesk-email and
+    /// --zendesk-token); without it the tab says Zendesk is not connected.
+    #[arg(long, env = "ZENDESK_URL")]
+    pub zendesk_url: Option<String>,
+    /// The Zendesk agent whose API token is used.
+    #[arg(long, env = "ZENDESK_EMAIL", default_value = "")]
+    pub zendesk_email: String,
+    /// Zendesk API token.
+    #[arg(
+        long,
+        env = "ZENDESK_TOKEN",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub zendesk_token: String,
+    /// Signing secret of the Zendesk webhook that posts to /api/v1/webhooks/zendesk.
+    #[arg(long, env = "ZENDESK_WEBHOOK_SECRET", hide_env_values = true)]
+    pub zendesk_webhook_secret: Option<String>,
 }
 
 impl ServeArgs {
@@ -87,12 +106,22 @@ impl ServeArgs {
             )?),
             None => None,
         };
+        let zendesk = match &self.zendesk_url {
+            Some(url) => Some(ZendeskConfig::new(
+                url,
+                &self.zendesk_email,
+                &self.zendesk_token,
+                self.zendesk_webhook_secret.clone(),
+            )?),
+            None => None,
+        };
         Ok(Config {
             sessions: SessionPolicy {
                 idle_ms: self.session_idle_secs.max(1) * 1000,
                 absolute_ms: self.session_max_secs.max(1) * 1000,
             },
             mail,
+            zendesk,
         })
     }
 }

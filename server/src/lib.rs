@@ -7,3 +7,4 @@ pub mod seed;
 pub mod startup;
 pub mod telemetry;
 pub mod users;
+pub mod webhooks;

@@ -29,6 +29,12 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
+impl FromRef<ServerState> for AppState {
+    fn from_ref(state: &ServerState) -> Self {
+        state.app.clone()
+    }
+}
+
 /// A bound, ready-to-run server (port 0 picks a free port: see [`Application::address`]).
 pub struct Application {
     listener: tokio::net::TcpListener,
@@ -103,6 +109,7 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
     let context_state = state.app.clone();
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
+        .route("/api/v1/webhooks/zendesk", post(crate::webhooks::zendesk))
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(
             &state,

@@ -61,6 +61,9 @@ pub fn ActivitySection() -> impl IntoView {
         Some(section) if !section.event_types.is_empty() => {
             view! { <EventList title=section.label section=Some(section.slug)/> }.into_any()
         }
+        Some(section) if section.slug == "support" => {
+            view! { <crate::support::SupportTab/> }.into_any()
+        }
         Some(section) => view! { <crate::layout::NotYetAvailable title=section.label/> }.into_any(),
         None => view! { <crate::layout::NotFound/> }.into_any(),
     }

@@ -1,0 +1,63 @@
+//! The Support sub-tab of Activity: the customer's Zendesk tickets.
+
+use super::api::get_support_tickets;
+use super::model::SupportTickets;
+use crate::customers::use_customer_id;
+use crate::layout::ErrorPanel;
+use crate::time::format_date_time;
+use leptos::prelude::*;
+
+/// Status, type, subject (linking to the ticket) and submitted-at of each ticket.
+#[component]
+pub fn SupportTab() -> impl IntoView {
+    let id = use_customer_id();
+    let tickets = Resource::new(move || id.get(), get_support_tickets);
+    view! {
+        <section class="panel" aria-labelledby="support-title">
+            <h2 id="support-title">"Support tickets"</h2>
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading tickets…"</p> }>
+                {move || tickets.get().map(|result| match result {
+                    Ok(SupportTickets::NotConnected) => view! {
+                        <p class="muted">"Zendesk is not connected to this console, so support tickets cannot be shown. An administrator can connect it (ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_TOKEN)."</p>
+                    }.into_any(),
+                    Ok(SupportTickets::NoEmail) => view! {
+                        <p class="muted">"This customer has no email address, so no Zendesk tickets can be matched to them."</p>
+                    }.into_any(),
+                    Ok(SupportTickets::Tickets { tickets, synced_at, stale }) => view! {
+                        {stale.map(|reason| view! {
+                            <p class="alert alert-info" role="status">
+                                {format!("Showing tickets as last fetched{}: {reason}.",
+                                    synced_at.map(|at| format!(" at {}", format_date_time(at))).unwrap_or_default())}
+                            </p>
+                        })}
+                        {if tickets.is_empty() {
+                            view! { <p class="muted">"No support tickets."</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="table-scroll">
+                                    <table class="data-table support-table">
+                                        <thead><tr>
+                                            <th scope="col">"Status"</th><th scope="col">"Type"</th>
+                                            <th scope="col">"Subject"</th><th scope="col">"Submitted"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {tickets.into_iter().map(|t| view! {
+                                                <tr>
+                                                    <td><span class=format!("ticket-status ticket-{}", t.status)>{t.status.clone()}</span></td>
+                                                    <td>{t.ticket_type.unwrap_or_else(|| "—".into())}</td>
+                                                    <td><a href=t.url target="_blank" rel="noopener">{t.subject}<span class="visually-hidden">{format!(" (ticket {}, opens Zendesk)", t.id)}</span></a></td>
+                                                    <td>{format_date_time(t.submitted_at)}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }}
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,45 @@
+//! Inbound webhooks from outside services: `POST /api/v1/webhooks/zendesk`.
+
+use app::error::AppError;
+use app::state::AppState;
+use app::support::webhook::{self, Applied};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// A Zendesk ticket notice: 200 when cached, 202 when no customer has the requester's email,
+/// 401 for a missing or wrong signature, 422 for a body that is not a ticket notice, 503 when
+/// webhooks are not configured.
+pub async fn zendesk(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let outcome = webhook::apply(
+        &state.db,
+        state.config.zendesk.as_ref(),
+        header(webhook::SIGNATURE_HEADER),
+        header(webhook::TIMESTAMP_HEADER),
+        &body,
+    )
+    .await;
+    match outcome {
+        Ok(Applied::Stored(customer_id)) => (
+            StatusCode::OK,
+            Json(json!({"stored": true, "customer_id": customer_id})),
+        )
+            .into_response(),
+        Ok(Applied::NoCustomer) => (
+            StatusCode::ACCEPTED,
+            Json(json!({"stored": false, "reason": "No customer has the requester's email."})),
+        )
+            .into_response(),
+        Err(error) => error_response(error),
+    }
+}
+
+fn error_response(error: AppError) -> Response {
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(error)).into_response()
+}
