@@ -53,6 +53,12 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
                 SortOrder::Email => false,
             }
     };
+    // With both name prefixes, the count walks the index of the longer (more selective) one.
+    let count_hides = |column: &str| match (&query.first_prefix, &query.last_prefix) {
+        (Some(first), Some(last)) if column == "c.first_name_key" => last.len() >= first.len(),
+        (Some(first), Some(last)) if column == "c.last_name_key" => last.len() < first.len(),
+        _ => false,
+    };
     for (column, value) in [
         ("c.first_name_key", &query.first_prefix),
         ("c.last_name_key", &query.last_prefix),
@@ -62,7 +68,12 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
             values.push(value.clone());
             values.push(format!("{value}\u{10FFFF}"));
             let (low, high) = (values.len() - 1, values.len());
-            conditions.push(format!("{column} >= ${low} AND {column} < ${high}"));
+            let counted = if count_hides(column) {
+                format!("({column} || '')")
+            } else {
+                column.to_string()
+            };
+            conditions.push(format!("{counted} >= ${low} AND {counted} < ${high}"));
             let expression = if hide_from_index(column) {
                 format!("({column} || '')")
             } else {

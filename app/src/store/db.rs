@@ -117,6 +117,15 @@ impl Db {
         Ok(connection)
     }
 
+    /// After a bulk load on PostgreSQL: sets the visibility map (so index-only scans stay
+    /// index-only) and refreshes planner statistics. Nothing to do on SQLite.
+    pub async fn after_bulk_load(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            self.pool.execute("VACUUM (ANALYZE) customers, events").await?;
+        }
+        Ok(())
+    }
+
     /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
         self.pool.close().await;

@@ -95,6 +95,7 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
         tx.commit().await.map_err(|e| e.to_string())?;
     }
     generator.await.map_err(|e| e.to_string())?;
+    db.after_bulk_load().await.map_err(|e| e.to_string())?;
     crate::users::create_demo_users(db).await?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(format!(
