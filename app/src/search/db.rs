@@ -105,6 +105,11 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
         SortOrder::LastName => "c.last_name_key, c.first_name_key, c.id",
         SortOrder::FirstName => "c.first_name_key, c.last_name_key, c.id",
         SortOrder::Phone => "(c.phone IS NULL), c.phone, c.id",
+        // With a name prefix, sort the matches (their emails come from a covering name index)
+        // rather than walk the email index: `|| ''` keeps every planner off the latter.
+        SortOrder::Email if query.first_prefix.is_some() || query.last_prefix.is_some() => {
+            "(c.email IS NULL), (c.email || ''), c.id"
+        }
         SortOrder::Email => "(c.email IS NULL), c.email, c.id",
     };
     // The page's ids first (from an index where possible), then only those rows.

@@ -121,7 +121,9 @@ impl Db {
     /// index-only) and refreshes planner statistics. Nothing to do on SQLite.
     pub async fn after_bulk_load(&self) -> Result<(), sqlx::Error> {
         if self.backend == Backend::Postgres {
-            self.pool.execute("VACUUM (ANALYZE) customers, events").await?;
+            self.pool
+                .execute("VACUUM (ANALYZE) customers, events")
+                .await?;
         }
         Ok(())
     }
