@@ -218,6 +218,7 @@ test('an expired session sends the agent to sign in with a message, then back', 
     await page.waitForTimeout(3_500);
     await page.goto(`${short.baseUrl}/search?q=${FIRST_EXTERNAL_ID}`);
     await page.waitForSelector('text=Your session expired');
+    await hydrated(page);
     assert.match(page.url(), /reason=expired/);
     await page.fill('#sign-in-email', 'agent@demo.test');
     await page.fill('#sign-in-password', DEMO_PASSWORD);

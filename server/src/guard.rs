@@ -44,7 +44,9 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     if page {
         match (&session, path.as_str()) {
             (SessionState::SignedIn { .. }, "/sign-in") => {
-                return Redirect::to("/").into_response();
+                // Already signed in (also where a sign-in form posted without JavaScript
+                // lands): go on to the page the sign-in was for.
+                return Redirect::to(&next_after_sign_in(&request)).into_response();
             }
             (SessionState::SignedIn { .. }, _) | (_, "/sign-in") => {}
             (SessionState::Expired, _) => {
@@ -61,6 +63,17 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     }
     request.extensions_mut().insert(session);
     next.run(request).await
+}
+
+/// The safe `next` of a `/sign-in?next=…` URL, or `/`.
+fn next_after_sign_in(request: &Request<Body>) -> String {
+    let next = request
+        .uri()
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "next").map(|(_, v)| v))
+        .unwrap_or_else(|| "/".into());
+    app::auth::model::safe_next_path(&next)
 }
 
 fn is_state_changing(method: &Method) -> bool {

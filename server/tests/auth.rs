@@ -47,6 +47,19 @@ async fn signed_out_browsers_are_sent_to_sign_in_and_server_functions_answer_401
 }
 
 #[tokio::test]
+async fn a_signed_in_visit_to_sign_in_goes_on_to_a_safe_next_page() {
+    let (base, _db, _guard) = spawn_app(SessionPolicy::default()).await;
+    let agent = Console::signed_in(&base, "agent@demo.test").await;
+    let onward = agent
+        .get("/sign-in?next=%2Fsearch%3Fq%3DCRM-1&reason=expired")
+        .await;
+    assert_eq!(onward.status(), 303);
+    assert_eq!(onward.headers()["location"], "/search?q=CRM-1");
+    let foreign = agent.get("/sign-in?next=%2F%2Fevil.example").await;
+    assert_eq!(foreign.headers()["location"], "/");
+}
+
+#[tokio::test]
 async fn the_session_cookie_is_http_only_strict_and_secure_behind_https() {
     let (base, _db, _guard) = spawn_app(SessionPolicy::default()).await;
     let mut console = Console::new(&base);
