@@ -6,12 +6,15 @@
 pub mod access;
 pub mod activity;
 pub mod admin;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod customers;
 pub mod devices;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod ingest;
 pub mod layout;
 pub mod locations;
 pub mod notes;
@@ -77,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users/:id") view=users::UserDetailPage/>
                     <Route path=path!("/admin/audit") view=audit::AuditTrailPage/>
                     <Route path=path!("/admin/settings") view=settings::SettingsPage/>
+                    <Route path=path!("/admin/api-keys") view=api_keys::ApiKeysPage/>
                     <Route path=path!("/sign-in") view=auth::SignInPage/>
                 </Routes>
             </main>

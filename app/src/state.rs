@@ -22,6 +22,8 @@ pub struct AppState {
     pub db: Db,
     /// Sessions and outside services.
     pub config: Config,
+    /// Live updates to open profiles.
+    pub live: crate::activity::LiveHub,
 }
 
 /// The state of the current request; `Internal` if the server forgot to provide it.

@@ -203,7 +203,8 @@ fn advanced_scenarios(samples: &[SampledCustomer]) -> Vec<(String, Vec<AdvancedQ
     scenarios
 }
 
-fn line(name: &str, times: &mut [Duration]) -> String {
+/// One row of a latency table: p50, p99 and max of `times` in milliseconds.
+pub fn line(name: &str, times: &mut [Duration]) -> String {
     times.sort();
     let at = |q: f64| {
         let index = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len().max(1)) - 1;

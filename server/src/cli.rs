@@ -31,6 +31,14 @@ enum Command {
     /// Create a platform user (the first admin, say); the password is read from the terminal
     /// or, when piped, from the first line of stdin, never from a flag.
     CreateUser(crate::users::CreateUserArgs),
+    /// Create a key for the ingest API and print it (the only time it is shown).
+    CreateApiKey {
+        /// What uses the key, e.g. "Till integration".
+        #[arg(long)]
+        name: String,
+    },
+    /// Time event ingest in batches of 1,000 (seeding customers into an empty database first).
+    BenchIngest(crate::bench_ingest::BenchIngestArgs),
     /// Time every kind of customer search (seeding customers into an empty database first).
     BenchSearch(crate::bench::BenchArgs),
 }
@@ -146,6 +154,10 @@ impl Cli {
             Command::BenchSearch(args) => crate::bench::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
+            Command::CreateApiKey { name } => create_api_key(&db, &name).await,
+            Command::BenchIngest(args) => crate::bench_ingest::run(&db, &args)
+                .await
+                .map(|report| println!("{report}")),
             Command::CreateUser(args) => crate::users::create_user(&db, args)
                 .await
                 .map(|report| println!("{report}")),
@@ -162,4 +174,14 @@ impl Cli {
             }
         }
     }
+}
+
+async fn create_api_key(db: &Db, name: &str) -> Result<(), String> {
+    let name = app::api_keys::db::checked_name(name)?;
+    let created = app::api_keys::db::create(db.pool(), &name, None, app::time::now_millis())
+        .await
+        .map_err(|e| format!("cannot create the API key: {e}"))?;
+    println!("API key “{name}” created. Send it in the X-Api-Key header; it is not shown again:");
+    println!("{}", created.key);
+    Ok(())
 }

@@ -1,8 +1,12 @@
 //! The Customer Profiles server: command line, startup, HTTP routes and the demo-data seeder.
 
 pub mod bench;
+pub mod bench_ingest;
 pub mod cli;
 pub mod guard;
+pub mod ingest;
+pub mod live;
+pub mod openapi;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -4,7 +4,7 @@ use app::state::{AppState, Config};
 use app::store::Db;
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::{FromRef, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
@@ -54,6 +54,7 @@ impl Application {
         let app = AppState {
             db: db.clone(),
             config,
+            live: app::activity::LiveHub::default(),
         };
         let router = router(app, leptos_options(address));
         Ok(Self {
@@ -110,6 +111,15 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/api/v1/webhooks/zendesk", post(crate::webhooks::zendesk))
+        .route(
+            "/api/v1/events",
+            post(crate::ingest::post_events).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/v1/openapi.json", get(crate::openapi::document))
+        .route(
+            "/api/v1/customers/{id}/live",
+            get(crate::live::customer_changes),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(
             &state,

@@ -119,7 +119,7 @@ async fn event_pages_walk_the_whole_stream_newest_first_without_gaps() {
             .unwrap();
         let (mut seen, mut cursor) = (Vec::new(), None);
         loop {
-            let page = app::activity::db::page(&db, &id, &[], cursor, 7)
+            let page = app::activity::db::page(&db, &id, &Default::default(), cursor, 7)
                 .await
                 .unwrap();
             seen.extend(page.events.into_iter().map(|e| (e.occurred_at, e.id)));

@@ -1,36 +1,89 @@
 //! Server functions for the event stream.
 
-use super::model::EventPage;
+use super::model::{EventPage, StreamQuery};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 /// One page of customer `customer_id`'s events, newest first. `section` limits it to a
-/// sub-tab's event types; `before` is the `next` cursor of the previous page.
+/// sub-tab's event types, `query` to a type, a category or text; `before` is the `next`
+/// cursor of the previous page.
 #[server(endpoint = "list_events")]
 pub async fn list_events(
     customer_id: String,
     section: Option<String>,
+    query: StreamQuery,
     before: Option<(i64, String)>,
 ) -> Result<EventPage, AppError> {
     crate::error::respond(
         async {
             crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
             let state = crate::state::app_state()?;
-            let types = match section.as_deref() {
-                None => &[][..],
-                Some(slug) => {
-                    super::model::Section::find(slug)
-                        .ok_or_else(|| {
-                            AppError::validation("section", "Unknown activity section.")
-                        })?
-                        .event_types
-                }
+            let types = event_types(section.as_deref(), &query)?;
+            let types: Vec<&str> = types.iter().map(String::as_str).collect();
+            let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+            if search.is_some_and(|q| q.chars().count() > 100) {
+                return Err(AppError::validation(
+                    "q",
+                    "Search for at most 100 characters.",
+                ));
+            }
+            let filter = super::db::Filter {
+                types: &types,
+                search,
             };
-            Ok(
-                super::db::page(&state.db, &customer_id, types, before, super::db::PAGE_SIZE)
-                    .await?,
+            Ok(super::db::page(
+                &state.db,
+                &customer_id,
+                &filter,
+                before,
+                super::db::PAGE_SIZE,
             )
+            .await?)
         }
         .await,
     )
+}
+
+/// The event types a request asks for: the section's, narrowed to one type or category.
+#[cfg(feature = "ssr")]
+fn event_types(section: Option<&str>, query: &StreamQuery) -> Result<Vec<String>, AppError> {
+    let mut types: Vec<String> = match section {
+        None => Vec::new(),
+        Some(slug) => super::model::Section::find(slug)
+            .ok_or_else(|| AppError::validation("section", "Unknown activity section."))?
+            .event_types
+            .iter()
+            .map(|t| t.to_string())
+            .collect(),
+    };
+    let narrow = |types: &mut Vec<String>, wanted: Vec<String>| {
+        if types.is_empty() {
+            *types = wanted;
+        } else {
+            types.retain(|t| wanted.contains(t));
+        }
+    };
+    let category = query.category.as_deref().filter(|c| !c.is_empty());
+    let event_type = query.event_type.as_deref().filter(|t| !t.is_empty());
+    if let Some(category) = category {
+        let wanted: Vec<String> = super::types_in(category)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        if wanted.is_empty() {
+            return Err(AppError::validation("category", "Unknown category."));
+        }
+        narrow(&mut types, wanted);
+    }
+    if let Some(event_type) = event_type {
+        if super::find_type(event_type).is_none() {
+            return Err(AppError::validation("event_type", "Unknown event type."));
+        }
+        narrow(&mut types, vec![event_type.to_string()]);
+    }
+    if types.is_empty() && (category.is_some() || event_type.is_some()) {
+        // The filters exclude each other: a type no event has keeps the page empty.
+        types.push(String::from("-"));
+    }
+    Ok(types)
 }

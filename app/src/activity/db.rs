@@ -3,7 +3,8 @@
 use super::describe::{describe, EventFacts};
 use super::model::{EventPage, EventView, NewEvent};
 use crate::store::{values_placeholders, Backend, Db};
-use sqlx::{Any, FromRow, Transaction};
+use sqlx::{Any, FromRow, Row, Transaction};
+use std::collections::HashSet;
 
 /// Events shown per page of the stream.
 pub const PAGE_SIZE: usize = 50;
@@ -44,15 +45,25 @@ impl From<EventRow> for EventView {
     }
 }
 
-/// One page of a customer's events, newest first, optionally limited to `types` and
-/// starting after the `(occurred_at, id)` cursor `before`.
+/// Which of a customer's events a page shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter<'a> {
+    /// Only these types (all when empty).
+    pub types: &'a [&'a str],
+    /// Only events whose details contain this text (any case).
+    pub search: Option<&'a str>,
+}
+
+/// One page of a customer's events, newest first, limited by `filter` and starting after the
+/// `(occurred_at, id)` cursor `before`.
 pub async fn page(
     db: &Db,
     customer_id: &str,
-    types: &[&str],
+    filter: &Filter<'_>,
     before: Option<(i64, String)>,
     limit: usize,
 ) -> Result<EventPage, sqlx::Error> {
+    let types = filter.types;
     let mut sql = String::from(
         "SELECT e.id, e.event_type, e.source, e.occurred_at, e.amount_cents, e.points_delta, \
                 e.payload, s.name AS store_name \
@@ -65,6 +76,15 @@ pub async fn page(
             .collect();
         sql.push_str(&format!(" AND e.event_type IN ({})", list.join(",")));
         next_param += types.len();
+    }
+    let pattern = filter.search.map(like_pattern);
+    if pattern.is_some() {
+        sql.push_str(&format!(
+            " AND (LOWER(e.payload) LIKE ${n} ESCAPE '\\' OR e.event_type LIKE ${n} ESCAPE '\\' \
+             OR LOWER(s.name) LIKE ${n} ESCAPE '\\')",
+            n = next_param
+        ));
+        next_param += 1;
     }
     if before.is_some() {
         sql.push_str(&format!(
@@ -80,6 +100,9 @@ pub async fn page(
     let mut query = sqlx::query_as::<_, EventRow>(&sql).bind(customer_id);
     for event_type in types {
         query = query.bind(*event_type);
+    }
+    if let Some(pattern) = pattern {
+        query = query.bind(pattern);
     }
     if let Some((time, id)) = before {
         query = query.bind(time).bind(id);
@@ -98,6 +121,19 @@ pub async fn page(
     })
 }
 
+/// `%text%` in lower case with `%`, `_` and backslash escaped (by a backslash).
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 /// Inserts events in multi-row statements inside `tx`.
 pub async fn insert_many(
     tx: &mut Transaction<'_, Any>,
@@ -110,24 +146,58 @@ pub async fn insert_many(
              occurred_at, received_at, store_id, amount_cents, points_delta, payload) VALUES {}",
             values_placeholders(Backend::of(tx), chunk.len(), COLUMNS)
         );
-        let mut query = sqlx::query(&sql);
-        for e in chunk {
-            query = query
-                .bind(e.id.clone())
-                .bind(e.customer_id.clone())
-                .bind(e.client_event_id.clone())
-                .bind(e.event_type.clone())
-                .bind(e.source.clone())
-                .bind(e.occurred_at)
-                .bind(e.received_at)
-                .bind(e.store_id.clone())
-                .bind(e.amount_cents)
-                .bind(e.points_delta)
-                .bind(e.payload.to_string());
-        }
-        query.execute(&mut **tx).await?;
+        bind_events(sqlx::query(&sql), chunk)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
+}
+
+fn bind_events<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    events: &[NewEvent],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for e in events {
+        query = query
+            .bind(e.id.clone())
+            .bind(e.customer_id.clone())
+            .bind(e.client_event_id.clone())
+            .bind(e.event_type.clone())
+            .bind(e.source.clone())
+            .bind(e.occurred_at)
+            .bind(e.received_at)
+            .bind(e.store_id.clone())
+            .bind(e.amount_cents)
+            .bind(e.points_delta)
+            .bind(e.payload.to_string());
+    }
+    query
+}
+
+/// Inserts events in multi-row statements inside `tx`, skipping any whose
+/// `(customer_id, client_event_id)` is already stored; returns the ids actually inserted.
+pub async fn insert_new(
+    tx: &mut Transaction<'_, Any>,
+    events: &[NewEvent],
+) -> Result<HashSet<String>, sqlx::Error> {
+    const COLUMNS: usize = 11;
+    let mut inserted = HashSet::with_capacity(events.len());
+    for chunk in events.chunks(INSERT_BATCH) {
+        let sql = format!(
+            "INSERT INTO events (id, customer_id, client_event_id, event_type, source, \
+             occurred_at, received_at, store_id, amount_cents, points_delta, payload) VALUES {} \
+             ON CONFLICT (customer_id, client_event_id) WHERE client_event_id IS NOT NULL \
+             DO NOTHING RETURNING id",
+            values_placeholders(Backend::of(tx), chunk.len(), COLUMNS)
+        );
+        for row in bind_events(sqlx::query(&sql), chunk)
+            .fetch_all(&mut **tx)
+            .await?
+        {
+            inserted.insert(row.try_get(0)?);
+        }
+    }
+    Ok(inserted)
 }
 
 /// How many events there are in all.

@@ -27,6 +27,17 @@ pub struct EventPage {
     pub next: Option<(EpochMillis, String)>,
 }
 
+/// The stream's filters, as the filter bar sets them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamQuery {
+    /// One event type, e.g. `purchase`.
+    pub event_type: Option<String>,
+    /// One category of the registry, e.g. `Loyalty tier`.
+    pub category: Option<String>,
+    /// Text the details must contain.
+    pub q: Option<String>,
+}
+
 /// An event as written by the seeder (and later by the ingest API).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewEvent {

@@ -1,7 +1,8 @@
 //! The Activity tab: sub-tab bar, the event stream and the per-section event lists.
 
 use super::api::list_events;
-use super::model::{event_label, EventView, Section, SECTIONS};
+use super::model::{event_label, EventView, Section, StreamQuery, SECTIONS};
+use super::types::{categories, EVENT_TYPES};
 use crate::customers::use_customer_id;
 use crate::layout::ErrorPanel;
 use crate::time::format_date_time;
@@ -69,19 +70,22 @@ pub fn ActivitySection() -> impl IntoView {
     }
 }
 
-/// A paginated table of events, newest first, with expandable details.
+/// A paginated table of events, newest first, with expandable details, filters, and new
+/// events arriving live.
 #[component]
 fn EventList(title: &'static str, section: Option<&'static str>) -> impl IntoView {
     let id = use_customer_id();
+    let live = expect_context::<crate::customers::ProfilePageContext>().live_changes;
+    let query = RwSignal::new(StreamQuery::default());
     let first_page = Resource::new(
-        move || id.get(),
-        move |id| list_events(id, section.map(str::to_string), None),
+        move || (id.get(), query.get(), live.get()),
+        move |(id, query, _)| list_events(id, section.map(str::to_string), query, None),
     );
     let more = RwSignal::new(Vec::<EventView>::new());
     let next = RwSignal::new(None::<Option<(i64, String)>>);
     let load_more = Action::new(move |cursor: &(i64, String)| {
-        let (cursor, id) = (cursor.clone(), id.get_untracked());
-        async move { list_events(id, section.map(str::to_string), Some(cursor)).await }
+        let (cursor, id, query) = (cursor.clone(), id.get_untracked(), query.get_untracked());
+        async move { list_events(id, section.map(str::to_string), query, Some(cursor)).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(page)) = load_more.value().get() {
@@ -89,10 +93,18 @@ fn EventList(title: &'static str, section: Option<&'static str>) -> impl IntoVie
             next.set(Some(page.next));
         }
     });
+    // A new first page (filters changed, a live event arrived) starts the list over.
+    Effect::new(move |_| {
+        if first_page.get().is_some() {
+            more.set(Vec::new());
+            next.set(None);
+        }
+    });
     view! {
         <section class="panel" aria-labelledby="event-list-title">
             <h2 id="event-list-title">{title}</h2>
-            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading events…"</p> }>
+            <StreamFilters query section/>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading events…"</p> }>
                 {move || {
                     first_page
                         .get()
@@ -118,9 +130,69 @@ fn EventList(title: &'static str, section: Option<&'static str>) -> impl IntoVie
                             Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         })
                 }}
-            </Suspense>
+            </Transition>
         </section>
     }
+    .into_any()
+}
+
+/// Category, type and text filters above a list of events.
+#[component]
+fn StreamFilters(query: RwSignal<StreamQuery>, section: Option<&'static str>) -> impl IntoView {
+    let section_types: Option<&'static [&'static str]> =
+        section.and_then(Section::find).map(|s| s.event_types);
+    let type_choices = move || {
+        let category = query.with(|q| q.category.clone());
+        EVENT_TYPES
+            .into_iter()
+            .filter(|t| section_types.is_none_or(|types| types.contains(&t.name)))
+            .filter(|t| category.as_deref().is_none_or(|c| c == t.category))
+            .map(|t| t.name)
+            .collect::<Vec<_>>()
+    };
+    let non_empty = |value: String| (!value.is_empty()).then_some(value);
+    let search = NodeRef::<leptos::html::Input>::new();
+    let on_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = search.get().map(|input| input.value()).unwrap_or_default();
+        query.update(|q| q.q = non_empty(text.trim().to_string()));
+    };
+    view! {
+        <form class="stream-filters" role="search" aria-label="Filter events" on:submit=on_search>
+            {section_types.is_none().then(|| view! {
+                <div class="field">
+                    <label for="stream-category">"Category"</label>
+                    <select id="stream-category" on:change=move |ev| {
+                        let category = non_empty(event_target_value(&ev));
+                        query.update(|q| { q.category = category; q.event_type = None; });
+                    }>
+                        <option value="">"All categories"</option>
+                        {categories().into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                    </select>
+                </div>
+            })}
+            <div class="field">
+                <label for="stream-type">"Activity"</label>
+                <select id="stream-type" on:change=move |ev| {
+                    let event_type = non_empty(event_target_value(&ev));
+                    query.update(|q| q.event_type = event_type);
+                }>
+                    <option value="" selected=move || query.with(|q| q.event_type.is_none())>"All activity"</option>
+                    {move || type_choices().into_iter().map(|t| view! {
+                        <option value=t selected=move || query.with(|q| q.event_type.as_deref() == Some(t))>
+                            {event_label(t)}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="stream-search">"Search details"</label>
+                <input id="stream-search" type="search" node_ref=search maxlength="100" autocomplete="off"/>
+            </div>
+            <button type="submit" class="button secondary">"Search"</button>
+        </form>
+    }
+    .into_any()
 }
 
 #[component]

@@ -38,6 +38,10 @@ pub fn AdminPage() -> impl IntoView {
                         <a href="/admin/settings">"Organisation settings"</a>
                         <p>"Search mode and customer status types."</p>
                     </li>
+                    <li>
+                        <a href="/admin/api-keys">"API keys"</a>
+                        <p>"Keys for the systems that send events to the ingest API."</p>
+                    </li>
                 })}
             </ul>
         </div>

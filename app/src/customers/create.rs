@@ -17,7 +17,7 @@ mod server {
     use crate::audit::db::Record;
     use crate::auth::guard::require;
     use crate::auth::Permission;
-    use crate::customers::new_customer::validate;
+    use crate::customers::new_customer::{first_error, validate};
     use crate::customers::{db, NewCustomer};
     use crate::error::AppError;
     use crate::time::now_millis;
@@ -28,10 +28,7 @@ mod server {
         let state = crate::state::app_state()?;
         let calling_code = crate::settings::db::calling_code(&state.db).await?;
         let valid =
-            validate(&form, &calling_code, chrono::Utc::now().date_naive()).map_err(|errors| {
-                let (field, message) = errors.into_iter().next().unwrap_or_default();
-                AppError::validation(field, message)
-            })?;
+            validate(&form, &calling_code, chrono::Utc::now().date_naive()).map_err(first_error)?;
         for (field, column, value, noun) in [
             ("email", "email", &valid.email, "email address"),
             ("phone", "phone", &valid.phone, "phone number"),
@@ -102,19 +99,12 @@ mod server {
             last_active_at: Some(now),
             created_at: now,
         };
-        let event = NewEvent {
-            id: uuid::Uuid::now_v7().to_string(),
-            customer_id: customer.id.clone(),
-            client_event_id: None,
-            event_type: "customer_created".into(),
-            source: "console".into(),
-            occurred_at: now,
-            received_at: now,
-            store_id: None,
-            amount_cents: None,
-            points_delta: None,
-            payload: json!({"channel": "console", "agent": agent.display_name, "test_persona": customer.is_test}),
-        };
+        let event = NewEvent::console(
+            &customer.id,
+            "customer_created",
+            now,
+            json!({"channel": "console", "agent": agent.display_name, "test_persona": customer.is_test}),
+        );
         let mut tx = state.db.pool().begin().await?;
         if let Err(err) = db::insert_many(&mut tx, std::slice::from_ref(&customer)).await {
             // Another agent added the same identifier a moment ago.

@@ -170,6 +170,17 @@ async fn profile_on(
     }))
 }
 
+/// Up to `limit` external ids, in index order (for benchmarks and tests).
+pub async fn external_ids(db: &Db, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT external_id FROM customers WHERE external_id IS NOT NULL \
+         ORDER BY external_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
 /// How many customers there are.
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM customers")

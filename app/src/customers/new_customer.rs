@@ -194,6 +194,13 @@ pub fn validate(
     })
 }
 
+/// The first problem of a failed [`validate`], as the error the server answers with.
+#[cfg(feature = "ssr")]
+pub fn first_error(errors: Vec<FieldError>) -> crate::error::AppError {
+    let (field, message) = errors.into_iter().next().unwrap_or_default();
+    crate::error::AppError::validation(field, message)
+}
+
 /// What Add Customer did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CreateOutcome {

@@ -38,6 +38,8 @@ pub struct ProfilePageContext {
     pub customer_id: Memo<String>,
     /// Bumped to reload the header (points balance, status, …).
     pub header_version: RwSignal<u32>,
+    /// Goes up each time the server says this customer changed (new events, edits).
+    pub live_changes: ReadSignal<u64>,
 }
 
 /// The id of the customer whose profile is on screen.
@@ -51,13 +53,15 @@ pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let header_version = RwSignal::new(0);
+    let live_changes = crate::activity::use_live_changes(id);
     provide_context(ProfilePageContext {
         customer_id: id,
         header_version,
+        live_changes,
     });
     let header = Resource::new(
-        move || (id.get(), header_version.get()),
-        |(id, _)| get_customer_header(id),
+        move || (id.get(), header_version.get(), live_changes.get()),
+        |(id, _, _)| get_customer_header(id),
     );
     view! {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading customer…"</p> }>

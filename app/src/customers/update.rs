@@ -23,7 +23,7 @@ mod server {
     use crate::audit::db::Record;
     use crate::auth::guard::require;
     use crate::auth::Permission;
-    use crate::customers::new_customer::validate;
+    use crate::customers::new_customer::{first_error, validate};
     use crate::customers::{db, CustomerProfile};
     use crate::error::AppError;
     use crate::time::now_millis;
@@ -56,10 +56,7 @@ mod server {
         let state = crate::state::app_state()?;
         let calling_code = crate::settings::db::calling_code(&state.db).await?;
         let valid =
-            validate(&form, &calling_code, chrono::Utc::now().date_naive()).map_err(|errors| {
-                let (field, message) = errors.into_iter().next().unwrap_or_default();
-                AppError::validation(field, message)
-            })?;
+            validate(&form, &calling_code, chrono::Utc::now().date_naive()).map_err(first_error)?;
         let before = db::profile(&state.db, &id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("There is no customer with id {id}.")))?;

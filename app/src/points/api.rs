@@ -66,21 +66,17 @@ mod server {
             "points_deducted"
         };
         let event = NewEvent {
-            id: uuid::Uuid::now_v7().to_string(),
-            customer_id: customer_id.clone(),
-            client_event_id: None,
-            event_type: event_type.into(),
-            source: "console".into(),
-            occurred_at: now,
-            received_at: now,
-            store_id: None,
-            amount_cents: None,
             points_delta: Some(delta),
-            payload: json!({
-                "reason": reason,
-                "agent": agent.display_name,
-                "agent_email": agent.email,
-            }),
+            ..NewEvent::console(
+                &customer_id,
+                event_type,
+                now,
+                json!({
+                    "reason": reason,
+                    "agent": agent.display_name,
+                    "agent_email": agent.email,
+                }),
+            )
         };
         db::record_event(&mut tx, &event).await?;
         Record::by(&agent, "points.adjust")

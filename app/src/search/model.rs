@@ -4,7 +4,7 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
 /// The identifiers a customer can be found by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum IdentifierKind {
     /// Email address, case-folded.
     Email,

@@ -189,9 +189,21 @@ pub fn values_placeholders(backend: Backend, rows: usize, columns: usize) -> Str
     sql
 }
 
+/// The placeholders of an `IN (…)` list of `count` values whose first is parameter number
+/// `first` (1-based): `$3,$4` on PostgreSQL, `?,?` on SQLite (use one style per statement).
+pub fn list_placeholders(backend: Backend, first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| match backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${n}"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{values_placeholders, Backend};
+    use super::{list_placeholders, values_placeholders, Backend};
 
     #[test]
     fn placeholders_number_every_value_in_order() {
@@ -201,5 +213,7 @@ mod tests {
         );
         assert_eq!(values_placeholders(Backend::Postgres, 1, 1), "($1)");
         assert_eq!(values_placeholders(Backend::Sqlite, 2, 2), "(?,?),(?,?)");
+        assert_eq!(list_placeholders(Backend::Postgres, 3, 2), "$3,$4");
+        assert_eq!(list_placeholders(Backend::Sqlite, 3, 2), "?,?");
     }
 }

@@ -2,4 +2,4 @@
 
 mod db;
 
-pub use db::{values_placeholders, Backend, Db, DEFAULT_DATABASE_URL};
+pub use db::{list_placeholders, values_placeholders, Backend, Db, DEFAULT_DATABASE_URL};

@@ -1,6 +1,6 @@
 //! `customer-profiles seed`: deterministic, realistic demo data written in batches.
 
-mod data;
+pub mod data;
 pub mod generate;
 
 use app::store::Db;

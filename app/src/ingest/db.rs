@@ -1,0 +1,475 @@
+//! Stores a batch of validated events: matches customers, enriches, drops repeats, and
+//! updates the projections (points, purchases, tier, tags, last active) in the same
+//! transaction as the events.
+
+use super::model::{EventResult, FieldError, IngestReport, Outcome};
+use super::validate::ValidEvent;
+use crate::activity::NewEvent;
+use crate::search::{Identifier, IdentifierKind};
+use crate::store::{list_placeholders, Backend, Db};
+use serde_json::{json, Value};
+use sqlx::{Any, Row, Transaction};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// One event of a request after validation.
+pub struct Checked {
+    /// Position in the request.
+    pub index: usize,
+    /// The sender's `event_id`, when readable.
+    pub event_id: Option<String>,
+    /// The event, or what is wrong with it.
+    pub event: Result<ValidEvent, Vec<FieldError>>,
+}
+
+/// What a stored batch changed.
+pub struct Ingested {
+    /// The answer for the sender.
+    pub report: IngestReport,
+    /// Customers with newly stored events, for live updates.
+    pub customers: Vec<String>,
+}
+
+/// Largest `IN (…)` list per statement.
+const IN_CHUNK: usize = 500;
+
+/// Stores every valid event of `batch` (received at `now`) and reports on each.
+pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, sqlx::Error> {
+    let valid: Vec<&ValidEvent> = batch.iter().filter_map(|c| c.event.as_ref().ok()).collect();
+    let customers = resolve_customers(db, &valid).await?;
+    let stores = stores(db, &valid).await?;
+    let products = products(db, &valid).await?;
+
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
+    let mut events: Vec<(usize, NewEvent)> = Vec::new();
+    let mut seen: HashMap<(String, String), String> = HashMap::new();
+    for (slot, checked) in batch.iter().enumerate() {
+        let event = match &checked.event {
+            Ok(event) => event,
+            Err(errors) => {
+                outcomes[slot] = Some(Outcome::Rejected {
+                    errors: errors.clone(),
+                });
+                continue;
+            }
+        };
+        let customer = customers.get(&(event.customer.kind, event.customer.value.clone()));
+        match enrich(event, customer, &stores, &products, now) {
+            Err(errors) => outcomes[slot] = Some(Outcome::Rejected { errors }),
+            Ok(new) => {
+                let key = (new.customer_id.clone(), event.client_event_id.clone());
+                if let Some(first) = seen.get(&key) {
+                    outcomes[slot] = Some(Outcome::Duplicate {
+                        id: first.clone(),
+                        customer_id: new.customer_id.clone(),
+                    });
+                } else {
+                    seen.insert(key, new.id.clone());
+                    events.push((slot, new));
+                }
+            }
+        }
+    }
+
+    let mut tx = db.pool().begin().await?;
+    let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
+    let inserted = crate::activity::db::insert_new(&mut tx, &fresh).await?;
+    let earlier = earlier_ids(&mut tx, &fresh, &inserted).await?;
+    let mut stored: Vec<&NewEvent> = Vec::new();
+    for (slot, event) in &events {
+        if inserted.contains(&event.id) {
+            stored.push(event);
+            outcomes[*slot] = Some(Outcome::Accepted {
+                id: event.id.clone(),
+                customer_id: event.customer_id.clone(),
+            });
+        } else {
+            let key = (
+                event.customer_id.clone(),
+                event.client_event_id.clone().unwrap_or_default(),
+            );
+            outcomes[*slot] = Some(Outcome::Duplicate {
+                id: earlier.get(&key).cloned().unwrap_or_default(),
+                customer_id: event.customer_id.clone(),
+            });
+        }
+    }
+    let refused = apply_points(&mut tx, &stored).await?;
+    for (slot, event) in &events {
+        if let Some(balance) = refused.get(&event.id) {
+            outcomes[*slot] = Some(Outcome::Rejected {
+                errors: vec![FieldError::new(
+                    "payload.points",
+                    format!("would take the points balance below zero (balance {balance})"),
+                )],
+            });
+        }
+    }
+    stored.retain(|e| !refused.contains_key(&e.id));
+    apply_projections(&mut tx, &stored, now).await?;
+    tx.commit().await?;
+
+    let results = batch
+        .into_iter()
+        .zip(outcomes)
+        .map(|(checked, outcome)| EventResult {
+            index: checked.index,
+            event_id: checked.event_id,
+            outcome: outcome.unwrap_or(Outcome::Rejected {
+                errors: vec![FieldError::new("", "not processed")],
+            }),
+        })
+        .collect();
+    let customers: HashSet<String> = stored.iter().map(|e| e.customer_id.clone()).collect();
+    Ok(Ingested {
+        report: IngestReport::new(results),
+        customers: customers.into_iter().collect(),
+    })
+}
+
+/// A matched customer: id and tier at the time.
+type Customer = (String, Option<String>);
+
+fn column(kind: IdentifierKind) -> &'static str {
+    match kind {
+        IdentifierKind::Email => "email",
+        IdentifierKind::Phone => "phone",
+        IdentifierKind::Card => "card_number",
+        IdentifierKind::ExternalId => "external_id",
+        IdentifierKind::CustomerId => "id",
+    }
+}
+
+async fn resolve_customers(
+    db: &Db,
+    events: &[&ValidEvent],
+) -> Result<HashMap<(IdentifierKind, String), Customer>, sqlx::Error> {
+    let mut by_kind: BTreeMap<&'static str, (IdentifierKind, Vec<String>)> = BTreeMap::new();
+    for event in events {
+        let Identifier { kind, value } = &event.customer;
+        by_kind
+            .entry(column(*kind))
+            .or_insert_with(|| (*kind, Vec::new()))
+            .1
+            .push(value.clone());
+    }
+    let mut found = HashMap::new();
+    for (column, (kind, mut values)) in by_kind {
+        values.sort_unstable();
+        values.dedup();
+        for chunk in values.chunks(IN_CHUNK) {
+            let sql = format!(
+                "SELECT id, tier, {column} AS identifier FROM customers WHERE {column} IN ({})",
+                list_placeholders(db.backend(), 1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for value in chunk {
+                query = query.bind(value.clone());
+            }
+            for row in query.fetch_all(db.pool()).await? {
+                let identifier: String = row.try_get("identifier")?;
+                found.insert(
+                    (kind, identifier),
+                    (row.try_get("id")?, row.try_get("tier")?),
+                );
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn lookup(
+    db: &Db,
+    sql_head: &str,
+    mut keys: Vec<String>,
+) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
+    keys.sort_unstable();
+    keys.dedup();
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(IN_CHUNK) {
+        let sql = format!(
+            "{sql_head} ({})",
+            list_placeholders(db.backend(), 1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for key in chunk {
+            query = query.bind(key.clone());
+        }
+        for row in query.fetch_all(db.pool()).await? {
+            let values = (1..row.len())
+                .map(|i| row.try_get::<String, _>(i))
+                .collect::<Result<Vec<_>, _>>()?;
+            found.insert(row.try_get(0)?, values);
+        }
+    }
+    Ok(found)
+}
+
+async fn stores(
+    db: &Db,
+    events: &[&ValidEvent],
+) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
+    let ids = events.iter().filter_map(|e| e.store_id.clone()).collect();
+    lookup(db, "SELECT id, name, city FROM stores WHERE id IN", ids).await
+}
+
+async fn products(
+    db: &Db,
+    events: &[&ValidEvent],
+) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
+    let skus = events
+        .iter()
+        .filter_map(|e| e.payload.get("items").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|item| item.get("sku").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    lookup(db, "SELECT id, name FROM products WHERE id IN", skus).await
+}
+
+/// The stored form of `event`: matched, with store, product names and the customer's tier
+/// written into the payload so the record reads the same after the catalogue changes.
+fn enrich(
+    event: &ValidEvent,
+    customer: Option<&Customer>,
+    stores: &HashMap<String, Vec<String>>,
+    products: &HashMap<String, Vec<String>>,
+    now: i64,
+) -> Result<NewEvent, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let Some((customer_id, tier)) = customer else {
+        let kind = event.customer.kind;
+        let key = column(kind);
+        errors.push(FieldError::new(
+            format!("customer.{key}"),
+            format!("no customer has this {}", kind.noun()),
+        ));
+        return Err(errors);
+    };
+    let mut payload = event.payload.clone();
+    if let Some(store_id) = &event.store_id {
+        match stores.get(store_id).map(Vec::as_slice) {
+            Some([name, city]) => {
+                payload.insert("store_name".into(), json!(name));
+                payload.insert("store_city".into(), json!(city));
+            }
+            _ => errors.push(FieldError::new("store_id", "no store has this id")),
+        }
+    }
+    if let Some(Value::Array(items)) = payload.get_mut("items") {
+        for (i, item) in items.iter_mut().enumerate() {
+            let sku = item.get("sku").and_then(Value::as_str).unwrap_or_default();
+            match products.get(sku).and_then(|v| v.first()) {
+                Some(name) => item["name"] = json!(name),
+                None => errors.push(FieldError::new(
+                    format!("payload.items[{i}].sku"),
+                    "no product in the catalogue has this sku",
+                )),
+            }
+        }
+    }
+    if let Some(tier) = tier {
+        payload.insert("customer_tier".into(), json!(tier));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(NewEvent {
+        id: uuid::Uuid::now_v7().to_string(),
+        customer_id: customer_id.clone(),
+        client_event_id: Some(event.client_event_id.clone()),
+        event_type: event.event_type.to_string(),
+        source: event.source.clone(),
+        occurred_at: event.occurred_at,
+        received_at: now,
+        store_id: event.store_id.clone(),
+        amount_cents: event.amount_cents,
+        points_delta: event.points_delta,
+        payload: Value::Object(payload),
+    })
+}
+
+/// The ids of events stored before under the `(customer_id, client_event_id)` of each event
+/// of `events` that `inserted` does not hold.
+async fn earlier_ids(
+    tx: &mut Transaction<'_, Any>,
+    events: &[NewEvent],
+    inserted: &HashSet<String>,
+) -> Result<HashMap<(String, String), String>, sqlx::Error> {
+    let repeats: Vec<&NewEvent> = events
+        .iter()
+        .filter(|e| !inserted.contains(&e.id))
+        .collect();
+    let mut found = HashMap::new();
+    let backend = Backend::of(tx);
+    for chunk in repeats.chunks(IN_CHUNK / 2) {
+        let sql = format!(
+            "SELECT id, customer_id, client_event_id FROM events \
+             WHERE customer_id IN ({}) AND client_event_id IN ({})",
+            list_placeholders(backend, 1, chunk.len()),
+            list_placeholders(backend, chunk.len() + 1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for e in chunk {
+            query = query.bind(e.customer_id.clone());
+        }
+        for e in chunk {
+            query = query.bind(e.client_event_id.clone());
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            found.insert(
+                (row.try_get("customer_id")?, row.try_get("client_event_id")?),
+                row.try_get("id")?,
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Moves points balances, one guarded statement per customer; when a customer's events
+/// would take the balance below zero, applies them one by one and refuses (and removes) the
+/// ones that would. Returns the refused event ids with the balance they met.
+async fn apply_points(
+    tx: &mut Transaction<'_, Any>,
+    stored: &[&NewEvent],
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let mut per_customer: BTreeMap<&str, Vec<&NewEvent>> = BTreeMap::new();
+    for event in stored.iter().filter(|e| e.points_delta.is_some()) {
+        per_customer
+            .entry(&event.customer_id)
+            .or_default()
+            .push(event);
+    }
+    let mut refused = HashMap::new();
+    for (customer_id, events) in per_customer {
+        let (mut total, mut lowest) = (0i64, 0i64);
+        for event in &events {
+            total += event.points_delta.unwrap_or(0);
+            lowest = lowest.min(total);
+        }
+        let done = sqlx::query(
+            "UPDATE customers SET points_balance = points_balance + $1 \
+             WHERE id = $2 AND points_balance + $3 >= 0",
+        )
+        .bind(total)
+        .bind(customer_id)
+        .bind(lowest)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            continue;
+        }
+        for event in events {
+            let delta = event.points_delta.unwrap_or(0);
+            let applied = sqlx::query(
+                "UPDATE customers SET points_balance = points_balance + $1 \
+                 WHERE id = $2 AND points_balance + $1 >= 0",
+            )
+            .bind(delta)
+            .bind(customer_id)
+            .execute(&mut **tx)
+            .await?;
+            if applied.rows_affected() == 0 {
+                let balance: i64 =
+                    sqlx::query_scalar("SELECT points_balance FROM customers WHERE id = $1")
+                        .bind(customer_id)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                sqlx::query("DELETE FROM events WHERE id = $1")
+                    .bind(&event.id)
+                    .execute(&mut **tx)
+                    .await?;
+                refused.insert(event.id.clone(), balance);
+            }
+        }
+    }
+    Ok(refused)
+}
+
+/// Purchases, spend, last active, tier and tag counts: one statement per customer (plus
+/// one per tag).
+async fn apply_projections(
+    tx: &mut Transaction<'_, Any>,
+    stored: &[&NewEvent],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    #[derive(Default)]
+    struct Change<'a> {
+        purchases: i64,
+        spend: i64,
+        last_active: i64,
+        tier: Option<(i64, &'a str)>,
+        tags: BTreeMap<&'a str, (i64, i64, i64)>,
+    }
+    let mut changes: BTreeMap<&str, Change> = BTreeMap::new();
+    for event in stored {
+        let change = changes.entry(&event.customer_id).or_default();
+        change.last_active = change.last_active.max(event.occurred_at);
+        let text = |key| event.payload.get(key).and_then(Value::as_str);
+        match event.event_type.as_str() {
+            "purchase" => {
+                change.purchases += 1;
+                change.spend += event.amount_cents.unwrap_or(0);
+            }
+            "tier_promoted" | "tier_demoted" => {
+                if let Some(tier) = text("tier") {
+                    if change.tier.is_none_or(|(at, _)| at <= event.occurred_at) {
+                        change.tier = Some((event.occurred_at, tier));
+                    }
+                }
+            }
+            "tag_appended" => {
+                if let Some(tag) = text("tag") {
+                    let at = event.occurred_at;
+                    let entry = change.tags.entry(tag).or_insert((0, at, at));
+                    *entry = (entry.0 + 1, entry.1.min(at), entry.2.max(at));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (customer_id, change) in changes {
+        sqlx::query(
+            "UPDATE customers SET purchase_count = purchase_count + $1, \
+             lifetime_spend_cents = lifetime_spend_cents + $2, updated_at = $3, \
+             last_active_at = CASE WHEN last_active_at IS NULL OR last_active_at < $4 \
+                              THEN $4 ELSE last_active_at END \
+             WHERE id = $5",
+        )
+        .bind(change.purchases)
+        .bind(change.spend)
+        .bind(now)
+        .bind(change.last_active)
+        .bind(customer_id)
+        .execute(&mut **tx)
+        .await?;
+        if let Some((at, tier)) = change.tier {
+            sqlx::query(
+                "UPDATE customers SET tier = $1, tier_since = $2 \
+                 WHERE id = $3 AND (tier_since IS NULL OR tier_since <= $2)",
+            )
+            .bind(tier)
+            .bind(at)
+            .bind(customer_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (tag, (count, first, last)) in change.tags {
+            sqlx::query(
+                "INSERT INTO customer_tags (customer_id, tag, count, first_at, last_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (customer_id, tag) DO UPDATE SET \
+                 count = customer_tags.count + excluded.count, \
+                 first_at = CASE WHEN excluded.first_at < customer_tags.first_at \
+                            THEN excluded.first_at ELSE customer_tags.first_at END, \
+                 last_at = CASE WHEN excluded.last_at > customer_tags.last_at \
+                           THEN excluded.last_at ELSE customer_tags.last_at END",
+            )
+            .bind(customer_id)
+            .bind(tag)
+            .bind(count)
+            .bind(first)
+            .bind(last)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}

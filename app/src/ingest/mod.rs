@@ -1,0 +1,104 @@
+//! The ingest API's domain: the request shape, validation against each type's schema, and
+//! storing a batch with its projections. The HTTP route lives in the server crate.
+
+pub mod db;
+#[cfg(test)]
+mod fuzz;
+pub mod model;
+pub mod schema;
+pub mod validate;
+
+use crate::activity::LiveHub;
+use crate::store::Db;
+use model::{IngestReport, MAX_BATCH};
+use serde_json::Value;
+
+/// Why a request body is not a set of events at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadEnvelope {
+    /// Neither one event object nor `{"events": [...]}`; the field and what is wrong.
+    Shape(&'static str, &'static str),
+    /// More than [`MAX_BATCH`] events; how many came.
+    TooMany(usize),
+}
+
+/// The events of a request body: `{"events": [...]}` (1 to 1,000) or one event object.
+pub fn events_of(body: Value) -> Result<Vec<Value>, BadEnvelope> {
+    match body {
+        Value::Object(mut object) if object.contains_key("events") => {
+            match object.remove("events") {
+                Some(Value::Array(events)) if events.is_empty() => {
+                    Err(BadEnvelope::Shape("events", "must hold at least one event"))
+                }
+                Some(Value::Array(events)) if events.len() > MAX_BATCH => {
+                    Err(BadEnvelope::TooMany(events.len()))
+                }
+                Some(Value::Array(events)) => Ok(events),
+                _ => Err(BadEnvelope::Shape("events", "must be an array of events")),
+            }
+        }
+        Value::Object(object) => Ok(vec![Value::Object(object)]),
+        _ => Err(BadEnvelope::Shape(
+            "",
+            "send one event object or {\"events\": [...]} with up to 1,000 events",
+        )),
+    }
+}
+
+/// Validates and stores `events` received at `now`, then tells open profiles.
+pub async fn ingest(
+    db: &Db,
+    live: &LiveHub,
+    events: Vec<Value>,
+    now: i64,
+) -> Result<IngestReport, sqlx::Error> {
+    let batch = events
+        .iter()
+        .enumerate()
+        .map(|(index, event)| db::Checked {
+            index,
+            event_id: event
+                .get("event_id")
+                .and_then(Value::as_str)
+                .map(|id| id.chars().take(validate::MAX_ID_LEN).collect()),
+            event: validate::validate(event, now),
+        })
+        .collect();
+    let ingested = db::ingest(db, batch, now).await?;
+    for customer_id in &ingested.customers {
+        live.publish(customer_id);
+    }
+    Ok(ingested.report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_body_is_one_event_or_a_bounded_list() {
+        assert_eq!(
+            events_of(json!({"type": "purchase"})).map(|e| e.len()),
+            Ok(1)
+        );
+        assert_eq!(
+            events_of(json!({"events": [{}, {}]})).map(|e| e.len()),
+            Ok(2)
+        );
+        assert!(matches!(
+            events_of(json!({"events": []})),
+            Err(BadEnvelope::Shape("events", _))
+        ));
+        assert!(matches!(
+            events_of(json!({"events": 3})),
+            Err(BadEnvelope::Shape("events", _))
+        ));
+        assert!(matches!(
+            events_of(json!([1])),
+            Err(BadEnvelope::Shape("", _))
+        ));
+        let many = json!({"events": vec![json!({}); MAX_BATCH + 1]});
+        assert_eq!(events_of(many), Err(BadEnvelope::TooMany(MAX_BATCH + 1)));
+    }
+}

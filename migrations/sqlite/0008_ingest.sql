@@ -1,0 +1,21 @@
+-- Ingest API: API keys (only a SHA-256 of each key is stored) and the tag-count projection.
+
+CREATE TABLE api_keys (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    prefix        TEXT NOT NULL,
+    key_hash      TEXT NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    created_by    TEXT,
+    last_used_at  INTEGER,
+    revoked_at    INTEGER
+);
+
+CREATE TABLE customer_tags (
+    customer_id  TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    tag          TEXT NOT NULL,
+    count        INTEGER NOT NULL,
+    first_at     INTEGER NOT NULL,
+    last_at      INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, tag)
+);

@@ -1,0 +1,221 @@
+//! `GET /api/v1/openapi.json`: the ingest API described as OpenAPI 3.0, built from the same
+//! event-type registry and payload schemas the validator uses, so the two cannot drift.
+
+use app::activity::EVENT_TYPES;
+use app::ingest::model::MAX_BATCH;
+use app::ingest::schema::{payload_fields, Kind};
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+/// The document.
+pub async fn document() -> Json<Value> {
+    Json(openapi())
+}
+
+/// The OpenAPI document as JSON.
+pub fn openapi() -> Value {
+    let events: Vec<Value> = EVENT_TYPES
+        .iter()
+        .filter(|t| t.ingestible)
+        .map(|t| json!({"$ref": format!("#/components/schemas/{}", schema_name(t.name))}))
+        .collect();
+    let mut schemas = Map::new();
+    for event_type in EVENT_TYPES.iter().filter(|t| t.ingestible) {
+        schemas.insert(
+            schema_name(event_type.name),
+            event_schema(event_type.name, event_type.category),
+        );
+    }
+    schemas.insert("Event".into(), json!({"oneOf": events}));
+    schemas.insert(
+        "Batch".into(),
+        json!({
+            "type": "object", "required": ["events"],
+            "properties": {"events": {"type": "array", "minItems": 1, "maxItems": MAX_BATCH,
+                                       "items": {"$ref": "#/components/schemas/Event"}}}
+        }),
+    );
+    schemas.insert("Customer".into(), customer_schema());
+    schemas.insert(
+        "FieldError".into(),
+        json!({
+            "type": "object", "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}
+        }),
+    );
+    schemas.insert("EventResult".into(), json!({
+        "type": "object", "required": ["index", "status"],
+        "properties": {
+            "index": {"type": "integer", "description": "Position in the request (0 for a single event)."},
+            "event_id": {"type": "string", "nullable": true},
+            "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected"]},
+            "id": {"type": "string", "description": "Our event id (accepted, duplicate)."},
+            "customer_id": {"type": "string", "description": "The matched customer (accepted, duplicate)."},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"},
+                       "description": "Every bad field (rejected)."}
+        }
+    }));
+    schemas.insert(
+        "IngestReport".into(),
+        json!({
+            "type": "object", "required": ["accepted", "duplicates", "rejected", "results"],
+            "properties": {
+                "accepted": {"type": "integer"}, "duplicates": {"type": "integer"},
+                "rejected": {"type": "integer"},
+                "results": {"type": "array", "items": {"$ref": "#/components/schemas/EventResult"}}
+            }
+        }),
+    );
+    schemas.insert("Error".into(), json!({
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}
+        }}}
+    }));
+    let report =
+        json!({"application/json": {"schema": {"$ref": "#/components/schemas/IngestReport"}}});
+    let error = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Customer Profiles ingest API",
+            "version": "1.0.0",
+            "description": "Send events about customers: one event, or up to 1,000 as {\"events\": [...]}. \
+                            Each event is answered on its own; valid events are stored even when others \
+                            in the batch are refused. The same event_id for the same customer is stored once."
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"apiKey": []}],
+        "paths": {"/api/v1/events": {"post": {
+            "operationId": "ingestEvents",
+            "summary": "Store one event or a batch",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "oneOf": [{"$ref": "#/components/schemas/Event"}, {"$ref": "#/components/schemas/Batch"}]
+            }}}},
+            "responses": {
+                "200": {"description": "Every event accepted or a duplicate.", "content": report},
+                "207": {"description": "Some events refused; the rest stored.", "content": report},
+                "400": {"description": "The body is not JSON.", "content": error},
+                "401": {"description": "Missing, unknown or revoked API key.", "content": error},
+                "413": {"description": "Body over 4 MiB or more than 1,000 events.", "content": error},
+                "415": {"description": "Content-Type is not application/json.", "content": error},
+                "422": {"description": "Every event refused (an IngestReport), or the body is not an event or a batch (an Error).",
+                        "content": {"application/json": {"schema": {"oneOf": [
+                            {"$ref": "#/components/schemas/IngestReport"}, {"$ref": "#/components/schemas/Error"}]}}}}
+            }
+        }}},
+        "components": {
+            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}},
+            "schemas": schemas
+        }
+    })
+}
+
+fn schema_name(event_type: &str) -> String {
+    event_type
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<String>()
+        + "Event"
+}
+
+fn event_schema(event_type: &str, category: &str) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in payload_fields(event_type) {
+        properties.insert(field.name.into(), kind_schema(field.kind));
+        if field.required {
+            required.push(field.name);
+        }
+    }
+    let mut payload = json!({"type": "object", "properties": properties,
+                             "additionalProperties": true,
+                             "description": "Fields not listed are kept as custom attributes."});
+    if !required.is_empty() {
+        payload["required"] = json!(required);
+    }
+    json!({
+        "type": "object",
+        "description": format!("Category: {category}."),
+        "required": if required.is_empty() {
+            json!(["event_id", "type", "occurred_at", "customer"])
+        } else {
+            json!(["event_id", "type", "occurred_at", "customer", "payload"])
+        },
+        "properties": {
+            "event_id": {"type": "string", "minLength": 1, "maxLength": 128,
+                         "description": "The sender's id; repeats for the same customer are stored once."},
+            "type": {"type": "string", "enum": [event_type]},
+            "occurred_at": {"type": "string", "format": "date-time",
+                            "description": "RFC 3339 with a time zone; not before 2000, at most 5 minutes ahead."},
+            "customer": {"$ref": "#/components/schemas/Customer"},
+            "source": {"type": "string", "minLength": 1, "maxLength": 128, "description": "pos, app, web…; default api."},
+            "store_id": {"type": "string", "minLength": 1, "maxLength": 128},
+            "payload": payload
+        }
+    })
+}
+
+fn kind_schema(kind: Kind) -> Value {
+    let text = json!({"type": "string", "minLength": 1, "maxLength": 200});
+    let whole =
+        |min: i64| json!({"type": "integer", "minimum": min, "maximum": 1_000_000_000_000i64});
+    match kind {
+        Kind::Text => text,
+        Kind::Count => whole(0),
+        Kind::Positive => whole(1),
+        Kind::Bool => json!({"type": "boolean"}),
+        Kind::Currency => json!({"type": "string", "pattern": "^[A-Z]{3}$"}),
+        Kind::TextList => json!({"type": "array", "items": text}),
+        Kind::Items => json!({"type": "array", "items": {
+            "type": "object", "required": ["sku", "qty"],
+            "properties": {"sku": text, "qty": whole(1), "price_cents": whole(0)}
+        }}),
+    }
+}
+
+fn customer_schema() -> Value {
+    let one = |key: &str, description: &str| {
+        json!({"type": "object", "required": [key], "additionalProperties": false,
+               "properties": {key: {"type": "string", "minLength": 1, "maxLength": 128,
+                                    "description": description}}})
+    };
+    json!({
+        "description": "Exactly one identifier of the customer.",
+        "oneOf": [
+            one("id", "Our customer id (UUID)."),
+            one("external_id", "The brand's own id."),
+            one("email", "Email address (any case)."),
+            one("phone", "Phone number in E.164, e.g. +447700900123."),
+            one("card_number", "Loyalty card number, digits only."),
+        ]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ingestible_type_has_a_schema_named_after_it() {
+        let doc = openapi();
+        let schemas = &doc["components"]["schemas"];
+        assert!(
+            schemas["PurchaseEvent"]["properties"]["payload"]["required"]
+                .as_array()
+                .is_some_and(|r| r.contains(&json!("amount_cents")))
+        );
+        assert!(schemas["StatusChangedEvent"].is_null());
+        let listed = schemas["Event"]["oneOf"].as_array().map(Vec::len);
+        assert_eq!(
+            listed,
+            Some(EVENT_TYPES.iter().filter(|t| t.ingestible).count())
+        );
+    }
+}

@@ -1,0 +1,417 @@
+//! The ingest API over HTTP on both databases: API keys, every kind of bad input, per-event
+//! answers in mixed batches, idempotency (also under concurrent repeats), projections, the
+//! OpenAPI document and the live stream of an open profile.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use app::store::Db;
+use common::console::{spawn, Console};
+use serde_json::{json, Value};
+
+struct Api {
+    base: String,
+    key: String,
+    client: reqwest::Client,
+}
+
+impl Api {
+    async fn start(db: &Db) -> Self {
+        let key = app::api_keys::db::create(db.pool(), "tests", None, app::time::now_millis())
+            .await
+            .unwrap()
+            .key;
+        let base = spawn(db.clone(), Default::default()).await;
+        Self {
+            base,
+            key,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    async fn post_raw(&self, key: Option<&str>, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/api/v1/events", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(key) = key {
+            request = request.header("x-api-key", key);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, body: &Value) -> (u16, Value) {
+        self.post_raw(
+            Some(&self.key),
+            "application/json",
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+}
+
+async fn customer(db: &Db, n: usize) -> (String, String) {
+    let external = app::customers::db::external_ids(db, 10).await.unwrap()[n].clone();
+    let id = app::customers::db::id_by_identifier(db, "external_id", &external)
+        .await
+        .unwrap()
+        .unwrap();
+    (external, id)
+}
+
+fn event(id: &str, event_type: &str, external: &str, payload: Value) -> Value {
+    json!({"event_id": id, "type": event_type, "occurred_at": "2026-11-20T09:00:00Z",
+           "customer": {"external_id": external}, "source": "pos", "payload": payload})
+}
+
+fn statuses(report: &Value) -> Vec<String> {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn event_count(db: &Db, customer_id: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE customer_id = $1")
+        .bind(customer_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn requests_without_a_live_key_json_or_sane_size_are_refused_with_a_clear_error() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 5).await;
+        let api = Api::start(&db).await;
+        let body = br#"{"events": []}"#.to_vec();
+        let (status, answer) = api.post_raw(None, "application/json", body.clone()).await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (401, Some("missing_api_key")),
+            "{label}"
+        );
+        let (status, answer) = api
+            .post_raw(Some("cpk_wrong"), "application/json", body.clone())
+            .await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (401, Some("invalid_api_key")),
+            "{label}"
+        );
+
+        let (status, answer) = api
+            .post_raw(Some(&api.key), "text/plain", body.clone())
+            .await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (415, Some("unsupported_media_type")),
+            "{label}"
+        );
+
+        let (status, answer) = api
+            .post_raw(
+                Some(&api.key),
+                "application/json",
+                br#"{"events": [{"type": "purchase",}]}"#.to_vec(),
+            )
+            .await;
+        assert_eq!(status, 400, "{label}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("line 1 column"),
+            "{answer}"
+        );
+
+        let (status, answer) = api.post(&json!({"events": "purchase"})).await;
+        assert_eq!(
+            (status, answer["error"]["field"].as_str()),
+            (422, Some("events")),
+            "{label}"
+        );
+        let (status, _) = api.post(&json!({"events": []})).await;
+        assert_eq!(status, 422, "{label}");
+        let (status, _) = api.post(&json!([1, 2])).await;
+        assert_eq!(status, 422, "{label}");
+
+        let too_many = json!({"events": vec![json!({}); 1001]});
+        let (status, answer) = api.post(&too_many).await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (413, Some("too_many_events")),
+            "{label}"
+        );
+        let huge = format!(
+            r#"{{"event_id": "x", "type": "purchase", "pad": "{}"}}"#,
+            "x".repeat(5 << 20)
+        );
+        let (status, answer) = api
+            .post_raw(Some(&api.key), "application/json", huge.into_bytes())
+            .await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (413, Some("body_too_large")),
+            "{label}"
+        );
+
+        // A revoked key stops working at once.
+        let keys = app::api_keys::db::list(&db).await.unwrap();
+        app::api_keys::db::revoke(db.pool(), &keys[0].id, 1)
+            .await
+            .unwrap();
+        let (status, _) = api.post(&json!({"events": []})).await;
+        assert_eq!(status, 401, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_mixed_batch_keeps_every_valid_event_and_names_each_bad_field() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 5).await;
+        let api = Api::start(&db).await;
+        let (external, id) = customer(&db, 0).await;
+        let before = app::customers::db::header(&db, &id, true)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut future = event("e-future", "tag_appended", &external, json!({"tag": "vip"}));
+        future["occurred_at"] = json!("2099-01-01T00:00:00Z");
+        let mut unknown_store = event(
+            "e-store",
+            "purchase",
+            &external,
+            json!({"amount_cents": 100, "currency": "GBP"}),
+        );
+        unknown_store["store_id"] = json!("NOPE-1");
+        let batch = json!({"events": [
+            event("e-buy", "purchase", &external, json!({"amount_cents": 1250, "currency": "GBP",
+                "items": [{"sku": "DRK-001", "qty": 2}]})),
+            event("e-type", "teleported", &external, json!({})),
+            event("e-who", "points_earned", "NO-SUCH-CUSTOMER", json!({"points": 5})),
+            future,
+            event("e-amount", "purchase", &external, json!({"amount_cents": "12.50", "currency": "GBP"})),
+            unknown_store,
+            event("e-points", "points_earned", &external, json!({"points": 40})),
+            event("e-spend", "points_used", &external, json!({"points": before.points_balance + 41})),
+            event("e-tier", "tier_promoted", &external, json!({"tier": "Platinum"})),
+            event("e-tag", "tag_appended", &external, json!({"tag": "vip"})),
+        ]});
+        let (status, report) = api.post(&batch).await;
+        assert_eq!(status, 207, "{label}: {report}");
+        assert_eq!(
+            statuses(&report),
+            [
+                "accepted", "rejected", "rejected", "rejected", "rejected", "rejected", "accepted",
+                "rejected", "accepted", "accepted"
+            ],
+            "{label}: {report}"
+        );
+        let field = |i: usize| {
+            report["results"][i]["errors"][0]["field"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(field(1), "type");
+        assert_eq!(field(2), "customer.external_id");
+        assert_eq!(field(3), "occurred_at");
+        assert_eq!(field(4), "payload.amount_cents");
+        assert_eq!(field(5), "store_id");
+        assert_eq!(field(7), "payload.points");
+        assert_eq!(
+            (report["accepted"].as_u64(), report["rejected"].as_u64()),
+            (Some(4), Some(6))
+        );
+
+        let after = app::customers::db::header(&db, &id, true)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(after.points_balance, before.points_balance + 40, "{label}");
+        assert_eq!(after.purchase_count, before.purchase_count + 1, "{label}");
+        assert_eq!(
+            after.lifetime_spend_cents,
+            before.lifetime_spend_cents + 1250,
+            "{label}"
+        );
+        assert_eq!(after.tier.as_deref(), Some("Platinum"), "{label}");
+        let tag: i64 = sqlx::query_scalar(
+            "SELECT count FROM customer_tags WHERE customer_id = $1 AND tag = 'vip'",
+        )
+        .bind(&id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(tag, 1, "{label}");
+        // Enriched: the product name from the catalogue is stored with the line item.
+        let page = app::activity::db::page(&db, &id, &Default::default(), None, 10)
+            .await
+            .unwrap();
+        let purchase = page
+            .events
+            .iter()
+            .find(|e| e.event_type == "purchase" && e.summary.contains("12.50"))
+            .unwrap();
+        assert!(
+            purchase
+                .details
+                .iter()
+                .any(|(_, v)| v.contains("Flat white")),
+            "{:?}",
+            purchase.details
+        );
+    }
+}
+
+#[tokio::test]
+async fn repeats_are_stored_once_even_when_sent_concurrently() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 5).await;
+        let api = Api::start(&db).await;
+        let (external, id) = customer(&db, 1).await;
+        let balance = app::customers::db::header(&db, &id, true)
+            .await
+            .unwrap()
+            .unwrap()
+            .points_balance;
+        let stored = event_count(&db, &id).await;
+        let batch = json!({"events": [
+            event("dup-1", "points_earned", &external, json!({"points": 10})),
+            event("dup-2", "app_session", &external, json!({"platform": "iOS"})),
+            event("dup-1", "points_earned", &external, json!({"points": 10})),
+        ]});
+        let (first, second) = tokio::join!(api.post(&batch), api.post(&batch));
+        let all: Vec<String> = statuses(&first.1)
+            .into_iter()
+            .chain(statuses(&second.1))
+            .collect();
+        assert_eq!(
+            all.iter().filter(|s| *s == "accepted").count(),
+            2,
+            "{label}: {all:?}"
+        );
+        assert_eq!(
+            all.iter().filter(|s| *s == "duplicate").count(),
+            4,
+            "{label}: {all:?}"
+        );
+        let (status, again) = api.post(&batch).await;
+        assert_eq!(status, 200, "{label}");
+        assert_eq!(statuses(&again), ["duplicate", "duplicate", "duplicate"]);
+        assert!(
+            again["results"][0]["id"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty()),
+            "{again}"
+        );
+        assert_eq!(event_count(&db, &id).await, stored + 2, "{label}");
+        let after = app::customers::db::header(&db, &id, true)
+            .await
+            .unwrap()
+            .unwrap()
+            .points_balance;
+        assert_eq!(after, balance + 10, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_single_event_is_answered_on_its_own_and_refused_with_422_when_bad() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 3).await;
+    let api = Api::start(&db).await;
+    let (external, id) = customer(&db, 2).await;
+    let mut one = event(
+        "single-1",
+        "device_seen",
+        &external,
+        json!({"platform": "Android", "model": "Pixel 9", "push_enabled": true}),
+    );
+    one["customer"] = json!({"id": id});
+    let (status, report) = api.post(&one).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["results"][0]["customer_id"], json!(id));
+    let (status, report) = api
+        .post(&json!({"event_id": "x", "type": "purchase"}))
+        .await;
+    assert_eq!(status, 422);
+    let fields: Vec<&str> = report["results"][0]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "occurred_at",
+            "customer",
+            "payload.amount_cents",
+            "payload.currency"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_ingestible_type() {
+    let (db, _guard) = common::sqlite().await;
+    let api = Api::start(&db).await;
+    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", api.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    assert!(doc["paths"]["/api/v1/events"]["post"]["responses"]["207"].is_object());
+    assert!(doc["components"]["schemas"]["TagAppendedEvent"].is_object());
+}
+
+#[tokio::test]
+async fn an_open_profile_hears_of_a_new_event_at_once() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 3).await;
+    let api = Api::start(&db).await;
+    let (external, id) = customer(&db, 0).await;
+    let anonymous = Console::new(&api.base)
+        .get(&format!("/api/v1/customers/{id}/live"))
+        .await;
+    assert_eq!(anonymous.status(), 401);
+    let agent = Console::signed_in(&api.base, "agent@demo.test").await;
+    let mut stream = agent.get(&format!("/api/v1/customers/{id}/live")).await;
+    assert_eq!(stream.status(), 200);
+    assert!(stream.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let started = std::time::Instant::now();
+    let (status, _) = api
+        .post(&event(
+            "live-1",
+            "points_earned",
+            &external,
+            json!({"points": 3}),
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let chunk = tokio::time::timeout(std::time::Duration::from_secs(1), stream.chunk())
+        .await
+        .expect("a change notice within a second")
+        .unwrap()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&chunk).contains("data: changed"),
+        "{chunk:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}
