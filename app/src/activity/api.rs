@@ -11,9 +11,11 @@ use leptos::prelude::*;
 pub async fn list_events(
     customer_id: String,
     section: Option<String>,
-    query: StreamQuery,
+    query: Option<StreamQuery>,
     before: Option<(i64, String)>,
 ) -> Result<EventPage, AppError> {
+    // Empty filters travel as nothing at all in the form encoding.
+    let query = query.unwrap_or_default();
     crate::error::respond(
         async {
             crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;

@@ -79,13 +79,13 @@ fn EventList(title: &'static str, section: Option<&'static str>) -> impl IntoVie
     let query = RwSignal::new(StreamQuery::default());
     let first_page = Resource::new(
         move || (id.get(), query.get(), live.get()),
-        move |(id, query, _)| list_events(id, section.map(str::to_string), query, None),
+        move |(id, query, _)| list_events(id, section.map(str::to_string), Some(query), None),
     );
     let more = RwSignal::new(Vec::<EventView>::new());
     let next = RwSignal::new(None::<Option<(i64, String)>>);
     let load_more = Action::new(move |cursor: &(i64, String)| {
         let (cursor, id, query) = (cursor.clone(), id.get_untracked(), query.get_untracked());
-        async move { list_events(id, section.map(str::to_string), query, Some(cursor)).await }
+        async move { list_events(id, section.map(str::to_string), Some(query), Some(cursor)).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(page)) = load_more.value().get() {
@@ -112,8 +112,9 @@ fn EventList(title: &'static str, section: Option<&'static str>) -> impl IntoVie
                             Ok(page) => {
                                 let cursor = move || next.get().unwrap_or_else(|| page.next.clone());
                                 let first = page.events.clone();
+                                let filtered = query.with_untracked(|q| *q != StreamQuery::default());
                                 view! {
-                                    <EventTable first more/>
+                                    <EventTable first more filtered/>
                                     {move || cursor().map(|c| view! {
                                         <button
                                             class="button secondary load-more"
@@ -196,9 +197,18 @@ fn StreamFilters(query: RwSignal<StreamQuery>, section: Option<&'static str>) ->
 }
 
 #[component]
-fn EventTable(first: Vec<EventView>, more: RwSignal<Vec<EventView>>) -> impl IntoView {
+fn EventTable(
+    first: Vec<EventView>,
+    more: RwSignal<Vec<EventView>>,
+    filtered: bool,
+) -> impl IntoView {
     if first.is_empty() {
-        return view! { <p class="muted">"No events yet."</p> }.into_any();
+        let message = if filtered {
+            "No events match these filters."
+        } else {
+            "No events yet."
+        };
+        return view! { <p class="muted">{message}</p> }.into_any();
     }
     view! {
         <table class="events">

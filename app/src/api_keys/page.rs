@@ -94,7 +94,7 @@ fn KeyTable(list: Vec<ApiKeySummary>, revoke: ServerAction<RevokeApiKey>) -> imp
                                 {match key.revoked_at {
                                     Some(at) => view! { <span>"Revoked " {format_date_time(at)}</span> }.into_any(),
                                     None => view! {
-                                        <button type="button" class="button secondary danger"
+                                        <button type="button" class="button danger"
                                             on:click=move |_| { revoke.dispatch(RevokeApiKey { id: id.clone() }); }>
                                             "Revoke"<span class="visually-hidden">" key " {name.clone()}</span>
                                         </button>

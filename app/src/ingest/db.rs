@@ -397,7 +397,6 @@ async fn apply_projections(
         spend: i64,
         last_active: i64,
         tier: Option<(i64, &'a str)>,
-        tags: BTreeMap<&'a str, (i64, i64, i64)>,
     }
     let mut changes: BTreeMap<&str, Change> = BTreeMap::new();
     for event in stored {
@@ -414,13 +413,6 @@ async fn apply_projections(
                     if change.tier.is_none_or(|(at, _)| at <= event.occurred_at) {
                         change.tier = Some((event.occurred_at, tier));
                     }
-                }
-            }
-            "tag_appended" => {
-                if let Some(tag) = text("tag") {
-                    let at = event.occurred_at;
-                    let entry = change.tags.entry(tag).or_insert((0, at, at));
-                    *entry = (entry.0 + 1, entry.1.min(at), entry.2.max(at));
                 }
             }
             _ => {}
@@ -452,24 +444,75 @@ async fn apply_projections(
             .execute(&mut **tx)
             .await?;
         }
-        for (tag, (count, first, last)) in change.tags {
-            sqlx::query(
-                "INSERT INTO customer_tags (customer_id, tag, count, first_at, last_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (customer_id, tag) DO UPDATE SET \
-                 count = customer_tags.count + excluded.count, \
-                 first_at = CASE WHEN excluded.first_at < customer_tags.first_at \
-                            THEN excluded.first_at ELSE customer_tags.first_at END, \
-                 last_at = CASE WHEN excluded.last_at > customer_tags.last_at \
-                           THEN excluded.last_at ELSE customer_tags.last_at END",
-            )
-            .bind(customer_id)
-            .bind(tag)
-            .bind(count)
-            .bind(first)
-            .bind(last)
-            .execute(&mut **tx)
-            .await?;
-        }
+    }
+    add_tag_counts(tx, &tag_counts(stored.iter().copied())).await?;
+    Ok(())
+}
+
+/// How often a customer was given one tag, and when first and last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagCount {
+    /// The customer.
+    pub customer_id: String,
+    /// The tag.
+    pub tag: String,
+    /// Times appended.
+    pub count: i64,
+    /// First time (epoch ms).
+    pub first_at: i64,
+    /// Last time (epoch ms).
+    pub last_at: i64,
+}
+
+/// Adds `counts` to the tag-count projection.
+pub async fn add_tag_counts(
+    tx: &mut Transaction<'_, Any>,
+    counts: &[TagCount],
+) -> Result<(), sqlx::Error> {
+    for c in counts {
+        sqlx::query(
+            "INSERT INTO customer_tags (customer_id, tag, count, first_at, last_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (customer_id, tag) DO UPDATE SET \
+             count = customer_tags.count + excluded.count, \
+             first_at = CASE WHEN excluded.first_at < customer_tags.first_at \
+                        THEN excluded.first_at ELSE customer_tags.first_at END, \
+             last_at = CASE WHEN excluded.last_at > customer_tags.last_at \
+                       THEN excluded.last_at ELSE customer_tags.last_at END",
+        )
+        .bind(&c.customer_id)
+        .bind(&c.tag)
+        .bind(c.count)
+        .bind(c.first_at)
+        .bind(c.last_at)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
+}
+
+/// The tag counts that `events` add up to.
+pub fn tag_counts<'a>(events: impl IntoIterator<Item = &'a NewEvent>) -> Vec<TagCount> {
+    let mut counts: BTreeMap<(&str, &str), TagCount> = BTreeMap::new();
+    for event in events
+        .into_iter()
+        .filter(|e| e.event_type == "tag_appended")
+    {
+        let Some(tag) = event.payload.get("tag").and_then(Value::as_str) else {
+            continue;
+        };
+        let at = event.occurred_at;
+        let entry = counts
+            .entry((&event.customer_id, tag))
+            .or_insert_with(|| TagCount {
+                customer_id: event.customer_id.clone(),
+                tag: tag.to_string(),
+                count: 0,
+                first_at: at,
+                last_at: at,
+            });
+        entry.count += 1;
+        entry.first_at = entry.first_at.min(at);
+        entry.last_at = entry.last_at.max(at);
+    }
+    counts.into_values().collect()
 }

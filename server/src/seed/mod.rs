@@ -90,6 +90,9 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
             app::activity::db::insert_many(&mut tx, &events)
                 .await
                 .map_err(|e| e.to_string())?;
+            app::ingest::db::add_tag_counts(&mut tx, &app::ingest::db::tag_counts(&events))
+                .await
+                .map_err(|e| e.to_string())?;
             event_count += events.len();
         }
         tx.commit().await.map_err(|e| e.to_string())?;

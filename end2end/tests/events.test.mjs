@@ -1,0 +1,97 @@
+// The ingest API and the live event stream in a real browser: an admin creates an API key,
+// a till sends events with it, and the profile an agent has open shows them (and the new
+// points balance) without a reload; filters narrow the stream; a revoked key stops working.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  startApp, signedInPage, openCustomer, assertAccessible, SEEDED_EXTERNAL_IDS, VIEWPORTS, ARTIFACTS,
+} from './harness.mjs';
+
+let app;
+before(async () => { app = await startApp(); });
+after(async () => { await app?.stop(); });
+
+/** Creates an API key on the admin screen and returns it. */
+async function createKey(size, name) {
+  const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS[size], '/admin/api-keys');
+  await admin.fill('#api-key-name', name);
+  await admin.getByRole('button', { name: 'Create key' }).click();
+  const key = (await admin.getByTestId('new-api-key').textContent()).trim();
+  assert.match(key, /^cpk_/);
+  await admin.waitForSelector(`table tbody tr:has-text("${name}")`);
+  await assertAccessible(admin, `API keys at ${size}`);
+  await admin.screenshot({ path: join(ARTIFACTS, `api-keys-${size}.png`) });
+  return { admin, key };
+}
+
+async function send(key, body) {
+  const response = await fetch(`${app.baseUrl}/api/v1/events`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+const POINTS = (text) => Number(text.replace(/[^\d-]/g, ''));
+
+for (const [n, size] of [[2, 'desktop'], [3, 'tablet-portrait']]) {
+  test(`${size}: an event sent to the API appears on the open profile within a second`, async () => {
+    const { admin, key } = await createKey(size, `Till ${size}`);
+    const externalId = SEEDED_EXTERNAL_IDS[n];
+    const agent = await signedInPage(app, 'agent@demo.test', VIEWPORTS[size]);
+    await openCustomer(agent, app.baseUrl, externalId);
+    await agent.waitForSelector('table.events tbody tr');
+    const before = POINTS(await agent.getByTestId('points-balance').textContent());
+    await agent.evaluate(() => { window.stillTheSamePage = true; });
+    // Let the EventSource connect before sending.
+    await agent.waitForTimeout(300);
+
+    const sentAt = Date.now();
+    const { status, body } = await send(key, { events: [
+      { event_id: `e2e-${size}-buy`, type: 'purchase', occurred_at: new Date().toISOString(),
+        customer: { external_id: externalId }, store_id: 'LDN-001',
+        payload: { amount_cents: 750, currency: 'GBP', items: [{ sku: 'DRK-003', qty: 2 }] } },
+      { event_id: `e2e-${size}-pts`, type: 'points_earned', occurred_at: new Date().toISOString(),
+        customer: { external_id: externalId }, payload: { points: 25, reason: 'purchase' } },
+    ] });
+    assert.equal(status, 200, JSON.stringify(body));
+    await agent.waitForSelector('table.events tbody tr:has-text("Spent 7.50 GBP")', { timeout: 2000 });
+    const arrivedMs = Date.now() - sentAt;
+    await agent.waitForFunction(
+      ([expected]) => Number(document.querySelector('[data-testid=points-balance]').textContent.replace(/[^\d-]/g, '')) === expected,
+      [before + 25], { timeout: 2000 },
+    );
+    assert.equal(await agent.evaluate(() => window.stillTheSamePage), true, 'no reload');
+    assert.ok(arrivedMs < 1500, `arrived after ${arrivedMs} ms`);
+    await agent.locator('table.events tbody tr', { hasText: 'Spent 7.50 GBP' }).locator('summary').click();
+    await agent.waitForSelector('table.events dd:has-text("Latte")');
+    await agent.screenshot({ path: join(ARTIFACTS, `live-event-${size}.png`) });
+
+    // Revoking the key stops it at once.
+    await admin.getByRole('button', { name: `Revoke key Till ${size}` }).click();
+    await admin.waitForSelector(`table tbody tr:has-text("Till ${size}"):has-text("Revoked")`);
+    const refused = await send(key, { event_id: 'late', type: 'tag_appended', occurred_at: new Date().toISOString(),
+      customer: { external_id: externalId }, payload: { tag: 'late' } });
+    assert.equal(refused.status, 401);
+    await admin.context().close();
+    await agent.context().close();
+  });
+}
+
+test('desktop: the stream filters by category, activity and text', async () => {
+  const agent = await signedInPage(app, 'agent@demo.test', VIEWPORTS.desktop);
+  await openCustomer(agent, app.baseUrl, SEEDED_EXTERNAL_IDS[0]);
+  await agent.waitForSelector('table.events tbody tr');
+  await agent.selectOption('#stream-category', 'Purchase related');
+  await agent.waitForFunction(() => [...document.querySelectorAll('table.events tbody tr td:nth-child(2)')]
+    .every((cell) => ['Purchase', 'Offer redeemed'].includes(cell.textContent.trim())));
+  await agent.selectOption('#stream-type', 'purchase');
+  await agent.waitForFunction(() => [...document.querySelectorAll('table.events tbody tr td:nth-child(2)')]
+    .every((cell) => cell.textContent.trim() === 'Purchase'));
+  await agent.fill('#stream-search', 'zzz-nothing-matches');
+  await agent.locator('.stream-filters button[type=submit]').click();
+  await agent.waitForSelector('text=No events match these filters.');
+  await assertAccessible(agent, 'filtered event stream');
+  await agent.context().close();
+});
