@@ -19,3 +19,14 @@ CREATE TABLE customer_tags (
     last_at      INTEGER NOT NULL,
     PRIMARY KEY (customer_id, tag)
 );
+
+-- Event-type registry: admins' changes to the built-in types (category, summary template,
+-- detail fields) and custom types. Built-in defaults live in code.
+CREATE TABLE event_types (
+    name              TEXT PRIMARY KEY,
+    category          TEXT NOT NULL,
+    summary_template  TEXT NOT NULL,
+    detail_fields     TEXT NOT NULL DEFAULT '',
+    required_fields   TEXT NOT NULL DEFAULT '',
+    updated_at        INTEGER NOT NULL
+);

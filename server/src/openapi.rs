@@ -1,30 +1,37 @@
 //! `GET /api/v1/openapi.json`: the ingest API described as OpenAPI 3.0, built from the same
 //! event-type registry and payload schemas the validator uses, so the two cannot drift.
 
-use app::activity::EVENT_TYPES;
+use app::activity::EventTypeDef;
 use app::ingest::model::MAX_BATCH;
 use app::ingest::schema::{payload_fields, Kind};
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-/// The document.
-pub async fn document() -> Json<Value> {
-    Json(openapi())
+/// The document, with the custom event types of the registry.
+pub async fn document(State(state): State<AppState>) -> Response {
+    match app::activity::db::registry(&state.db).await {
+        Ok(registry) => Json(openapi(&registry)).into_response(),
+        Err(err) => {
+            let error = app::error::AppError::internal(err);
+            (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
+        }
+    }
 }
 
-/// The OpenAPI document as JSON.
-pub fn openapi() -> Value {
-    let events: Vec<Value> = EVENT_TYPES
+/// The OpenAPI document for the event types of `registry`.
+pub fn openapi(registry: &[EventTypeDef]) -> Value {
+    let ingestible: Vec<&EventTypeDef> = registry.iter().filter(|t| t.ingestible).collect();
+    let events: Vec<Value> = ingestible
         .iter()
-        .filter(|t| t.ingestible)
-        .map(|t| json!({"$ref": format!("#/components/schemas/{}", schema_name(t.name))}))
+        .map(|t| json!({"$ref": format!("#/components/schemas/{}", schema_name(&t.name))}))
         .collect();
     let mut schemas = Map::new();
-    for event_type in EVENT_TYPES.iter().filter(|t| t.ingestible) {
-        schemas.insert(
-            schema_name(event_type.name),
-            event_schema(event_type.name, event_type.category),
-        );
+    for event_type in &ingestible {
+        schemas.insert(schema_name(&event_type.name), event_schema(event_type));
     }
     schemas.insert("Event".into(), json!({"oneOf": events}));
     schemas.insert(
@@ -125,13 +132,23 @@ fn schema_name(event_type: &str) -> String {
         + "Event"
 }
 
-fn event_schema(event_type: &str, category: &str) -> Value {
+fn event_schema(def: &EventTypeDef) -> Value {
+    let (event_type, category) = (def.name.as_str(), def.category.as_str());
     let mut properties = Map::new();
-    let mut required = Vec::new();
+    let mut required: Vec<&str> = Vec::new();
     for field in payload_fields(event_type) {
         properties.insert(field.name.into(), kind_schema(field.kind));
         if field.required {
             required.push(field.name);
+        }
+    }
+    if !def.builtin {
+        for key in &def.required_fields {
+            properties.insert(
+                key.clone(),
+                json!({"description": "Required by this custom type."}),
+            );
+            required.push(key);
         }
     }
     let mut payload = json!({"type": "object", "properties": properties,
@@ -204,7 +221,8 @@ mod tests {
 
     #[test]
     fn every_ingestible_type_has_a_schema_named_after_it() {
-        let doc = openapi();
+        let registry = app::activity::merge(Vec::new());
+        let doc = openapi(&registry);
         let schemas = &doc["components"]["schemas"];
         assert!(
             schemas["PurchaseEvent"]["properties"]["payload"]["required"]
@@ -215,7 +233,7 @@ mod tests {
         let listed = schemas["Event"]["oneOf"].as_array().map(Vec::len);
         assert_eq!(
             listed,
-            Some(EVENT_TYPES.iter().filter(|t| t.ingestible).count())
+            Some(registry.iter().filter(|t| t.ingestible).count())
         );
     }
 }

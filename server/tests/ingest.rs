@@ -415,3 +415,120 @@ async fn an_open_profile_hears_of_a_new_event_at_once() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }
+
+#[tokio::test]
+async fn an_admin_adds_a_custom_type_that_the_api_then_takes_and_the_stream_shows() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 3).await;
+        let api = Api::start(&db).await;
+        let (external, id) = customer(&db, 0).await;
+        let survey = event(
+            "s-1",
+            "survey_completed",
+            &external,
+            json!({"score": 9, "comment": "lovely"}),
+        );
+        let (status, _) = api.post(&survey).await;
+        assert_eq!(status, 422, "{label}: unknown before it is added");
+
+        let agent = Console::signed_in(&api.base, "agent@demo.test").await;
+        let form = [
+            ("name", "survey_completed"),
+            ("category", "Feedback"),
+            ("summary_template", "Survey score {score}[: {comment}]"),
+            ("detail_fields", "comment"),
+            ("required_fields", "score"),
+            ("custom", "1"),
+        ];
+        assert_eq!(
+            agent.call("save_event_type", &form).await.status(),
+            403,
+            "{label}"
+        );
+        let admin = Console::signed_in(&api.base, "admin@demo.test").await;
+        let bad = [
+            ("name", "Survey!"),
+            ("category", "Feedback"),
+            ("summary_template", "x"),
+            ("detail_fields", ""),
+            ("custom", "1"),
+        ];
+        let refused = admin.call("save_event_type", &bad).await;
+        assert_eq!(refused.status(), 422, "{label}");
+        assert!(
+            refused.text().await.unwrap().contains("\"field\":\"name\""),
+            "{label}"
+        );
+        assert_eq!(
+            admin.call("save_event_type", &form).await.status(),
+            200,
+            "{label}"
+        );
+
+        let (status, report) = api.post(&survey).await;
+        assert_eq!(status, 200, "{label}: {report}");
+        let missing = event(
+            "s-2",
+            "survey_completed",
+            &external,
+            json!({"comment": "no score"}),
+        );
+        let (_, report) = api.post(&missing).await;
+        assert_eq!(
+            report["results"][0]["errors"][0]["field"], "payload.score",
+            "{label}"
+        );
+
+        let page = app::activity::db::page(&db, &id, &Default::default(), None, 5)
+            .await
+            .unwrap();
+        let shown = page
+            .events
+            .iter()
+            .find(|e| e.event_type == "survey_completed")
+            .unwrap();
+        assert_eq!(shown.summary, "Survey score 9: lovely", "{label}");
+        assert_eq!(
+            shown.details.last(),
+            Some(&("Comment".to_string(), "lovely".to_string()))
+        );
+        let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", api.base))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            doc["components"]["schemas"]["SurveyCompletedEvent"].is_object(),
+            "{label}"
+        );
+
+        // A built-in type's wording can change too; its schema cannot.
+        let tier = [
+            ("name", "tier_promoted"),
+            ("category", "Loyalty tier"),
+            ("summary_template", "Welcome to {tier}"),
+            ("detail_fields", ""),
+        ];
+        assert_eq!(
+            admin.call("save_event_type", &tier).await.status(),
+            200,
+            "{label}"
+        );
+        api.post(&event(
+            "t-1",
+            "tier_promoted",
+            &external,
+            json!({"tier": "Gold"}),
+        ))
+        .await;
+        let page = app::activity::db::page(&db, &id, &Default::default(), None, 5)
+            .await
+            .unwrap();
+        assert!(
+            page.events.iter().any(|e| e.summary == "Welcome to Gold"),
+            "{label}"
+        );
+    }
+}

@@ -20,7 +20,8 @@ pub async fn list_events(
         async {
             crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
             let state = crate::state::app_state()?;
-            let types = event_types(section.as_deref(), &query)?;
+            let registry = super::db::registry(&state.db).await?;
+            let types = event_types(&registry, section.as_deref(), &query)?;
             let types: Vec<&str> = types.iter().map(String::as_str).collect();
             let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
             if search.is_some_and(|q| q.chars().count() > 100) {
@@ -48,7 +49,11 @@ pub async fn list_events(
 
 /// The event types a request asks for: the section's, narrowed to one type or category.
 #[cfg(feature = "ssr")]
-fn event_types(section: Option<&str>, query: &StreamQuery) -> Result<Vec<String>, AppError> {
+fn event_types(
+    registry: &[super::EventTypeDef],
+    section: Option<&str>,
+    query: &StreamQuery,
+) -> Result<Vec<String>, AppError> {
     let mut types: Vec<String> = match section {
         None => Vec::new(),
         Some(slug) => super::model::Section::find(slug)
@@ -68,17 +73,14 @@ fn event_types(section: Option<&str>, query: &StreamQuery) -> Result<Vec<String>
     let category = query.category.as_deref().filter(|c| !c.is_empty());
     let event_type = query.event_type.as_deref().filter(|t| !t.is_empty());
     if let Some(category) = category {
-        let wanted: Vec<String> = super::types_in(category)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        let wanted = super::types_in(registry, category);
         if wanted.is_empty() {
             return Err(AppError::validation("category", "Unknown category."));
         }
         narrow(&mut types, wanted);
     }
     if let Some(event_type) = event_type {
-        if super::find_type(event_type).is_none() {
+        if !registry.iter().any(|t| t.name == event_type) {
             return Err(AppError::validation("event_type", "Unknown event type."));
         }
         narrow(&mut types, vec![event_type.to_string()]);

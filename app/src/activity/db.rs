@@ -2,6 +2,7 @@
 
 use super::describe::{describe, EventFacts};
 use super::model::{EventPage, EventView, NewEvent};
+use super::template::{field_list, EventTypeDef};
 use crate::store::{values_placeholders, Backend, Db};
 use sqlx::{Any, FromRow, Row, Transaction};
 use std::collections::HashSet;
@@ -24,18 +25,23 @@ struct EventRow {
     store_name: Option<String>,
 }
 
-impl From<EventRow> for EventView {
-    fn from(row: EventRow) -> Self {
+impl EventRow {
+    fn view(self, registry: &[EventTypeDef]) -> EventView {
+        let row = self;
         let payload = serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
-        let (summary, details) = describe(&EventFacts {
-            event_type: &row.event_type,
-            store_name: row.store_name.as_deref(),
-            amount_cents: row.amount_cents,
-            points_delta: row.points_delta,
-            source: &row.source,
-            payload: &payload,
-        });
-        Self {
+        let def = registry.iter().find(|t| t.name == row.event_type);
+        let (summary, details) = describe(
+            def,
+            &EventFacts {
+                event_type: &row.event_type,
+                store_name: row.store_name.as_deref(),
+                amount_cents: row.amount_cents,
+                points_delta: row.points_delta,
+                source: &row.source,
+                payload: &payload,
+            },
+        );
+        EventView {
             id: row.id,
             event_type: row.event_type,
             occurred_at: row.occurred_at,
@@ -63,6 +69,7 @@ pub async fn page(
     before: Option<(i64, String)>,
     limit: usize,
 ) -> Result<EventPage, sqlx::Error> {
+    let registry = registry(db).await?;
     let types = filter.types;
     let mut sql = String::from(
         "SELECT e.id, e.event_type, e.source, e.occurred_at, e.amount_cents, e.points_delta, \
@@ -116,7 +123,7 @@ pub async fn page(
         None
     };
     Ok(EventPage {
-        events: rows.into_iter().map(EventView::from).collect(),
+        events: rows.into_iter().map(|row| row.view(&registry)).collect(),
         next,
     })
 }
@@ -205,4 +212,59 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM events")
         .fetch_one(db.pool())
         .await
+}
+
+#[derive(FromRow)]
+struct TypeRow {
+    name: String,
+    category: String,
+    summary_template: String,
+    detail_fields: String,
+    required_fields: String,
+}
+
+/// The event-type registry in effect: built-in types with admins' changes, then custom types.
+pub async fn registry(db: &Db) -> Result<Vec<EventTypeDef>, sqlx::Error> {
+    let rows: Vec<TypeRow> = sqlx::query_as(
+        "SELECT name, category, summary_template, detail_fields, required_fields \
+         FROM event_types",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(super::merge(
+        rows.into_iter()
+            .map(|row| EventTypeDef {
+                name: row.name,
+                category: row.category,
+                summary_template: row.summary_template,
+                detail_fields: field_list(&row.detail_fields),
+                required_fields: field_list(&row.required_fields),
+                builtin: false,
+                ingestible: true,
+            })
+            .collect(),
+    ))
+}
+
+/// Stores the settings of one event type (a change to a built-in one, or a custom type).
+pub async fn save_type<'e, E>(executor: E, def: &EventTypeDef, now: i64) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO event_types (name, category, summary_template, detail_fields, \
+         required_fields, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (name) DO UPDATE SET category = excluded.category, \
+         summary_template = excluded.summary_template, detail_fields = excluded.detail_fields, \
+         required_fields = excluded.required_fields, updated_at = excluded.updated_at",
+    )
+    .bind(&def.name)
+    .bind(&def.category)
+    .bind(&def.summary_template)
+    .bind(def.detail_fields.join(","))
+    .bind(def.required_fields.join(","))
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(())
 }

@@ -2,7 +2,9 @@
 
 use super::api::list_events;
 use super::model::{event_label, EventView, Section, StreamQuery, SECTIONS};
-use super::types::{categories, EVENT_TYPES};
+use super::registry::list_event_types;
+use super::template::EventTypeDef;
+use super::types::categories;
 use crate::customers::use_customer_id;
 use crate::layout::ErrorPanel;
 use crate::time::format_date_time;
@@ -140,17 +142,9 @@ fn EventList(title: &'static str, section: Option<&'static str>) -> impl IntoVie
 /// Category, type and text filters above a list of events.
 #[component]
 fn StreamFilters(query: RwSignal<StreamQuery>, section: Option<&'static str>) -> impl IntoView {
+    let registry = Resource::new(|| (), |_| list_event_types());
     let section_types: Option<&'static [&'static str]> =
         section.and_then(Section::find).map(|s| s.event_types);
-    let type_choices = move || {
-        let category = query.with(|q| q.category.clone());
-        EVENT_TYPES
-            .into_iter()
-            .filter(|t| section_types.is_none_or(|types| types.contains(&t.name)))
-            .filter(|t| category.as_deref().is_none_or(|c| c == t.category))
-            .map(|t| t.name)
-            .collect::<Vec<_>>()
-    };
     let non_empty = |value: String| (!value.is_empty()).then_some(value);
     let search = NodeRef::<leptos::html::Input>::new();
     let on_search = move |ev: leptos::ev::SubmitEvent| {
@@ -158,34 +152,55 @@ fn StreamFilters(query: RwSignal<StreamQuery>, section: Option<&'static str>) ->
         let text = search.get().map(|input| input.value()).unwrap_or_default();
         query.update(|q| q.q = non_empty(text.trim().to_string()));
     };
+    let choices = move |registry: Vec<EventTypeDef>| {
+        let category = query.with(|q| q.category.clone());
+        registry
+            .into_iter()
+            .filter(|t| section_types.is_none_or(|types| types.contains(&t.name.as_str())))
+            .filter(|t| category.as_deref().is_none_or(|c| c == t.category))
+            .map(|t| t.name)
+            .collect::<Vec<_>>()
+    };
     view! {
         <form class="stream-filters" role="search" aria-label="Filter events" on:submit=on_search>
-            {section_types.is_none().then(|| view! {
-                <div class="field">
-                    <label for="stream-category">"Category"</label>
-                    <select id="stream-category" on:change=move |ev| {
-                        let category = non_empty(event_target_value(&ev));
-                        query.update(|q| { q.category = category; q.event_type = None; });
-                    }>
-                        <option value="">"All categories"</option>
-                        {categories().into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
-                    </select>
-                </div>
-            })}
-            <div class="field">
-                <label for="stream-type">"Activity"</label>
-                <select id="stream-type" on:change=move |ev| {
-                    let event_type = non_empty(event_target_value(&ev));
-                    query.update(|q| q.event_type = event_type);
-                }>
-                    <option value="" selected=move || query.with(|q| q.event_type.is_none())>"All activity"</option>
-                    {move || type_choices().into_iter().map(|t| view! {
-                        <option value=t selected=move || query.with(|q| q.event_type.as_deref() == Some(t))>
-                            {event_label(t)}
-                        </option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <Suspense fallback=|| ()>
+                {move || registry.get().map(|result| {
+                    let list = result.unwrap_or_default();
+                    let all = list.clone();
+                    view! {
+                        {section_types.is_none().then(|| view! {
+                            <div class="field">
+                                <label for="stream-category">"Category"</label>
+                                <select id="stream-category" on:change=move |ev| {
+                                    let category = non_empty(event_target_value(&ev));
+                                    query.update(|q| { q.category = category; q.event_type = None; });
+                                }>
+                                    <option value="">"All categories"</option>
+                                    {categories(&list).into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                                </select>
+                            </div>
+                        })}
+                        <div class="field">
+                            <label for="stream-type">"Activity"</label>
+                            <select id="stream-type" on:change=move |ev| {
+                                let event_type = non_empty(event_target_value(&ev));
+                                query.update(|q| q.event_type = event_type);
+                            }>
+                                <option value="" selected=move || query.with(|q| q.event_type.is_none())>"All activity"</option>
+                                {move || choices(all.clone()).into_iter().map(|t| {
+                                    let label = event_label(&t);
+                                    let value = t.clone();
+                                    view! {
+                                        <option value=value selected=move || query.with(|q| q.event_type.as_deref() == Some(t.as_str()))>
+                                            {label}
+                                        </option>
+                                    }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+            </Suspense>
             <div class="field">
                 <label for="stream-search">"Search details"</label>
                 <input id="stream-search" type="search" node_ref=search maxlength="100" autocomplete="off"/>

@@ -116,7 +116,11 @@ pub fn detail_rows(fields: &[String], payload: &Value) -> Vec<(String, String)> 
     }
     fields
         .iter()
-        .filter_map(|key| object.get(key).map(|value| (label(key), render_value(value))))
+        .filter_map(|key| {
+            object
+                .get(key)
+                .map(|value| (label(key), render_value(value)))
+        })
         .collect()
 }
 
@@ -124,7 +128,11 @@ pub fn detail_rows(fields: &[String], payload: &Value) -> Vec<(String, String)> 
 pub fn render_value(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(render_value).collect::<Vec<_>>().join("; "),
+        Value::Array(items) => items
+            .iter()
+            .map(render_value)
+            .collect::<Vec<_>>()
+            .join("; "),
         Value::Object(map) => map
             .iter()
             .map(|(k, v)| format!("{}: {}", super::event_label(k), render_value(v)))
@@ -164,10 +172,22 @@ mod tests {
     fn placeholders_fill_and_optional_parts_drop() {
         let template = "Spent {amount} {currency}[ at {store}]";
         let payload = json!({"currency": "GBP"});
-        assert_eq!(render_summary(template, &facts(&payload, Some("Leeds"))), "Spent 6.40 GBP at Leeds");
-        assert_eq!(render_summary(template, &facts(&payload, None)), "Spent 6.40 GBP");
-        assert_eq!(render_summary("{missing} text {", &facts(&payload, None)), "text {");
-        assert_eq!(render_summary("[unclosed {store}", &facts(&payload, None)), "[unclosed");
+        assert_eq!(
+            render_summary(template, &facts(&payload, Some("Leeds"))),
+            "Spent 6.40 GBP at Leeds"
+        );
+        assert_eq!(
+            render_summary(template, &facts(&payload, None)),
+            "Spent 6.40 GBP"
+        );
+        assert_eq!(
+            render_summary("{missing} text {", &facts(&payload, None)),
+            "text {"
+        );
+        assert_eq!(
+            render_summary("[unclosed {store}", &facts(&payload, None)),
+            "[unclosed"
+        );
     }
 
     #[test]

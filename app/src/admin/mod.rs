@@ -42,6 +42,10 @@ pub fn AdminPage() -> impl IntoView {
                         <a href="/admin/api-keys">"API keys"</a>
                         <p>"Keys for the systems that send events to the ingest API."</p>
                     </li>
+                    <li>
+                        <a href="/admin/event-types">"Event types"</a>
+                        <p>"Categories, stream summaries and details of each event type; custom types."</p>
+                    </li>
                 })}
             </ul>
         </div>

@@ -52,6 +52,7 @@ pub async fn ingest(
     events: Vec<Value>,
     now: i64,
 ) -> Result<IngestReport, sqlx::Error> {
+    let registry = crate::activity::db::registry(db).await?;
     let batch = events
         .iter()
         .enumerate()
@@ -61,7 +62,7 @@ pub async fn ingest(
                 .get("event_id")
                 .and_then(Value::as_str)
                 .map(|id| id.chars().take(validate::MAX_ID_LEN).collect()),
-            event: validate::validate(event, now),
+            event: validate::validate(event, now, &registry),
         })
         .collect();
     let ingested = db::ingest(db, batch, now).await?;

@@ -3,7 +3,7 @@
 
 use super::model::FieldError;
 use super::schema::{payload_fields, points_sign, Kind};
-use crate::activity::find_type;
+use crate::activity::EventTypeDef;
 use crate::search::{phone_e164, Identifier, IdentifierKind};
 use serde_json::{Map, Value};
 
@@ -20,7 +20,7 @@ pub struct ValidEvent {
     /// The sender's id, for idempotency.
     pub client_event_id: String,
     /// Machine name of the type.
-    pub event_type: &'static str,
+    pub event_type: String,
     /// When it happened (epoch ms).
     pub occurred_at: i64,
     /// Who it is about.
@@ -37,15 +37,20 @@ pub struct ValidEvent {
     pub payload: Map<String, Value>,
 }
 
-/// Validates one event (`value` is the JSON object); `now` is epoch ms. Returns every field
-/// error found, with paths relative to the event (`payload.amount_cents`).
-pub fn validate(value: &Value, now: i64) -> Result<ValidEvent, Vec<FieldError>> {
+/// Validates one event (`value` is the JSON object) against the event-type `registry`; `now`
+/// is epoch ms. Returns every field error found, with paths relative to the event
+/// (`payload.amount_cents`).
+pub fn validate(
+    value: &Value,
+    now: i64,
+    registry: &[EventTypeDef],
+) -> Result<ValidEvent, Vec<FieldError>> {
     let mut errors = Vec::new();
     let Some(event) = value.as_object() else {
         return Err(vec![FieldError::new("", "must be a JSON object")]);
     };
     let client_event_id = id_text(event, "event_id", true, &mut errors);
-    let event_type = event_type(event, &mut errors);
+    let event_type = event_type(event, registry, &mut errors);
     let occurred_at = occurred_at(event, now, &mut errors);
     let customer = customer(event, &mut errors);
     let source = match event.get("source") {
@@ -74,7 +79,7 @@ pub fn validate(value: &Value, now: i64) -> Result<ValidEvent, Vec<FieldError>> 
             Some(source),
         ) if errors.is_empty() => Ok(ValidEvent {
             client_event_id,
-            event_type,
+            event_type: event_type.name.clone(),
             occurred_at,
             customer,
             source,
@@ -126,10 +131,14 @@ fn checked_id(text: &str) -> Result<String, &'static str> {
     }
 }
 
-fn event_type(event: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<&'static str> {
+fn event_type<'r>(
+    event: &Map<String, Value>,
+    registry: &'r [EventTypeDef],
+    errors: &mut Vec<FieldError>,
+) -> Option<&'r EventTypeDef> {
     match event.get("type") {
-        Some(Value::String(name)) => match find_type(name) {
-            Some(known) if known.ingestible => Some(known.name),
+        Some(Value::String(name)) => match registry.iter().find(|t| &t.name == name) {
+            Some(known) if known.ingestible => Some(known),
             Some(_) => {
                 errors.push(FieldError::new(
                     "type",
@@ -260,13 +269,19 @@ fn customer(event: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<
 
 type Checked = (Option<i64>, Option<i64>, Map<String, Value>);
 
-/// Checks the payload against the type's fields; lifts `amount_cents` and `points` out into
+/// Checks the payload against the type's fields (a custom type's: its required keys); lifts `amount_cents` and `points` out into
 /// their columns (points signed by the type).
 fn check_payload(
-    event_type: &str,
+    def: &EventTypeDef,
     mut payload: Map<String, Value>,
     errors: &mut Vec<FieldError>,
 ) -> Checked {
+    let event_type = def.name.as_str();
+    for key in def.required_fields.iter().filter(|_| !def.builtin) {
+        if payload.get(key).is_none_or(Value::is_null) {
+            errors.push(FieldError::new(format!("payload.{key}"), "is required"));
+        }
+    }
     for field in payload_fields(event_type) {
         let path = format!("payload.{}", field.name);
         match payload.get(field.name) {
@@ -314,8 +329,25 @@ mod tests {
 
     const NOW: i64 = 1_795_000_000_000;
 
+    fn registry() -> Vec<EventTypeDef> {
+        let survey = EventTypeDef {
+            name: "survey_completed".into(),
+            category: "Feedback".into(),
+            summary_template: "Survey {score}".into(),
+            detail_fields: Vec::new(),
+            required_fields: vec!["score".into()],
+            builtin: false,
+            ingestible: true,
+        };
+        crate::activity::merge(vec![survey])
+    }
+
+    fn check(value: &Value) -> Result<ValidEvent, Vec<FieldError>> {
+        validate(value, NOW, &registry())
+    }
+
     fn fields(value: Value) -> Vec<String> {
-        validate(&value, NOW)
+        check(&value)
             .err()
             .unwrap_or_default()
             .into_iter()
@@ -335,7 +367,7 @@ mod tests {
 
     #[test]
     fn a_complete_purchase_passes_with_its_amount_lifted_out() {
-        let event = validate(&purchase(), NOW).expect("valid");
+        let event = check(&purchase()).expect("valid");
         assert_eq!(event.amount_cents, Some(1250));
         assert_eq!(event.points_delta, None);
         assert_eq!(event.source, "api");
@@ -345,10 +377,9 @@ mod tests {
 
     #[test]
     fn points_used_are_negative() {
-        let event = validate(
+        let event = check(
             &json!({"event_id": "e", "type": "points_used", "occurred_at": "2026-01-01T00:00:00+01:00",
                     "customer": {"phone": "+447700900123"}, "payload": {"points": 300}}),
-            NOW,
         )
         .expect("valid");
         assert_eq!(event.points_delta, Some(-300));
@@ -391,6 +422,19 @@ mod tests {
         let mut bad = purchase();
         bad["type"] = json!("status_changed");
         assert_eq!(fields(bad), vec!["type"]);
+    }
+
+    #[test]
+    fn custom_types_need_their_required_keys() {
+        let mut survey = purchase();
+        survey["type"] = json!("survey_completed");
+        survey["payload"] = json!({"comment": "great"});
+        assert_eq!(fields(survey.clone()), vec!["payload.score"]);
+        survey["payload"]["score"] = json!(9);
+        assert_eq!(
+            check(&survey).map(|e| e.event_type),
+            Ok("survey_completed".to_string())
+        );
     }
 
     #[test]
