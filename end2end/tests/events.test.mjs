@@ -95,3 +95,44 @@ test('desktop: the stream filters by category, activity and text', async () => {
   await assertAccessible(agent, 'filtered event stream');
   await agent.context().close();
 });
+
+for (const size of ['desktop', 'tablet-landscape']) {
+  test(`${size}: an admin rewords a type with a live preview and adds a custom type the API then takes`, async () => {
+    const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS[size], '/admin/event-types');
+    const name = size === 'desktop' ? 'survey_completed' : 'store_visit';
+    await admin.getByRole('button', { name: 'Edit Tag appended' }).click();
+    await admin.fill('#type-summary', 'Tag added: {tag}');
+    await admin.waitForSelector('[data-testid=template-preview]:has-text("Tag added: vip")');
+    await admin.getByRole('button', { name: 'Save event type' }).click();
+    await admin.waitForSelector('table.event-types tbody tr:has-text("Tag added: {tag}")');
+
+    await admin.getByRole('button', { name: 'Add a custom type' }).click();
+    await admin.fill('#type-name', 'Bad Name');
+    await admin.fill('#type-category', 'Feedback');
+    await admin.fill('#type-summary', 'Survey score {score}');
+    await admin.getByRole('button', { name: 'Save event type' }).click();
+    await admin.waitForSelector('#type-name-error:has-text("lower-case")');
+    await assertAccessible(admin, `event types with an error at ${size}`);
+    await admin.fill('#type-name', name);
+    await admin.fill('#type-required', 'score');
+    await admin.waitForSelector('[data-testid=template-preview]:has-text("Survey score 9")');
+    await admin.getByRole('button', { name: 'Save event type' }).click();
+    await admin.waitForSelector(`table.event-types tbody tr:has-text("${name}")`);
+    await admin.screenshot({ path: join(ARTIFACTS, `event-types-${size}.png`), fullPage: true });
+
+    const { admin: keys, key } = await createKey(size, `Survey tool ${size}`);
+    await keys.context().close();
+    const externalId = SEEDED_EXTERNAL_IDS[1];
+    const sent = await send(key, { event_id: `survey-${size}`, type: name, occurred_at: new Date().toISOString(),
+      customer: { external_id: externalId }, payload: { score: 9 } });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    const agent = await signedInPage(app, 'agent@demo.test', VIEWPORTS[size]);
+    await openCustomer(agent, app.baseUrl, externalId);
+    await agent.waitForSelector('table.events tbody tr:has-text("Survey score 9")');
+    await agent.selectOption('#stream-category', 'Feedback');
+    await agent.waitForFunction(() => [...document.querySelectorAll('table.events tbody tr')]
+      .every((row) => row.textContent.includes('Survey score')));
+    await admin.context().close();
+    await agent.context().close();
+  });
+}

@@ -532,3 +532,65 @@ async fn an_admin_adds_a_custom_type_that_the_api_then_takes_and_the_stream_show
         );
     }
 }
+
+#[tokio::test]
+async fn projections_add_up_per_customer_across_a_batch() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 4).await;
+        let api = Api::start(&db).await;
+        let mut events = Vec::new();
+        let mut expected = Vec::new();
+        for n in 0..3 {
+            let (external, id) = customer(&db, n).await;
+            let before = app::customers::db::header(&db, &id, true)
+                .await
+                .unwrap()
+                .unwrap();
+            for i in 0..=n {
+                events.push(event(
+                    &format!("p-{n}-{i}"),
+                    "purchase",
+                    &external,
+                    json!({"amount_cents": 100 * (i + 1), "currency": "GBP"}),
+                ));
+                events.push(event(
+                    &format!("e-{n}-{i}"),
+                    "points_earned",
+                    &external,
+                    json!({"points": 7}),
+                ));
+            }
+            let spend: i64 = (0..=n as i64).map(|i| 100 * (i + 1)).sum();
+            expected.push((
+                id,
+                before.purchase_count + n as i64 + 1,
+                before.lifetime_spend_cents + spend,
+                before.points_balance + 7 * (n as i64 + 1),
+            ));
+        }
+        let (status, report) = api.post(&json!({ "events": events })).await;
+        assert_eq!(status, 200, "{label}: {report}");
+        for (id, purchases, spend, points) in expected {
+            let after = app::customers::db::header(&db, &id, true)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (
+                    after.purchase_count,
+                    after.lifetime_spend_cents,
+                    after.points_balance
+                ),
+                (purchases, spend, points),
+                "{label}"
+            );
+            assert!(
+                after
+                    .last_active_at
+                    .is_some_and(|at| at >= 1_795_000_000_000),
+                "{label}"
+            );
+        }
+    }
+}

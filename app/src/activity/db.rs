@@ -188,8 +188,10 @@ pub async fn insert_new(
     events: &[NewEvent],
 ) -> Result<HashSet<String>, sqlx::Error> {
     const COLUMNS: usize = 11;
+    // A whole ingest batch in one statement: 11,000 parameters, within both databases' limits.
+    const ROWS: usize = 1000;
     let mut inserted = HashSet::with_capacity(events.len());
-    for chunk in events.chunks(INSERT_BATCH) {
+    for chunk in events.chunks(ROWS) {
         let sql = format!(
             "INSERT INTO events (id, customer_id, client_event_id, event_type, source, \
              occurred_at, received_at, store_id, amount_cents, points_delta, payload) VALUES {} \

@@ -128,6 +128,7 @@ mod server {
             .write(&mut *tx)
             .await?;
         tx.commit().await?;
+        state.live.publish(&id);
         Ok(())
     }
 }

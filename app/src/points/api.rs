@@ -88,6 +88,7 @@ mod server {
             .write(&mut *tx)
             .await?;
         tx.commit().await?;
+        state.live.publish(&customer_id);
         Ok(balance)
     }
 }

@@ -55,6 +55,7 @@ mod server {
             .write(&mut *tx)
             .await?;
         tx.commit().await?;
+        state.live.publish(&customer_id);
         Ok(())
     }
 }

@@ -2,11 +2,16 @@
 //! updates the projections (points, purchases, tier, tags, last active) in the same
 //! transaction as the events.
 
+mod projections;
+
+pub use projections::{add_tag_counts, tag_counts, TagCount};
+
 use super::model::{EventResult, FieldError, IngestReport, Outcome};
 use super::validate::ValidEvent;
 use crate::activity::NewEvent;
 use crate::search::{Identifier, IdentifierKind};
 use crate::store::{list_placeholders, Backend, Db};
+use projections::{apply_points, apply_projections, lock_customers};
 use serde_json::{json, Value};
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -72,6 +77,7 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
 
     let mut tx = db.pool().begin().await?;
     let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
+    lock_customers(&mut tx, &fresh.iter().collect::<Vec<_>>()).await?;
     let inserted = crate::activity::db::insert_new(&mut tx, &fresh).await?;
     let earlier = earlier_ids(&mut tx, &fresh, &inserted).await?;
     let mut stored: Vec<&NewEvent> = Vec::new();
@@ -322,197 +328,4 @@ async fn earlier_ids(
         }
     }
     Ok(found)
-}
-
-/// Moves points balances, one guarded statement per customer; when a customer's events
-/// would take the balance below zero, applies them one by one and refuses (and removes) the
-/// ones that would. Returns the refused event ids with the balance they met.
-async fn apply_points(
-    tx: &mut Transaction<'_, Any>,
-    stored: &[&NewEvent],
-) -> Result<HashMap<String, i64>, sqlx::Error> {
-    let mut per_customer: BTreeMap<&str, Vec<&NewEvent>> = BTreeMap::new();
-    for event in stored.iter().filter(|e| e.points_delta.is_some()) {
-        per_customer
-            .entry(&event.customer_id)
-            .or_default()
-            .push(event);
-    }
-    let mut refused = HashMap::new();
-    for (customer_id, events) in per_customer {
-        let (mut total, mut lowest) = (0i64, 0i64);
-        for event in &events {
-            total += event.points_delta.unwrap_or(0);
-            lowest = lowest.min(total);
-        }
-        let done = sqlx::query(
-            "UPDATE customers SET points_balance = points_balance + $1 \
-             WHERE id = $2 AND points_balance + $3 >= 0",
-        )
-        .bind(total)
-        .bind(customer_id)
-        .bind(lowest)
-        .execute(&mut **tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            continue;
-        }
-        for event in events {
-            let delta = event.points_delta.unwrap_or(0);
-            let applied = sqlx::query(
-                "UPDATE customers SET points_balance = points_balance + $1 \
-                 WHERE id = $2 AND points_balance + $1 >= 0",
-            )
-            .bind(delta)
-            .bind(customer_id)
-            .execute(&mut **tx)
-            .await?;
-            if applied.rows_affected() == 0 {
-                let balance: i64 =
-                    sqlx::query_scalar("SELECT points_balance FROM customers WHERE id = $1")
-                        .bind(customer_id)
-                        .fetch_one(&mut **tx)
-                        .await?;
-                sqlx::query("DELETE FROM events WHERE id = $1")
-                    .bind(&event.id)
-                    .execute(&mut **tx)
-                    .await?;
-                refused.insert(event.id.clone(), balance);
-            }
-        }
-    }
-    Ok(refused)
-}
-
-/// Purchases, spend, last active, tier and tag counts: one statement per customer (plus
-/// one per tag).
-async fn apply_projections(
-    tx: &mut Transaction<'_, Any>,
-    stored: &[&NewEvent],
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    #[derive(Default)]
-    struct Change<'a> {
-        purchases: i64,
-        spend: i64,
-        last_active: i64,
-        tier: Option<(i64, &'a str)>,
-    }
-    let mut changes: BTreeMap<&str, Change> = BTreeMap::new();
-    for event in stored {
-        let change = changes.entry(&event.customer_id).or_default();
-        change.last_active = change.last_active.max(event.occurred_at);
-        let text = |key| event.payload.get(key).and_then(Value::as_str);
-        match event.event_type.as_str() {
-            "purchase" => {
-                change.purchases += 1;
-                change.spend += event.amount_cents.unwrap_or(0);
-            }
-            "tier_promoted" | "tier_demoted" => {
-                if let Some(tier) = text("tier") {
-                    if change.tier.is_none_or(|(at, _)| at <= event.occurred_at) {
-                        change.tier = Some((event.occurred_at, tier));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for (customer_id, change) in changes {
-        sqlx::query(
-            "UPDATE customers SET purchase_count = purchase_count + $1, \
-             lifetime_spend_cents = lifetime_spend_cents + $2, updated_at = $3, \
-             last_active_at = CASE WHEN last_active_at IS NULL OR last_active_at < $4 \
-                              THEN $4 ELSE last_active_at END \
-             WHERE id = $5",
-        )
-        .bind(change.purchases)
-        .bind(change.spend)
-        .bind(now)
-        .bind(change.last_active)
-        .bind(customer_id)
-        .execute(&mut **tx)
-        .await?;
-        if let Some((at, tier)) = change.tier {
-            sqlx::query(
-                "UPDATE customers SET tier = $1, tier_since = $2 \
-                 WHERE id = $3 AND (tier_since IS NULL OR tier_since <= $2)",
-            )
-            .bind(tier)
-            .bind(at)
-            .bind(customer_id)
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-    add_tag_counts(tx, &tag_counts(stored.iter().copied())).await?;
-    Ok(())
-}
-
-/// How often a customer was given one tag, and when first and last.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagCount {
-    /// The customer.
-    pub customer_id: String,
-    /// The tag.
-    pub tag: String,
-    /// Times appended.
-    pub count: i64,
-    /// First time (epoch ms).
-    pub first_at: i64,
-    /// Last time (epoch ms).
-    pub last_at: i64,
-}
-
-/// Adds `counts` to the tag-count projection.
-pub async fn add_tag_counts(
-    tx: &mut Transaction<'_, Any>,
-    counts: &[TagCount],
-) -> Result<(), sqlx::Error> {
-    for c in counts {
-        sqlx::query(
-            "INSERT INTO customer_tags (customer_id, tag, count, first_at, last_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (customer_id, tag) DO UPDATE SET \
-             count = customer_tags.count + excluded.count, \
-             first_at = CASE WHEN excluded.first_at < customer_tags.first_at \
-                        THEN excluded.first_at ELSE customer_tags.first_at END, \
-             last_at = CASE WHEN excluded.last_at > customer_tags.last_at \
-                       THEN excluded.last_at ELSE customer_tags.last_at END",
-        )
-        .bind(&c.customer_id)
-        .bind(&c.tag)
-        .bind(c.count)
-        .bind(c.first_at)
-        .bind(c.last_at)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
-/// The tag counts that `events` add up to.
-pub fn tag_counts<'a>(events: impl IntoIterator<Item = &'a NewEvent>) -> Vec<TagCount> {
-    let mut counts: BTreeMap<(&str, &str), TagCount> = BTreeMap::new();
-    for event in events
-        .into_iter()
-        .filter(|e| e.event_type == "tag_appended")
-    {
-        let Some(tag) = event.payload.get("tag").and_then(Value::as_str) else {
-            continue;
-        };
-        let at = event.occurred_at;
-        let entry = counts
-            .entry((&event.customer_id, tag))
-            .or_insert_with(|| TagCount {
-                customer_id: event.customer_id.clone(),
-                tag: tag.to_string(),
-                count: 0,
-                first_at: at,
-                last_at: at,
-            });
-        entry.count += 1;
-        entry.first_at = entry.first_at.min(at);
-        entry.last_at = entry.last_at.max(at);
-    }
-    counts.into_values().collect()
 }

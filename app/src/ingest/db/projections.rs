@@ -1,0 +1,269 @@
+//! SQL for the projections an ingested batch updates: points balances (never below zero),
+//! purchases, spend and last activity, tier, and tag counts. Each is a few multi-row
+//! statements per batch, not one per customer: per-statement overhead is what limits ingest.
+
+use crate::activity::NewEvent;
+use crate::store::{values_placeholders, Backend};
+use serde_json::Value;
+use sqlx::{Any, Row, Transaction};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Customers per multi-row statement.
+const CHUNK: usize = 500;
+
+/// On PostgreSQL, locks the rows of every customer in `stored` in id order, so concurrent
+/// batches touching the same customers queue instead of deadlocking (their multi-row updates
+/// would otherwise lock rows in whatever order the join visits them). SQLite has one writer.
+pub async fn lock_customers(
+    tx: &mut Transaction<'_, Any>,
+    stored: &[&NewEvent],
+) -> Result<(), sqlx::Error> {
+    if Backend::of(tx) != Backend::Postgres {
+        return Ok(());
+    }
+    let ids: std::collections::BTreeSet<&str> =
+        stored.iter().map(|e| e.customer_id.as_str()).collect();
+    let ids: Vec<&str> = ids.into_iter().collect();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT id FROM customers WHERE id IN ({}) ORDER BY id FOR UPDATE",
+            crate::store::list_placeholders(Backend::Postgres, 1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.fetch_all(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Moves points balances: one guarded statement for all customers, then, for any customer
+/// whose events would take the balance below zero, their events one by one, refusing (and
+/// removing) the ones that would. Returns the refused event ids with the balance they met.
+pub async fn apply_points(
+    tx: &mut Transaction<'_, Any>,
+    stored: &[&NewEvent],
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let mut per_customer: BTreeMap<&str, Vec<&NewEvent>> = BTreeMap::new();
+    for event in stored.iter().filter(|e| e.points_delta.is_some()) {
+        per_customer
+            .entry(&event.customer_id)
+            .or_default()
+            .push(event);
+    }
+    let sums: Vec<(&str, i64, i64)> = per_customer
+        .iter()
+        .map(|(customer_id, events)| {
+            let (mut total, mut lowest) = (0i64, 0i64);
+            for event in events {
+                total += event.points_delta.unwrap_or(0);
+                lowest = lowest.min(total);
+            }
+            (*customer_id, total, lowest)
+        })
+        .collect();
+    let mut applied: HashSet<String> = HashSet::new();
+    let backend = Backend::of(tx);
+    for chunk in sums.chunks(CHUNK) {
+        let sql = format!(
+            "WITH v(cid, total, lowest) AS (VALUES {}) \
+             UPDATE customers SET points_balance = points_balance + v.total FROM v \
+             WHERE customers.id = v.cid AND customers.points_balance + v.lowest >= 0 \
+             RETURNING id",
+            values_placeholders(backend, chunk.len(), 3)
+        );
+        let mut query = sqlx::query(&sql);
+        for (customer_id, total, lowest) in chunk {
+            query = query.bind(*customer_id).bind(*total).bind(*lowest);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            applied.insert(row.try_get(0)?);
+        }
+    }
+    let mut refused = HashMap::new();
+    for (customer_id, events) in per_customer {
+        if !applied.contains(customer_id) {
+            one_by_one(tx, customer_id, &events, &mut refused).await?;
+        }
+    }
+    Ok(refused)
+}
+
+async fn one_by_one(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+    events: &[&NewEvent],
+    refused: &mut HashMap<String, i64>,
+) -> Result<(), sqlx::Error> {
+    for event in events {
+        let done = sqlx::query(
+            "UPDATE customers SET points_balance = points_balance + $1 \
+             WHERE id = $2 AND points_balance + $1 >= 0",
+        )
+        .bind(event.points_delta.unwrap_or(0))
+        .bind(customer_id)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let balance: i64 =
+                sqlx::query_scalar("SELECT points_balance FROM customers WHERE id = $1")
+                    .bind(customer_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            sqlx::query("DELETE FROM events WHERE id = $1")
+                .bind(&event.id)
+                .execute(&mut **tx)
+                .await?;
+            refused.insert(event.id.clone(), balance);
+        }
+    }
+    Ok(())
+}
+
+/// Purchases, spend, last activity, tier and tag counts of the customers in `stored`.
+pub async fn apply_projections(
+    tx: &mut Transaction<'_, Any>,
+    stored: &[&NewEvent],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    #[derive(Default)]
+    struct Change<'a> {
+        purchases: i64,
+        spend: i64,
+        last_active: i64,
+        tier: Option<(i64, &'a str)>,
+    }
+    let mut changes: BTreeMap<&str, Change> = BTreeMap::new();
+    for event in stored {
+        let change = changes.entry(&event.customer_id).or_default();
+        change.last_active = change.last_active.max(event.occurred_at);
+        match event.event_type.as_str() {
+            "purchase" => {
+                change.purchases += 1;
+                change.spend += event.amount_cents.unwrap_or(0);
+            }
+            "tier_promoted" | "tier_demoted" => {
+                if let Some(tier) = event.payload.get("tier").and_then(Value::as_str) {
+                    if change.tier.is_none_or(|(at, _)| at <= event.occurred_at) {
+                        change.tier = Some((event.occurred_at, tier));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let backend = Backend::of(tx);
+    let rows: Vec<(&&str, &Change)> = changes.iter().collect();
+    for chunk in rows.chunks(CHUNK) {
+        let now_param = match backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${}", chunk.len() * 4 + 1),
+        };
+        let sql = format!(
+            "WITH v(cid, purchases, spend, last_active) AS (VALUES {}) \
+             UPDATE customers SET purchase_count = purchase_count + v.purchases, \
+             lifetime_spend_cents = lifetime_spend_cents + v.spend, updated_at = {now_param}, \
+             last_active_at = CASE WHEN last_active_at IS NULL OR last_active_at < v.last_active \
+                              THEN v.last_active ELSE last_active_at END \
+             FROM v WHERE customers.id = v.cid",
+            values_placeholders(backend, chunk.len(), 4)
+        );
+        let mut query = sqlx::query(&sql);
+        for (customer_id, change) in chunk {
+            query = query
+                .bind(**customer_id)
+                .bind(change.purchases)
+                .bind(change.spend)
+                .bind(change.last_active);
+        }
+        query.bind(now).execute(&mut **tx).await?;
+    }
+    for (customer_id, change) in &changes {
+        if let Some((at, tier)) = change.tier {
+            sqlx::query(
+                "UPDATE customers SET tier = $1, tier_since = $2 \
+                 WHERE id = $3 AND (tier_since IS NULL OR tier_since <= $2)",
+            )
+            .bind(tier)
+            .bind(at)
+            .bind(*customer_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    add_tag_counts(tx, &tag_counts(stored.iter().copied())).await
+}
+
+/// How often a customer was given one tag, and when first and last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagCount {
+    /// The customer.
+    pub customer_id: String,
+    /// The tag.
+    pub tag: String,
+    /// Times appended.
+    pub count: i64,
+    /// First time (epoch ms).
+    pub first_at: i64,
+    /// Last time (epoch ms).
+    pub last_at: i64,
+}
+
+/// Adds `counts` (at most one per customer and tag) to the tag-count projection.
+pub async fn add_tag_counts(
+    tx: &mut Transaction<'_, Any>,
+    counts: &[TagCount],
+) -> Result<(), sqlx::Error> {
+    let backend = Backend::of(tx);
+    for chunk in counts.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO customer_tags (customer_id, tag, count, first_at, last_at) VALUES {} \
+             ON CONFLICT (customer_id, tag) DO UPDATE SET \
+             count = customer_tags.count + excluded.count, \
+             first_at = CASE WHEN excluded.first_at < customer_tags.first_at \
+                        THEN excluded.first_at ELSE customer_tags.first_at END, \
+             last_at = CASE WHEN excluded.last_at > customer_tags.last_at \
+                       THEN excluded.last_at ELSE customer_tags.last_at END",
+            values_placeholders(backend, chunk.len(), 5)
+        );
+        let mut query = sqlx::query(&sql);
+        for c in chunk {
+            query = query
+                .bind(&c.customer_id)
+                .bind(&c.tag)
+                .bind(c.count)
+                .bind(c.first_at)
+                .bind(c.last_at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The tag counts that `events` add up to, one per customer and tag.
+pub fn tag_counts<'a>(events: impl IntoIterator<Item = &'a NewEvent>) -> Vec<TagCount> {
+    let mut counts: BTreeMap<(&str, &str), TagCount> = BTreeMap::new();
+    for event in events
+        .into_iter()
+        .filter(|e| e.event_type == "tag_appended")
+    {
+        let Some(tag) = event.payload.get("tag").and_then(Value::as_str) else {
+            continue;
+        };
+        let at = event.occurred_at;
+        let entry = counts
+            .entry((&event.customer_id, tag))
+            .or_insert_with(|| TagCount {
+                customer_id: event.customer_id.clone(),
+                tag: tag.to_string(),
+                count: 0,
+                first_at: at,
+                last_at: at,
+            });
+        entry.count += 1;
+        entry.first_at = entry.first_at.min(at);
+        entry.last_at = entry.last_at.max(at);
+    }
+    counts.into_values().collect()
+}

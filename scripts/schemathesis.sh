@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fuzzes the ingest API from its own OpenAPI document with schemathesis (PyPI): hundreds of
+# generated requests, valid and broken; no answer may be a 5xx, and answers must match the
+# document. Needs a built server binary (target/debug/customer-profiles, or CP_BINARY).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${CP_BINARY:-target/debug/customer-profiles}
+VERSION=4.32.5
+if ! schemathesis --version 2>/dev/null | grep -q "$VERSION"; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "schemathesis==$VERSION"
+fi
+
+DIR=$(mktemp -d /tmp/cp-schemathesis.XXXXXX)
+DB="sqlite://$DIR/st.db"
+"$BIN" --database-url "$DB" seed --customers 20 --seed 3 >/dev/null
+KEY=$("$BIN" --database-url "$DB" create-api-key --name schemathesis | tail -n1)
+"$BIN" --database-url "$DB" serve --listen 127.0.0.1:0 >"$DIR/log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT
+BASE=""
+for _ in $(seq 1 100); do
+  BASE=$(grep -o 'listening on http://[0-9.:]*' "$DIR/log" | sed 's/listening on //' || true)
+  [ -n "$BASE" ] && break
+  sleep 0.1
+done
+[ -n "$BASE" ] || { cat "$DIR/log"; echo "server did not start"; exit 1; }
+
+schemathesis run "$BASE/api/v1/openapi.json" --url "$BASE" \
+  -H "x-api-key: $KEY" --checks all --max-examples "${ST_EXAMPLES:-100}" --workers 1 --no-color
