@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: unit, store (SQLite and PostgreSQL),
-# HTTP, and end2end browser tests in headless Chromium.
+# HTTP, end2end browser tests in headless Chromium, and schemathesis on the ingest API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --tests
@@ -25,3 +25,6 @@ cargo test -p server
 echo "== end2end browser tests"
 cargo leptos build
 (cd end2end && node --test --test-concurrency=1 tests/)
+
+echo "== ingest API fuzzed from its OpenAPI document (schemathesis)"
+scripts/schemathesis.sh
