@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${CP_BINARY:-target/debug/customer-profiles}
 VERSION=4.32.5
-if ! schemathesis --version 2>/dev/null | grep -q "$VERSION"; then
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "schemathesis==$VERSION"
+ST="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/schemathesis"
+if ! "$ST" --version 2>/dev/null | grep -q "$VERSION"; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    --break-system-packages "schemathesis==$VERSION"
 fi
 
 DIR=$(mktemp -d /tmp/cp-schemathesis.XXXXXX)
@@ -27,6 +29,6 @@ for _ in $(seq 1 100); do
 done
 [ -n "$BASE" ] || { cat "$DIR/log"; echo "server did not start"; exit 1; }
 
-schemathesis run "$BASE/api/v1/openapi.json" --url "$BASE" \
+"$ST" run "$BASE/api/v1/openapi.json" --url "$BASE" \
   -H "x-api-key: $KEY" --checks all --exclude-checks negative_data_rejection,positive_data_acceptance \
   --max-examples "${ST_EXAMPLES:-100}" --workers 1 --no-color
