@@ -19,6 +19,7 @@ pub mod layout;
 pub mod locations;
 pub mod notes;
 pub mod points;
+pub mod privacy;
 pub mod search;
 pub mod settings;
 #[cfg(feature = "ssr")]
@@ -30,7 +31,7 @@ pub mod support;
 pub mod time;
 pub mod users;
 
-use layout::{NotFound, NotYetAvailable, TopBar};
+use layout::{NotFound, TopBar};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -74,7 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=search::SearchPage/>
                     <Route path=path!("/customers/new") view=customers::AddCustomerPage/>
                     <customers::CustomerRoutes/>
-                    <Route path=path!("/privacy") view=|| view! { <NotYetAvailable title="Data privacy"/> }/>
+                    <Route path=path!("/privacy") view=privacy::PrivacyLogPage/>
                     <Route path=path!("/admin") view=admin::AdminPage/>
                     <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/admin/users/:id") view=users::UserDetailPage/>

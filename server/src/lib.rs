@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod bench_ingest;
 pub mod cli;
+pub mod export;
 pub mod guard;
 pub mod ingest;
 pub mod live;

@@ -120,6 +120,10 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
             "/api/v1/customers/{id}/live",
             get(crate::live::customer_changes),
         )
+        .route(
+            "/api/v1/customers/{id}/privacy/export",
+            post(crate::export::customer_export),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(
             &state,

@@ -48,6 +48,7 @@ mod server {
     pub async fn reset_sms(customer_id: String) -> Result<String, AppError> {
         let agent = require(Permission::AccessToolsUse)?;
         let state = crate::state::app_state()?;
+        crate::privacy::db::refuse_if_restricted(&state.db, &customer_id, "no messages").await?;
         let mut tx = state.db.pool().begin().await?;
         let (_, _, verified) = db::contact(&mut tx, &customer_id)
             .await?
@@ -80,6 +81,7 @@ mod server {
     pub async fn password_reset(customer_id: String) -> Result<String, AppError> {
         let agent = require(Permission::AccessToolsUse)?;
         let state = crate::state::app_state()?;
+        crate::privacy::db::refuse_if_restricted(&state.db, &customer_id, "no messages").await?;
         let Some(mail) = state.config.mail.clone() else {
             return Err(AppError::Unavailable(
                 "Email is not set up for this console (no SMTP server configured), so no \

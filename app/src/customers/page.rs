@@ -4,7 +4,7 @@ use super::api::get_customer_header;
 use super::header::ProfileHeader;
 use super::profile_tab::ProfileTab;
 use crate::activity::{ActivitySection, ActivityTab, EventStream};
-use crate::layout::{ErrorPanel, NotYetAvailable};
+use crate::layout::ErrorPanel;
 use crate::notes::NotesTab;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
@@ -24,7 +24,7 @@ pub fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("digital-properties") view=crate::devices::DigitalPropertiesTab/>
             <Route path=path!("locations") view=crate::locations::LocationsTab/>
             <Route path=path!("notes") view=NotesTab/>
-            <Route path=path!("privacy") view=|| view! { <NotYetAvailable title="Data privacy"/> }/>
+            <Route path=path!("privacy") view=crate::privacy::PrivacyTab/>
         </ParentRoute>
     }
     .into_inner()

@@ -40,6 +40,8 @@ mod server {
             ));
         }
         let state = crate::state::app_state()?;
+        crate::privacy::db::refuse_if_restricted(&state.db, &customer_id, "no points changes")
+            .await?;
         let now = now_millis();
         let mut tx = state.db.pool().begin().await?;
         let balance = match db::apply(&mut tx, &customer_id, delta, now).await? {

@@ -92,6 +92,18 @@ impl Console {
         request.send().await.unwrap()
     }
 
+    /// Posts an empty form to `path` from this site's own pages.
+    pub async fn post(&self, path: &str) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(ORIGIN, self.base.clone());
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+
     /// Gets a page.
     pub async fn get(&self, path: &str) -> Response {
         let mut request = self.client.get(format!("{}{path}", self.base));

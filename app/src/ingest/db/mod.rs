@@ -11,7 +11,7 @@ use super::validate::ValidEvent;
 use crate::activity::NewEvent;
 use crate::search::{Identifier, IdentifierKind};
 use crate::store::{list_placeholders, Backend, Db};
-use projections::{apply_points, apply_projections, lock_customers};
+use projections::{apply_points, apply_projections, count_refusals, lock_customers};
 use serde_json::{json, Value};
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -47,6 +47,7 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
     let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
     let mut events: Vec<(usize, NewEvent)> = Vec::new();
     let mut seen: HashMap<(String, String), String> = HashMap::new();
+    let mut refused: BTreeMap<String, i64> = BTreeMap::new();
     for (slot, checked) in batch.iter().enumerate() {
         let event = match &checked.event {
             Ok(event) => event,
@@ -58,6 +59,19 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
             }
         };
         let customer = customers.get(&(event.customer.kind, event.customer.value.clone()));
+        if let Some((customer_id, _, true)) = customer {
+            if REFUSED_WHILE_RESTRICTED.contains(&event.event_type.as_str()) {
+                *refused.entry(customer_id.clone()).or_insert(0) += 1;
+                outcomes[slot] = Some(Outcome::Rejected {
+                    errors: vec![FieldError::new(
+                        "customer",
+                        "processing of this customer's data is restricted (GDPR art. 18): \
+                         no points, tiers, offers or rewards until reinstated",
+                    )],
+                });
+                continue;
+            }
+        }
         match enrich(event, customer, &stores, &products, now) {
             Err(errors) => outcomes[slot] = Some(Outcome::Rejected { errors }),
             Ok(new) => {
@@ -78,6 +92,7 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
     let mut tx = db.pool().begin().await?;
     let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
     lock_customers(&mut tx, &fresh.iter().collect::<Vec<_>>()).await?;
+    count_refusals(&mut tx, &refused).await?;
     let inserted = crate::activity::db::insert_new(&mut tx, &fresh).await?;
     let earlier = earlier_ids(&mut tx, &fresh, &inserted).await?;
     let mut stored: Vec<&NewEvent> = Vec::new();
@@ -99,9 +114,9 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
             });
         }
     }
-    let refused = apply_points(&mut tx, &stored).await?;
+    let below_zero = apply_points(&mut tx, &stored).await?;
     for (slot, event) in &events {
-        if let Some(balance) = refused.get(&event.id) {
+        if let Some(balance) = below_zero.get(&event.id) {
             outcomes[*slot] = Some(Outcome::Rejected {
                 errors: vec![FieldError::new(
                     "payload.points",
@@ -110,7 +125,7 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
             });
         }
     }
-    stored.retain(|e| !refused.contains_key(&e.id));
+    stored.retain(|e| !below_zero.contains_key(&e.id));
     apply_projections(&mut tx, &stored, now).await?;
     tx.commit().await?;
 
@@ -133,7 +148,20 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
 }
 
 /// A matched customer: id and tier at the time.
-type Customer = (String, Option<String>);
+type Customer = (String, Option<String>, bool);
+
+/// Event types refused while a customer's processing is restricted (GDPR art. 18): they
+/// would accrue points, move a tier or deliver an offer, reward or campaign.
+pub const REFUSED_WHILE_RESTRICTED: [&str; 8] = [
+    "points_earned",
+    "points_comped",
+    "tier_promoted",
+    "tier_demoted",
+    "offer_redeemed",
+    "reward_redeemed",
+    "campaign_progress",
+    "loyalty_rule_completed",
+];
 
 fn column(kind: IdentifierKind) -> &'static str {
     match kind {
@@ -164,7 +192,8 @@ async fn resolve_customers(
         values.dedup();
         for chunk in values.chunks(IN_CHUNK) {
             let sql = format!(
-                "SELECT id, tier, {column} AS identifier FROM customers WHERE {column} IN ({})",
+                "SELECT id, tier, restricted_at, {column} AS identifier FROM customers \
+                 WHERE {column} IN ({})",
                 list_placeholders(db.backend(), 1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
@@ -175,7 +204,11 @@ async fn resolve_customers(
                 let identifier: String = row.try_get("identifier")?;
                 found.insert(
                     (kind, identifier),
-                    (row.try_get("id")?, row.try_get("tier")?),
+                    (
+                        row.try_get("id")?,
+                        row.try_get("tier")?,
+                        row.try_get::<Option<i64>, _>("restricted_at")?.is_some(),
+                    ),
                 );
             }
         }
@@ -241,7 +274,7 @@ fn enrich(
     now: i64,
 ) -> Result<NewEvent, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let Some((customer_id, tier)) = customer else {
+    let Some((customer_id, tier, _)) = customer else {
         let kind = event.customer.kind;
         let key = column(kind);
         errors.push(FieldError::new(

@@ -38,6 +38,24 @@ pub async fn lock_customers(
     Ok(())
 }
 
+/// Adds the events refused because a customer is restricted to their count.
+pub async fn count_refusals(
+    tx: &mut Transaction<'_, Any>,
+    refused: &BTreeMap<String, i64>,
+) -> Result<(), sqlx::Error> {
+    for (customer_id, count) in refused {
+        sqlx::query(
+            "UPDATE customers SET refused_while_restricted = refused_while_restricted + $1 \
+             WHERE id = $2",
+        )
+        .bind(*count)
+        .bind(customer_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Moves points balances: one guarded statement for all customers, then, for any customer
 /// whose events would take the balance below zero, their events one by one, refusing (and
 /// removing) the ones that would. Returns the refused event ids with the balance they met.
