@@ -28,6 +28,7 @@ pub mod status;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod support;
+pub mod tags;
 pub mod time;
 pub mod users;
 

@@ -61,6 +61,10 @@ pub fn ActivitySection() -> impl IntoView {
     let params = use_params_map();
     let section = move || params.read().get("section").and_then(|s| Section::find(&s));
     move || match section() {
+        Some(section) if section.slug == "points" => {
+            view! { <crate::points::PointsLedger/> }.into_any()
+        }
+        Some(section) if section.slug == "tags" => view! { <crate::tags::TagsTab/> }.into_any(),
         Some(section) if !section.event_types.is_empty() => {
             view! { <EventList title=section.label section=Some(section.slug)/> }.into_any()
         }

@@ -4,8 +4,10 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod dialog;
+mod ledger;
 
 pub use dialog::AdjustPointsButton;
+pub use ledger::{points_ledger, LedgerLine, LedgerPage, PointsLedger};
 
 /// The largest single adjustment, either way (a typo guard, not a business rule).
 pub const MAX_ADJUSTMENT: i64 = 1_000_000;

@@ -1,0 +1,56 @@
+// Loyalty sub-tabs in a real browser, at desktop and tablet size: the points ledger with its
+// running balance, and tags added (existing or new) with a count reset; a store associate
+// may do neither.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  startApp, signedInPage, openCustomer, assertAccessible, SEEDED_EXTERNAL_IDS, VIEWPORTS, ARTIFACTS,
+} from './harness.mjs';
+
+let app;
+before(async () => { app = await startApp(); });
+after(async () => { await app?.stop(); });
+
+const number = (text) => Number(text.replace(/[−]/g, '-').replace(/[^\d-]/g, ''));
+
+for (const [n, size] of [[1, 'desktop'], [2, 'tablet-portrait']]) {
+  test(`${size}: the points ledger's newest line shows the balance in the header`, async () => {
+    const supervisor = await signedInPage(app, 'supervisor@demo.test', VIEWPORTS[size]);
+    await openCustomer(supervisor, app.baseUrl, SEEDED_EXTERNAL_IDS[n], 'activity/points');
+    await supervisor.waitForSelector('table.ledger tbody tr');
+    const balance = number(await supervisor.getByTestId('points-balance').textContent());
+    const first = supervisor.locator('table.ledger tbody tr').first();
+    assert.equal(number(await first.locator('td:nth-child(4)').textContent()), balance);
+    await assertAccessible(supervisor, `points ledger at ${size}`);
+    await supervisor.screenshot({ path: join(ARTIFACTS, `points-ledger-${size}.png`), fullPage: true });
+    await supervisor.context().close();
+  });
+
+  test(`${size}: tags are added, counted and reset; an associate cannot`, async () => {
+    const agent = await signedInPage(app, 'agent@demo.test', VIEWPORTS[size]);
+    await openCustomer(agent, app.baseUrl, SEEDED_EXTERNAL_IDS[n], 'activity/tags');
+    await agent.waitForSelector('#new-tag');
+    const tag = `e2e-${size}`;
+    for (let i = 0; i < 2; i += 1) {
+      await agent.fill('#new-tag', tag);
+      await agent.getByRole('button', { name: 'Add tag' }).click();
+      await agent.waitForSelector(`table.tags tbody tr:has-text("${tag}") td.number:text-is("${i + 1}")`);
+    }
+    await agent.fill('#new-tag', 'two words');
+    await agent.getByRole('button', { name: 'Add tag' }).click();
+    await agent.waitForSelector('#new-tag-error:has-text("letters, digits")');
+    await agent.getByRole('button', { name: `Reset count of ${tag}` }).click();
+    await agent.waitForSelector(`table.tags tbody tr:has-text("${tag}") td.number:text-is("0")`);
+    await assertAccessible(agent, `tags at ${size}`);
+    await agent.screenshot({ path: join(ARTIFACTS, `tags-${size}.png`), fullPage: true });
+    await agent.context().close();
+
+    const associate = await signedInPage(app, 'associate@demo.test', VIEWPORTS[size]);
+    await openCustomer(associate, app.baseUrl, SEEDED_EXTERNAL_IDS[n], 'activity/tags');
+    await associate.waitForSelector('h2:text("Tags")');
+    assert.equal(await associate.locator('#new-tag').count(), 0, 'no add form without tags.manage');
+    assert.equal(await associate.getByRole('button', { name: /Reset count/ }).count(), 0);
+    await associate.context().close();
+  });
+}

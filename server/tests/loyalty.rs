@@ -1,0 +1,188 @@
+//! The loyalty sub-tabs' server side on both databases: the points ledger's running balance
+//! across pages, and tags added, counted and reset with permissions and audit.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::console::{spawn, Console};
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_ledger_runs_back_from_the_balance_across_pages() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let external = app::customers::db::external_ids(&db, 1).await.unwrap()[0].clone();
+        let id = app::customers::db::id_by_identifier(&db, "external_id", &external)
+            .await
+            .unwrap()
+            .unwrap();
+        let balance = app::customers::db::header(&db, &id, true)
+            .await
+            .unwrap()
+            .unwrap()
+            .points_balance;
+        let agent = Console::signed_in(&base, "admin@demo.test").await;
+        let ledger = |after: Option<(i64, String, i64)>| {
+            let mut form = vec![("customer_id".to_string(), id.clone())];
+            if let Some((at, event, bal)) = after {
+                form.push(("after[0]".into(), at.to_string()));
+                form.push(("after[1]".into(), event));
+                form.push(("after[2]".into(), bal.to_string()));
+            }
+            form
+        };
+        let mut after = None;
+        let mut lines: Vec<Value> = Vec::new();
+        loop {
+            let form = ledger(after.clone());
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let response = agent.call("points_ledger", &form).await;
+            assert_eq!(response.status(), 200, "{label}");
+            let page: Value = response.json().await.unwrap();
+            lines.extend(page["lines"].as_array().unwrap().iter().cloned());
+            match page["next"].as_array() {
+                Some(next) => {
+                    after = Some((
+                        next[0].as_i64().unwrap(),
+                        next[1].as_str().unwrap().to_string(),
+                        next[2].as_i64().unwrap(),
+                    ))
+                }
+                None => break,
+            }
+        }
+        assert!(
+            lines.len() > 50,
+            "{label}: the showcase customer has more than a page"
+        );
+        assert_eq!(lines[0]["balance_after"].as_i64(), Some(balance), "{label}");
+        for pair in lines.windows(2) {
+            let (newer, older) = (&pair[0], &pair[1]);
+            assert_eq!(
+                older["balance_after"].as_i64().unwrap(),
+                newer["balance_after"].as_i64().unwrap() - newer["points"].as_i64().unwrap(),
+                "{label}"
+            );
+        }
+        let oldest = lines.last().unwrap();
+        assert_eq!(
+            oldest["balance_after"].as_i64(),
+            oldest["points"].as_i64(),
+            "{label}: starts from zero"
+        );
+    }
+}
+
+#[tokio::test]
+async fn tags_are_added_counted_and_reset_by_those_allowed() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let external = app::customers::db::external_ids(&db, 1).await.unwrap()[0].clone();
+        let id = app::customers::db::id_by_identifier(&db, "external_id", &external)
+            .await
+            .unwrap()
+            .unwrap();
+        let associate = Console::signed_in(&base, "associate@demo.test").await;
+        assert_eq!(
+            associate
+                .call("add_tag", &[("customer_id", &id), ("tag", "vip")])
+                .await
+                .status(),
+            403,
+            "{label}"
+        );
+        let agent = Console::signed_in(&base, "agent@demo.test").await;
+        assert_eq!(
+            agent
+                .call("add_tag", &[("customer_id", &id), ("tag", "two words")])
+                .await
+                .status(),
+            422,
+            "{label}"
+        );
+        for _ in 0..2 {
+            assert_eq!(
+                agent
+                    .call("add_tag", &[("customer_id", &id), ("tag", " Gift-Card ")])
+                    .await
+                    .status(),
+                200,
+                "{label}"
+            );
+        }
+        let list: Value = agent
+            .call("list_tags", &[("customer_id", &id)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let gift = list["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tag"] == "gift-card")
+            .cloned()
+            .unwrap();
+        assert_eq!(gift["count"], 2, "{label}");
+        assert!(list["known"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "gift-card"));
+        assert_eq!(
+            associate
+                .call(
+                    "reset_tag_count",
+                    &[("customer_id", &id), ("tag", "gift-card")]
+                )
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(
+            agent
+                .call(
+                    "reset_tag_count",
+                    &[("customer_id", &id), ("tag", "gift-card")]
+                )
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            agent
+                .call("reset_tag_count", &[("customer_id", &id), ("tag", "nope")])
+                .await
+                .status(),
+            404
+        );
+        let list: Value = agent
+            .call("list_tags", &[("customer_id", &id)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let gift = list["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tag"] == "gift-card")
+            .cloned()
+            .unwrap();
+        assert_eq!(gift["count"], 0, "{label}");
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE customer_id = $1 AND action LIKE 'tags.%'",
+        )
+        .bind(&id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(audited, 3, "{label}");
+    }
+}
