@@ -20,6 +20,7 @@ pub mod locations;
 pub mod notes;
 pub mod points;
 pub mod privacy;
+pub mod purchases;
 pub mod search;
 pub mod settings;
 #[cfg(feature = "ssr")]

@@ -54,3 +54,26 @@ for (const [n, size] of [[1, 'desktop'], [2, 'tablet-portrait']]) {
     await associate.context().close();
   });
 }
+
+for (const size of ['desktop', 'tablet-landscape']) {
+  test(`${size}: purchases list line items, sort by total and page`, async () => {
+    const agent = await signedInPage(app, 'agent@demo.test', VIEWPORTS[size]);
+    await openCustomer(agent, app.baseUrl, SEEDED_EXTERNAL_IDS[0], 'activity/purchases');
+    await agent.waitForSelector('table.purchases tbody tr');
+    const status = await agent.locator('p[role=status]:has-text("purchases")').textContent();
+    const [, total] = status.match(/^([\d,]+) purchases/);
+    assert.ok(Number(total.replace(/,/g, '')) > 25, status);
+    assert.match(await agent.locator('table.purchases tbody tr td:nth-child(4)').first().textContent(), /\d+ × \w/);
+    await agent.selectOption('#purchase-sort', 'Largest');
+    await agent.waitForFunction(() => {
+      const totals = [...document.querySelectorAll('table.purchases tbody td:nth-child(2)')]
+        .map((c) => Number(c.textContent.replace(/[^\d.]/g, '')));
+      return totals.length > 1 && totals.every((t, i) => i === 0 || totals[i - 1] >= t);
+    });
+    await agent.getByRole('button', { name: 'Next page' }).click();
+    await agent.waitForSelector('p[role=status]:has-text("page 2 of")');
+    await assertAccessible(agent, `purchases at ${size}`);
+    await agent.screenshot({ path: join(ARTIFACTS, `purchases-${size}.png`), fullPage: true });
+    await agent.context().close();
+  });
+}

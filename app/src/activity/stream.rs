@@ -65,6 +65,9 @@ pub fn ActivitySection() -> impl IntoView {
             view! { <crate::points::PointsLedger/> }.into_any()
         }
         Some(section) if section.slug == "tags" => view! { <crate::tags::TagsTab/> }.into_any(),
+        Some(section) if section.slug == "purchases" => {
+            view! { <crate::purchases::PurchasesTab/> }.into_any()
+        }
         Some(section) if !section.event_types.is_empty() => {
             view! { <EventList title=section.label section=Some(section.slug)/> }.into_any()
         }

@@ -79,12 +79,13 @@ fn PrivacyLog() -> impl IntoView {
                     Ok(log) => {
                         let number = filter.with_untracked(|f| f.page.unwrap_or(1));
                         let pages = (log.total.max(1) + i64::from(log.page_size) - 1) / i64::from(log.page_size);
+                        let (first, last) = (number <= 1, i64::from(number) >= pages);
                         view! {
                             <p class="muted" role="status">{format!("{} requests · page {number} of {pages}", log.total)}</p>
                             <History history=log.requests/>
                             <nav class="pagination" aria-label="Pages">
-                                <button type="button" class="button secondary" disabled=number <= 1 on:click=move |_| go(-1)>"Previous page"</button>
-                                <button type="button" class="button secondary" disabled=i64::from(number) >= pages on:click=move |_| go(1)>"Next page"</button>
+                                <button type="button" class="button secondary" disabled=first on:click=move |_| go(-1)>"Previous page"</button>
+                                <button type="button" class="button secondary" disabled=last on:click=move |_| go(1)>"Next page"</button>
                             </nav>
                         }.into_any()
                     }

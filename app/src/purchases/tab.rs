@@ -1,0 +1,87 @@
+//! The Purchases sub-tab.
+
+use super::api::list_purchases;
+use super::model::{Purchase, PurchaseSort};
+use crate::customers::{use_customer_id, ProfilePageContext};
+use crate::layout::ErrorPanel;
+use crate::time::{format_date_time, format_money};
+use leptos::prelude::*;
+
+/// The tab: sort control, table, pages.
+#[component]
+pub fn PurchasesTab() -> impl IntoView {
+    let id = use_customer_id();
+    let live = expect_context::<ProfilePageContext>().live_changes;
+    let sort = RwSignal::new(PurchaseSort::default());
+    let page = RwSignal::new(1i64);
+    let purchases = Resource::new(
+        move || (id.get(), sort.get(), page.get(), live.get()),
+        |(id, sort, page, _)| list_purchases(id, sort, page),
+    );
+    view! {
+        <section class="panel" aria-labelledby="purchases-title">
+            <h2 id="purchases-title">"Purchases"</h2>
+            <div class="stream-filters"><div class="field">
+                <label for="purchase-sort">"Sort"</label>
+                <select id="purchase-sort" on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    if let Some((s, _)) = PurchaseSort::ALL.into_iter().find(|(s, _)| format!("{s:?}") == chosen) {
+                        sort.set(s);
+                        page.set(1);
+                    }
+                }>
+                    {PurchaseSort::ALL.map(|(s, label)| view! { <option value=format!("{s:?}")>{label}</option> }).collect_view()}
+                </select>
+            </div></div>
+            <Transition fallback=|| view! { <p role="status">"Loading purchases…"</p> }>
+                {move || purchases.get().map(|result| match result {
+                    Ok(list) if list.total == 0 => view! { <p class="muted">"No purchases yet."</p> }.into_any(),
+                    Ok(list) => {
+                        let pages = (list.total + list.page_size - 1) / list.page_size;
+                        let current = page.get_untracked();
+                        let (first, last) = (current <= 1, current >= pages);
+                        view! {
+                            <p class="muted" role="status">{format!("{} purchases · page {current} of {pages}", list.total)}</p>
+                            <PurchaseTable purchases=list.purchases/>
+                            <nav class="pagination" aria-label="Purchase pages">
+                                <button type="button" class="button secondary" disabled=first
+                                    on:click=move |_| page.update(|p| *p -= 1)>"Previous page"</button>
+                                <button type="button" class="button secondary" disabled=last
+                                    on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
+                            </nav>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PurchaseTable(purchases: Vec<Purchase>) -> impl IntoView {
+    view! {
+        <table class="data-table purchases">
+            <thead>
+                <tr>
+                    <th scope="col">"Date and time"</th>
+                    <th scope="col" class="number">"Total"</th>
+                    <th scope="col">"Store"</th>
+                    <th scope="col">"Items"</th>
+                    <th scope="col">"Offers redeemed"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {purchases.into_iter().map(|p| view! {
+                    <tr>
+                        <td class="nowrap">{format_date_time(p.at)}</td>
+                        <td class="number">{format!("{} {}", format_money(p.amount_cents), p.currency)}</td>
+                        <td>{p.store.unwrap_or_else(|| "Online".into())}</td>
+                        <td>{p.items.join(", ")}</td>
+                        <td>{if p.offers.is_empty() { "—".to_string() } else { p.offers.join(", ") }}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
