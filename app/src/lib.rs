@@ -18,6 +18,7 @@ pub mod ingest;
 pub mod layout;
 pub mod locations;
 pub mod notes;
+pub mod offers;
 pub mod points;
 pub mod privacy;
 pub mod purchases;

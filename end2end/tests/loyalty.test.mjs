@@ -77,3 +77,25 @@ for (const size of ['desktop', 'tablet-landscape']) {
     await agent.context().close();
   });
 }
+
+for (const [n, size] of [[1, 'desktop'], [2, 'tablet-portrait']]) {
+  test(`${size}: an agent issues an offer from the catalogue; an associate cannot`, async () => {
+    const agent = await signedInPage(app, 'agent@demo.test', VIEWPORTS[size]);
+    await openCustomer(agent, app.baseUrl, SEEDED_EXTERNAL_IDS[n], 'activity/offers');
+    await agent.waitForSelector('#issue-offer');
+    await agent.getByRole('button', { name: 'Issue offer' }).click();
+    assert.equal(await agent.locator('table.offers').count(), 0, 'nothing issued without a choice');
+    await agent.selectOption('#issue-offer', 'free-drink');
+    await agent.getByRole('button', { name: 'Issue offer' }).click();
+    await agent.waitForSelector('table.offers tbody tr:has-text("Free drink"):has-text("Issued")');
+    await assertAccessible(agent, `offers at ${size}`);
+    await agent.screenshot({ path: join(ARTIFACTS, `offers-${size}.png`), fullPage: true });
+    await agent.context().close();
+
+    const associate = await signedInPage(app, 'associate@demo.test', VIEWPORTS[size]);
+    await openCustomer(associate, app.baseUrl, SEEDED_EXTERNAL_IDS[n], 'activity/offers');
+    await associate.waitForSelector('table.offers tbody tr:has-text("Free drink")');
+    assert.equal(await associate.locator('#issue-offer').count(), 0, 'no issue form without offers.issue');
+    await associate.context().close();
+  });
+}

@@ -186,3 +186,83 @@ async fn tags_are_added_counted_and_reset_by_those_allowed() {
         assert_eq!(audited, 3, "{label}");
     }
 }
+
+#[tokio::test]
+async fn an_agent_issues_an_offer_from_the_catalogue_unless_the_customer_is_restricted() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let external = app::customers::db::external_ids(&db, 1).await.unwrap()[0].clone();
+        let id = app::customers::db::id_by_identifier(&db, "external_id", &external)
+            .await
+            .unwrap()
+            .unwrap();
+        let associate = Console::signed_in(&base, "associate@demo.test").await;
+        let form = [("customer_id", id.as_str()), ("offer_id", "free-pastry")];
+        assert_eq!(
+            associate.call("issue_offer", &form).await.status(),
+            403,
+            "{label}"
+        );
+        let agent = Console::signed_in(&base, "agent@demo.test").await;
+        let unknown = [("customer_id", id.as_str()), ("offer_id", "nope")];
+        assert_eq!(
+            agent.call("issue_offer", &unknown).await.status(),
+            422,
+            "{label}"
+        );
+        assert_eq!(
+            agent.call("issue_offer", &form).await.status(),
+            200,
+            "{label}"
+        );
+        let list: Value = agent
+            .call("list_offers", &[("customer_id", &id)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let held = &list["held"][0];
+        assert_eq!(
+            (held["name"].as_str(), held["redeemed_at"].is_null()),
+            (Some("Free pastry"), true),
+            "{label}"
+        );
+        assert!(
+            held["expires_at"].as_i64().unwrap() - held["issued_at"].as_i64().unwrap()
+                == 30 * 86_400_000
+        );
+        let page = app::activity::db::page(&db, &id, &Default::default(), None, 1)
+            .await
+            .unwrap();
+        assert!(
+            page.events[0]
+                .summary
+                .starts_with("Issued offer Free pastry"),
+            "{label}: {:?}",
+            page.events[0]
+        );
+
+        let privacy = Console::signed_in(&base, "privacy@demo.test").await;
+        let restrict = [("customer_id", id.as_str()), ("reason", "Request 7")];
+        assert_eq!(
+            privacy
+                .call("restrict_processing", &restrict)
+                .await
+                .status(),
+            200
+        );
+        let refused = agent.call("issue_offer", &form).await;
+        assert_eq!(refused.status(), 409, "{label}");
+        assert!(refused.text().await.unwrap().contains("restricted"));
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE customer_id = $1 AND action = 'offers.issue'",
+        )
+        .bind(&id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(audited, 1, "{label}");
+    }
+}

@@ -150,6 +150,12 @@ async fn forgetting_a_fully_populated_customer_leaves_nothing_in_any_table() {
             200,
             "{label}"
         );
+        let offer = [("customer_id", id.as_str()), ("offer_id", "free-drink")];
+        assert_eq!(
+            setup.admin.call("issue_offer", &offer).await.status(),
+            200,
+            "{label}"
+        );
         let restrict = [
             ("customer_id", id.as_str()),
             ("reason", "Zebediah Quuxworth asked by email"),
@@ -196,7 +202,9 @@ async fn forgetting_a_fully_populated_customer_leaves_nothing_in_any_table() {
         assert_eq!(done.status(), 200, "{label}");
         let summary = done.text().await.unwrap();
         assert!(
-            summary.contains("events: 6") && summary.contains("notes: 1"),
+            summary.contains("events: 7")
+                && summary.contains("notes: 1")
+                && summary.contains("customer_offers: 1"),
             "{label}: {summary}"
         );
 

@@ -136,7 +136,7 @@ pub const SECTIONS: [Section; 10] = [
     Section {
         slug: "offers",
         label: "Offers",
-        event_types: &["offer_redeemed"],
+        event_types: &["offer_issued", "offer_redeemed"],
     },
     Section {
         slug: "promo-codes",

@@ -65,6 +65,9 @@ pub fn ActivitySection() -> impl IntoView {
             view! { <crate::points::PointsLedger/> }.into_any()
         }
         Some(section) if section.slug == "tags" => view! { <crate::tags::TagsTab/> }.into_any(),
+        Some(section) if section.slug == "offers" => {
+            view! { <crate::offers::OffersTab/> }.into_any()
+        }
         Some(section) if section.slug == "purchases" => {
             view! { <crate::purchases::PurchasesTab/> }.into_any()
         }

@@ -51,13 +51,18 @@ pub const DIGITAL: &str = "Digital";
 pub const PROFILE: &str = "Profile";
 
 /// Every known event type, in the order the stream's filter lists them.
-pub const EVENT_TYPES: [EventType; 22] = [
+pub const EVENT_TYPES: [EventType; 23] = [
     api(
         "purchase",
         PURCHASE_RELATED,
         "Spent {amount} {currency}[ at {store}]",
     ),
     api("offer_redeemed", PURCHASE_RELATED, "Redeemed offer {offer}"),
+    console(
+        "offer_issued",
+        PURCHASE_RELATED,
+        "Issued offer {offer}[, valid until {expires}]",
+    ),
     api("points_earned", LOYALTY_POINTS, "+{points} points"),
     api("points_used", LOYALTY_POINTS, "−{points} points"),
     api(

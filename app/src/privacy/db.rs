@@ -7,8 +7,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Column, Executor, FromRow, Row, Transaction};
 
 /// Per-customer tables besides `customers` and `events`, exported and removed by name.
-pub const CUSTOMER_TABLES: [&str; 5] = [
+pub const CUSTOMER_TABLES: [&str; 6] = [
     "customer_attributes",
+    "customer_offers",
     "customer_tags",
     "notes",
     "support_tickets",

@@ -1,0 +1,88 @@
+//! The Offers sub-tab: offers held with their status; issue one from the catalogue.
+
+use super::api::{list_offers, IssueOffer};
+use super::model::HeldOffer;
+use crate::auth::{use_can, Permission};
+use crate::customers::{use_customer_id, ProfilePageContext};
+use crate::layout::{field_error, form_error, ErrorPanel, Field};
+use crate::time::format_date_time;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+/// The tab.
+#[component]
+pub fn OffersTab() -> impl IntoView {
+    let id = use_customer_id();
+    let page = expect_context::<ProfilePageContext>();
+    let issue = ServerAction::<IssueOffer>::new();
+    let offers = Resource::new(
+        move || (id.get(), issue.version().get(), page.live_changes.get()),
+        |(id, _, _)| list_offers(id),
+    );
+    let may_issue = use_can(Permission::OffersIssue);
+    let error = move || issue.value().get().and_then(Result::err);
+    let general = form_error(error);
+    view! {
+        <section class="panel" aria-labelledby="offers-title">
+            <h2 id="offers-title">"Offers"</h2>
+            <Transition fallback=|| view! { <p role="status">"Loading offers…"</p> }>
+                {move || offers.get().map(|result| match result {
+                    Ok(list) => view! {
+                        {may_issue.then(|| view! {
+                            <ActionForm action=issue attr:class="inline-form">
+                                <input type="hidden" name="customer_id" value=id.get_untracked()/>
+                                <Field id="issue-offer" label="Issue an offer" error=field_error(error, "offer_id")>
+                                    <select id="issue-offer" name="offer_id" required aria-describedby="issue-offer-error">
+                                        <option value="">"Choose an offer"</option>
+                                        {list.catalog.iter().map(|o| view! {
+                                            <option value=o.id.clone()>{format!("{} — {} (valid {} days)", o.name, o.description, o.valid_days)}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </Field>
+                                <button type="submit" class="button secondary">"Issue offer"</button>
+                            </ActionForm>
+                        })}
+                        <HeldTable held=list.held now=list.now/>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+            <p class="alert alert-error" role="alert" hidden=move || general.get().is_none()>{general}</p>
+        </section>
+    }
+}
+
+#[component]
+fn HeldTable(held: Vec<HeldOffer>, now: i64) -> impl IntoView {
+    if held.is_empty() {
+        return view! { <p class="muted">"No offers held."</p> }.into_any();
+    }
+    view! {
+        <table class="data-table offers">
+            <thead>
+                <tr>
+                    <th scope="col">"Offer"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Issued"</th>
+                    <th scope="col">"Expires"</th>
+                    <th scope="col">"Issued by"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {held.into_iter().map(|o| {
+                    let status = o.status(now);
+                    view! {
+                        <tr>
+                            <td>{o.name}</td>
+                            <td>{status}</td>
+                            <td>{format_date_time(o.issued_at)}</td>
+                            <td>{format_date_time(o.expires_at)}</td>
+                            <td>{o.issued_by}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
