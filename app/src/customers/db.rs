@@ -181,6 +181,15 @@ pub async fn external_ids(db: &Db, limit: i64) -> Result<Vec<String>, sqlx::Erro
     .await
 }
 
+/// Whether customer `id` exists.
+pub async fn exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(found.is_some())
+}
+
 /// How many customers there are.
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM customers")

@@ -47,10 +47,7 @@ mod server {
             .ok_or_else(|| {
                 AppError::validation("offer_id", "Choose an offer from the catalogue.")
             })?;
-        if crate::privacy::db::overview(&state.db, &customer_id)
-            .await?
-            .is_none()
-        {
+        if !crate::customers::db::exists(&state.db, &customer_id).await? {
             return Err(AppError::NotFound("No such customer.".into()));
         }
         crate::privacy::db::refuse_if_restricted(&state.db, &customer_id, "no offers").await?;

@@ -1,7 +1,7 @@
 //! SQL for exact-match and advanced search.
 
 use super::advanced::{NormalisedQuery, ResultRow, SearchResults, SortOrder, COUNT_CAP};
-use super::model::{Identifier, IdentifierKind};
+use super::model::Identifier;
 use crate::customers::{mask_email, mask_phone};
 use crate::store::Db;
 
@@ -11,14 +11,10 @@ pub async fn find_by_identifier(
     candidates: &[Identifier],
 ) -> Result<Option<String>, sqlx::Error> {
     for candidate in candidates {
-        let column = match candidate.kind {
-            IdentifierKind::Email => "email",
-            IdentifierKind::Phone => "phone",
-            IdentifierKind::Card => "card_number",
-            IdentifierKind::ExternalId => "external_id",
-            IdentifierKind::CustomerId => "id",
-        };
-        let sql = format!("SELECT id FROM customers WHERE {column} = $1");
+        let sql = format!(
+            "SELECT id FROM customers WHERE {} = $1",
+            candidate.kind.column()
+        );
         let found: Option<String> = sqlx::query_scalar(&sql)
             .bind(&candidate.value)
             .fetch_optional(db.pool())

@@ -31,6 +31,20 @@ impl IdentifierKind {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl IdentifierKind {
+    /// The `customers` column that holds this identifier.
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Card => "card_number",
+            Self::ExternalId => "external_id",
+            Self::CustomerId => "id",
+        }
+    }
+}
+
 /// A normalised identifier value of a known kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identifier {

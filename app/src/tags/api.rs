@@ -47,10 +47,7 @@ mod server {
         let agent = require(Permission::TagsManage)?;
         let tag = checked_tag(&tag).map_err(|m| AppError::validation("tag", m))?;
         let state = crate::state::app_state()?;
-        if crate::privacy::db::overview(&state.db, &customer_id)
-            .await?
-            .is_none()
-        {
+        if !crate::customers::db::exists(&state.db, &customer_id).await? {
             return Err(AppError::NotFound("No such customer.".into()));
         }
         let event = NewEvent::console(

@@ -163,16 +163,6 @@ pub const REFUSED_WHILE_RESTRICTED: [&str; 8] = [
     "loyalty_rule_completed",
 ];
 
-fn column(kind: IdentifierKind) -> &'static str {
-    match kind {
-        IdentifierKind::Email => "email",
-        IdentifierKind::Phone => "phone",
-        IdentifierKind::Card => "card_number",
-        IdentifierKind::ExternalId => "external_id",
-        IdentifierKind::CustomerId => "id",
-    }
-}
-
 async fn resolve_customers(
     db: &Db,
     events: &[&ValidEvent],
@@ -181,7 +171,7 @@ async fn resolve_customers(
     for event in events {
         let Identifier { kind, value } = &event.customer;
         by_kind
-            .entry(column(*kind))
+            .entry(kind.column())
             .or_insert_with(|| (*kind, Vec::new()))
             .1
             .push(value.clone());
@@ -276,7 +266,7 @@ fn enrich(
     let mut errors = Vec::new();
     let Some((customer_id, tier, _)) = customer else {
         let kind = event.customer.kind;
-        let key = column(kind);
+        let key = kind.column();
         errors.push(FieldError::new(
             format!("customer.{key}"),
             format!("no customer has this {}", kind.noun()),
