@@ -6,6 +6,7 @@
 pub mod access;
 pub mod activity;
 pub mod admin;
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
