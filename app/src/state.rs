@@ -13,6 +13,9 @@ pub struct Config {
     pub mail: Option<crate::access::MailConfig>,
     /// Zendesk for the Support tab; `None` when not connected.
     pub zendesk: Option<crate::support::ZendeskConfig>,
+    /// Refresh analytics on start when stale and on their schedule (`serve` does; tests
+    /// start refreshes themselves).
+    pub analytics_schedule: bool,
 }
 
 /// What a request handler needs: provided once per request by the server crate.
@@ -24,6 +27,8 @@ pub struct AppState {
     pub config: Config,
     /// Live updates to open profiles.
     pub live: crate::activity::LiveHub,
+    /// The analytics refresh job.
+    pub analytics: crate::analytics::AnalyticsJob,
 }
 
 /// The state of the current request; `Internal` if the server forgot to provide it.

@@ -39,6 +39,9 @@ enum Command {
     },
     /// Time event ingest in batches of 1,000 (seeding customers into an empty database first).
     BenchIngest(crate::bench_ingest::BenchIngestArgs),
+    /// Customer analytics: fit the models to a CSV, import the CDNOW purchase log.
+    #[command(subcommand)]
+    Analytics(crate::analytics::AnalyticsCommand),
     /// Time every kind of customer search (seeding customers into an empty database first).
     BenchSearch(crate::bench::BenchArgs),
 }
@@ -130,6 +133,7 @@ impl ServeArgs {
             },
             mail,
             zendesk,
+            analytics_schedule: true,
         })
     }
 }
@@ -137,6 +141,16 @@ impl ServeArgs {
 impl Cli {
     /// Runs the chosen command; the error is one line for the terminal.
     pub async fn run(self) -> Result<(), String> {
+        // Fitting a CSV or a synthetic base needs no database: do not create one.
+        match &self.command {
+            Some(Command::Analytics(crate::analytics::AnalyticsCommand::Fit(args))) => {
+                return crate::analytics::fit::run(args).map(|report| println!("{report}"));
+            }
+            Some(Command::Analytics(crate::analytics::AnalyticsCommand::Bench(args))) => {
+                return crate::analytics::bench::run(args).map(|report| println!("{report}"));
+            }
+            _ => {}
+        }
         let db = Db::connect(&self.database_url).await?;
         db.migrate().await?;
         let command = match self.command {
@@ -155,6 +169,9 @@ impl Cli {
                 .await
                 .map(|report| println!("{report}")),
             Command::CreateApiKey { name } => create_api_key(&db, &name).await,
+            Command::Analytics(command) => crate::analytics::run(&db, command)
+                .await
+                .map(|report| println!("{report}")),
             Command::BenchIngest(args) => crate::bench_ingest::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),

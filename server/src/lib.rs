@@ -1,5 +1,6 @@
 //! The Customer Profiles server: command line, startup, HTTP routes and the demo-data seeder.
 
+pub mod analytics;
 pub mod bench;
 pub mod bench_ingest;
 pub mod cli;

@@ -55,7 +55,11 @@ impl Application {
             db: db.clone(),
             config,
             live: app::activity::LiveHub::default(),
+            analytics: app::analytics::AnalyticsJob::default(),
         };
+        if app.config.analytics_schedule {
+            app.analytics.clone().schedule(db.clone());
+        }
         let router = router(app, leptos_options(address));
         Ok(Self {
             listener,

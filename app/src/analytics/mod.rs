@@ -2,4 +2,16 @@
 //! Gamma-Gamma) and product affinities, fitted by a background job.
 
 #[cfg(feature = "ssr")]
+pub mod affinity;
+#[cfg(feature = "ssr")]
+pub mod base;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod job;
+pub mod model;
+#[cfg(feature = "ssr")]
 pub mod stats;
+
+#[cfg(feature = "ssr")]
+pub use job::AnalyticsJob;

@@ -160,6 +160,13 @@ pub async fn set_restriction(
     .bind(id)
     .execute(&mut **tx)
     .await?;
+    if done.rows_affected() == 1 && restricted_at.is_some() {
+        // Restricted processing: the scores computed from their data go too.
+        sqlx::query("DELETE FROM customer_scores WHERE customer_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(done.rows_affected() == 1)
 }
 

@@ -51,6 +51,32 @@ pub(crate) fn parallel_sum(len: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
     })
 }
 
+/// `f` over every item of `items`, in order, split across the machine's cores.
+pub fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 10_000 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || part.iter().map(f).collect::<Vec<U>>())
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
 /// The distinct values of `values` (compared exactly) and, for each value, its index there:
 /// terms that depend only on the purchase count are computed once per count.
 pub(crate) fn distinct(values: impl Iterator<Item = f64>) -> (Vec<f64>, Vec<u32>) {
