@@ -48,7 +48,8 @@ pub fn EventStream() -> impl IntoView {
     view! {
         <div class="stream-layout">
             <EventList title="Event stream" section=None/>
-            <aside class="stream-aside" aria-label="Notes">
+            <aside class="stream-aside" aria-label="Analytics and notes">
+                <crate::analytics::AnalyticsPanel/>
                 <crate::notes::NotesPanel limit=3 compact=true/>
             </aside>
         </div>

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod affinity;
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod base;
 #[cfg(feature = "ssr")]
@@ -10,8 +11,10 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod job;
 pub mod model;
+mod panel;
 #[cfg(feature = "ssr")]
 pub mod stats;
 
 #[cfg(feature = "ssr")]
 pub use job::AnalyticsJob;
+pub use panel::AnalyticsPanel;

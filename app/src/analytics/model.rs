@@ -209,3 +209,14 @@ pub struct CustomerAnalytics {
     /// The CLV horizon of those scores, months.
     pub clv_horizon_months: u32,
 }
+
+/// The admin screen: settings, whether a refresh is running, and the latest refreshes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalyticsOverview {
+    /// Valuation and schedule.
+    pub settings: ClvSettings,
+    /// A refresh is running in this server now.
+    pub running: bool,
+    /// The latest refreshes, newest first.
+    pub runs: Vec<AnalyticsRun>,
+}
