@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/settings") view=settings::SettingsPage/>
                     <Route path=path!("/admin/api-keys") view=api_keys::ApiKeysPage/>
                     <Route path=path!("/admin/event-types") view=activity::EventTypesPage/>
+                    <Route path=path!("/admin/analytics") view=analytics::AnalyticsAdminPage/>
                     <Route path=path!("/sign-in") view=auth::SignInPage/>
                 </Routes>
             </main>

@@ -46,6 +46,10 @@ pub fn AdminPage() -> impl IntoView {
                         <a href="/admin/event-types">"Event types"</a>
                         <p>"Categories, stream summaries and details of each event type; custom types."</p>
                     </li>
+                    <li>
+                        <a href="/admin/analytics">"Customer analytics"</a>
+                        <p>"Refresh churn risk, lifetime value and affinities; CLV horizon and schedule."</p>
+                    </li>
                 })}
             </ul>
         </div>

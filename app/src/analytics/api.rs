@@ -160,7 +160,10 @@ mod server {
             .ok()
             .filter(|m| (1..=120).contains(m))
             .ok_or_else(|| {
-                AppError::validation("horizon_months", "Enter a whole number of months from 1 to 120.")
+                AppError::validation(
+                    "horizon_months",
+                    "Enter a whole number of months from 1 to 120.",
+                )
             })?;
         let percent = monthly_discount_percent
             .trim()
@@ -181,7 +184,10 @@ mod server {
             .ok()
             .filter(|h| (1..=24 * 30).contains(h))
             .ok_or_else(|| {
-                AppError::validation("refresh_hours", "Enter a whole number of hours from 1 to 720.")
+                AppError::validation(
+                    "refresh_hours",
+                    "Enter a whole number of hours from 1 to 720.",
+                )
             })?;
         let state = crate::state::app_state()?;
         let before = db::clv_settings(&state.db).await?;

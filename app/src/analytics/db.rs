@@ -304,7 +304,7 @@ pub async fn customer_rfm(
     now: i64,
 ) -> Result<Rfm, sqlx::Error> {
     let (count, spend, last): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), SUM(amount_cents), MAX(occurred_at) FROM events \
+        "SELECT COUNT(*), CAST(SUM(amount_cents) AS BIGINT), MAX(occurred_at) FROM events \
          WHERE customer_id = $1 AND event_type = 'purchase' AND occurred_at >= $2 \
          AND occurred_at <= $3",
     )

@@ -1,6 +1,7 @@
 //! Customer analytics: RFM beside the base, churn risk (BG/NBD), lifetime value (BG/NBD and
 //! Gamma-Gamma) and product affinities, fitted by a background job.
 
+mod admin_page;
 #[cfg(feature = "ssr")]
 pub mod affinity;
 pub mod api;
@@ -15,6 +16,7 @@ mod panel;
 #[cfg(feature = "ssr")]
 pub mod stats;
 
+pub use admin_page::AnalyticsAdminPage;
 #[cfg(feature = "ssr")]
 pub use job::AnalyticsJob;
 pub use panel::AnalyticsPanel;

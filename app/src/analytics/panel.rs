@@ -62,13 +62,15 @@ fn coverage_note(coverage: Coverage) -> Option<&'static str> {
             "Processing is restricted (GDPR art. 18): this customer is left out of churn, \
              lifetime value and affinity analysis until reinstated.",
         ),
-        Coverage::TestProfile => Some("Test profile: left out of analytics so it does not skew the base."),
-        Coverage::NoPurchases => Some(
-            "No purchases yet: churn risk and lifetime value start with the first purchase.",
-        ),
-        Coverage::AwaitingRefresh => Some(
-            "Not scored yet: churn risk and lifetime value appear after the next refresh.",
-        ),
+        Coverage::TestProfile => {
+            Some("Test profile: left out of analytics so it does not skew the base.")
+        }
+        Coverage::NoPurchases => {
+            Some("No purchases yet: churn risk and lifetime value start with the first purchase.")
+        }
+        Coverage::AwaitingRefresh => {
+            Some("Not scored yet: churn risk and lifetime value appear after the next refresh.")
+        }
     }
 }
 
@@ -77,9 +79,8 @@ fn coverage_note(coverage: Coverage) -> Option<&'static str> {
 fn RfmWidget(rfm: Vec<RfmComparison>) -> impl IntoView {
     let window = RwSignal::new(RfmWindow::Month);
     let rfm = StoredValue::new(rfm);
-    let current = move || {
-        rfm.with_value(|all| all.iter().find(|c| c.window == window.get()).copied())
-    };
+    let current =
+        move || rfm.with_value(|all| all.iter().find(|c| c.window == window.get()).copied());
     let toggle = RfmWindow::ALL
         .into_iter()
         .map(|w| {
@@ -115,12 +116,32 @@ fn RfmTable(comparison: RfmComparison) -> impl IntoView {
         Some(days) => format!("{days:.0} days"),
         None => "—".to_string(),
     };
-    let frequency = |r: Option<&Rfm>| r.map_or("—".to_string(), |r| format!("{:.1}", r.frequency).replace(".0", ""));
-    let monetary = |r: Option<&Rfm>| r.map_or("—".to_string(), |r| format_money(r.monetary_cents.round() as i64));
+    let frequency = |r: Option<&Rfm>| {
+        r.map_or("—".to_string(), |r| {
+            format!("{:.1}", r.frequency).replace(".0", "")
+        })
+    };
+    let monetary = |r: Option<&Rfm>| {
+        r.map_or("—".to_string(), |r| {
+            format_money(r.monetary_cents.round() as i64)
+        })
+    };
     let rows = [
-        ("Recency (since last purchase)", recency(Some(&comparison.customer)), recency(base.as_ref())),
-        ("Frequency (purchases)", frequency(Some(&comparison.customer)), frequency(base.as_ref())),
-        ("Monetary (spend)", monetary(Some(&comparison.customer)), monetary(base.as_ref())),
+        (
+            "Recency (since last purchase)",
+            recency(Some(&comparison.customer)),
+            recency(base.as_ref()),
+        ),
+        (
+            "Frequency (purchases)",
+            frequency(Some(&comparison.customer)),
+            frequency(base.as_ref()),
+        ),
+        (
+            "Monetary (spend)",
+            monetary(Some(&comparison.customer)),
+            monetary(base.as_ref()),
+        ),
     ];
     view! {
         <table class="rfm-table">

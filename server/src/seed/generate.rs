@@ -227,10 +227,18 @@ impl<'w, 'c> History<'w, 'c> {
             )
         };
         let mut total = 0;
+        let mut first = None;
         let items: Vec<_> = (0..self.rng.gen_range(1..=4))
             .map(|_| {
-                let product =
-                    &self.world.products[self.rng.gen_range(0..self.world.products.len())];
+                let drawn = self.rng.gen_range(0..self.world.products.len());
+                // Half the extra items go with the first (a drink with its usual pastry): the
+                // co-purchase patterns product affinities find.
+                let index = match first {
+                    Some(first) if drawn % 2 == 0 => companion(first, self.world.products.len()),
+                    Some(_) => drawn,
+                    None => *first.insert(drawn),
+                };
+                let product = &self.world.products[index];
                 let qty = if self.rng.gen_bool(0.85) { 1 } else { 2 };
                 total += product.price_cents * qty;
                 json!({"sku": product.id, "name": product.name, "qty": qty})
@@ -382,5 +390,16 @@ impl<'w, 'c> History<'w, 'c> {
             points_delta,
             payload,
         });
+    }
+}
+
+/// The product usually bought with product `index` of `count`: drinks and pastries or food
+/// pair up (the first 16 in halves of 8), the rest pair among themselves.
+fn companion(index: usize, count: usize) -> usize {
+    match index {
+        0..8 => index + 8,
+        8..16 => index - 8,
+        _ if count > 16 => 16 + (index - 16 + 1) % (count - 16),
+        _ => index,
     }
 }
