@@ -157,8 +157,9 @@ fn RunRow(run: AnalyticsRun) -> impl IntoView {
         (Some(s), _) => {
             let m = s.models;
             format!(
-                "BG/NBD r {:.3}, α {:.3}, a {:.3}, b {:.3}; Gamma-Gamma p {:.3}, q {:.3}, γ {:.3}; {} rules from {} baskets; CLV over {} months at {}%/month",
-                m.r, m.alpha, m.a, m.b, m.p, m.q, m.v, s.rules, format_count(s.baskets as i64),
+                "BG/NBD r {}, α {}, a {}, b {}; Gamma-Gamma p {}, q {}, γ {}; {} rules from {} baskets; CLV over {} months at {}%/month",
+                sig(m.r), sig(m.alpha), sig(m.a), sig(m.b), sig(m.p), sig(m.q), sig(m.v),
+                s.rules, format_count(s.baskets as i64),
                 s.clv_horizon_months, s.monthly_discount * 100.0
             )
         }
@@ -175,5 +176,17 @@ fn RunRow(run: AnalyticsRun) -> impl IntoView {
             <td class="number">{seconds}</td>
             <td>{result}</td>
         </tr>
+    }
+}
+
+/// A parameter to four significant figures; scientific notation when very large or small.
+fn sig(value: f64) -> String {
+    if value != 0.0 && !(1e-3..1e5).contains(&value.abs()) {
+        format!("{value:.3e}")
+    } else {
+        format!("{:.4}", value)
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     }
 }

@@ -19,4 +19,4 @@ pub mod stats;
 pub use admin_page::AnalyticsAdminPage;
 #[cfg(feature = "ssr")]
 pub use job::AnalyticsJob;
-pub use panel::AnalyticsPanel;
+pub use panel::{AnalyticsPanel, AnalyticsTab};

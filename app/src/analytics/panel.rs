@@ -8,6 +8,29 @@ use crate::layout::ErrorPanel;
 use crate::time::{format_date_time, format_money};
 use leptos::prelude::*;
 
+/// The Analytics sub-tab: the widgets with a word on how each is computed.
+#[component]
+pub fn AnalyticsTab() -> impl IntoView {
+    view! {
+        <div class="analytics-tab">
+            <AnalyticsPanel/>
+            <section class="panel" aria-labelledby="analytics-method-heading">
+                <h2 id="analytics-method-heading">"How these are computed"</h2>
+                <dl class="fact-list">
+                    <dt>"Recency, frequency, monetary"</dt>
+                    <dd>"Live from this customer's purchases in the window, beside the median of all analysed customers at the last refresh (customers without a purchase in the window count as zero; recency is over those with one)."</dd>
+                    <dt>"Churn risk"</dt>
+                    <dd>"P(alive) from the BG/NBD model (Fader, Hardie & Lee 2005) given repeat purchases, the time of the last one and the time since the first; the percentile ranks it in the base."</dd>
+                    <dt>"Lifetime value"</dt>
+                    <dd>"Expected purchases (BG/NBD) month by month times expected spend per purchase (Gamma-Gamma), discounted monthly over the horizon set by an administrator."</dd>
+                    <dt>"Likely next purchases"</dt>
+                    <dd>"Association rules across all baskets: the share of baskets with a product this customer buys that also hold the suggested one, and how many times more often than in the average basket. Products they already buy routinely are left out."</dd>
+                </dl>
+            </section>
+        </div>
+    }
+}
+
 /// The four analytics widgets of the current customer; refreshed when a live event arrives.
 #[component]
 pub fn AnalyticsPanel() -> impl IntoView {
@@ -123,7 +146,7 @@ fn RfmTable(comparison: RfmComparison) -> impl IntoView {
     };
     let monetary = |r: Option<&Rfm>| {
         r.map_or("—".to_string(), |r| {
-            format_money(r.monetary_cents.round() as i64)
+            format!("£{}", format_money(r.monetary_cents.round() as i64))
         })
     };
     let rows = [
@@ -197,11 +220,11 @@ fn ScoreWidgets(score: CustomerScore, horizon: u32) -> impl IntoView {
         </section>
         <section class="widget" aria-labelledby="clv-heading">
             <h3 id="clv-heading">{format!("Lifetime value ({horizon} months)")}</h3>
-            <p class="metric"><span class="metric-value">{format_money(score.clv_cents)}</span>" discounted"</p>
+            <p class="metric"><span class="metric-value">"£"{format_money(score.clv_cents)}</span>" discounted"</p>
             <p class="muted">{rank_text(score.clv_rank)}</p>
             <p class="muted">
                 {format!(
-                    "{:.1} purchases expected in the next 52 weeks at {} each",
+                    "{:.1} purchases expected in the next 52 weeks at £{} each",
                     score.expected_purchases,
                     format_money(score.expected_spend_cents)
                 )}

@@ -166,6 +166,17 @@ impl<'w, 'c> History<'w, 'c> {
         }
     }
 
+    /// How many of each item this customer takes (1 for most, up to 3 for those buying for
+    /// an office or a family): spend per visit differs between customers, as in real bases.
+    /// From the index alone, so the random stream (and the rest of the history) is unchanged.
+    fn basket_size(&self) -> i64 {
+        match self.index.wrapping_mul(0x9E37_79B9) % 10 {
+            0 | 1 => 2,
+            2 => 3,
+            _ => 1,
+        }
+    }
+
     fn generate(mut self) -> Vec<NewEvent> {
         let start = self.customer.created_at;
         self.push(
@@ -239,7 +250,7 @@ impl<'w, 'c> History<'w, 'c> {
                     None => *first.insert(drawn),
                 };
                 let product = &self.world.products[index];
-                let qty = if self.rng.gen_bool(0.85) { 1 } else { 2 };
+                let qty = if self.rng.gen_bool(0.85) { 1 } else { 2 } * self.basket_size();
                 total += product.price_cents * qty;
                 json!({"sku": product.id, "name": product.name, "qty": qty})
             })
