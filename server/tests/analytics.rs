@@ -101,8 +101,21 @@ async fn a_refresh_scores_the_base_and_the_profile_shows_it() {
         let (status, _) = customer_analytics(&Console::new(&base), &id).await;
         assert_eq!(status, 401, "{label}");
 
-        // Restricting processing drops the scores at once and keeps them out of refreshes.
+        // Scores are personal data (profiling): the customer's export holds them.
         let admin = Console::signed_in(&base, "admin@demo.test").await;
+        let export = admin
+            .post(&format!("/api/v1/customers/{id}/privacy/export"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            export.contains("\ncustomer_scores,"),
+            "{label}: scores in the export"
+        );
+        assert!(export.contains(",p_alive,"), "{label}");
+
+        // Restricting processing drops the scores at once and keeps them out of refreshes.
         let restricted = admin
             .call(
                 "restrict_processing",

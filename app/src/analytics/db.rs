@@ -3,8 +3,7 @@
 
 use super::model::{Affinity, AnalyticsRun, ClvSettings, CustomerScore, Rfm, RunSummary};
 use crate::store::{values_placeholders, Backend, Db};
-use futures::Stream;
-use sqlx::{Any, AnyConnection, FromRow, Transaction};
+use sqlx::{Any, FromRow, Transaction};
 
 /// One purchase as the refresh reads it.
 #[derive(Debug, FromRow)]
@@ -19,18 +18,53 @@ pub struct PurchaseRow {
     pub payload: String,
 }
 
-/// Every purchase of the customers analytics may process (not restricted, not test), grouped
-/// by customer.
-pub fn analysable_purchases(
-    connection: &mut AnyConnection,
-) -> impl Stream<Item = Result<PurchaseRow, sqlx::Error>> + '_ {
-    sqlx::query_as(
-        "SELECT e.customer_id, e.occurred_at, e.amount_cents, e.payload \
-         FROM events e JOIN customers c ON c.id = e.customer_id \
-         WHERE e.event_type = 'purchase' AND c.restricted_at IS NULL AND c.is_test = 0 \
-         ORDER BY e.customer_id, e.occurred_at DESC",
-    )
-    .fetch(connection)
+const ALL_PURCHASES: &str = "SELECT customer_id, occurred_at, amount_cents, payload FROM events \
+     WHERE event_type = 'purchase'";
+
+/// Hands every purchase, in storage order (a sequential scan: no sort, no join), to `each`
+/// in batches; the refresh groups them by customer itself. Reads through the dialect's own
+/// driver on a connection of its own: at tens of millions of rows `sqlx::Any`'s per-value
+/// copies cost more than the scan.
+pub async fn each_purchase_batch(
+    db: &Db,
+    batch_size: usize,
+    mut each: impl FnMut(Vec<PurchaseRow>) -> bool,
+) -> Result<(), sqlx::Error> {
+    use futures::TryStreamExt;
+    use sqlx::Connection;
+    let mut batch = Vec::with_capacity(batch_size);
+    macro_rules! scan {
+        ($connection:ty) => {{
+            let mut connection = <$connection>::connect(db.url()).await?;
+            let mut rows = sqlx::query_as::<_, PurchaseRow>(ALL_PURCHASES).fetch(&mut connection);
+            while let Some(row) = rows.try_next().await? {
+                batch.push(row);
+                if batch.len() == batch_size
+                    && !each(std::mem::replace(
+                        &mut batch,
+                        Vec::with_capacity(batch_size),
+                    ))
+                {
+                    return Ok(());
+                }
+            }
+        }};
+    }
+    match db.backend() {
+        Backend::Sqlite => scan!(sqlx::SqliteConnection),
+        Backend::Postgres => scan!(sqlx::PgConnection),
+    }
+    if !batch.is_empty() {
+        each(batch);
+    }
+    Ok(())
+}
+
+/// Customers analytics must leave out: processing restricted, or test profiles.
+pub async fn left_out_customers(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM customers WHERE restricted_at IS NOT NULL OR is_test <> 0")
+        .fetch_all(db.pool())
+        .await
 }
 
 /// (customers analytics may process, customers it must leave out).

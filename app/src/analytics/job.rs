@@ -9,7 +9,7 @@ use super::model::{ClvSettings, CustomerScore, FittedModels, RunSummary};
 use super::stats::{self, BgNbd, GammaGamma, ScoringPlan, Summary};
 use crate::store::Db;
 use crate::time::now_millis;
-use futures::TryStreamExt;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -90,7 +90,7 @@ async fn refresh_run(db: &Db, run_id: &str) -> Result<RefreshReport, String> {
     let settings = db::clv_settings(db).await.map_err(|e| e.to_string())?;
     let now = now_millis();
     let (analysable, left_out) = db::coverage_counts(db).await.map_err(|e| e.to_string())?;
-    let loaded = load(db, now).await.map_err(|e| e.to_string())?;
+    let loaded = load(db, now).await?;
     let read_ms = started.elapsed().as_millis() as u64;
     let base_size = usize::try_from(analysable).unwrap_or(0);
     let mut computed = tokio::task::spawn_blocking(move || compute(loaded, &settings, base_size))
@@ -135,42 +135,84 @@ struct Loaded {
     miner: BasketMiner,
 }
 
-async fn load(db: &Db, now: i64) -> Result<Loaded, sqlx::Error> {
-    let mut loaded = Loaded {
-        customer_ids: Vec::new(),
-        summaries: Vec::new(),
-        rfm: RfmBase::default(),
-        miner: BasketMiner::default(),
-    };
-    let mut connection = db.pool().acquire().await?;
-    let mut rows = db::analysable_purchases(&mut connection);
-    let mut current: Option<String> = None;
-    let mut purchases: Vec<Purchase> = Vec::new();
-    let flush = |id: String, purchases: &mut Vec<Purchase>, loaded: &mut Loaded| {
-        loaded.summaries.push(summarise(purchases, now));
-        loaded.rfm.add(purchases, now);
-        loaded.customer_ids.push(id);
-        purchases.clear();
-    };
-    while let Some(row) = rows.try_next().await? {
-        if row.occurred_at > now {
-            continue;
-        }
-        if current.as_deref() != Some(row.customer_id.as_str()) {
-            if let Some(id) = current.replace(row.customer_id.clone()) {
-                flush(id, &mut purchases, &mut loaded);
+/// Rows handed from the reader to the aggregator at a time.
+const ROW_BATCH: usize = 4_096;
+
+/// Reads every purchase with one sequential scan while a blocking thread groups them by
+/// customer and counts baskets, then summarises each customer.
+async fn load(db: &Db, now: i64) -> Result<Loaded, String> {
+    let left_out: HashSet<String> = db::left_out_customers(db)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .collect();
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<db::PurchaseRow>>(8);
+    let aggregator = tokio::task::spawn_blocking(move || {
+        let mut by_customer = Grouped::default();
+        for batch in receiver {
+            for row in batch {
+                if row.occurred_at > now || left_out.contains(&row.customer_id) {
+                    continue;
+                }
+                by_customer.add(row);
             }
         }
-        purchases.push(Purchase {
+        by_customer.finish(now)
+    });
+    let read = db::each_purchase_batch(db, ROW_BATCH, |batch| sender.send(batch).is_ok());
+    let read_result = read.await.map_err(|e| e.to_string());
+    drop(sender);
+    let loaded = aggregator
+        .await
+        .map_err(|e| format!("the analytics aggregator stopped: {e}"))?;
+    read_result.map(|()| loaded)
+}
+
+/// Purchases grouped by customer as they stream in, in any order.
+#[derive(Default)]
+struct Grouped {
+    index: HashMap<String, u32>,
+    customer_ids: Vec<String>,
+    purchases: Vec<Vec<Purchase>>,
+    miner: BasketMiner,
+}
+
+impl Grouped {
+    fn add(&mut self, row: db::PurchaseRow) {
+        let at = match self.index.get(&row.customer_id) {
+            Some(&at) => at as usize,
+            None => {
+                let at = self.customer_ids.len();
+                self.index.insert(row.customer_id.clone(), at as u32);
+                self.customer_ids.push(row.customer_id);
+                self.purchases.push(Vec::new());
+                at
+            }
+        };
+        self.purchases[at].push(Purchase {
             at: row.occurred_at,
             amount_cents: row.amount_cents.unwrap_or(0),
         });
-        loaded.miner.add(&basket_skus(&row.payload));
+        self.miner.add(&basket_skus(&row.payload));
     }
-    if let Some(id) = current {
-        flush(id, &mut purchases, &mut loaded);
+
+    fn finish(self, now: i64) -> Loaded {
+        let mut rfm = RfmBase::default();
+        let summaries = self
+            .purchases
+            .iter()
+            .map(|purchases| {
+                rfm.add(purchases, now);
+                summarise(purchases, now)
+            })
+            .collect();
+        Loaded {
+            customer_ids: self.customer_ids,
+            summaries,
+            rfm,
+            miner: self.miner,
+        }
     }
-    Ok(loaded)
 }
 
 /// What [`compute`] hands to the writer.

@@ -7,9 +7,10 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Column, Executor, FromRow, Row, Transaction};
 
 /// Per-customer tables besides `customers` and `events`, exported and removed by name.
-pub const CUSTOMER_TABLES: [&str; 6] = [
+pub const CUSTOMER_TABLES: [&str; 7] = [
     "customer_attributes",
     "customer_offers",
+    "customer_scores",
     "customer_tags",
     "notes",
     "support_tickets",

@@ -33,6 +33,7 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    url: String,
 }
 
 impl Db {
@@ -80,7 +81,7 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|e| format!("cannot open database: {e}"))?;
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, url })
     }
 
     /// Applies every pending migration of this dialect.
@@ -93,6 +94,13 @@ impl Db {
             .run(&self.pool)
             .await
             .map_err(|e| format!("cannot migrate database: {e}"))
+    }
+
+    /// The URL it was opened with (after SQLite file preparation), for the few bulk reads
+    /// that use the dialect's own driver: `sqlx::Any` copies every value of every row, which
+    /// dominates scans of millions of rows.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// The connection pool, for the `db.rs` files of each feature.
