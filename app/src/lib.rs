@@ -22,6 +22,7 @@ pub mod notes;
 pub mod offers;
 pub mod points;
 pub mod privacy;
+pub mod promo;
 pub mod purchases;
 pub mod search;
 pub mod settings;

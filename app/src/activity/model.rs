@@ -141,7 +141,11 @@ pub const SECTIONS: [Section; 10] = [
     Section {
         slug: "promo-codes",
         label: "Promo codes",
-        event_types: &["promo_code_claimed", "promo_code_claim_error"],
+        event_types: &[
+            "promo_code_claimed",
+            "promo_code_claim_error",
+            "promo_lockout_reset",
+        ],
     },
     Section {
         slug: "tiers",

@@ -51,7 +51,7 @@ pub const DIGITAL: &str = "Digital";
 pub const PROFILE: &str = "Profile";
 
 /// Every known event type, in the order the stream's filter lists them.
-pub const EVENT_TYPES: [EventType; 23] = [
+pub const EVENT_TYPES: [EventType; 24] = [
     api(
         "purchase",
         PURCHASE_RELATED,
@@ -90,6 +90,11 @@ pub const EVENT_TYPES: [EventType; 23] = [
         "promo_code_claim_error",
         CODES_AND_TAGS,
         "Claim of {code} failed[: {reason}]",
+    ),
+    console(
+        "promo_lockout_reset",
+        CODES_AND_TAGS,
+        "Promo-code lockout reset[ by {agent}]",
     ),
     api("tag_appended", CODES_AND_TAGS, "Tagged {tag}"),
     api("app_session", DIGITAL, "App session[ on {platform}]"),

@@ -123,7 +123,7 @@ fn Overview(
 fn RunsTable(runs: Vec<AnalyticsRun>) -> impl IntoView {
     view! {
         <div class="table-scroll">
-            <table class="runs-table">
+            <table class="data-table runs-table">
                 <thead>
                     <tr>
                         <th scope="col">"Started"</th>

@@ -1,0 +1,10 @@
+//! Promo codes: claimed codes with the limits each customer has reached, failed claims, and
+//! the lockout after repeated failures with an agent's reset.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;
+mod tab;
+
+pub use tab::PromoCodesTab;
