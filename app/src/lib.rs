@@ -10,6 +10,7 @@ pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
 pub mod catalog;
 pub mod customers;
 pub mod devices;
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/new") view=customers::AddCustomerPage/>
                     <customers::CustomerRoutes/>
                     <Route path=path!("/privacy") view=privacy::PrivacyLogPage/>
+                    <Route path=path!("/campaigns/:id") view=campaigns::CampaignPage/>
                     <Route path=path!("/admin") view=admin::AdminPage/>
                     <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/admin/users/:id") view=users::UserDetailPage/>

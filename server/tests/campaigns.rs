@@ -1,0 +1,115 @@
+//! Campaigns on both databases: progress events sent to the ingest API put a customer in
+//! progress or completed; running campaigns of their audience they have not started are
+//! eligible; the campaign page and its errors.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::console::{spawn, Console};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn progress_events_decide_the_standing_in_each_campaign() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 1).await;
+        let key = app::api_keys::db::create(db.pool(), "tests", None, app::time::now_millis())
+            .await
+            .unwrap()
+            .key;
+        let base = spawn(db.clone(), Default::default()).await;
+        // A customer of our own, with no seeded campaign history.
+        let external = "CAMPAIGN-1";
+        let admin = Console::signed_in(&base, "admin@demo.test").await;
+        let created = admin
+            .call(
+                "create_customer",
+                &[
+                    ("form[first_name]", "Cam"),
+                    ("form[last_name]", "Paign"),
+                    ("form[external_id]", external),
+                    ("form[status_id]", "active"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            created.status(),
+            200,
+            "{label}: {}",
+            created.text().await.unwrap()
+        );
+        let id = app::customers::db::id_by_identifier(&db, "external_id", external)
+            .await
+            .unwrap()
+            .unwrap();
+        let progress = |n: i64, campaign: &str, value: i64, goal: i64| {
+            json!({"event_id": format!("cp-{n}"), "type": "campaign_progress",
+                "occurred_at": format!("2026-11-0{n}T10:00:00Z"), "customer": {"external_id": external},
+                "payload": {"campaign": campaign, "progress": value, "goal": goal}})
+        };
+        let sent = reqwest::Client::new()
+            .post(format!("{base}/api/v1/events"))
+            .header("x-api-key", &key)
+            .json(&json!({"events": [
+                progress(1, "Visit 3 times in March", 2, 3),
+                progress(2, "Visit 3 times in March", 3, 3),
+                progress(3, "Try 5 new drinks", 2, 5),
+            ]}))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            sent.status().is_success(),
+            "{label}: {}",
+            sent.text().await.unwrap()
+        );
+
+        let agent = Console::signed_in(&base, "agent@demo.test").await;
+        let response = agent
+            .call("list_customer_campaigns", &[("customer_id", id.as_str())])
+            .await;
+        assert_eq!(response.status(), 200, "{label}");
+        let list: Value = response.json().await.unwrap();
+        let standing: Vec<(String, String, i64)> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["campaign"]["name"].as_str().unwrap().to_string(),
+                    c["standing"].as_str().unwrap().to_string(),
+                    c["progress"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        // A new customer has no tier: the Gold-only campaign is not offered.
+        assert_eq!(
+            standing,
+            vec![
+                ("Try 5 new drinks".into(), "InProgress".into(), 2),
+                ("Visit 3 times in March".into(), "Completed".into(), 3),
+            ],
+            "{label}"
+        );
+        assert_eq!(list[0]["campaign"]["id"], "try-5-drinks", "{label}");
+
+        let page = agent.call("get_campaign", &[("id", "try-5-drinks")]).await;
+        assert_eq!(page.status(), 200, "{label}");
+        assert_eq!(
+            agent.call("get_campaign", &[("id", "nope")]).await.status(),
+            404
+        );
+        let unknown = agent
+            .call(
+                "list_customer_campaigns",
+                &[("customer_id", "no-such-customer")],
+            )
+            .await;
+        assert_eq!(unknown.status(), 404, "{label}");
+        let signed_out = Console::new(&base)
+            .call("list_customer_campaigns", &[("customer_id", id.as_str())])
+            .await;
+        assert_eq!(signed_out.status(), 401, "{label}");
+    }
+}
