@@ -126,7 +126,7 @@ pub const SECTIONS: [Section; 10] = [
     Section {
         slug: "rewards",
         label: "Rewards",
-        event_types: &["reward_redeemed"],
+        event_types: &["reward_redeemed", "reward_order_updated"],
     },
     Section {
         slug: "campaigns",

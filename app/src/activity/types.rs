@@ -51,7 +51,7 @@ pub const DIGITAL: &str = "Digital";
 pub const PROFILE: &str = "Profile";
 
 /// Every known event type, in the order the stream's filter lists them.
-pub const EVENT_TYPES: [EventType; 24] = [
+pub const EVENT_TYPES: [EventType; 25] = [
     api(
         "purchase",
         PURCHASE_RELATED,
@@ -80,6 +80,11 @@ pub const EVENT_TYPES: [EventType; 24] = [
     api("tier_demoted", LOYALTY_TIER, "Demoted to {tier}"),
     api("loyalty_rule_completed", ENGAGEMENT, "Completed {rule}"),
     api("reward_redeemed", ENGAGEMENT, "Redeemed {reward}"),
+    api(
+        "reward_order_updated",
+        ENGAGEMENT,
+        "Reward order {order_id}: {status}[ ({carrier})]",
+    ),
     api(
         "campaign_progress",
         ENGAGEMENT,

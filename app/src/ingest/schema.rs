@@ -79,7 +79,26 @@ pub fn payload_fields(event_type: &str) -> &'static [Field] {
         "points_earned" | "points_used" | "points_comped" | "points_expired" => POINTS,
         "tier_promoted" | "tier_demoted" => const { &[req("tier", Kind::Text)] },
         "loyalty_rule_completed" => const { &[req("rule", Kind::Text)] },
-        "reward_redeemed" => const { &[req("reward", Kind::Text)] },
+        "reward_redeemed" => {
+            const {
+                &[
+                    req("reward", Kind::Text),
+                    opt("order_id", Kind::Text),
+                    opt("status", Kind::Text),
+                ]
+            }
+        }
+        "reward_order_updated" => {
+            const {
+                &[
+                    req("order_id", Kind::Text),
+                    req("status", Kind::Text),
+                    opt("carrier", Kind::Text),
+                    opt("tracking_ref", Kind::Text),
+                    opt("tracking_url", Kind::Text),
+                ]
+            }
+        }
         "campaign_progress" => {
             const {
                 &[

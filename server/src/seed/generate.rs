@@ -177,6 +177,39 @@ impl<'w, 'c> History<'w, 'c> {
         }
     }
 
+    /// A reward sent by post: the redemption, then shipped two days later and delivered two
+    /// days after that (as far as the history reaches). Draws nothing from the random stream.
+    fn reward_order(&mut self, reward: &str, at: i64) {
+        let order_id = format!("RW-{:06}-{}", self.index, at / 1000 % 1_000_000);
+        let tracking_ref = format!(
+            "RM{:09}GB",
+            (self.index * 7_919 + (at as u64 / 1000)) % 1_000_000_000
+        );
+        self.push(
+            "reward_redeemed",
+            at,
+            None,
+            None,
+            None,
+            json!({"reward": reward, "order_id": order_id, "status": "ordered"}),
+        );
+        for (days, status) in [(2, "shipped"), (4, "delivered")] {
+            let when = at + days * DAY;
+            if when < self.world.as_of {
+                self.push(
+                    "reward_order_updated",
+                    when,
+                    None,
+                    None,
+                    None,
+                    json!({"order_id": order_id, "status": status, "carrier": "Royal Mail",
+                        "tracking_ref": tracking_ref,
+                        "tracking_url": format!("https://www.royalmail.com/track-your-item#/tracking-results/{tracking_ref}")}),
+                );
+            }
+        }
+    }
+
     fn generate(mut self) -> Vec<NewEvent> {
         let start = self.customer.created_at;
         self.push(
@@ -278,14 +311,18 @@ impl<'w, 'c> History<'w, 'c> {
         self.promote(at + 2000);
         if self.customer.points_balance >= 500 && self.rng.gen_bool(0.3) {
             let reward = REWARDS[self.rng.gen_range(0..REWARDS.len())];
-            self.push(
-                "reward_redeemed",
-                at + 3000,
-                None,
-                None,
-                None,
-                json!({"reward": reward, "status": "fulfilled"}),
-            );
+            if reward == "Tote bag" {
+                self.reward_order(reward, at + 3000);
+            } else {
+                self.push(
+                    "reward_redeemed",
+                    at + 3000,
+                    None,
+                    None,
+                    None,
+                    json!({"reward": reward, "status": "fulfilled"}),
+                );
+            }
             self.push(
                 "points_used",
                 at + 3001,

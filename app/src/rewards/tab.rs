@@ -1,0 +1,98 @@
+//! The Rewards sub-tab: rewards redeemed, their status, and each order's delivery history.
+
+use super::api::list_rewards;
+use super::model::{OrderUpdate, Redemption};
+use crate::customers::{use_customer_id, ProfilePageContext};
+use crate::layout::ErrorPanel;
+use crate::time::format_date_time;
+use leptos::prelude::*;
+
+/// The tab.
+#[component]
+pub fn RewardsTab() -> impl IntoView {
+    let id = use_customer_id();
+    let page = expect_context::<ProfilePageContext>();
+    let rewards = Resource::new(
+        move || (id.get(), page.live_changes.get()),
+        |(id, _)| list_rewards(id),
+    );
+    view! {
+        <section class="panel" aria-labelledby="rewards-title">
+            <h2 id="rewards-title">"Rewards"</h2>
+            <Transition fallback=|| view! { <p role="status">"Loading rewards…"</p> }>
+                {move || rewards.get().map(|result| match result {
+                    Ok(list) if list.is_empty() => {
+                        view! { <p class="muted">"No rewards redeemed."</p> }.into_any()
+                    }
+                    Ok(list) => view! {
+                        <div class="table-scroll">
+                            <table class="data-table rewards" aria-labelledby="rewards-title">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Redeemed"</th>
+                                        <th scope="col">"Reward"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col">"Order and delivery"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|r| view! { <RewardRow r/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn RewardRow(r: Redemption) -> impl IntoView {
+    let order = match (&r.order_id, r.history.is_empty()) {
+        (None, _) => {
+            view! { <span class="muted">"No order (redeemed in store or as a voucher)"</span> }
+                .into_any()
+        }
+        (Some(order), true) => {
+            view! { <span>{format!("Order {order}: no delivery news yet")}</span> }.into_any()
+        }
+        (Some(order), false) => view! {
+            <details>
+                <summary>{format!("Order {order} · {} updates", r.history.len())}</summary>
+                <ol class="order-history">
+                    {r.history.into_iter().map(|u| view! { <UpdateItem u/> }).collect_view()}
+                </ol>
+            </details>
+        }
+        .into_any(),
+    };
+    view! {
+        <tr>
+            <td>{format_date_time(r.redeemed_at)}</td>
+            <td>{r.reward}</td>
+            <td>{r.status}</td>
+            <td>{order}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn UpdateItem(u: OrderUpdate) -> impl IntoView {
+    let carrier = u.carrier.map(|c| format!(" · {c}")).unwrap_or_default();
+    let reference = match (u.tracking_ref, u.tracking_url) {
+        (Some(r), Some(url)) => view! { " · " <a href=url rel="noopener noreferrer" target="_blank">{format!("Track {r}")}</a> }.into_any(),
+        (Some(r), None) => view! { <span>{format!(" · Tracking {r}")}</span> }.into_any(),
+        (None, Some(url)) => view! { " · " <a href=url rel="noopener noreferrer" target="_blank">"Track"</a> }.into_any(),
+        (None, None) => ().into_any(),
+    };
+    view! {
+        <li>
+            <strong>{u.status}</strong>
+            {format!(" {}{carrier}", format_date_time(u.at))}
+            {reference}
+        </li>
+    }
+}
