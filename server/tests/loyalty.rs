@@ -244,6 +244,34 @@ async fn an_agent_issues_an_offer_from_the_catalogue_unless_the_customer_is_rest
             page.events[0]
         );
 
+        // A till's redemption of that offer marks the held one redeemed.
+        let key = app::api_keys::db::create(db.pool(), "till", None, app::time::now_millis())
+            .await
+            .unwrap()
+            .key;
+        let redeemed = reqwest::Client::new()
+            .post(format!("{base}/api/v1/events"))
+            .header("x-api-key", key)
+            .json(
+                &serde_json::json!({"event_id": "redeem-1", "type": "offer_redeemed",
+                "occurred_at": chrono::Utc::now().to_rfc3339(),
+                "customer": {"external_id": external}, "payload": {"offer": "free PASTRY"}}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(redeemed.status().is_success(), "{label}");
+        let list: Value = agent
+            .call("list_offers", &[("customer_id", &id)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            list["held"][0]["redeemed_at"].as_i64().is_some(),
+            "{label}: {list}"
+        );
+
         let privacy = Console::signed_in(&base, "privacy@demo.test").await;
         let restrict = [("customer_id", id.as_str()), ("reason", "Request 7")];
         assert_eq!(

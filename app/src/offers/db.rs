@@ -86,3 +86,28 @@ pub async fn issue(
     .await?;
     Ok(expires_at)
 }
+
+/// Marks redeemed at `at` the oldest offer customer `id` holds that matches `offer` (catalogue
+/// id, or name in any case) and was valid then: an `offer_redeemed` event from a till.
+/// Nothing happens when they hold no such offer (a redemption of a public offer).
+pub async fn redeem_held(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    offer: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE customer_offers SET redeemed_at = $1 WHERE id = ( \
+            SELECT h.id FROM customer_offers h JOIN offer_catalog c ON c.id = h.offer_id \
+            WHERE h.customer_id = $2 AND h.redeemed_at IS NULL \
+            AND h.issued_at <= $1 AND h.expires_at >= $1 \
+            AND (c.id = $3 OR LOWER(c.name) = LOWER($3)) \
+            ORDER BY h.issued_at LIMIT 1)",
+    )
+    .bind(at)
+    .bind(id)
+    .bind(offer)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

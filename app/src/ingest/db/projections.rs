@@ -210,6 +210,12 @@ pub async fn apply_projections(
             .await?;
         }
     }
+    for event in stored.iter().filter(|e| e.event_type == "offer_redeemed") {
+        if let Some(offer) = event.payload.get("offer").and_then(Value::as_str) {
+            crate::offers::db::redeem_held(tx, &event.customer_id, offer, event.occurred_at)
+                .await?;
+        }
+    }
     add_tag_counts(tx, &tag_counts(stored.iter().copied())).await
 }
 
