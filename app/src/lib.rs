@@ -35,6 +35,7 @@ pub mod status;
 pub mod store;
 pub mod support;
 pub mod tags;
+pub mod tiers;
 pub mod time;
 pub mod users;
 

@@ -13,9 +13,9 @@ pub struct Config {
     pub mail: Option<crate::access::MailConfig>,
     /// Zendesk for the Support tab; `None` when not connected.
     pub zendesk: Option<crate::support::ZendeskConfig>,
-    /// Refresh analytics on start when stale and on their schedule (`serve` does; tests
-    /// start refreshes themselves).
-    pub analytics_schedule: bool,
+    /// Run the background jobs: analytics refreshes (on start when stale, then on their
+    /// schedule) and tier expiry. `serve` does; tests start that work themselves.
+    pub background_jobs: bool,
 }
 
 /// What a request handler needs: provided once per request by the server crate.

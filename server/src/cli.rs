@@ -133,7 +133,7 @@ impl ServeArgs {
             },
             mail,
             zendesk,
-            analytics_schedule: true,
+            background_jobs: true,
         })
     }
 }

@@ -57,8 +57,9 @@ impl Application {
             live: app::activity::LiveHub::default(),
             analytics: app::analytics::AnalyticsJob::default(),
         };
-        if app.config.analytics_schedule {
+        if app.config.background_jobs {
             app.analytics.clone().schedule(db.clone());
+            app::tiers::engine::schedule_expiry(db.clone(), app.live.clone());
         }
         let router = router(app, leptos_options(address));
         Ok(Self {

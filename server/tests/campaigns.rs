@@ -6,64 +6,30 @@
 
 mod common;
 
-use common::console::{spawn, Console};
+use common::console::Console;
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn progress_events_decide_the_standing_in_each_campaign() {
     let (dbs, _guard) = common::each_database().await;
     for (label, db) in dbs {
-        common::seed(&db, 1).await;
-        let key = app::api_keys::db::create(db.pool(), "tests", None, app::time::now_millis())
-            .await
-            .unwrap()
-            .key;
-        let base = spawn(db.clone(), Default::default()).await;
+        let (base, key) = common::server_with_key(&db, 1).await;
         // A customer of our own, with no seeded campaign history.
         let external = "CAMPAIGN-1";
         let admin = Console::signed_in(&base, "admin@demo.test").await;
-        let created = admin
-            .call(
-                "create_customer",
-                &[
-                    ("form[first_name]", "Cam"),
-                    ("form[last_name]", "Paign"),
-                    ("form[external_id]", external),
-                    ("form[status_id]", "active"),
-                ],
-            )
-            .await;
-        assert_eq!(
-            created.status(),
-            200,
-            "{label}: {}",
-            created.text().await.unwrap()
-        );
-        let id = app::customers::db::id_by_identifier(&db, "external_id", external)
-            .await
-            .unwrap()
-            .unwrap();
+        let id = common::add_customer(&db, &admin, "Cam", "Paign", external).await;
         let progress = |n: i64, campaign: &str, value: i64, goal: i64| {
             json!({"event_id": format!("cp-{n}"), "type": "campaign_progress",
                 "occurred_at": format!("2026-11-0{n}T10:00:00Z"), "customer": {"external_id": external},
                 "payload": {"campaign": campaign, "progress": value, "goal": goal}})
         };
-        let sent = reqwest::Client::new()
-            .post(format!("{base}/api/v1/events"))
-            .header("x-api-key", &key)
-            .json(&json!({"events": [
-                progress(1, "Visit 3 times in March", 2, 3),
-                progress(2, "Visit 3 times in March", 3, 3),
-                progress(3, "Try 5 new drinks", 2, 5),
-            ]}))
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            sent.status().is_success(),
-            "{label}: {}",
-            sent.text().await.unwrap()
-        );
+        let batch = json!({"events": [
+            progress(1, "Visit 3 times in March", 2, 3),
+            progress(2, "Visit 3 times in March", 3, 3),
+            progress(3, "Try 5 new drinks", 2, 5),
+        ]});
+        let (status, report) = common::post_events(&base, &key, &batch).await;
+        assert_eq!(status, 200, "{label}: {report}");
 
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let response = agent

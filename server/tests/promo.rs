@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::console::{spawn, Console};
+use common::console::Console;
 use serde_json::{json, Value};
 
 async fn overview(console: &Console, id: &str) -> (u16, Value) {
@@ -21,12 +21,7 @@ async fn overview(console: &Console, id: &str) -> (u16, Value) {
 async fn failed_claims_lock_out_and_an_agent_resets_the_lockout() {
     let (dbs, _guard) = common::each_database().await;
     for (label, db) in dbs {
-        common::seed(&db, 2).await;
-        let key = app::api_keys::db::create(db.pool(), "tests", None, app::time::now_millis())
-            .await
-            .unwrap()
-            .key;
-        let base = spawn(db.clone(), Default::default()).await;
+        let (base, key) = common::server_with_key(&db, 2).await;
         let external = app::customers::db::external_ids(&db, 2).await.unwrap()[1].clone();
         let id = app::customers::db::id_by_identifier(&db, "external_id", &external)
             .await
@@ -47,18 +42,8 @@ async fn failed_claims_lock_out_and_an_agent_resets_the_lockout() {
                     "payload": {"code": "WELCOME10", "reason": "code already used"}})
             })
             .collect();
-        let sent = reqwest::Client::new()
-            .post(format!("{base}/api/v1/events"))
-            .header("x-api-key", &key)
-            .json(&json!({ "events": events }))
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            sent.status().is_success(),
-            "{label}: {}",
-            sent.text().await.unwrap()
-        );
+        let (status, report) = common::post_events(&base, &key, &json!({ "events": events })).await;
+        assert_eq!(status, 200, "{label}: {report}");
 
         let (_, locked) = overview(&agent, &id).await;
         let until = locked["lockout"]["locked_until"].as_i64().expect("locked");

@@ -5,53 +5,22 @@
 
 mod common;
 
-use common::console::{spawn, Console};
+use common::console::Console;
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn reward_orders_show_their_delivery_history() {
     let (dbs, _guard) = common::each_database().await;
     for (label, db) in dbs {
-        common::seed(&db, 1).await;
-        let key = app::api_keys::db::create(db.pool(), "tests", None, app::time::now_millis())
-            .await
-            .unwrap()
-            .key;
-        let base = spawn(db.clone(), Default::default()).await;
+        let (base, key) = common::server_with_key(&db, 1).await;
         let admin = Console::signed_in(&base, "admin@demo.test").await;
-        let form = [
-            ("form[first_name]", "Rhea"),
-            ("form[last_name]", "Ward"),
-            ("form[external_id]", "REWARD-1"),
-            ("form[status_id]", "active"),
-        ];
-        assert_eq!(admin.call("create_customer", &form).await.status(), 200);
-        let id = app::customers::db::id_by_identifier(&db, "external_id", "REWARD-1")
-            .await
-            .unwrap()
-            .unwrap();
+        let id = common::add_customer(&db, &admin, "Rhea", "Ward", "REWARD-1").await;
         let event = |n: u32, kind: &str, payload: Value| {
             json!({"event_id": format!("rw-{n}"), "type": kind,
                 "occurred_at": format!("2026-11-0{n}T09:00:00Z"),
                 "customer": {"external_id": "REWARD-1"}, "payload": payload})
         };
-        let post = |body: Value| {
-            let (base, key) = (base.clone(), key.clone());
-            async move {
-                let response = reqwest::Client::new()
-                    .post(format!("{base}/api/v1/events"))
-                    .header("x-api-key", key)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
-                (
-                    response.status().as_u16(),
-                    response.json::<Value>().await.unwrap(),
-                )
-            }
-        };
-        let (status, report) = post(json!({"events": [
+        let (status, report) = common::post_events(&base, &key, &json!({"events": [
             event(1, "reward_redeemed", json!({"reward": "Tote bag", "order_id": "RW-T1"})),
             event(2, "reward_order_updated", json!({"order_id": "RW-T1", "status": "shipped",
                 "carrier": "Royal Mail", "tracking_ref": "RM1GB",
@@ -62,12 +31,8 @@ async fn reward_orders_show_their_delivery_history() {
         ]}))
         .await;
         assert_eq!(status, 200, "{label}: {report}");
-        let (status, report) = post(event(
-            6,
-            "reward_order_updated",
-            json!({"order_id": "RW-T1"}),
-        ))
-        .await;
+        let no_status = event(6, "reward_order_updated", json!({"order_id": "RW-T1"}));
+        let (status, report) = common::post_events(&base, &key, &no_status).await;
         assert_eq!(status, 422, "{label}: {report}");
         assert!(
             report.to_string().contains("payload.status"),

@@ -68,6 +68,7 @@ pub fn ActivitySection() -> impl IntoView {
         Some(section) if section.slug == "analytics" => {
             view! { <crate::analytics::AnalyticsTab/> }.into_any()
         }
+        Some(section) if section.slug == "tiers" => view! { <crate::tiers::TiersTab/> }.into_any(),
         Some(section) if section.slug == "rewards" => {
             view! { <crate::rewards::RewardsTab/> }.into_any()
         }

@@ -90,6 +90,10 @@ mod server {
             .write(&mut *tx)
             .await?;
         tx.commit().await?;
+        if delta > 0 {
+            // Comped points qualify for tiers like earned ones.
+            crate::tiers::engine::evaluate(&state.db, &customer_id, now).await?;
+        }
         state.live.publish(&customer_id);
         Ok(balance)
     }

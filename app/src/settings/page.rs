@@ -45,6 +45,7 @@ fn SettingsScreen() -> impl IntoView {
                 })}
             </Transition>
             <crate::notes::NoteReasonSettings/>
+            <crate::tiers::TierRulesSettings/>
         </div>
     }
 }

@@ -99,6 +99,10 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     }
     generator.await.map_err(|e| e.to_string())?;
     db.after_bulk_load().await.map_err(|e| e.to_string())?;
+    let rules = app::tiers::db::rules(db).await.map_err(|e| e.to_string())?;
+    app::tiers::db::backfill_expiry(db, rules.validity_ms())
+        .await
+        .map_err(|e| e.to_string())?;
     crate::users::create_demo_users(db).await?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(format!(

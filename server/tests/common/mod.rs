@@ -61,6 +61,55 @@ pub async fn seed(db: &Db, customers: u64) {
     server::seed::run(db, &args).await.unwrap();
 }
 
+/// Seeds `customers`, creates an ingest API key and starts the server: (base URL, key).
+pub async fn server_with_key(db: &Db, customers: u64) -> (String, String) {
+    seed(db, customers).await;
+    let key = app::api_keys::db::create(db.pool(), "tests", None, app::time::now_millis())
+        .await
+        .unwrap()
+        .key;
+    let base = console::spawn(db.clone(), Default::default()).await;
+    (base, key)
+}
+
+/// Posts `body` to the ingest API of `base` with `key`: (status, JSON answer).
+pub async fn post_events(
+    base: &str,
+    key: &str,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/events"))
+        .header("x-api-key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+/// Adds customer `first last` with `external_id` through the console as `admin`; their id.
+pub async fn add_customer(
+    db: &Db,
+    admin: &console::Console,
+    first: &str,
+    last: &str,
+    external_id: &str,
+) -> String {
+    let form = [
+        ("form[first_name]", first),
+        ("form[last_name]", last),
+        ("form[external_id]", external_id),
+        ("form[status_id]", "active"),
+    ];
+    let created = admin.call("create_customer", &form).await;
+    assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
+    app::customers::db::id_by_identifier(db, "external_id", external_id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 pub mod tempdir {
     /// A temporary folder removed on drop.
     pub struct Guard(std::path::PathBuf);

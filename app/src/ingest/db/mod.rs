@@ -32,6 +32,8 @@ pub struct Ingested {
     pub report: IngestReport,
     /// Customers with newly stored events, for live updates.
     pub customers: Vec<String>,
+    /// Customers whose points moved: the tier rules look at them.
+    pub points_moved: Vec<String>,
 }
 
 /// Largest `IN (…)` list per statement.
@@ -141,9 +143,15 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
         })
         .collect();
     let customers: HashSet<String> = stored.iter().map(|e| e.customer_id.clone()).collect();
+    let points_moved: HashSet<String> = stored
+        .iter()
+        .filter(|e| e.points_delta.is_some_and(|p| p > 0))
+        .map(|e| e.customer_id.clone())
+        .collect();
     Ok(Ingested {
         report: IngestReport::new(results),
         customers: customers.into_iter().collect(),
+        points_moved: points_moved.into_iter().collect(),
     })
 }
 

@@ -1,0 +1,101 @@
+//! The tier rules on the settings screen: each level's threshold and benefits, the tier
+//! system's name, the qualification window and how long a tier lasts.
+
+use super::api::{get_tier_rules, SaveTierLevel, SaveTierSettings};
+use super::model::{TierLevel, TierRules};
+use crate::error::AppError;
+use crate::layout::{ErrorPanel, Field};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+/// The section (the page around it requires settings.manage).
+#[component]
+pub fn TierRulesSettings() -> impl IntoView {
+    let saved = RwSignal::new(0u32);
+    let settings = ServerAction::<SaveTierSettings>::new();
+    let rules = Resource::new(
+        move || (saved.get(), settings.version().get()),
+        |_| get_tier_rules(),
+    );
+    view! {
+        <section class="card" aria-labelledby="tier-rules-title">
+            <h2 id="tier-rules-title">"Tier rules"</h2>
+            <p>"Points earned or comped within the window qualify. Reaching a threshold promotes at once; when a tier expires the customer moves to the tier their points still reach, or keeps it for another period."</p>
+            <Transition fallback=|| view! { <p role="status">"Loading tier rules…"</p> }>
+                {move || rules.get().map(|result| match result {
+                    Ok(r) => view! { <RulesForms rules=r saved settings/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn error_of<A>(action: ServerAction<A>, field: &'static str) -> Signal<Option<String>>
+where
+    A: leptos::server_fn::ServerFn<Output = TierRules, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|e: AppError| e.for_field(field))
+    })
+}
+
+#[component]
+fn RulesForms(
+    rules: TierRules,
+    saved: RwSignal<u32>,
+    settings: ServerAction<SaveTierSettings>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=settings>
+            <div class="form-grid">
+                <Field id="tier-system-name" label="Tier system" error=error_of(settings, "system_name")>
+                    <input id="tier-system-name" name="system_name" value=rules.system_name.clone()/>
+                </Field>
+                <Field id="tier-window-days" label="Qualification window (days)" error=error_of(settings, "window_days")>
+                    <input id="tier-window-days" name="window_days" inputmode="numeric" value=rules.window_days.to_string()/>
+                </Field>
+                <Field id="tier-validity-days" label="A tier lasts (days)" error=error_of(settings, "validity_days")>
+                    <input id="tier-validity-days" name="validity_days" inputmode="numeric" value=rules.validity_days.to_string()/>
+                </Field>
+            </div>
+            <button type="submit" class="button">"Save tier settings"</button>
+        </ActionForm>
+        <ul class="status-type-list">
+            {rules.levels.into_iter().map(|l| view! { <li><LevelForm l saved/></li> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn LevelForm(l: TierLevel, saved: RwSignal<u32>) -> impl IntoView {
+    let level = ServerAction::<SaveTierLevel>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = level.value().get() {
+            saved.update(|n| *n += 1);
+        }
+    });
+    let key = l.name.to_lowercase();
+    let threshold_id = format!("tier-{key}-threshold");
+    let benefits_id = format!("tier-{key}-benefits");
+    view! {
+        <ActionForm action=level attr:class="status-type-row">
+            <input type="hidden" name="name" value=l.name.clone()/>
+            <Field id=threshold_id.clone() label="Threshold (points)" error=error_of(level, "threshold_points")>
+                <input id=threshold_id name="threshold_points" inputmode="numeric" value=l.threshold_points.to_string()/>
+            </Field>
+            <Field id=benefits_id.clone() label="Benefits" error=error_of(level, "benefits")>
+                <input id=benefits_id name="benefits" value=l.benefits.clone()/>
+            </Field>
+            <button type="submit" class="button secondary">{format!("Save {}", l.name)}</button>
+        </ActionForm>
+    }
+}
