@@ -92,7 +92,9 @@ mod server {
         tx.commit().await?;
         if delta > 0 {
             // Comped points qualify for tiers like earned ones.
-            crate::tiers::engine::evaluate(&state.db, &customer_id, now).await?;
+            if let Err(e) = crate::tiers::engine::evaluate(&state.db, &customer_id, now).await {
+                tracing::error!(error = %e, "tier rules after a comp failed; the expiry job retries");
+            }
         }
         state.live.publish(&customer_id);
         Ok(balance)
