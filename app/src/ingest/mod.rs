@@ -66,8 +66,8 @@ pub async fn ingest(
         })
         .collect();
     let ingested = db::ingest(db, batch, now).await?;
-    if let Err(e) = crate::tiers::engine::evaluate_many(db, &ingested.points_moved, now).await {
-        tracing::error!(error = %e, "tier rules after ingest failed; the expiry job retries");
+    for customer_id in &ingested.points_moved {
+        crate::tiers::engine::evaluate(db, customer_id, now).await?;
     }
     for customer_id in &ingested.customers {
         live.publish(customer_id);

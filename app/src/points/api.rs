@@ -92,9 +92,7 @@ mod server {
         tx.commit().await?;
         if delta > 0 {
             // Comped points qualify for tiers like earned ones.
-            if let Err(e) = crate::tiers::engine::evaluate(&state.db, &customer_id, now).await {
-                tracing::error!(error = %e, "tier rules after a comp failed; the expiry job retries");
-            }
+            crate::tiers::engine::evaluate(&state.db, &customer_id, now).await?;
         }
         state.live.publish(&customer_id);
         Ok(balance)

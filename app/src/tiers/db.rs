@@ -99,54 +99,6 @@ pub async fn state(db: &Db, id: &str) -> Result<Option<TierState>, sqlx::Error> 
     .await
 }
 
-/// Tier states and qualifying points (since `since`) of the customers in `ids` that exist.
-pub async fn states_and_points(
-    db: &Db,
-    ids: &[String],
-    since: i64,
-) -> Result<Vec<(String, TierState, i64)>, sqlx::Error> {
-    use crate::store::list_placeholders;
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT c.id, c.tier, c.tier_since, c.tier_expires_at, c.restricted_at, \
-             CAST(COALESCE(( \
-                SELECT SUM(e.points_delta) FROM events e WHERE e.customer_id = c.id \
-                AND e.event_type IN ('points_earned', 'points_comped') \
-                AND e.points_delta > 0 AND e.occurred_at >= $1), 0) AS BIGINT) \
-             FROM customers c WHERE c.id IN ({})",
-            list_placeholders(db.backend(), 2, chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, StateRow>(&sql).bind(since);
-        for id in chunk {
-            query = query.bind(id.as_str());
-        }
-        for row in query.fetch_all(db.pool()).await? {
-            out.push((
-                row.id,
-                TierState {
-                    tier: row.tier,
-                    tier_since: row.tier_since,
-                    tier_expires_at: row.tier_expires_at,
-                    restricted_at: row.restricted_at,
-                },
-                row.points,
-            ));
-        }
-    }
-    Ok(out)
-}
-
-#[derive(FromRow)]
-struct StateRow {
-    id: String,
-    tier: Option<String>,
-    tier_since: Option<i64>,
-    tier_expires_at: Option<i64>,
-    restricted_at: Option<i64>,
-    points: i64,
-}
-
 /// Points customer `id` earned or was comped since `since`.
 pub async fn qualifying_points(db: &Db, id: &str, since: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
@@ -160,52 +112,39 @@ pub async fn qualifying_points(db: &Db, id: &str, since: i64) -> Result<i64, sql
     .await
 }
 
-/// Carries out `decision` for customer `id`, decided on their tier `from` expiring at
-/// `expires_at`, at `now`: the new tier with its entry date and expiry and a `tier_promoted` /
-/// `tier_demoted` event from `rules`, or a longer expiry. Nothing happens when the tier or
-/// its expiry changed since the decision was taken (a concurrent evaluation got there first).
+/// Carries out `decision` for customer `id` at `now`: the new tier with its entry date and
+/// expiry and a `tier_promoted` / `tier_demoted` event from `rules`, or a longer expiry.
 pub async fn apply(
     tx: &mut Transaction<'_, Any>,
     id: &str,
     decision: &Decision,
-    (from, expires_at): (Option<&str>, Option<i64>),
+    from: Option<&str>,
     now: i64,
     validity_ms: i64,
 ) -> Result<Option<NewEvent>, sqlx::Error> {
-    const UNCHANGED: &str =
-        "id = $2 AND COALESCE(tier, '') = $3 AND COALESCE(tier_expires_at, -1) = $4";
     let (kind, to, reason) = match decision {
         Decision::Stay => return Ok(None),
         Decision::Renew => {
-            sqlx::query(&format!(
-                "UPDATE customers SET tier_expires_at = $1 WHERE {UNCHANGED}"
-            ))
-            .bind(now + validity_ms)
-            .bind(id)
-            .bind(from.unwrap_or(""))
-            .bind(expires_at.unwrap_or(-1))
-            .execute(&mut **tx)
-            .await?;
+            sqlx::query("UPDATE customers SET tier_expires_at = $1 WHERE id = $2")
+                .bind(now + validity_ms)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
             return Ok(None);
         }
         Decision::Promote { to, reason } => ("tier_promoted", to, reason),
         Decision::Demote { to, reason } => ("tier_demoted", to, reason),
     };
-    let done = sqlx::query(&format!(
-        "UPDATE customers SET tier = $5, tier_since = $1, tier_expires_at = $6, \
-         version = version + 1 WHERE {UNCHANGED}"
-    ))
-    .bind(now)
-    .bind(id)
-    .bind(from.unwrap_or(""))
-    .bind(expires_at.unwrap_or(-1))
+    sqlx::query(
+        "UPDATE customers SET tier = $1, tier_since = $2, tier_expires_at = $3, \
+         version = version + 1 WHERE id = $4",
+    )
     .bind(to)
+    .bind(now)
     .bind(now + validity_ms)
+    .bind(id)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Ok(None);
-    }
     let mut event = NewEvent::console(
         id,
         kind,

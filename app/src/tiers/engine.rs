@@ -14,54 +14,36 @@ const EXPIRY_BATCH: i64 = 1_000;
 /// Applies the rules to customer `id` at `now`; the decision, or `None` when nothing changed
 /// (or processing is restricted: a restricted customer advances no tier).
 pub async fn evaluate(db: &Db, id: &str, now: i64) -> Result<Option<Decision>, sqlx::Error> {
-    let mut decisions = evaluate_many(db, &[id.to_string()], now).await?;
-    Ok(decisions.pop().map(|(_, d)| d))
-}
-
-/// Applies the rules to the customers in `ids` at `now` with one read for all of them (the
-/// ingest API calls it per batch); the customers whose tier changed or renewed, with the
-/// decision. Callers that already committed their own change log a failure here rather than
-/// fail: the next points event or the expiry job applies the rules again.
-pub async fn evaluate_many(
-    db: &Db,
-    ids: &[String],
-    now: i64,
-) -> Result<Vec<(String, Decision)>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let Some(state) = db::state(db, id).await? else {
+        return Ok(None);
+    };
+    if state.restricted_at.is_some() {
+        return Ok(None);
     }
     let rules = db::rules(db).await?;
-    let mut changed = Vec::new();
-    for (id, state, points) in db::states_and_points(db, ids, now - rules.window_ms()).await? {
-        if state.restricted_at.is_some() {
-            continue;
-        }
-        let decision = decide(
-            &rules,
-            state.tier.as_deref(),
-            state.tier_expires_at,
-            points,
-            now,
-        );
-        if decision == Decision::Stay {
-            continue;
-        }
-        let mut tx = db.pool().begin().await?;
-        let moved = db::apply(
-            &mut tx,
-            &id,
-            &decision,
-            (state.tier.as_deref(), state.tier_expires_at),
-            now,
-            rules.validity_ms(),
-        )
-        .await?;
-        tx.commit().await?;
-        if moved.is_some() || decision == Decision::Renew {
-            changed.push((id, decision));
-        }
+    let points = db::qualifying_points(db, id, now - rules.window_ms()).await?;
+    let decision = decide(
+        &rules,
+        state.tier.as_deref(),
+        state.tier_expires_at,
+        points,
+        now,
+    );
+    if decision == Decision::Stay {
+        return Ok(None);
     }
-    Ok(changed)
+    let mut tx = db.pool().begin().await?;
+    db::apply(
+        &mut tx,
+        id,
+        &decision,
+        state.tier.as_deref(),
+        now,
+        rules.validity_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(decision))
 }
 
 /// Applies the rules to customers whose tier expired by `now`; the customers whose tier
@@ -70,15 +52,14 @@ pub async fn expire_due(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
     let mut changed = Vec::new();
     loop {
         let due = db::expired(db, now, EXPIRY_BATCH).await?;
-        let decided = evaluate_many(db, &due, now).await?;
-        // A tier the rules leave alone stays due: stop when a pass changes nothing.
-        let stuck = decided.is_empty();
-        for (id, decision) in decided {
-            if matches!(decision, Decision::Promote { .. } | Decision::Demote { .. }) {
-                changed.push(id);
+        for id in &due {
+            if let Some(Decision::Promote { .. } | Decision::Demote { .. }) =
+                evaluate(db, id, now).await?
+            {
+                changed.push(id.clone());
             }
         }
-        if (due.len() as i64) < EXPIRY_BATCH || stuck {
+        if (due.len() as i64) < EXPIRY_BATCH {
             return Ok(changed);
         }
     }
