@@ -4,8 +4,7 @@
 use super::api::{get_analytics_overview, RefreshAnalytics, SaveAnalyticsSettings};
 use super::model::{AnalyticsOverview, AnalyticsRun};
 use crate::auth::{Permission, RequirePermission};
-use crate::error::AppError;
-use crate::layout::{ErrorPanel, Field};
+use crate::layout::{field_error, ErrorPanel, Field};
 use crate::time::{format_count, format_date_time};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -75,12 +74,7 @@ fn Overview(
     save: ServerAction<SaveAnalyticsSettings>,
 ) -> impl IntoView {
     let error = move |field: &'static str| {
-        Signal::derive(move || {
-            save.value()
-                .get()
-                .and_then(Result::err)
-                .and_then(|e: AppError| e.for_field(field))
-        })
+        field_error(move || save.value().get().and_then(Result::err), field)
     };
     let s = overview.settings;
     let status = if overview.running {

@@ -3,8 +3,7 @@
 
 use super::api::{get_tier_rules, SaveTierLevel, SaveTierSettings};
 use super::model::{TierLevel, TierRules};
-use crate::error::AppError;
-use crate::layout::{ErrorPanel, Field};
+use crate::layout::{field_error, ErrorPanel, Field};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -31,23 +30,6 @@ pub fn TierRulesSettings() -> impl IntoView {
     }
 }
 
-fn error_of<A>(action: ServerAction<A>, field: &'static str) -> Signal<Option<String>>
-where
-    A: leptos::server_fn::ServerFn<Output = TierRules, Error = AppError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-{
-    Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .and_then(|e: AppError| e.for_field(field))
-    })
-}
-
 #[component]
 fn RulesForms(
     rules: TierRules,
@@ -57,13 +39,13 @@ fn RulesForms(
     view! {
         <ActionForm action=settings>
             <div class="form-grid">
-                <Field id="tier-system-name" label="Tier system" error=error_of(settings, "system_name")>
+                <Field id="tier-system-name" label="Tier system" error=field_error(move || settings.value().get().and_then(Result::err), "system_name")>
                     <input id="tier-system-name" name="system_name" value=rules.system_name.clone()/>
                 </Field>
-                <Field id="tier-window-days" label="Qualification window (days)" error=error_of(settings, "window_days")>
+                <Field id="tier-window-days" label="Qualification window (days)" error=field_error(move || settings.value().get().and_then(Result::err), "window_days")>
                     <input id="tier-window-days" name="window_days" inputmode="numeric" value=rules.window_days.to_string()/>
                 </Field>
-                <Field id="tier-validity-days" label="A tier lasts (days)" error=error_of(settings, "validity_days")>
+                <Field id="tier-validity-days" label="A tier lasts (days)" error=field_error(move || settings.value().get().and_then(Result::err), "validity_days")>
                     <input id="tier-validity-days" name="validity_days" inputmode="numeric" value=rules.validity_days.to_string()/>
                 </Field>
             </div>
@@ -89,10 +71,10 @@ fn LevelForm(l: TierLevel, saved: RwSignal<u32>) -> impl IntoView {
     view! {
         <ActionForm action=level attr:class="status-type-row">
             <input type="hidden" name="name" value=l.name.clone()/>
-            <Field id=threshold_id.clone() label="Threshold (points)" error=error_of(level, "threshold_points")>
+            <Field id=threshold_id.clone() label="Threshold (points)" error=field_error(move || level.value().get().and_then(Result::err), "threshold_points")>
                 <input id=threshold_id name="threshold_points" inputmode="numeric" value=l.threshold_points.to_string()/>
             </Field>
-            <Field id=benefits_id.clone() label="Benefits" error=error_of(level, "benefits")>
+            <Field id=benefits_id.clone() label="Benefits" error=field_error(move || level.value().get().and_then(Result::err), "benefits")>
                 <input id=benefits_id name="benefits" value=l.benefits.clone()/>
             </Field>
             <button type="submit" class="button secondary">{format!("Save {}", l.name)}</button>
