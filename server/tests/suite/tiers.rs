@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
-use common::console::{spawn, Console};
+use crate::common::console::{spawn, Console};
 use serde_json::{json, Value};
 
 const DAY: i64 = 86_400_000;

@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use app::search::{db::find_by_identifier, identifier_candidates};
 

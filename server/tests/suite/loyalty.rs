@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
-use common::console::{spawn, Console};
+use crate::common::console::{spawn, Console};
 use serde_json::Value;
 
 #[tokio::test]

@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
-use common::console::Console;
+use crate::common::console::Console;
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -2,9 +2,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
-use common::console::{spawn, Console};
+use crate::common::console::{spawn, Console};
 
 async fn spawn_app() -> (String, common::tempdir::Guard) {
     let (db, guard) = common::sqlite().await;

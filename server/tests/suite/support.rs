@@ -4,8 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::console::{spawn_with, Console};
 use app::state::Config;
 use app::support::webhook::signature;
 use app::support::ZendeskConfig;
@@ -13,7 +14,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use axum::{Json, Router};
-use common::console::{spawn_with, Console};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

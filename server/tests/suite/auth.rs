@@ -2,10 +2,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::console::{session_cookie, spawn, Console};
 use app::auth::SessionPolicy;
-use common::console::{session_cookie, spawn, Console};
 use serde_json::Value;
 
 async fn spawn_app(policy: SessionPolicy) -> (String, app::store::Db, common::tempdir::Guard) {

@@ -4,10 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::console::{spawn, Console};
 use app::store::Db;
-use common::console::{spawn, Console};
 use serde_json::{json, Value};
 
 struct Api {

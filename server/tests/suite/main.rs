@@ -1,0 +1,20 @@
+//! The server's integration tests, one binary for all of them (one link, one set of
+//! artefacts on disk): store, HTTP, auth, ingest, loyalty, privacy, analytics and CLI tests,
+//! each on SQLite and, with `TEST_POSTGRES_URL`, PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+mod analytics;
+mod auth;
+mod campaigns;
+mod cli;
+mod common;
+mod http;
+mod ingest;
+mod loyalty;
+mod privacy;
+mod promo;
+mod rewards;
+mod store;
+mod support;
+mod tiers;
