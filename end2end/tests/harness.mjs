@@ -65,7 +65,7 @@ export async function hydrated(page) {
 }
 
 /** Records hydration errors and panics the page logs, for `hydrated` to report. */
-function watchConsole(page) {
+export function watchConsole(page) {
   page.browserErrors = [];
   page.on('console', (message) => {
     if (/hydration error|panicked at/i.test(message.text())) page.browserErrors.push(message.text().slice(0, 300));

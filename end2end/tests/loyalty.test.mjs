@@ -79,7 +79,7 @@ for (const size of ['desktop', 'tablet-landscape']) {
 }
 
 for (const [n, size] of [[1, 'desktop'], [2, 'tablet-portrait']]) {
-  test(`${size}: an agent issues an offer from the catalogue; an associate cannot`, async () => {
+  test(`${size}: an agent issues an offer from the catalogue; a privacy officer cannot`, async () => {
     const agent = await signedInPage(app, 'agent@demo.test', VIEWPORTS[size]);
     await openCustomer(agent, app.baseUrl, SEEDED_EXTERNAL_IDS[n], 'activity/offers');
     await agent.waitForSelector('#issue-offer');
@@ -92,10 +92,10 @@ for (const [n, size] of [[1, 'desktop'], [2, 'tablet-portrait']]) {
     await agent.screenshot({ path: join(ARTIFACTS, `offers-${size}.png`), fullPage: true });
     await agent.context().close();
 
-    const associate = await signedInPage(app, 'associate@demo.test', VIEWPORTS[size]);
-    await openCustomer(associate, app.baseUrl, SEEDED_EXTERNAL_IDS[n], 'activity/offers');
-    await associate.waitForSelector('table.offers tbody tr:has-text("Free drink")');
-    assert.equal(await associate.locator('#issue-offer').count(), 0, 'no issue form without offers.issue');
-    await associate.context().close();
+    const officer = await signedInPage(app, 'privacy@demo.test', VIEWPORTS[size]);
+    await openCustomer(officer, app.baseUrl, SEEDED_EXTERNAL_IDS[n], 'activity/offers');
+    await officer.waitForSelector('table.offers tbody tr:has-text("Free drink")');
+    assert.equal(await officer.locator('#issue-offer').count(), 0, 'no issue form without offers.issue');
+    await officer.context().close();
   });
 }

@@ -182,6 +182,7 @@ impl Role {
                 CustomersViewPii,
                 CustomersCreate,
                 ProfileEdit,
+                PointsAdjust,
                 OffersIssue,
                 PromoResetLockout,
                 TagsManage,
@@ -189,7 +190,9 @@ impl Role {
                 AccessToolsUse,
                 PrivacyRequest,
             ],
-            Self::StoreAssociate => vec![CustomersSearch, CustomersCreate, NotesWrite],
+            Self::StoreAssociate => {
+                vec![CustomersSearch, CustomersCreate, OffersIssue, NotesWrite]
+            }
             Self::PrivacyOfficer => vec![
                 CustomersSearch,
                 CustomersViewPii,

@@ -198,10 +198,10 @@ async fn an_agent_issues_an_offer_from_the_catalogue_unless_the_customer_is_rest
             .await
             .unwrap()
             .unwrap();
-        let associate = Console::signed_in(&base, "associate@demo.test").await;
+        let officer = Console::signed_in(&base, "privacy@demo.test").await;
         let form = [("customer_id", id.as_str()), ("offer_id", "free-pastry")];
         assert_eq!(
-            associate.call("issue_offer", &form).await.status(),
+            officer.call("issue_offer", &form).await.status(),
             403,
             "{label}"
         );
