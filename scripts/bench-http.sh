@@ -4,7 +4,7 @@
 # by phone, and of the sign-in page, spread over random customers; the server's RSS before,
 # during and at its peak (VmHWM). Seeds the database first when it is empty.
 #
-#   cargo leptos build --release
+#   cargo leptos build --release --precompress
 #   scripts/bench-http.sh                                   # SQLite in $BENCH_DIR (/tmp/cp-bench)
 #   scripts/bench-http.sh postgres://postgres@127.0.0.1:55433/bench
 #
@@ -23,13 +23,15 @@ cut -d' ' -f1 "$WORK/sample" >"$WORK/ids"
 cut -d' ' -f2 "$WORK/sample" | grep . | sed 's/+/%2B/' >"$WORK/phones"
 
 echo "server $BASE on $DB; RSS after start $(rss VmRSS)"
-run() { # name, prefix, file, suffix
-  echo "== $1"
-  IDS_FILE="$WORK/$3" PREFIX="$2" SUFFIX="${4:-}" SESSION_COOKIE="$COOKIE" \
-    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/bench/random-page.lua "$BASE" \
+run() { # name, connections, prefix, file
+  echo "== $1, $2 connection(s)"
+  IDS_FILE="$WORK/$4" PREFIX="$3" SESSION_COOKIE="$COOKIE" \
+    wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency -s scripts/bench/random-page.lua "$BASE" \
     | grep -E "^ +(50|99)%|Requests/sec|Non-2xx|Socket errors|requests in"
   echo "   server RSS now $(rss VmRSS), peak $(rss VmHWM)"
 }
-run "profile page (server render), random customers" /customers/ ids
-run "exact search by phone (answers with the profile)" "/search?q=" phones
+run "profile page (server render: header and first page of events), random customers" 1 /customers/ ids
+run "exact search by phone, random customers" 1 "/search?q=" phones
+run "profile page under load" "$CONNECTIONS" /customers/ ids
+run "exact search by phone under load" "$CONNECTIONS" "/search?q=" phones
 echo "server RSS at the end $(rss VmRSS), peak $(rss VmHWM)"

@@ -3,7 +3,7 @@
 # signed in as a care agent, in Debian's Chromium: once as a desktop (no throttling) and once
 # as Lighthouse's default mobile device (4× CPU slowdown, slow 4G). Reports go to $BENCH_DIR.
 #
-#   cargo leptos build --release
+#   cargo leptos build --release --precompress
 #   scripts/bench-lighthouse.sh [DATABASE_URL]
 set -euo pipefail
 cd "$(dirname "$0")/.."

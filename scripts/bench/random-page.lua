@@ -1,9 +1,8 @@
--- wrk script: each request GETs PREFIX .. <a random line of IDS_FILE> .. SUFFIX with the
+-- wrk script: each request GETs PREFIX .. <a random line of IDS_FILE> with the
 -- session cookie in SESSION_COOKIE, so the load spreads over many customers.
 local ids = {}
 for line in io.lines(os.getenv("IDS_FILE")) do ids[#ids + 1] = line end
 local prefix = os.getenv("PREFIX")
-local suffix = os.getenv("SUFFIX") or ""
 local headers = { ["Cookie"] = os.getenv("SESSION_COOKIE") }
 
 function init(args)
@@ -11,5 +10,5 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", prefix .. ids[math.random(#ids)] .. suffix, headers)
+  return wrk.format("GET", prefix .. ids[math.random(#ids)], headers)
 end

@@ -76,9 +76,17 @@ impl Application {
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then closes the database.
+    /// Serves until Ctrl-C or SIGTERM, then closes the database. Sockets are TCP_NODELAY:
+    /// pages stream in several writes, and Nagle's algorithm held each one back ~40 ms waiting
+    /// for the client's delayed ACK.
     pub async fn run_until_stopped(self) -> Result<(), String> {
-        axum::serve(self.listener, self.router)
+        use axum::serve::ListenerExt;
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!("cannot set TCP_NODELAY: {e}");
+            }
+        });
+        axum::serve(listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| format!("server failed: {e}"))?;
