@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lighthouse scores (performance, accessibility, best practices) of a customer's profile page,
-# signed in as a care agent, in Debian's Chromium: once as a desktop (no throttling) and once
-# as Lighthouse's default mobile device (4× CPU slowdown, slow 4G). Reports go to $BENCH_DIR.
+# signed in as a care agent, in Debian's Chromium: as a desktop (Lighthouse's desktop preset),
+# as a tablet (768×1024 under Lighthouse's mobile throttling: 4× CPU slowdown, slow 4G) and as
+# Lighthouse's default phone (412 px wide, same throttling). Reports go to $BENCH_DIR.
 #
 #   cargo leptos build --release --precompress
 #   scripts/bench-lighthouse.sh [DATABASE_URL]
@@ -14,8 +15,12 @@ CUSTOMERS=${CUSTOMERS:-10000}
 ID=$(sample 1 | cut -d' ' -f1)
 URL="$BASE/customers/$ID"
 FLAGS="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=$(mktemp -d)"
-for form in desktop mobile; do
-  preset=(); [ "$form" = desktop ] && preset=(--preset=desktop)
+for form in desktop tablet phone; do
+  case $form in
+    desktop) preset=(--preset=desktop) ;;
+    tablet) preset=(--screenEmulation.width=768 --screenEmulation.height=1024 --screenEmulation.deviceScaleFactor=2) ;;
+    phone) preset=() ;;
+  esac
   CHROME_PATH=/usr/bin/chromium scripts/bench/lighthouse/node_modules/.bin/lighthouse "$URL" \
     "${preset[@]}" --only-categories=performance,accessibility,best-practices \
     --extra-headers="{\"Cookie\": \"$COOKIE\"}" --chrome-flags="$FLAGS" \
@@ -27,4 +32,4 @@ for form in desktop mobile; do
     console.log(`${process.argv[2]}: ${s}; FCP ${a["first-contentful-paint"].displayValue}, LCP ${a["largest-contentful-paint"].displayValue}, TBT ${a["total-blocking-time"].displayValue}, CLS ${a["cumulative-layout-shift"].displayValue}`);
   ' "$WORK/lighthouse-$form.report.json" "$form"
 done
-echo "reports: $WORK/lighthouse-{desktop,mobile}.report.html"
+echo "reports: $WORK/lighthouse-{desktop,tablet,phone}.report.html"

@@ -121,6 +121,9 @@ for (const [size, options] of Object.entries(VIEWPORTS)) {
     } else {
       await press(page.getByRole('button', { name: 'Adjust points' }), touch);
       await page.waitForSelector('dialog[open]');
+      const small = await page.$$eval('dialog[open] button, dialog[open] input:not([type=hidden])',
+        (els) => els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.textContent || e.id || e.outerHTML.slice(0, 80)));
+      assert.deepEqual(small, [], 'touch targets under 44 px in the dialog');
       await page.fill('#adjust-points', '40');
       await page.fill('#adjust-reason', 'Goodwill: late delivery');
       await shot(page, 'agent-adjust-points', size);

@@ -31,7 +31,7 @@ for (const [size, options] of Object.entries(VIEWPORTS)) {
     await assertAccessible(page, `profile at ${size}`);
     if (options.hasTouch) {
       const small = await page.$$eval('.tab-bar a, .sub-tab-bar a, .main-nav a, .button',
-        (els) => els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.textContent));
+        (els) => els.filter((e) => e.getClientRects().length > 0 && e.getBoundingClientRect().height < 44).map((e) => e.textContent));
       assert.deepEqual(small, [], 'touch targets under 44 px');
     }
     await page.context().close();

@@ -3,18 +3,6 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Whether an SMTP server is configured (so the console can say when email is off).
-#[server(endpoint = "mail_configured")]
-pub async fn mail_configured() -> Result<bool, AppError> {
-    crate::error::respond(
-        async {
-            crate::auth::guard::signed_in()?;
-            Ok(crate::state::app_state()?.config.mail.is_some())
-        }
-        .await,
-    )
-}
-
 /// Clears the customer's verified-phone state so the app asks them to verify again;
 /// returns what to tell the agent.
 #[server(endpoint = "reset_sms_verification")]

@@ -8,7 +8,7 @@ pub mod db;
 mod mail;
 mod tools;
 
-pub use api::{mail_configured, reset_sms_verification, send_password_reset};
+pub use api::{reset_sms_verification, send_password_reset};
 #[cfg(feature = "ssr")]
 pub use mail::MailConfig;
 pub use tools::AccessTools;

@@ -1,6 +1,7 @@
 //! The access tools in the profile header.
 
-use super::api::{mail_configured, ResetSmsVerification, SendPasswordReset};
+use super::api::{ResetSmsVerification, SendPasswordReset};
+use crate::auth::use_console_facts;
 use leptos::prelude::*;
 
 /// "Reset SMS verification" and "Send password-reset email", each reporting its outcome in a
@@ -12,13 +13,8 @@ pub fn AccessTools(
 ) -> impl IntoView {
     let reset_sms = ServerAction::<ResetSmsVerification>::new();
     let reset_password = ServerAction::<SendPasswordReset>::new();
-    // Asked from the browser after hydration (an action, not a resource: resources created
-    // under the header's Transition would get other ids on the server than in the browser).
-    let mail_check = Action::new(|_: &()| mail_configured());
-    Effect::new(move |_| {
-        mail_check.dispatch(());
-    });
-    let mail_off = move || matches!(mail_check.value().get(), Some(Ok(false)));
+    // Known while rendering on both sides, so the note never appears late and moves the page.
+    let mail_off = !use_console_facts().email_enabled;
     let outcome = move || {
         let latest = [reset_sms.value().get(), reset_password.value().get()];
         latest.into_iter().flatten().last()
@@ -41,7 +37,7 @@ pub fn AccessTools(
             <button
                 type="button"
                 class="button secondary"
-                disabled=move || reset_password.pending().get() || mail_off()
+                disabled=move || reset_password.pending().get() || mail_off
                 aria-describedby="mail-off-note"
                 on:click=move |_| {
                     reset_sms.value().set(None);
@@ -50,7 +46,7 @@ pub fn AccessTools(
             >
                 "Send password-reset email"
             </button>
-            <p id="mail-off-note" class="muted" hidden=move || !mail_off()>
+            <p id="mail-off-note" class="muted" hidden=!mail_off>
                 "Email is not set up: an administrator must configure an SMTP server (SMTP_URL)."
             </p>
             <p class="access-outcome" role="status">

@@ -22,4 +22,7 @@ pub use permission::{Permission, Role};
 pub use require::RequirePermission;
 #[cfg(feature = "ssr")]
 pub use session::{SessionPolicy, SessionState};
-pub use user_context::{provide_current_user, use_can, use_current_user, CurrentUserScript};
+pub use user_context::{
+    provide_current_user, use_can, use_console_facts, use_current_user, ConsoleFacts,
+    CurrentUserScript,
+};

@@ -1,33 +1,65 @@
-//! The signed-in user on both sides: the server renders it into the page head as JSON, the
-//! browser reads it back at hydration, so both render the same thing without a round trip.
+//! The signed-in user and the deployment facts pages depend on, on both sides: the server
+//! renders them into the page head as JSON, the browser reads them back at hydration, so both
+//! render the same thing without a round trip (and nothing moves once the page is live).
 
 use super::model::CurrentUser;
 use super::permission::Permission;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 const SCRIPT_ID: &str = "current-user";
+const FACTS_ID: &str = "console-facts";
 
-/// `<script type="application/json" id="current-user">` with the signed-in user (in the head).
-#[component]
-pub fn CurrentUserScript() -> impl IntoView {
-    let json = serde_json::to_string(&server_side_user())
-        .unwrap_or_else(|_| "null".into())
-        .replace('<', "\\u003c");
-    view! { <script type="application/json" id=SCRIPT_ID inner_html=json></script> }
+/// What the deployment offers, which pages must know while rendering.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleFacts {
+    /// Whether an SMTP server is configured, so emails can be sent.
+    pub email_enabled: bool,
 }
 
-/// Provides the signed-in user to every component below (call once, in `App`).
+/// The `<script type="application/json">` elements with the signed-in user and the console
+/// facts (in the head).
+#[component]
+pub fn CurrentUserScript() -> impl IntoView {
+    let user = json_script(&server_side_user());
+    let facts = json_script(&server_side_facts());
+    view! {
+        <script type="application/json" id=SCRIPT_ID inner_html=user></script>
+        <script type="application/json" id=FACTS_ID inner_html=facts></script>
+    }
+}
+
+fn json_script(value: &impl Serialize) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+}
+
+/// Provides the signed-in user and the console facts to every component below (call once, in
+/// `App`).
 pub fn provide_current_user() {
-    let user = if cfg!(feature = "ssr") {
-        server_side_user()
+    let (user, facts) = if cfg!(feature = "ssr") {
+        (server_side_user(), server_side_facts())
     } else {
-        document()
-            .get_element_by_id(SCRIPT_ID)
-            .and_then(|el| el.text_content())
-            .and_then(|text| serde_json::from_str::<Option<CurrentUser>>(&text).ok())
-            .flatten()
+        (
+            read_script::<Option<CurrentUser>>(SCRIPT_ID).flatten(),
+            read_script::<ConsoleFacts>(FACTS_ID).unwrap_or_default(),
+        )
     };
     provide_context(StoredValue::new(user));
+    provide_context(facts);
+}
+
+fn read_script<T: serde::de::DeserializeOwned>(id: &str) -> Option<T> {
+    document()
+        .get_element_by_id(id)
+        .and_then(|el| el.text_content())
+        .and_then(|text| serde_json::from_str(&text).ok())
+}
+
+/// The console facts (defaults outside `App`).
+pub fn use_console_facts() -> ConsoleFacts {
+    use_context::<ConsoleFacts>().unwrap_or_default()
 }
 
 /// The signed-in user, if any.
@@ -49,4 +81,16 @@ fn server_side_user() -> Option<CurrentUser> {
 #[cfg(not(feature = "ssr"))]
 fn server_side_user() -> Option<CurrentUser> {
     None
+}
+
+#[cfg(feature = "ssr")]
+fn server_side_facts() -> ConsoleFacts {
+    ConsoleFacts {
+        email_enabled: crate::state::app_state().is_ok_and(|state| state.config.mail.is_some()),
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn server_side_facts() -> ConsoleFacts {
+    ConsoleFacts::default()
 }

@@ -9,13 +9,15 @@ use crate::notes::NotesTab;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::hooks::{use_location, use_params_map};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The routes under `/customers/:id`, one per tab.
 #[component(transparent)]
 pub fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
-        <ParentRoute path=path!("/customers/:id") view=ProfilePage>
+        // Rendered whole before it is sent (the reads take a few milliseconds): streamed
+        // fallbacks swapped for content later moved the page under the reader's eyes.
+        <ParentRoute path=path!("/customers/:id") view=ProfilePage ssr=SsrMode::Async>
             <ParentRoute path=path!("") view=ActivityTab>
                 <Route path=path!("") view=EventStream/>
                 <Route path=path!("activity/:section") view=ActivitySection/>
