@@ -94,6 +94,10 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub zendesk_token: String,
+    /// Run no background jobs here (the analytics refresh and tier expiry): for a second
+    /// server beside one that runs them, or when `analytics refresh` runs from cron.
+    #[arg(long, env = "NO_BACKGROUND_JOBS")]
+    pub no_background_jobs: bool,
     /// Signing secret of the Zendesk webhook that posts to /api/v1/webhooks/zendesk.
     #[arg(long, env = "ZENDESK_WEBHOOK_SECRET", hide_env_values = true)]
     pub zendesk_webhook_secret: Option<String>,
@@ -133,7 +137,7 @@ impl ServeArgs {
             },
             mail,
             zendesk,
-            background_jobs: true,
+            background_jobs: !self.no_background_jobs,
         })
     }
 }

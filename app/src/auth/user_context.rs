@@ -86,7 +86,10 @@ fn server_side_user() -> Option<CurrentUser> {
 #[cfg(feature = "ssr")]
 fn server_side_facts() -> ConsoleFacts {
     ConsoleFacts {
-        email_enabled: crate::state::app_state().is_ok_and(|state| state.config.mail.is_some()),
+        // No state while the route list is generated at start-up: nothing is rendered for
+        // anyone then.
+        email_enabled: use_context::<crate::state::AppState>()
+            .is_some_and(|state| state.config.mail.is_some()),
     }
 }
 
