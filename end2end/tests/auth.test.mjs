@@ -158,7 +158,8 @@ test('an admin adds a user, deactivates them (sign-in refused), reactivates them
   await admin.click('table.data-table a:text("Nina New")');
   await admin.waitForSelector('#perm-customers-search');
   await hydrated(admin);
-  assert.equal(await admin.isChecked('#perm-points-adjust'), false, 'care agents start without points.adjust');
+  assert.equal(await admin.isChecked('#perm-points-adjust'), true, 'care agents start with points.adjust');
+  assert.equal(await admin.isChecked('#perm-status-change'), false, 'care agents start without status.change');
   await admin.getByRole('button', { name: 'Deactivate user' }).click();
   await admin.waitForSelector('button:text("Reactivate user")');
 
