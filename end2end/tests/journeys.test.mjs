@@ -210,6 +210,9 @@ for (const [size, options] of Object.entries(VIEWPORTS)) {
     const csv = readFileSync(await download.path(), 'utf8');
     assert.ok(csv.includes(`external_id,${TO_FORGET[size]}`), 'the export holds the customer');
     assert.ok(csv.includes('\nevents,'), 'the export holds the events');
+    // The tab shows the export it just logged, without a reload.
+    await page.waitForFunction(() => [...document.querySelectorAll('.privacy-facts .fact')]
+      .some((f) => f.querySelector('dt')?.textContent === 'Last export' && !/Never/.test(f.querySelector('dd')?.textContent)));
 
     await page.fill('#forget-confirmation', 'FORGET');
     await shot(page, 'privacy-forget', size);

@@ -43,6 +43,7 @@ pub async fn customer_export(
     }
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(8);
     let db = state.db.clone();
+    let live = state.live.clone();
     let customer_id = id.clone();
     tokio::spawn(async move {
         let outcome = write_export(&db, &customer_id, &sender).await;
@@ -70,8 +71,10 @@ pub async fn customer_export(
             },
         )
         .await;
-        if let Err(err) = logged {
-            tracing::error!(%err, "export not logged");
+        match logged {
+            // Open profiles (the officer's own Data privacy tab) show the logged export.
+            Ok(()) => live.publish(&customer_id),
+            Err(err) => tracing::error!(%err, "export not logged"),
         }
     });
     let filename = format!("customer-{id}-export.csv");
