@@ -66,9 +66,6 @@ pub async fn ingest(
         })
         .collect();
     let ingested = db::ingest(db, batch, now).await?;
-    for customer_id in &ingested.points_moved {
-        crate::tiers::engine::evaluate(db, customer_id, now).await?;
-    }
     for customer_id in &ingested.customers {
         live.publish(customer_id);
     }

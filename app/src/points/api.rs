@@ -43,6 +43,7 @@ mod server {
         crate::privacy::db::refuse_if_restricted(&state.db, &customer_id, "no points changes")
             .await?;
         let now = now_millis();
+        let tier_rules = crate::tiers::db::rules(&state.db).await?;
         let mut tx = state.db.pool().begin().await?;
         let balance = match db::apply(&mut tx, &customer_id, delta, now).await? {
             Adjusted::Applied(balance) => balance,
@@ -89,11 +90,12 @@ mod server {
             )
             .write(&mut *tx)
             .await?;
-        tx.commit().await?;
         if delta > 0 {
             // Comped points qualify for tiers like earned ones.
-            crate::tiers::engine::evaluate(&state.db, &customer_id, now).await?;
+            crate::tiers::engine::apply_rules(&mut tx, &tier_rules, &[&customer_id], now)
+                .await?;
         }
+        tx.commit().await?;
         state.live.publish(&customer_id);
         Ok(balance)
     }

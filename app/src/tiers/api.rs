@@ -50,13 +50,11 @@ mod server {
     pub async fn summary(id: String) -> Result<TierSummary, AppError> {
         require(Permission::CustomersSearch)?;
         let state = crate::state::app_state()?;
-        let tier = db::state(&state.db, &id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
         let rules = db::rules(&state.db).await?;
         let now = crate::time::now_millis();
-        let qualifying_points =
-            db::qualifying_points(&state.db, &id, now - rules.window_ms()).await?;
+        let tier = db::state(&state.db, &id, now - rules.window_ms())
+            .await?
+            .ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
         let log = db::log(&state.db, &id, 200)
             .await?
             .into_iter()
@@ -77,7 +75,7 @@ mod server {
             tier: tier.tier,
             since: tier.tier_since,
             expires_at: tier.tier_expires_at,
-            qualifying_points,
+            qualifying_points: tier.qualifying_points,
             log,
         })
     }

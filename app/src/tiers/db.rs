@@ -3,7 +3,7 @@
 
 use super::model::{Decision, TierLevel, TierRules};
 use crate::activity::NewEvent;
-use crate::store::Db;
+use crate::store::{list_placeholders, values_placeholders, Backend, Db};
 use sqlx::{Any, FromRow, Transaction};
 
 const SYSTEM_NAME: &str = "tiers.system_name";
@@ -76,9 +76,11 @@ pub async fn save_rules(
         .await
 }
 
-/// A customer's tier state.
+/// A customer's tier state and the points that qualify for tiers.
 #[derive(Debug, Clone, FromRow)]
 pub struct TierState {
+    /// The customer.
+    pub id: String,
     /// Tier.
     pub tier: Option<String>,
     /// Entered.
@@ -87,79 +89,137 @@ pub struct TierState {
     pub tier_expires_at: Option<i64>,
     /// Processing restricted since.
     pub restricted_at: Option<i64>,
+    /// Points earned or comped since the window's start.
+    pub qualifying_points: i64,
 }
 
-/// Customer `id`'s tier state; `None` when there is no such customer.
-pub async fn state(db: &Db, id: &str) -> Result<Option<TierState>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT tier, tier_since, tier_expires_at, restricted_at FROM customers WHERE id = $1",
+/// Customers per multi-row statement.
+const CHUNK: usize = 500;
+
+/// The query for [`TierState`]s: the window's start first, then `count` customer ids.
+fn states_sql(backend: Backend, count: usize) -> String {
+    // SQLite numbers `?` by position: the window's start comes first in the text and binds.
+    let since = match backend {
+        Backend::Sqlite => "?",
+        Backend::Postgres => "$1",
+    };
+    format!(
+        "SELECT c.id, c.tier, c.tier_since, c.tier_expires_at, c.restricted_at, \
+         (SELECT CAST(COALESCE(SUM(e.points_delta), 0) AS BIGINT) FROM events e \
+          WHERE e.customer_id = c.id AND e.event_type IN ('points_earned', 'points_comped') \
+          AND e.points_delta > 0 AND e.occurred_at >= {since}) AS qualifying_points \
+         FROM customers c WHERE c.id IN ({})",
+        list_placeholders(backend, 2, count)
     )
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await
 }
 
-/// Points customer `id` earned or was comped since `since`.
-pub async fn qualifying_points(db: &Db, id: &str, since: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(points_delta), 0) AS BIGINT) FROM events \
-         WHERE customer_id = $1 AND event_type IN ('points_earned', 'points_comped') \
-         AND points_delta > 0 AND occurred_at >= $2",
-    )
-    .bind(id)
-    .bind(since)
-    .fetch_one(db.pool())
-    .await
+/// Customer `id`'s tier state with the points qualifying since `since`; `None` when there is
+/// no such customer.
+pub async fn state(db: &Db, id: &str, since: i64) -> Result<Option<TierState>, sqlx::Error> {
+    sqlx::query_as(&states_sql(db.backend(), 1))
+        .bind(since)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
 }
 
-/// Carries out `decision` for customer `id` at `now`: the new tier with its entry date and
-/// expiry and a `tier_promoted` / `tier_demoted` event from `rules`, or a longer expiry.
+/// The tier state of each customer of `ids` that exists, read inside `tx` (so a batch's own
+/// events count).
+pub async fn states(
+    tx: &mut Transaction<'_, Any>,
+    ids: &[&str],
+    since: i64,
+) -> Result<Vec<TierState>, sqlx::Error> {
+    let backend = Backend::of(tx);
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let sql = states_sql(backend, chunk.len());
+        let mut query = sqlx::query_as::<_, TierState>(&sql).bind(since);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        found.extend(query.fetch_all(&mut **tx).await?);
+    }
+    Ok(found)
+}
+
+/// A decision of the rules for one customer, with the tier they were in.
+pub struct Change<'a> {
+    /// The customer.
+    pub id: &'a str,
+    /// Their tier before.
+    pub from: Option<&'a str>,
+    /// What the rules decided (not [`Decision::Stay`]).
+    pub decision: Decision,
+}
+
+/// Carries out `changes` at `now`: new tiers with their entry date and expiry and a
+/// `tier_promoted` / `tier_demoted` event from `rules` each, or longer expiries for renewals.
+/// A few multi-row statements, not a few per customer.
 pub async fn apply(
     tx: &mut Transaction<'_, Any>,
-    id: &str,
-    decision: &Decision,
-    from: Option<&str>,
+    changes: &[Change<'_>],
     now: i64,
     validity_ms: i64,
-) -> Result<Option<NewEvent>, sqlx::Error> {
-    let (kind, to, reason) = match decision {
-        Decision::Stay => return Ok(None),
-        Decision::Renew => {
-            sqlx::query("UPDATE customers SET tier_expires_at = $1 WHERE id = $2")
-                .bind(now + validity_ms)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-            return Ok(None);
+) -> Result<(), sqlx::Error> {
+    let backend = Backend::of(tx);
+    let expires = now + validity_ms;
+    let mut moved: Vec<(&str, &str)> = Vec::new();
+    let mut renewed: Vec<&str> = Vec::new();
+    let mut events = Vec::new();
+    for change in changes {
+        let (kind, to, reason) = match &change.decision {
+            Decision::Stay => continue,
+            Decision::Renew => {
+                renewed.push(change.id);
+                continue;
+            }
+            Decision::Promote { to, reason } => ("tier_promoted", to, reason),
+            Decision::Demote { to, reason } => ("tier_demoted", to, reason),
+        };
+        moved.push((change.id, to));
+        let mut event = NewEvent::console(
+            change.id,
+            kind,
+            now,
+            serde_json::json!({"tier": to, "from": change.from, "reason": reason}),
+        );
+        event.source = "rules".into();
+        events.push(event);
+    }
+    for chunk in moved.chunks(CHUNK) {
+        let sql = format!(
+            "WITH v(cid, tier) AS (VALUES {}) UPDATE customers SET tier = v.tier, \
+             tier_since = {now}, tier_expires_at = {expires}, version = version + 1 \
+             FROM v WHERE customers.id = v.cid",
+            values_placeholders(backend, chunk.len(), 2)
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, tier) in chunk {
+            query = query.bind(*id).bind(*tier);
         }
-        Decision::Promote { to, reason } => ("tier_promoted", to, reason),
-        Decision::Demote { to, reason } => ("tier_demoted", to, reason),
-    };
-    sqlx::query(
-        "UPDATE customers SET tier = $1, tier_since = $2, tier_expires_at = $3, \
-         version = version + 1 WHERE id = $4",
-    )
-    .bind(to)
-    .bind(now)
-    .bind(now + validity_ms)
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    let mut event = NewEvent::console(
-        id,
-        kind,
-        now,
-        serde_json::json!({"tier": to, "from": from, "reason": reason}),
-    );
-    event.source = "rules".into();
-    crate::activity::db::insert_many(tx, std::slice::from_ref(&event)).await?;
-    Ok(Some(event))
+        query.execute(&mut **tx).await?;
+    }
+    for chunk in renewed.chunks(CHUNK) {
+        let sql = format!(
+            "UPDATE customers SET tier_expires_at = {expires} WHERE id IN ({})",
+            list_placeholders(backend, 1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    crate::activity::db::insert_many(tx, &events).await
 }
 
-/// Up to `limit` customers (not restricted) whose tier expired by `now`.
+/// Up to `limit` customers (not restricted) whose tier, one the rules define, expired by
+/// `now` (a tier another system manages is left to it).
 pub async fn expired(db: &Db, now: i64, limit: i64) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT id FROM customers WHERE tier_expires_at <= $1 AND restricted_at IS NULL LIMIT $2",
+        "SELECT id FROM customers WHERE tier_expires_at <= $1 AND restricted_at IS NULL \
+         AND tier IN (SELECT name FROM tier_levels) LIMIT $2",
     )
     .bind(now)
     .bind(limit)

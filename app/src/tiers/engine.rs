@@ -2,8 +2,9 @@
 //! tier expired (a job).
 
 use super::db;
-use super::model::{decide, Decision};
+use super::model::{decide, Decision, TierRules};
 use crate::store::Db;
+use sqlx::{Any, Transaction};
 use std::time::Duration;
 
 /// How often the expiry job looks for expired tiers.
@@ -11,54 +12,50 @@ const EXPIRY_TICK: Duration = Duration::from_secs(600);
 /// Customers the expiry job handles per pass.
 const EXPIRY_BATCH: i64 = 1_000;
 
-/// Applies the rules to customer `id` at `now`; the decision, or `None` when nothing changed
-/// (or processing is restricted: a restricted customer advances no tier).
-pub async fn evaluate(db: &Db, id: &str, now: i64) -> Result<Option<Decision>, sqlx::Error> {
-    let Some(state) = db::state(db, id).await? else {
-        return Ok(None);
-    };
-    if state.restricted_at.is_some() {
-        return Ok(None);
-    }
-    let rules = db::rules(db).await?;
-    let points = db::qualifying_points(db, id, now - rules.window_ms()).await?;
-    let decision = decide(
-        &rules,
-        state.tier.as_deref(),
-        state.tier_expires_at,
-        points,
-        now,
-    );
-    if decision == Decision::Stay {
-        return Ok(None);
-    }
-    let mut tx = db.pool().begin().await?;
-    db::apply(
-        &mut tx,
-        id,
-        &decision,
-        state.tier.as_deref(),
-        now,
-        rules.validity_ms(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Some(decision))
+/// Applies `rules` at `now` to the customers `ids` inside `tx` (restricted customers advance
+/// no tier); the customers whose tier changed. One read and a few writes for all of them.
+pub async fn apply_rules(
+    tx: &mut Transaction<'_, Any>,
+    rules: &TierRules,
+    ids: &[&str],
+    now: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let states = db::states(tx, ids, now - rules.window_ms()).await?;
+    let changes: Vec<db::Change> = states
+        .iter()
+        .filter(|s| s.restricted_at.is_none())
+        .map(|s| db::Change {
+            id: &s.id,
+            from: s.tier.as_deref(),
+            decision: decide(
+                rules,
+                s.tier.as_deref(),
+                s.tier_expires_at,
+                s.qualifying_points,
+                now,
+            ),
+        })
+        .filter(|c| c.decision != Decision::Stay)
+        .collect();
+    db::apply(tx, &changes, now, rules.validity_ms()).await?;
+    Ok(changes
+        .iter()
+        .filter(|c| matches!(c.decision, Decision::Promote { .. } | Decision::Demote { .. }))
+        .map(|c| c.id.to_string())
+        .collect())
 }
 
 /// Applies the rules to customers whose tier expired by `now`; the customers whose tier
 /// changed.
 pub async fn expire_due(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rules = db::rules(db).await?;
     let mut changed = Vec::new();
     loop {
         let due = db::expired(db, now, EXPIRY_BATCH).await?;
-        for id in &due {
-            if let Some(Decision::Promote { .. } | Decision::Demote { .. }) =
-                evaluate(db, id, now).await?
-            {
-                changed.push(id.clone());
-            }
-        }
+        let ids: Vec<&str> = due.iter().map(String::as_str).collect();
+        let mut tx = db.pool().begin().await?;
+        changed.extend(apply_rules(&mut tx, &rules, &ids, now).await?);
+        tx.commit().await?;
         if (due.len() as i64) < EXPIRY_BATCH {
             return Ok(changed);
         }

@@ -1,6 +1,7 @@
 //! Tiers on both databases: ingested points promote at once by the tier rules (event with the
-//! reason, expiry set); the expiry job demotes a customer whose qualifying points fell below
-//! their tier; the rules are validated per field and need settings.manage.
+//! reason, expiry set), counting every event of the batch; the expiry job demotes a customer
+//! whose qualifying points fell below their tier and leaves tiers the rules do not define
+//! alone; the rules are validated per field and need settings.manage.
 
 #![allow(clippy::unwrap_used)]
 
@@ -27,10 +28,14 @@ async fn points_promote_and_the_expiry_job_demotes() {
         let (base, key) = common::server_with_key(&db, 1).await;
         let admin = Console::signed_in(&base, "admin@demo.test").await;
         let id = common::add_customer(&db, &admin, "Tia", "Ring", "TIER-1").await;
-        let earn = json!({"event_id": "earn-1", "type": "points_earned",
+        // Two earnings in one batch: the rules see both (they run in the batch's transaction).
+        let earn = |n: u32| {
+            json!({"event_id": format!("earn-{n}"), "type": "points_earned",
             "occurred_at": chrono::Utc::now().to_rfc3339(),
-            "customer": {"external_id": "TIER-1"}, "payload": {"points": 600}});
-        let (status, report) = common::post_events(&base, &key, &earn).await;
+            "customer": {"external_id": "TIER-1"}, "payload": {"points": 300}})
+        };
+        let batch = json!({"events": [earn(1), earn(2)]});
+        let (status, report) = common::post_events(&base, &key, &batch).await;
         assert_eq!(status, 200, "{label}: {report}");
 
         let agent = Console::signed_in(&base, "agent@demo.test").await;
@@ -75,11 +80,20 @@ async fn points_promote_and_the_expiry_job_demotes() {
                 .starts_with("Silver expired; 0 qualifying points"),
             "{label}: {demoted}"
         );
-        // Nothing more is due.
+        assert_eq!(demoted["log"].as_array().unwrap().len(), 2, "{label}");
+        // A tier another system manages is left to it, expired or not; nothing more is due.
+        let other = common::add_customer(&db, &admin, "Otto", "Ther", "TIER-2").await;
+        sqlx::query("UPDATE customers SET tier = 'Diamond', tier_expires_at = $1 WHERE id = $2")
+            .bind(now - 1)
+            .bind(&other)
+            .execute(db.pool())
+            .await
+            .unwrap();
         assert!(app::tiers::engine::expire_due(&db, now)
             .await
             .unwrap()
             .is_empty());
+        assert_eq!(tier_summary(&agent, &other).await["tier"], "Diamond");
         let unknown = agent
             .call("get_tier_summary", &[("customer_id", "nobody")])
             .await;

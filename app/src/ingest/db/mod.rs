@@ -14,7 +14,7 @@ use crate::store::{list_placeholders, Backend, Db};
 use projections::{apply_points, apply_projections, count_refusals, lock_customers};
 use serde_json::{json, Value};
 use sqlx::{Any, Row, Transaction};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One event of a request after validation.
 pub struct Checked {
@@ -32,8 +32,6 @@ pub struct Ingested {
     pub report: IngestReport,
     /// Customers with newly stored events, for live updates.
     pub customers: Vec<String>,
-    /// Customers whose points moved: the tier rules look at them.
-    pub points_moved: Vec<String>,
 }
 
 /// Largest `IN (…)` list per statement.
@@ -45,6 +43,7 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
     let customers = resolve_customers(db, &valid).await?;
     let stores = stores(db, &valid).await?;
     let products = products(db, &valid).await?;
+    let tier_rules = crate::tiers::db::rules(db).await?;
 
     let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
     let mut events: Vec<(usize, NewEvent)> = Vec::new();
@@ -129,6 +128,14 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
     }
     stored.retain(|e| !below_zero.contains_key(&e.id));
     apply_projections(&mut tx, &stored, now).await?;
+    // Points that qualify for tiers move tiers at once, in the same transaction.
+    let qualifying: BTreeSet<&str> = stored
+        .iter()
+        .filter(|e| e.points_delta.is_some_and(|p| p > 0))
+        .map(|e| e.customer_id.as_str())
+        .collect();
+    let qualifying: Vec<&str> = qualifying.into_iter().collect();
+    crate::tiers::engine::apply_rules(&mut tx, &tier_rules, &qualifying, now).await?;
     tx.commit().await?;
 
     let results = batch
@@ -143,15 +150,9 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
         })
         .collect();
     let customers: HashSet<String> = stored.iter().map(|e| e.customer_id.clone()).collect();
-    let points_moved: HashSet<String> = stored
-        .iter()
-        .filter(|e| e.points_delta.is_some_and(|p| p > 0))
-        .map(|e| e.customer_id.clone())
-        .collect();
     Ok(Ingested {
         report: IngestReport::new(results),
         customers: customers.into_iter().collect(),
-        points_moved: points_moved.into_iter().collect(),
     })
 }
 
