@@ -3,8 +3,8 @@
 use super::describe::{describe, EventFacts};
 use super::model::{EventPage, EventView, NewEvent};
 use super::template::{field_list, EventTypeDef};
-use crate::store::{values_placeholders, Backend, Db};
-use sqlx::{Any, FromRow, Row, Transaction};
+use crate::store::{list_placeholders, values_placeholders, Backend, Db};
+use sqlx::{Any, FromRow, Transaction};
 use std::collections::HashSet;
 
 /// Events shown per page of the stream.
@@ -183,6 +183,8 @@ fn bind_events<'q>(
 
 /// Inserts events in multi-row statements inside `tx`, skipping any whose
 /// `(customer_id, client_event_id)` is already stored; returns the ids actually inserted.
+/// When every row goes in (the usual case) no row comes back: sqlx's SQLite driver hands each
+/// returned row across threads, which cost more than the insert's own index work.
 pub async fn insert_new(
     tx: &mut Transaction<'_, Any>,
     events: &[NewEvent],
@@ -190,21 +192,33 @@ pub async fn insert_new(
     const COLUMNS: usize = 11;
     // A whole ingest batch in one statement: 11,000 parameters, within both databases' limits.
     const ROWS: usize = 1000;
+    let backend = Backend::of(tx);
     let mut inserted = HashSet::with_capacity(events.len());
     for chunk in events.chunks(ROWS) {
         let sql = format!(
             "INSERT INTO events (id, customer_id, client_event_id, event_type, source, \
              occurred_at, received_at, store_id, amount_cents, points_delta, payload) VALUES {} \
              ON CONFLICT (customer_id, client_event_id) WHERE client_event_id IS NOT NULL \
-             DO NOTHING RETURNING id",
-            values_placeholders(Backend::of(tx), chunk.len(), COLUMNS)
+             DO NOTHING",
+            values_placeholders(backend, chunk.len(), COLUMNS)
         );
-        for row in bind_events(sqlx::query(&sql), chunk)
-            .fetch_all(&mut **tx)
-            .await?
-        {
-            inserted.insert(row.try_get(0)?);
+        let done = bind_events(sqlx::query(&sql), chunk)
+            .execute(&mut **tx)
+            .await?;
+        if done.rows_affected() == chunk.len() as u64 {
+            inserted.extend(chunk.iter().map(|e| e.id.clone()));
+            continue;
         }
+        // Some were repeats: the fresh ids that made it in.
+        let sql = format!(
+            "SELECT id FROM events WHERE id IN ({})",
+            list_placeholders(backend, 1, chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for e in chunk {
+            query = query.bind(e.id.clone());
+        }
+        inserted.extend(query.fetch_all(&mut **tx).await?);
     }
     Ok(inserted)
 }

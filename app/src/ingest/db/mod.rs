@@ -185,30 +185,35 @@ async fn resolve_customers(
             .1
             .push(value.clone());
     }
+    // One row per chunk, the matches as a JSON array: sqlx's SQLite driver hands each row
+    // across threads, and a thousand rows cost several times the lookups themselves.
+    let aggregate = match db.backend() {
+        Backend::Sqlite => "json_group_array(json_array(id, tier, restricted_at, {column}))",
+        Backend::Postgres => {
+            "CAST(json_agg(json_build_array(id, tier, restricted_at, {column})) AS TEXT)"
+        }
+    };
     let mut found = HashMap::new();
     for (column, (kind, mut values)) in by_kind {
         values.sort_unstable();
         values.dedup();
         for chunk in values.chunks(IN_CHUNK) {
             let sql = format!(
-                "SELECT id, tier, restricted_at, {column} AS identifier FROM customers \
-                 WHERE {column} IN ({})",
+                "SELECT {} FROM customers WHERE {column} IN ({})",
+                aggregate.replace("{column}", column),
                 list_placeholders(db.backend(), 1, chunk.len())
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
             for value in chunk {
                 query = query.bind(value.clone());
             }
-            for row in query.fetch_all(db.pool()).await? {
-                let identifier: String = row.try_get("identifier")?;
-                found.insert(
-                    (kind, identifier),
-                    (
-                        row.try_get("id")?,
-                        row.try_get("tier")?,
-                        row.try_get::<Option<i64>, _>("restricted_at")?.is_some(),
-                    ),
-                );
+            let Some(json) = query.fetch_one(db.pool()).await? else {
+                continue;
+            };
+            let rows: Vec<(String, Option<String>, Option<i64>, String)> =
+                serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            for (id, tier, restricted_at, identifier) in rows {
+                found.insert((kind, identifier), (id, tier, restricted_at.is_some()));
             }
         }
     }

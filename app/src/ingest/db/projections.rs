@@ -5,7 +5,7 @@
 use crate::activity::NewEvent;
 use crate::store::{values_placeholders, Backend};
 use serde_json::Value;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Customers per multi-row statement.
@@ -56,9 +56,11 @@ pub async fn count_refusals(
     Ok(())
 }
 
-/// Moves points balances: one guarded statement for all customers, then, for any customer
-/// whose events would take the balance below zero, their events one by one, refusing (and
-/// removing) the ones that would. Returns the refused event ids with the balance they met.
+/// Moves points balances: finds the customers whose events would take the balance below
+/// zero (usually none), moves everyone else's in one statement, then takes those customers'
+/// events one by one, refusing (and removing) the ones that would. Returns the refused event
+/// ids with the balance they met. No statement returns a row per customer: that is what costs
+/// most on SQLite.
 pub async fn apply_points(
     tx: &mut Transaction<'_, Any>,
     stored: &[&NewEvent],
@@ -81,27 +83,41 @@ pub async fn apply_points(
             (*customer_id, total, lowest)
         })
         .collect();
-    let mut applied: HashSet<String> = HashSet::new();
     let backend = Backend::of(tx);
-    for chunk in sums.chunks(CHUNK) {
+    let mut short: HashSet<String> = HashSet::new();
+    let dipping: Vec<&(&str, i64, i64)> = sums.iter().filter(|(_, _, low)| *low < 0).collect();
+    for chunk in dipping.chunks(CHUNK) {
         let sql = format!(
-            "WITH v(cid, total, lowest) AS (VALUES {}) \
+            "WITH v(cid, lowest) AS (VALUES {}) SELECT customers.id FROM customers \
+             JOIN v ON customers.id = v.cid WHERE customers.points_balance + v.lowest < 0",
+            values_placeholders(backend, chunk.len(), 2)
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for (customer_id, _, lowest) in chunk {
+            query = query.bind(*customer_id).bind(*lowest);
+        }
+        short.extend(query.fetch_all(&mut **tx).await?);
+    }
+    let moving: Vec<&(&str, i64, i64)> = sums
+        .iter()
+        .filter(|(id, total, _)| *total != 0 && !short.contains(*id))
+        .collect();
+    for chunk in moving.chunks(CHUNK) {
+        let sql = format!(
+            "WITH v(cid, total) AS (VALUES {}) \
              UPDATE customers SET points_balance = points_balance + v.total FROM v \
-             WHERE customers.id = v.cid AND customers.points_balance + v.lowest >= 0 \
-             RETURNING id",
-            values_placeholders(backend, chunk.len(), 3)
+             WHERE customers.id = v.cid",
+            values_placeholders(backend, chunk.len(), 2)
         );
         let mut query = sqlx::query(&sql);
-        for (customer_id, total, lowest) in chunk {
-            query = query.bind(*customer_id).bind(*total).bind(*lowest);
+        for (customer_id, total, _) in chunk {
+            query = query.bind(*customer_id).bind(*total);
         }
-        for row in query.fetch_all(&mut **tx).await? {
-            applied.insert(row.try_get(0)?);
-        }
+        query.execute(&mut **tx).await?;
     }
     let mut refused = HashMap::new();
     for (customer_id, events) in per_customer {
-        if !applied.contains(customer_id) {
+        if short.contains(customer_id) {
             one_by_one(tx, customer_id, &events, &mut refused).await?;
         }
     }
