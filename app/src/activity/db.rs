@@ -104,7 +104,12 @@ pub async fn page(
     sql.push_str(&format!(
         " ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${next_param}"
     ));
-    let mut query = sqlx::query_as::<_, EventRow>(&sql).bind(customer_id);
+    // Not kept prepared: PostgreSQL's generic plan guesses 19 events for any customer and so
+    // sorts all 100,000 of a customer with that many to show 50 (172 ms instead of 9 ms for a
+    // search); planned with the customer's id, it walks the index in order.
+    let mut query = sqlx::query_as::<_, EventRow>(&sql)
+        .persistent(false)
+        .bind(customer_id);
     for event_type in types {
         query = query.bind(*event_type);
     }

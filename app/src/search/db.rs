@@ -132,13 +132,15 @@ pub async fn advanced(
     show_pii: bool,
 ) -> Result<SearchResults, sqlx::Error> {
     let (_, count_sql, values) = advanced_sql(query, false);
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    // Not kept prepared: PostgreSQL would switch to one generic plan for every prefix and page
+    // size, planned without the values that decide between an index walk and a sort.
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql).persistent(false);
     for value in &values {
         count = count.bind(value.clone());
     }
     let total = count.fetch_one(db.pool()).await?;
     let (page_sql, _, values) = advanced_sql(query, total > BROAD_MATCHES);
-    let mut page = sqlx::query_as::<_, ResultRowData>(&page_sql);
+    let mut page = sqlx::query_as::<_, ResultRowData>(&page_sql).persistent(false);
     for value in &values {
         page = page.bind(value.clone());
     }
