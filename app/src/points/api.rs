@@ -92,8 +92,7 @@ mod server {
             .await?;
         if delta > 0 {
             // Comped points qualify for tiers like earned ones.
-            crate::tiers::engine::apply_rules(&mut tx, &tier_rules, &[&customer_id], now)
-                .await?;
+            crate::tiers::engine::apply_rules(&mut tx, &tier_rules, &[&customer_id], now).await?;
         }
         tx.commit().await?;
         state.live.publish(&customer_id);

@@ -40,7 +40,12 @@ pub async fn apply_rules(
     db::apply(tx, &changes, now, rules.validity_ms()).await?;
     Ok(changes
         .iter()
-        .filter(|c| matches!(c.decision, Decision::Promote { .. } | Decision::Demote { .. }))
+        .filter(|c| {
+            matches!(
+                c.decision,
+                Decision::Promote { .. } | Decision::Demote { .. }
+            )
+        })
         .map(|c| c.id.to_string())
         .collect())
 }
