@@ -38,6 +38,18 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
     let mut conditions = Vec::new();
     let mut page_conditions = Vec::new();
     let mut values: Vec<String> = Vec::new();
+    // A first-name prefix alone, sorted by a contact: walk the customers of its first letter
+    // in contact order (`customers_by_initial_email` / `_phone`), checking the rest of the
+    // prefix from the same index.
+    let by_initial = broad
+        && matches!(query.sort, SortOrder::Email | SortOrder::Phone)
+        && query.last_prefix.is_none()
+        && query.email_prefix.is_none();
+    let initial = query
+        .first_prefix
+        .as_deref()
+        .filter(|_| by_initial)
+        .and_then(|p| p.chars().next());
     let hide_from_index = |column: &str| {
         broad
             && match query.sort {
@@ -45,8 +57,9 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
                 SortOrder::FirstName => column == "c.last_name_key",
                 SortOrder::Phone => true,
                 // Emails start with the name, so walking the email index for a name prefix
-                // reads most of it before a page matches: collect the matches and sort.
-                SortOrder::Email => false,
+                // reads most of it before a page matches: collect the matches and sort (or,
+                // with a first-name prefix alone, walk its initial's index).
+                SortOrder::Email => initial.is_some() && column == "c.first_name_key",
             }
     };
     // With both name prefixes, the count walks the index of the longer (more selective) one.
@@ -89,6 +102,13 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
             page_conditions.push(format!("{column} = ${}", values.len()));
         }
     }
+    if let Some(initial) = initial {
+        values.push(initial.to_string());
+        // In both queries, so they bind the same values (the count's range implies it).
+        let same_initial = format!("substr(c.first_name_key, 1, 1) = ${}", values.len());
+        conditions.push(same_initial.clone());
+        page_conditions.push(same_initial);
+    }
     let join = |list: &[String]| {
         if list.is_empty() {
             "1 = 1".to_string()
@@ -103,7 +123,10 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
         SortOrder::Phone => "(c.phone IS NULL), c.phone, c.id",
         // With a name prefix, sort the matches (their emails come from a covering name index)
         // rather than walk the email index: `|| ''` keeps every planner off the latter.
-        SortOrder::Email if query.first_prefix.is_some() || query.last_prefix.is_some() => {
+        SortOrder::Email
+            if initial.is_none()
+                && (query.first_prefix.is_some() || query.last_prefix.is_some()) =>
+        {
             "(c.email IS NULL), (c.email || ''), c.id"
         }
         SortOrder::Email => "(c.email IS NULL), c.email, c.id",
