@@ -20,6 +20,9 @@ for (const [n, size] of [[1, 'desktop'], [2, 'tablet-portrait']]) {
     await officer.waitForSelector('[data-testid=processing-state]:has-text("Not restricted")');
     await assertAccessible(officer, `privacy tab at ${size}`);
 
+    // Typed before the logged download refreshes the tab (a live notice): it is kept.
+    await officer.fill('#privacy-reason', `Request ${size}-1`);
+    await officer.getByLabel(/I confirm: no points/).check();
     const [download] = await Promise.all([
       officer.waitForEvent('download'),
       officer.getByRole('button', { name: 'Download export (CSV)' }).click(),
@@ -29,8 +32,12 @@ for (const [n, size] of [[1, 'desktop'], [2, 'tablet-portrait']]) {
     assert.ok(csv.startsWith('section,record,field,value'), csv.slice(0, 80));
     for (const section of ['profile', 'events']) assert.ok(csv.includes(`\n${section},`), `section ${section}`);
 
-    await officer.fill('#privacy-reason', `Request ${size}-1`);
-    await officer.getByLabel(/I confirm: no points/).check();
+    await officer.waitForFunction(() => {
+      const fact = [...document.querySelectorAll('.privacy-facts .fact')].find((f) => f.textContent.includes('Last export'));
+      return fact && !fact.textContent.includes('Never');
+    });
+    assert.equal(await officer.inputValue('#privacy-reason'), `Request ${size}-1`);
+    assert.ok(await officer.getByLabel(/I confirm: no points/).isChecked());
     await officer.getByRole('button', { name: 'Restrict processing' }).click();
     await officer.waitForSelector('[data-testid=processing-state]:has-text("Restricted since")');
     await officer.waitForSelector('.restricted-banner');

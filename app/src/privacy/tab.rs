@@ -37,6 +37,14 @@ pub fn PrivacyTab() -> impl IntoView {
         }
     });
     let may_act = use_can(Permission::PrivacyRequest);
+    // The forms depend on the restriction alone, so a refetch (a live event, a download
+    // logged) that leaves it as it was does not rebuild them under the officer's typing.
+    let restricted = Memo::new(move |_| {
+        overview
+            .get()
+            .and_then(Result::ok)
+            .map(|state| state.restricted_at.is_some())
+    });
     view! {
         <section class="panel privacy-tab" aria-labelledby="privacy-title">
             <h2 id="privacy-title">"Data privacy"</h2>
@@ -50,7 +58,6 @@ pub fn PrivacyTab() -> impl IntoView {
             <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
                 {move || overview.get().map(|result| match result {
                     Ok(state) => {
-                        let restricted = state.restricted_at.is_some();
                         view! {
                             <dl class="profile-facts privacy-facts">
                                 <div class="fact">
@@ -73,11 +80,15 @@ pub fn PrivacyTab() -> impl IntoView {
                                     <dd>"None: requests are carried out when made"</dd>
                                 </div>
                             </dl>
-                            {may_act.then(|| view! { <PrivacyActions restricted restrict reinstate forget/> })}
-                            <History history=state.history/>
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+                {move || restricted.get().filter(|_| may_act).map(|restricted| view! {
+                    <PrivacyActions restricted restrict reinstate forget/>
+                })}
+                {move || overview.get().and_then(Result::ok).map(|state| view! {
+                    <History history=state.history/>
                 })}
             </Transition>
         </section>
