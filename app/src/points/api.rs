@@ -43,6 +43,8 @@ mod server {
         crate::privacy::db::refuse_if_restricted(&state.db, &customer_id, "no points changes")
             .await?;
         let now = now_millis();
+        // Read before the transaction: reading through the pool while holding it could wait
+        // for a connection that concurrent adjustments hold (found by the concurrency test).
         let tier_rules = crate::tiers::db::rules(&state.db).await?;
         let mut tx = state.db.pool().begin().await?;
         let balance = match db::apply(&mut tx, &customer_id, delta, now).await? {
