@@ -45,11 +45,26 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
         && matches!(query.sort, SortOrder::Email | SortOrder::Phone)
         && query.last_prefix.is_none()
         && query.email_prefix.is_none();
+    // Sorted by email, a prefix of three or more letters walks the customers of its first
+    // three (`customers_by_first3_email`): emails start with the name, so the initial's walk
+    // would pass every earlier email of that letter first.
+    let leading_letters = match query.sort {
+        SortOrder::Email => 3,
+        _ => 1,
+    };
     let initial = query
         .first_prefix
         .as_deref()
         .filter(|_| by_initial)
-        .and_then(|p| p.chars().next());
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let letters = if p.chars().count() >= leading_letters {
+                leading_letters
+            } else {
+                1
+            };
+            (letters, p.chars().take(letters).collect::<String>())
+        });
     let hide_from_index = |column: &str| {
         broad
             && match query.sort {
@@ -102,10 +117,10 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
             page_conditions.push(format!("{column} = ${}", values.len()));
         }
     }
-    if let Some(initial) = initial {
-        values.push(initial.to_string());
+    if let Some((letters, leading)) = &initial {
+        values.push(leading.clone());
         // In both queries, so they bind the same values (the count's range implies it).
-        let same_initial = format!("substr(c.first_name_key, 1, 1) = ${}", values.len());
+        let same_initial = format!("substr(c.first_name_key, 1, {letters}) = ${}", values.len());
         conditions.push(same_initial.clone());
         page_conditions.push(same_initial);
     }
