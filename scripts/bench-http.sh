@@ -4,7 +4,7 @@
 # by phone, and of the sign-in page, spread over random customers; the server's RSS before,
 # during and at its peak (VmHWM). Seeds the database first when it is empty.
 #
-#   cargo leptos build --release --precompress
+#   cargo leptos build --release --precompress --split
 #   scripts/bench-http.sh                                   # SQLite in $BENCH_DIR (/tmp/cp-bench)
 #   scripts/bench-http.sh postgres://postgres@127.0.0.1:55433/bench
 #

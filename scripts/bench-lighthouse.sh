@@ -4,7 +4,7 @@
 # as a tablet (768×1024 under Lighthouse's mobile throttling: 4× CPU slowdown, slow 4G) and as
 # Lighthouse's default phone (412 px wide, same throttling). Reports go to $BENCH_DIR.
 #
-#   cargo leptos build --release --precompress
+#   cargo leptos build --release --precompress --split
 #   scripts/bench-lighthouse.sh [DATABASE_URL]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --release
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 exec target/release/customer-profiles serve --demo-customers "${DEMO_CUSTOMERS:-2000}" "$@"

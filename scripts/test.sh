@@ -23,7 +23,7 @@ cargo test -p app --features ssr
 cargo test -p server
 
 echo "== end2end browser tests"
-cargo leptos build
+cargo leptos build --split
 (cd end2end && node --test --test-concurrency=1 tests/)
 
 echo "== ingest API fuzzed from its OpenAPI document (schemathesis)"

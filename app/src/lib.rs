@@ -39,11 +39,11 @@ pub mod tiers;
 pub mod time;
 pub mod users;
 
-use layout::{NotFound, TopBar};
+use layout::{lazy, NotFound, TopBar};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -81,18 +81,18 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=search::SearchPage/>
                     <Route path=path!("/search") view=search::SearchPage/>
-                    <Route path=path!("/customers/new") view=customers::AddCustomerPage/>
+                    <Route path=path!("/customers/new") view={Lazy::<lazy::AddCustomerScreen>::new()}/>
                     <customers::CustomerRoutes/>
-                    <Route path=path!("/privacy") view=privacy::PrivacyLogPage/>
-                    <Route path=path!("/campaigns/:id") view=campaigns::CampaignPage/>
-                    <Route path=path!("/admin") view=admin::AdminPage/>
-                    <Route path=path!("/admin/users") view=users::UsersPage/>
-                    <Route path=path!("/admin/users/:id") view=users::UserDetailPage/>
-                    <Route path=path!("/admin/audit") view=audit::AuditTrailPage/>
-                    <Route path=path!("/admin/settings") view=settings::SettingsPage/>
-                    <Route path=path!("/admin/api-keys") view=api_keys::ApiKeysPage/>
-                    <Route path=path!("/admin/event-types") view=activity::EventTypesPage/>
-                    <Route path=path!("/admin/analytics") view=analytics::AnalyticsAdminPage/>
+                    <Route path=path!("/privacy") view={Lazy::<lazy::PrivacyLogScreen>::new()}/>
+                    <Route path=path!("/campaigns/:id") view={Lazy::<lazy::CampaignScreen>::new()}/>
+                    <Route path=path!("/admin") view={Lazy::<lazy::AdminScreen>::new()}/>
+                    <Route path=path!("/admin/users") view={Lazy::<lazy::UsersScreen>::new()}/>
+                    <Route path=path!("/admin/users/:id") view={Lazy::<lazy::UserDetailScreen>::new()}/>
+                    <Route path=path!("/admin/audit") view={Lazy::<lazy::AuditTrailScreen>::new()}/>
+                    <Route path=path!("/admin/settings") view={Lazy::<lazy::SettingsScreen>::new()}/>
+                    <Route path=path!("/admin/api-keys") view={Lazy::<lazy::ApiKeysScreen>::new()}/>
+                    <Route path=path!("/admin/event-types") view={Lazy::<lazy::EventTypesScreen>::new()}/>
+                    <Route path=path!("/admin/analytics") view={Lazy::<lazy::AnalyticsAdminScreen>::new()}/>
                     <Route path=path!("/sign-in") view=auth::SignInPage/>
                 </Routes>
             </main>

@@ -1,8 +1,19 @@
 //! Browser entry point: hydrates the server-rendered console.
 
-/// Called by the generated JavaScript once the wasm module has loaded.
+/// Called by the generated JavaScript once the wasm module has loaded. Hydrates
+/// asynchronously, so a page on a lazily loaded route (`app::layout::lazy`) waits for its
+/// chunk, then marks the body `data-hydrated` (the browser tests wait for it).
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    // `hydrate_from_async` sets wasm-bindgen futures up as the reactive system's executor.
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body.clone(), app::App)
+            .await
+            .forget();
+        _ = body.set_attribute("data-hydrated", "true");
+    });
 }

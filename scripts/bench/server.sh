@@ -2,7 +2,7 @@
 # release server on a free loopback port ($BASE, $SERVER; stopped on exit), signs in ($COOKIE)
 # and reports the server's memory (rss VmRSS | VmHWM).
 BIN=target/release/customer-profiles
-[ -x "$BIN" ] || { echo "no release build: run cargo leptos build --release --precompress first" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "no release build: run cargo leptos build --release --precompress --split first" >&2; exit 1; }
 WORK=${BENCH_DIR:-/tmp/cp-bench}
 mkdir -p "$WORK"
 DB=${DB:-sqlite://$WORK/bench.db}

@@ -20,4 +20,5 @@ pub use model::{
     mask_email, mask_phone, search_key, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge,
 };
 pub use page::{use_customer_id, CustomerRoutes, ProfilePage, ProfilePageContext};
+pub use profile_tab::ProfileTab;
 pub use update::update_customer_profile;

@@ -2,14 +2,12 @@
 
 use super::api::get_customer_header;
 use super::header::ProfileHeader;
-use super::profile_tab::ProfileTab;
-use crate::activity::{ActivitySection, ActivityTab, EventStream};
-use crate::layout::ErrorPanel;
-use crate::notes::NotesTab;
+use crate::activity::{ActivityTab, EventStream};
+use crate::layout::{lazy, ErrorPanel};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::hooks::{use_location, use_params_map};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The routes under `/customers/:id`, one per tab.
 #[component(transparent)]
@@ -20,13 +18,13 @@ pub fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <ParentRoute path=path!("/customers/:id") view=ProfilePage ssr=SsrMode::Async>
             <ParentRoute path=path!("") view=ActivityTab>
                 <Route path=path!("") view=EventStream/>
-                <Route path=path!("activity/:section") view=ActivitySection/>
+                <Route path=path!("activity/:section") view={Lazy::<lazy::ActivitySectionScreen>::new()}/>
             </ParentRoute>
-            <Route path=path!("profile") view=ProfileTab/>
-            <Route path=path!("digital-properties") view=crate::devices::DigitalPropertiesTab/>
-            <Route path=path!("locations") view=crate::locations::LocationsTab/>
-            <Route path=path!("notes") view=NotesTab/>
-            <Route path=path!("privacy") view=crate::privacy::PrivacyTab/>
+            <Route path=path!("profile") view={Lazy::<lazy::ProfileTabScreen>::new()}/>
+            <Route path=path!("digital-properties") view={Lazy::<lazy::DigitalPropertiesScreen>::new()}/>
+            <Route path=path!("locations") view={Lazy::<lazy::LocationsScreen>::new()}/>
+            <Route path=path!("notes") view={Lazy::<lazy::NotesScreen>::new()}/>
+            <Route path=path!("privacy") view={Lazy::<lazy::PrivacyTabScreen>::new()}/>
         </ParentRoute>
     }
     .into_inner()

@@ -2,6 +2,7 @@
 
 mod error_panel;
 mod field;
+pub mod lazy;
 mod modal;
 mod not_found;
 mod not_yet_available;

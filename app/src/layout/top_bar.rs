@@ -114,13 +114,9 @@ fn SignedInBar(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// Pressing `/` anywhere outside a text field focuses the search box. Also marks the body
-/// `data-hydrated` once the browser has taken over (tests wait for it).
+/// Pressing `/` anywhere outside a text field focuses the search box.
 fn focus_search_on_slash() {
     Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
         let handle = window_event_listener(leptos::ev::keydown, |event| {
             if event.key() != "/" || event.ctrl_key() || event.meta_key() || event.alt_key() {
                 return;
