@@ -1,5 +1,9 @@
 //! Browser entry point: hydrates the server-rendered console.
 
+// The future of hydrating the whole app, views not type-erased (clippy, `cargo build` without
+// cargo-leptos), nests deeper than the default limit of 128.
+#![recursion_limit = "256"]
+
 /// Called by the generated JavaScript once the wasm module has loaded. Hydrates
 /// asynchronously, so a page on a lazily loaded route (`app::layout::lazy`) waits for its
 /// chunk, then marks the body `data-hydrated` (the browser tests wait for it).
