@@ -32,6 +32,7 @@ impl Backend {
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: AnyPool,
+    writer: AnyPool,
     backend: Backend,
     url: String,
 }
@@ -57,33 +58,37 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|e| format!("invalid DATABASE_URL: {e}"))?
             .disable_statement_logging();
-        let pool_options = match backend {
+        let open = |pool_options: AnyPoolOptions| {
+            pool_options
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options.clone())
+        };
+        let failed = |e: sqlx::Error| format!("cannot open database: {e}");
+        let (pool, writer) = match backend {
             // 8 MB of page cache per connection (64 MB for the pool): reads beyond it come from
             // the OS page cache, and the server stays under 200 MB RSS under load.
             Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(8)
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY; \
-                             PRAGMA wal_autocheckpoint = 16384;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
+                let pool = open(sqlite_pool(8, 8)).await.map_err(failed)?;
+                // SQLite empties a connection's page cache whenever another connection wrote
+                // in between, so batch writes go through one connection of their own whose
+                // cache (64 MB: the event indexes' pages that batches keep changing) stays warm.
+                let writer = open(sqlite_pool(1, 64)).await.map_err(failed)?;
+                (pool, writer)
             }
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+            Backend::Postgres => {
+                let pool = open(AnyPoolOptions::new().max_connections(16))
+                    .await
+                    .map_err(failed)?;
+                let writer = pool.clone();
+                (pool, writer)
+            }
         };
-        let pool = pool_options
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await
-            .map_err(|e| format!("cannot open database: {e}"))?;
-        Ok(Self { pool, backend, url })
+        Ok(Self {
+            pool,
+            writer,
+            backend,
+            url,
+        })
     }
 
     /// Applies every pending migration of this dialect.
@@ -108,6 +113,13 @@ impl Db {
     /// The connection pool, for the `db.rs` files of each feature.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Where batch writes (event ingest) run: on SQLite one connection with a large page
+    /// cache, kept warm because no other connection's writes come between its own; on
+    /// PostgreSQL the pool itself.
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// Which dialect this database speaks.
@@ -141,8 +153,33 @@ impl Db {
 
     /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
+}
+
+/// A SQLite pool of `connections`, each with a `cache_mb` page cache, in WAL mode. The WAL
+/// is checkpointed into the database at 256 MB (65,536 pages): pages the batches change again
+/// and again are copied once per checkpoint instead of once per 64 MB.
+fn sqlite_pool(connections: u32, cache_mb: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                conn.execute(
+                    format!(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                         PRAGMA cache_size = -{}; PRAGMA temp_store = MEMORY; \
+                         PRAGMA wal_autocheckpoint = 65536;",
+                        cache_mb * 1024
+                    )
+                    .as_str(),
+                )
+                .await?;
+                Ok(())
+            })
+        })
 }
 
 /// Makes sure the folder of a SQLite file exists and is writable, and asks SQLite to create

@@ -13,7 +13,7 @@ use crate::search::{Identifier, IdentifierKind};
 use crate::store::{list_placeholders, Backend, Db};
 use projections::{apply_points, apply_projections, count_refusals, lock_customers};
 use serde_json::{json, Value};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyConnection, Connection, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One event of a request after validation.
@@ -40,10 +40,14 @@ const IN_CHUNK: usize = 500;
 /// Stores every valid event of `batch` (received at `now`) and reports on each.
 pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, sqlx::Error> {
     let valid: Vec<&ValidEvent> = batch.iter().filter_map(|c| c.event.as_ref().ok()).collect();
-    let customers = resolve_customers(db, &valid).await?;
-    let stores = stores(db, &valid).await?;
-    let products = products(db, &valid).await?;
+    // Read before taking the writer: a read through the pool while holding it could wait
+    // for a connection that other waiting writers hold.
     let tier_rules = crate::tiers::db::rules(db).await?;
+    // The lookups too run on the writer, whose page cache holds the customers' index pages.
+    let mut writer = db.writer().acquire().await?;
+    let customers = resolve_customers(db.backend(), &mut writer, &valid).await?;
+    let stores = stores(db.backend(), &mut writer, &valid).await?;
+    let products = products(db.backend(), &mut writer, &valid).await?;
 
     let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
     let mut events: Vec<(usize, NewEvent)> = Vec::new();
@@ -90,7 +94,7 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
         }
     }
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = writer.begin().await?;
     let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
     lock_customers(&mut tx, &fresh.iter().collect::<Vec<_>>()).await?;
     count_refusals(&mut tx, &refused).await?;
@@ -173,7 +177,8 @@ pub const REFUSED_WHILE_RESTRICTED: [&str; 8] = [
 ];
 
 async fn resolve_customers(
-    db: &Db,
+    backend: Backend,
+    conn: &mut AnyConnection,
     events: &[&ValidEvent],
 ) -> Result<HashMap<(IdentifierKind, String), Customer>, sqlx::Error> {
     let mut by_kind: BTreeMap<&'static str, (IdentifierKind, Vec<String>)> = BTreeMap::new();
@@ -187,7 +192,7 @@ async fn resolve_customers(
     }
     // One row per chunk, the matches as a JSON array: sqlx's SQLite driver hands each row
     // across threads, and a thousand rows cost several times the lookups themselves.
-    let aggregate = match db.backend() {
+    let aggregate = match backend {
         Backend::Sqlite => "json_group_array(json_array(id, tier, restricted_at, {column}))",
         Backend::Postgres => {
             "CAST(json_agg(json_build_array(id, tier, restricted_at, {column})) AS TEXT)"
@@ -201,13 +206,13 @@ async fn resolve_customers(
             let sql = format!(
                 "SELECT {} FROM customers WHERE {column} IN ({})",
                 aggregate.replace("{column}", column),
-                list_placeholders(db.backend(), 1, chunk.len())
+                list_placeholders(backend, 1, chunk.len())
             );
             let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
             for value in chunk {
                 query = query.bind(value.clone());
             }
-            let Some(json) = query.fetch_one(db.pool()).await? else {
+            let Some(json) = query.fetch_one(&mut *conn).await? else {
                 continue;
             };
             let rows: Vec<(String, Option<String>, Option<i64>, String)> =
@@ -221,7 +226,8 @@ async fn resolve_customers(
 }
 
 async fn lookup(
-    db: &Db,
+    backend: Backend,
+    conn: &mut AnyConnection,
     sql_head: &str,
     mut keys: Vec<String>,
 ) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
@@ -231,13 +237,13 @@ async fn lookup(
     for chunk in keys.chunks(IN_CHUNK) {
         let sql = format!(
             "{sql_head} ({})",
-            list_placeholders(db.backend(), 1, chunk.len())
+            list_placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for key in chunk {
             query = query.bind(key.clone());
         }
-        for row in query.fetch_all(db.pool()).await? {
+        for row in query.fetch_all(&mut *conn).await? {
             let values = (1..row.len())
                 .map(|i| row.try_get::<String, _>(i))
                 .collect::<Result<Vec<_>, _>>()?;
@@ -248,15 +254,17 @@ async fn lookup(
 }
 
 async fn stores(
-    db: &Db,
+    backend: Backend,
+    conn: &mut AnyConnection,
     events: &[&ValidEvent],
 ) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
     let ids = events.iter().filter_map(|e| e.store_id.clone()).collect();
-    lookup(db, "SELECT id, name, city FROM stores WHERE id IN", ids).await
+    lookup(backend, conn, "SELECT id, name, city FROM stores WHERE id IN", ids).await
 }
 
 async fn products(
-    db: &Db,
+    backend: Backend,
+    conn: &mut AnyConnection,
     events: &[&ValidEvent],
 ) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
     let skus = events
@@ -265,7 +273,7 @@ async fn products(
         .flatten()
         .filter_map(|item| item.get("sku").and_then(Value::as_str).map(str::to_string))
         .collect();
-    lookup(db, "SELECT id, name FROM products WHERE id IN", skus).await
+    lookup(backend, conn, "SELECT id, name FROM products WHERE id IN", skus).await
 }
 
 /// The stored form of `event`: matched, with store, product names and the customer's tier
