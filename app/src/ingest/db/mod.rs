@@ -259,7 +259,13 @@ async fn stores(
     events: &[&ValidEvent],
 ) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
     let ids = events.iter().filter_map(|e| e.store_id.clone()).collect();
-    lookup(backend, conn, "SELECT id, name, city FROM stores WHERE id IN", ids).await
+    lookup(
+        backend,
+        conn,
+        "SELECT id, name, city FROM stores WHERE id IN",
+        ids,
+    )
+    .await
 }
 
 async fn products(
@@ -273,7 +279,13 @@ async fn products(
         .flatten()
         .filter_map(|item| item.get("sku").and_then(Value::as_str).map(str::to_string))
         .collect();
-    lookup(backend, conn, "SELECT id, name FROM products WHERE id IN", skus).await
+    lookup(
+        backend,
+        conn,
+        "SELECT id, name FROM products WHERE id IN",
+        skus,
+    )
+    .await
 }
 
 /// The stored form of `event`: matched, with store, product names and the customer's tier
