@@ -71,8 +71,8 @@ impl Db {
                 let pool = open(sqlite_pool(8, 8)).await.map_err(failed)?;
                 // SQLite empties a connection's page cache whenever another connection wrote
                 // in between, so batch writes go through one connection of their own whose
-                // cache (64 MB: the event indexes' pages that batches keep changing) stays warm.
-                let writer = open(sqlite_pool(1, 64)).await.map_err(failed)?;
+                // cache (32 MB: the event indexes' pages that batches keep changing) stays warm.
+                let writer = open(sqlite_pool(1, 32)).await.map_err(failed)?;
                 (pool, writer)
             }
             Backend::Postgres => {
