@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/install.sh --release
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo leptos build --release --precompress --split
-exec target/release/customer-profiles serve --demo-customers "${DEMO_CUSTOMERS:-2000}" "$@"
+exec "${CARGO_TARGET_DIR:-target}"/release/customer-profiles serve --demo-customers "${DEMO_CUSTOMERS:-2000}" "$@"

@@ -6,7 +6,7 @@
 # (target/debug/customer-profiles, or CP_BINARY).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${CP_BINARY:-target/debug/customer-profiles}
+BIN=${CP_BINARY:-${CARGO_TARGET_DIR:-target}/debug/customer-profiles}
 VERSION=4.32.5
 ST="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/schemathesis"
 if ! "$ST" --version 2>/dev/null | grep -q "$VERSION"; then

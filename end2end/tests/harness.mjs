@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const BINARY = process.env.CP_BINARY ?? join(ROOT, 'target', 'debug', 'customer-profiles');
+// Cargo's target directory may live outside the checkout (CARGO_TARGET_DIR, e.g. a CI cache).
+const TARGET = resolve(ROOT, process.env.CARGO_TARGET_DIR ?? 'target');
+const BINARY = process.env.CP_BINARY ?? join(TARGET, 'debug', 'customer-profiles');
 export const ARTIFACTS = join(ROOT, 'end2end', 'artifacts');
 
 /** Desktop and tablet viewports the console must work at. */

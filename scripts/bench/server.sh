@@ -1,7 +1,7 @@
 # Sourced by the bench scripts: seeds the database named by $DB when it is empty, starts the
 # release server on a free loopback port ($BASE, $SERVER; stopped on exit), signs in ($COOKIE)
 # and reports the server's memory (rss VmRSS | VmHWM).
-BIN=target/release/customer-profiles
+BIN=${CARGO_TARGET_DIR:-target}/release/customer-profiles
 [ -x "$BIN" ] || { echo "no release build: run cargo leptos build --release --precompress --split first" >&2; exit 1; }
 WORK=${BENCH_DIR:-/tmp/cp-bench}
 mkdir -p "$WORK"
