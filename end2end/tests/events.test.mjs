@@ -93,6 +93,15 @@ test('desktop: the stream filters by category, activity and text', async () => {
   await agent.locator('.stream-filters button[type=submit]').click();
   await agent.waitForSelector('text=No events match these filters.');
   await assertAccessible(agent, 'filtered event stream');
+  // Text finds a type as the stream names it, in any case.
+  await agent.selectOption('#stream-category', '');
+  await agent.selectOption('#stream-type', '');
+  await agent.fill('#stream-search', 'POINTS EARNED');
+  await agent.locator('.stream-filters button[type=submit]').click();
+  await agent.waitForFunction(() => {
+    const types = [...document.querySelectorAll('table.events tbody tr td:nth-child(2)')];
+    return types.length > 0 && types.every((cell) => cell.textContent.trim() === 'Points earned');
+  });
   await agent.context().close();
 });
 

@@ -56,7 +56,8 @@ impl EventRow {
 pub struct Filter<'a> {
     /// Only these types (all when empty).
     pub types: &'a [&'a str],
-    /// Only events whose details contain this text (any case).
+    /// Only events whose details, store or type (as its name or as the stream shows it,
+    /// `points earned`) contain this text (any case).
     pub search: Option<&'a str>,
 }
 
@@ -88,6 +89,7 @@ pub async fn page(
     if pattern.is_some() {
         sql.push_str(&format!(
             " AND (LOWER(e.payload) LIKE ${n} ESCAPE '\\' OR e.event_type LIKE ${n} ESCAPE '\\' \
+             OR REPLACE(e.event_type, '_', ' ') LIKE ${n} ESCAPE '\\' \
              OR LOWER(s.name) LIKE ${n} ESCAPE '\\')",
             n = next_param
         ));

@@ -137,6 +137,81 @@ async fn event_pages_walk_the_whole_stream_newest_first_without_gaps() {
 }
 
 #[tokio::test]
+async fn stream_text_search_finds_types_as_shown_and_stores_in_any_case() {
+    use app::activity::db::{page, Filter};
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        common::seed(&db, 5).await;
+        let (id, store): (String, String) = sqlx::query_as(
+            "SELECT e.customer_id, s.name FROM events e JOIN stores s ON s.id = e.store_id \
+             GROUP BY e.customer_id, s.name ORDER BY COUNT(*) DESC, e.customer_id LIMIT 1",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        let ids = |events: Vec<app::activity::EventView>| -> Vec<String> {
+            events.into_iter().map(|e| e.id).collect()
+        };
+        let everything = ids(page(&db, &id, &Filter::default(), None, 100_000)
+            .await
+            .unwrap()
+            .events);
+        let search = |text: String| {
+            let (db, id) = (db.clone(), id.clone());
+            async move {
+                let filter = Filter {
+                    types: &[],
+                    search: Some(&text),
+                };
+                ids(page(&db, &id, &filter, None, 100_000).await.unwrap().events)
+            }
+        };
+        let expected = |sql: &'static str, arg: String| {
+            let (db, id) = (db.clone(), id.clone());
+            async move {
+                sqlx::query_scalar::<_, String>(sql)
+                    .bind(id)
+                    .bind(arg)
+                    .fetch_all(db.pool())
+                    .await
+                    .unwrap()
+            }
+        };
+
+        let earned = expected(
+            "SELECT id FROM events WHERE customer_id = $1 AND event_type = $2",
+            "points_earned".into(),
+        )
+        .await;
+        let found = search("Points Earned".into()).await;
+        assert!(!earned.is_empty(), "{name}: the customer earned points");
+        assert!(
+            earned.iter().all(|e| found.contains(e)),
+            "{name}: the type as the stream shows it finds every such event"
+        );
+        assert!(found.len() < everything.len(), "{name}: and not everything");
+
+        let at_store = expected(
+            "SELECT e.id FROM events e JOIN stores s ON s.id = e.store_id \
+             WHERE e.customer_id = $1 AND s.name = $2",
+            store.clone(),
+        )
+        .await;
+        let found = search(store.to_uppercase()).await;
+        assert!(
+            at_store.iter().all(|e| found.contains(e)),
+            "{name}: the store's name in capitals finds every event there"
+        );
+        assert!(found.len() < everything.len(), "{name}: and not everything");
+
+        assert!(
+            search("%".into()).await.len() < everything.len(),
+            "{name}: a wildcard is searched for as itself"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_duplicate_email_is_refused_by_the_database() {
     let (dbs, _guard) = common::each_database().await;
     for (name, db) in dbs {
