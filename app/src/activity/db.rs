@@ -57,7 +57,7 @@ pub struct Filter<'a> {
     /// Only these types (all when empty).
     pub types: &'a [&'a str],
     /// Only events whose details, store or type (as its name or as the stream shows it,
-    /// `points earned`) contain this text (any case).
+    /// "points earned") contain this text (any case).
     pub search: Option<&'a str>,
 }
 
@@ -85,15 +85,17 @@ pub async fn page(
         sql.push_str(&format!(" AND e.event_type IN ({})", list.join(",")));
         next_param += types.len();
     }
-    let pattern = filter.search.map(like_pattern);
-    if pattern.is_some() {
+    let patterns = filter
+        .search
+        .map(|text| (like_pattern(text), type_pattern(text)));
+    if patterns.is_some() {
         sql.push_str(&format!(
-            " AND (LOWER(e.payload) LIKE ${n} ESCAPE '\\' OR e.event_type LIKE ${n} ESCAPE '\\' \
-             OR REPLACE(e.event_type, '_', ' ') LIKE ${n} ESCAPE '\\' \
-             OR LOWER(s.name) LIKE ${n} ESCAPE '\\')",
-            n = next_param
+            " AND (LOWER(e.payload) LIKE ${n} ESCAPE '\\' OR LOWER(s.name) LIKE ${n} ESCAPE '\\' \
+             OR e.event_type LIKE ${t} ESCAPE '\\')",
+            n = next_param,
+            t = next_param + 1
         ));
-        next_param += 1;
+        next_param += 2;
     }
     if before.is_some() {
         sql.push_str(&format!(
@@ -115,8 +117,8 @@ pub async fn page(
     for event_type in types {
         query = query.bind(*event_type);
     }
-    if let Some(pattern) = pattern {
-        query = query.bind(pattern);
+    if let Some((pattern, type_pattern)) = patterns {
+        query = query.bind(pattern).bind(type_pattern);
     }
     if let Some((time, id)) = before {
         query = query.bind(time).bind(id);
@@ -137,12 +139,24 @@ pub async fn page(
 
 /// `%text%` in lower case with `%`, `_` and backslash escaped (by a backslash).
 fn like_pattern(text: &str) -> String {
+    escaped_pattern(text, |c| c)
+}
+
+/// [`like_pattern`] for event type names, where a space matches the `_` between words: the
+/// stream shows `points_earned` as "Points earned".
+fn type_pattern(text: &str) -> String {
+    escaped_pattern(text, |c| if c == ' ' { '_' } else { c })
+}
+
+fn escaped_pattern(text: &str, space: impl Fn(char) -> char) -> String {
     let mut pattern = String::from("%");
     for c in text.trim().to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
+            pattern.push(c);
+        } else {
+            pattern.push(space(c));
         }
-        pattern.push(c);
     }
     pattern.push('%');
     pattern
@@ -290,4 +304,21 @@ where
     .execute(executor)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_escape_wildcards_and_fold_case() {
+        assert_eq!(like_pattern("  50% Off_ "), "%50\\% off\\_%");
+        assert_eq!(like_pattern("a\\b"), "%a\\\\b%");
+    }
+
+    #[test]
+    fn type_patterns_let_a_space_stand_for_the_underscore() {
+        assert_eq!(type_pattern("Points Earned"), "%points_earned%");
+        assert_eq!(type_pattern("points_earned"), "%points\\_earned%");
+    }
 }
