@@ -25,6 +25,7 @@ pub mod points;
 pub mod privacy;
 pub mod promo;
 pub mod purchases;
+pub mod recent;
 pub mod rewards;
 pub mod search;
 pub mod settings;

@@ -193,6 +193,18 @@ for (const [size, options] of Object.entries(VIEWPORTS)) {
     await page.waitForSelector('table.offers tbody tr:has-text("Free drink"):has-text("Issued")');
     await shot(page, 'associate-offer', size);
     await assertAccessible(page, `offers issued by an associate at ${size}`);
+
+    // Back on the search page, the customer heads "Recently viewed", one tap from the profile.
+    const name = (await page.textContent('.profile-header h1')).trim();
+    const profileUrl = page.url().replace(/\/activity\/offers$/, '');
+    await Promise.all([page.waitForURL(`${app.baseUrl}/`), press(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }), touch)]);
+    const recent = page.getByRole('region', { name: 'Recently viewed' });
+    await recent.getByRole('link').first().waitFor();
+    assert.equal((await recent.getByRole('link').first().textContent()).trim(), name);
+    await shot(page, 'associate-recent', size);
+    await assertAccessible(page, `recently viewed at ${size}`);
+    await Promise.all([page.waitForURL(profileUrl), press(recent.getByRole('link', { name, exact: true }), touch)]);
+    await page.waitForSelector('.profile-header h1');
     await page.context().close();
   });
 
@@ -223,6 +235,10 @@ for (const [size, options] of Object.entries(VIEWPORTS)) {
     await page.goto(`${app.baseUrl}/search?q=${TO_FORGET[size]}`);
     await page.waitForSelector('[role=alert]');
     assert.match(await page.textContent('[role=alert]'), /No customer/);
+    // Nor is the forgotten customer on the officer's "Recently viewed".
+    await page.goto(`${app.baseUrl}/`);
+    await hydrated(page);
+    assert.equal(await page.getByRole('region', { name: 'Recently viewed' }).count(), 0);
     await page.context().close();
   });
 }

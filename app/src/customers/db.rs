@@ -37,19 +37,13 @@ impl HeaderRow {
             row.email = row.email.as_deref().map(super::model::mask_email);
             row.phone = row.phone.as_deref().map(super::model::mask_phone);
         }
-        let name = [row.first_name.as_deref(), row.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|part| !part.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let display_name = Some(name)
-            .filter(|n| !n.is_empty())
-            .or(row.email)
-            .or(row.phone)
-            .or(row.card_number.map(|c| format!("Card {c}")))
-            .or(row.external_id.map(|e| format!("External id {e}")))
-            .unwrap_or_else(|| "Unnamed customer".into());
+        let display_name =
+            super::model::full_name(row.first_name.as_deref(), row.last_name.as_deref())
+                .or(row.email)
+                .or(row.phone)
+                .or(row.card_number.map(|c| format!("Card {c}")))
+                .or(row.external_id.map(|e| format!("External id {e}")))
+                .unwrap_or_else(|| "Unnamed customer".into());
         CustomerHeader {
             id: row.id,
             display_name,

@@ -17,7 +17,8 @@ pub use add_page::AddCustomerPage;
 pub use api::{get_customer_header, get_customer_profile};
 pub use create::create_customer;
 pub use model::{
-    mask_email, mask_phone, search_key, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge,
+    full_name, mask_email, mask_phone, search_key, CustomerHeader, CustomerProfile, NewCustomer,
+    StatusBadge,
 };
 pub use page::{use_customer_id, CustomerRoutes, ProfilePage, ProfilePageContext};
 pub use profile_tab::ProfileTab;

@@ -101,6 +101,18 @@ impl CustomerProfile {
     }
 }
 
+/// "Given Family" from the parts present (trimmed); `None` when there is neither.
+pub fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let name = [first, last]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(name).filter(|name| !name.is_empty())
+}
+
 /// `jane.doe@example.com` → `j•••@example.com`.
 pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {
@@ -208,7 +220,17 @@ fn fold_accent(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
-    use super::search_key;
+    use super::{full_name, search_key};
+
+    #[test]
+    fn full_names_join_the_parts_present() {
+        assert_eq!(
+            full_name(Some(" Ana "), Some("Díaz")).as_deref(),
+            Some("Ana Díaz")
+        );
+        assert_eq!(full_name(None, Some("Díaz")).as_deref(), Some("Díaz"));
+        assert_eq!(full_name(Some("  "), None), None);
+    }
 
     #[test]
     fn search_key_folds_case_and_accents() {

@@ -85,6 +85,8 @@ pub fn SearchPage() -> impl IntoView {
                 </Suspense>
             </div>
         </section>
+        {move || (q.get().is_none() && !advanced.with(AdvancedQuery::has_criteria))
+            .then(|| view! { <crate::recent::RecentlyViewed/> })}
         <Suspense fallback=|| ()>
             {move || mode.get().map(|mode| match mode {
                 Ok(SearchMode::Advanced) => view! {

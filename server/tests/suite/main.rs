@@ -1,5 +1,5 @@
 //! The server's integration tests, one binary for all of them (one link, one set of
-//! artefacts on disk): store, HTTP, auth, ingest, loyalty, privacy, analytics and CLI tests,
+//! artefacts on disk): store, HTTP, auth, ingest, loyalty, privacy, analytics, recently viewed and CLI tests,
 //! each on SQLite and, with `TEST_POSTGRES_URL`, PostgreSQL.
 
 #![allow(clippy::unwrap_used)]
@@ -14,6 +14,7 @@ mod ingest;
 mod loyalty;
 mod privacy;
 mod promo;
+mod recent;
 mod rewards;
 mod store;
 mod support;
