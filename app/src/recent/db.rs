@@ -5,7 +5,9 @@ use crate::store::Db;
 use sqlx::FromRow;
 
 /// Notes that `user_id` opened `customer_id` at `at` and drops what falls off their list. Fails
-/// (foreign key) when the customer was forgotten meanwhile, which leaves nothing behind.
+/// (foreign key) when the customer was forgotten meanwhile, which leaves nothing behind. Runs
+/// on the writer: on SQLite it queues there instead of holding a reader connection while it
+/// waits for the write lock, and does not empty the writer's page cache.
 pub async fn record(db: &Db, user_id: &str, customer_id: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO recent_views (user_id, customer_id, viewed_at) VALUES ($1, $2, $3) \
@@ -14,7 +16,7 @@ pub async fn record(db: &Db, user_id: &str, customer_id: &str, at: i64) -> Resul
     .bind(user_id)
     .bind(customer_id)
     .bind(at)
-    .execute(db.pool())
+    .execute(db.writer())
     .await?;
     sqlx::query(
         "DELETE FROM recent_views WHERE user_id = $1 AND customer_id NOT IN \
@@ -23,7 +25,7 @@ pub async fn record(db: &Db, user_id: &str, customer_id: &str, at: i64) -> Resul
     )
     .bind(user_id)
     .bind(KEPT_PER_USER)
-    .execute(db.pool())
+    .execute(db.writer())
     .await?;
     Ok(())
 }
