@@ -29,6 +29,8 @@ pub struct AppState {
     pub live: crate::activity::LiveHub,
     /// The analytics refresh job.
     pub analytics: crate::analytics::AnalyticsJob,
+    /// Profile views not yet written to the recently viewed lists.
+    pub recent: crate::recent::RecentViews,
 }
 
 /// The state of the current request; `Internal` if the server forgot to provide it.

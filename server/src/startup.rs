@@ -56,6 +56,7 @@ impl Application {
             config,
             live: app::activity::LiveHub::default(),
             analytics: app::analytics::AnalyticsJob::default(),
+            recent: app::recent::RecentViews::default(),
         };
         if app.config.background_jobs {
             app.analytics.clone().schedule(db.clone());

@@ -14,7 +14,7 @@ pub async fn get_customer_header(id: String) -> Result<CustomerHeader, AppError>
             let header = super::db::header(&state.db, &id, user.can(Permission::CustomersViewPii))
                 .await?
                 .ok_or_else(|| not_found(&id))?;
-            crate::recent::remember_view(&state.db, &user.id, &id);
+            state.recent.note(&state.db, &user.id, &id);
             Ok(header)
         }
         .await,

@@ -3,31 +3,41 @@
 use super::model::{RecentCustomer, KEPT_PER_USER};
 use crate::store::Db;
 use sqlx::FromRow;
+use std::collections::BTreeSet;
 
-/// Notes that `user_id` opened `customer_id` at `at` and drops what falls off their list. Fails
-/// (foreign key) when the customer was forgotten meanwhile, which leaves nothing behind. Runs
-/// on the writer: on SQLite it queues there instead of holding a reader connection while it
-/// waits for the write lock, and does not empty the writer's page cache.
-pub async fn record(db: &Db, user_id: &str, customer_id: &str, at: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO recent_views (user_id, customer_id, viewed_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (user_id, customer_id) DO UPDATE SET viewed_at = excluded.viewed_at",
-    )
-    .bind(user_id)
-    .bind(customer_id)
-    .bind(at)
-    .execute(db.writer())
-    .await?;
-    sqlx::query(
-        "DELETE FROM recent_views WHERE user_id = $1 AND customer_id NOT IN \
-         (SELECT customer_id FROM recent_views WHERE user_id = $1 \
-          ORDER BY viewed_at DESC, customer_id LIMIT $2)",
-    )
-    .bind(user_id)
-    .bind(KEPT_PER_USER)
-    .execute(db.writer())
-    .await?;
-    Ok(())
+/// One noted view: (user id, customer id) and when, in epoch milliseconds.
+pub type View = ((String, String), i64);
+
+/// Writes `views` in one transaction on the writer and drops what falls off each user's list.
+/// A customer forgotten since is skipped; one forgotten in the same instant fails the foreign
+/// key and the whole write, which then leaves nothing behind.
+pub async fn record(db: &Db, views: &[View]) -> Result<(), sqlx::Error> {
+    let mut tx = db.writer().begin().await?;
+    for ((user_id, customer_id), at) in views {
+        sqlx::query(
+            "INSERT INTO recent_views (user_id, customer_id, viewed_at) \
+             SELECT $1, id, $3 FROM customers WHERE id = $2 \
+             ON CONFLICT (user_id, customer_id) DO UPDATE SET viewed_at = excluded.viewed_at",
+        )
+        .bind(user_id)
+        .bind(customer_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let users: BTreeSet<&str> = views.iter().map(|((user, _), _)| user.as_str()).collect();
+    for user_id in users {
+        sqlx::query(
+            "DELETE FROM recent_views WHERE user_id = $1 AND customer_id NOT IN \
+             (SELECT customer_id FROM recent_views WHERE user_id = $1 \
+              ORDER BY viewed_at DESC, customer_id LIMIT $2)",
+        )
+        .bind(user_id)
+        .bind(KEPT_PER_USER)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 #[derive(FromRow)]

@@ -6,9 +6,11 @@ mod api;
 pub mod db;
 mod model;
 mod panel;
+#[cfg(feature = "ssr")]
+mod pending;
 
 pub use api::recently_viewed;
-#[cfg(feature = "ssr")]
-pub use api::remember_view;
 pub use model::{RecentCustomer, KEPT_PER_USER};
 pub use panel::RecentlyViewed;
+#[cfg(feature = "ssr")]
+pub use pending::RecentViews;
