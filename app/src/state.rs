@@ -31,6 +31,8 @@ pub struct AppState {
     pub analytics: crate::analytics::AnalyticsJob,
     /// Profile views not yet written to the recently viewed lists.
     pub recent: crate::recent::RecentViews,
+    /// The time zone pages show dates and times in.
+    pub time_zone: crate::settings::zone::ZoneSetting,
 }
 
 /// The state of the current request; `Internal` if the server forgot to provide it.

@@ -1,7 +1,11 @@
 //! Timestamps: stored as UTC milliseconds since the Unix epoch (portable across SQLite and
-//! PostgreSQL, sortable, compact), shown to people as UTC date and time.
+//! PostgreSQL, sortable, compact), shown to people in the organisation's time zone (UTC until
+//! an administrator chooses one).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
+use leptos::prelude::use_context;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Milliseconds since the Unix epoch, UTC.
 pub type EpochMillis = i64;
@@ -11,18 +15,72 @@ pub fn now_millis() -> EpochMillis {
     Utc::now().timestamp_millis()
 }
 
-/// `2026-11-22 17:44 UTC`, or an em dash for a value that is out of range.
-pub fn format_date_time(millis: EpochMillis) -> String {
-    DateTime::<Utc>::from_timestamp_millis(millis)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_else(|| "—".into())
+/// The time zone dates and times are shown in, as the UTC offset and abbreviation in force
+/// from each instant on. The server works the periods out from the tz database for the
+/// organisation's zone and hands them to the browser with the page, so both sides render the
+/// same text without the browser carrying the tz database. No periods means UTC.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayZone {
+    /// IANA name, e.g. `Europe/London`; empty for UTC.
+    pub name: String,
+    /// `(from, offset, abbreviation)`: from epoch second `from` on, local time is UTC plus
+    /// `offset` minutes and is called `abbreviation`. Ascending; the first also applies
+    /// before its start.
+    pub periods: Vec<(i64, i32, String)>,
 }
 
-/// `22 Nov 2026`, or an em dash for a value that is out of range.
+impl DisplayZone {
+    /// The offset in minutes and the abbreviation in force at `millis`.
+    fn at(&self, millis: EpochMillis) -> (i32, &str) {
+        let second = millis.div_euclid(1000);
+        let after = self.periods.partition_point(|(from, _, _)| *from <= second);
+        match self.periods.get(after.saturating_sub(1)) {
+            Some((_, offset, abbreviation)) => (*offset, abbreviation),
+            None => (0, "UTC"),
+        }
+    }
+
+    /// `millis` in this zone, formatted with `pattern` (chrono's strftime), or `None` when it is
+    /// out of range.
+    fn format(&self, millis: EpochMillis, pattern: &str) -> Option<(String, &str)> {
+        let (offset, abbreviation) = self.at(millis);
+        let zone = FixedOffset::east_opt(offset.checked_mul(60)?)?;
+        let local = DateTime::<Utc>::from_timestamp_millis(millis)?.with_timezone(&zone);
+        Some((local.format(pattern).to_string(), abbreviation))
+    }
+
+    /// `2026-06-14 03:15 BST`, or an em dash for a value that is out of range.
+    pub fn date_time(&self, millis: EpochMillis) -> String {
+        self.format(millis, "%Y-%m-%d %H:%M")
+            .map(|(text, abbreviation)| format!("{text} {abbreviation}"))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    /// `14 Jun 2026`, or an em dash for a value that is out of range.
+    pub fn date(&self, millis: EpochMillis) -> String {
+        self.format(millis, "%-d %b %Y")
+            .map(|(text, _)| text)
+            .unwrap_or_else(|| "—".into())
+    }
+}
+
+/// The display zone of the page being rendered (shared, cheap to clone), provided once in
+/// `App`; outside a page (server functions, exports) times are UTC.
+#[derive(Debug, Clone, Default)]
+pub struct PageZone(pub Arc<DisplayZone>);
+
+fn page_zone() -> Arc<DisplayZone> {
+    use_context::<PageZone>().unwrap_or_default().0
+}
+
+/// `2026-11-22 17:44 UTC` in the page's time zone, or an em dash for a value out of range.
+pub fn format_date_time(millis: EpochMillis) -> String {
+    page_zone().date_time(millis)
+}
+
+/// `22 Nov 2026` in the page's time zone, or an em dash for a value that is out of range.
 pub fn format_date(millis: EpochMillis) -> String {
-    DateTime::<Utc>::from_timestamp_millis(millis)
-        .map(|t| t.format("%-d %b %Y").to_string())
-        .unwrap_or_else(|| "—".into())
+    page_zone().date(millis)
 }
 
 /// Formats minor currency units: `123456` → `1,234.56`.
@@ -71,9 +129,27 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_render_in_utc() {
+    fn timestamps_render_in_utc_outside_a_page() {
         assert_eq!(format_date_time(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_date(1_795_000_000_000), "18 Nov 2026");
         assert_eq!(format_date_time(i64::MAX), "—");
+    }
+
+    #[test]
+    fn a_zone_applies_the_period_in_force() {
+        let london = DisplayZone {
+            name: "Europe/London".into(),
+            periods: vec![
+                (1_774_746_000, 60, "BST".into()), // 2026-03-29 01:00 UTC
+                (1_792_890_000, 0, "GMT".into()),  // 2026-10-25 01:00 UTC
+            ],
+        };
+        assert_eq!(london.date_time(1_774_745_999_000), "2026-03-29 01:59 BST");
+        assert_eq!(london.date_time(1_774_746_000_000), "2026-03-29 02:00 BST");
+        assert_eq!(london.date_time(1_781_000_000_000), "2026-06-09 11:13 BST");
+        assert_eq!(london.date_time(1_792_890_000_000), "2026-10-25 01:00 GMT");
+        assert_eq!(london.date(1_781_000_000_000), "9 Jun 2026");
+        assert_eq!(DisplayZone::default().date_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(london.date_time(i64::MAX), "—");
     }
 }

@@ -211,6 +211,40 @@ test('settings: a status colour too light for white text is refused at the field
   await admin.context().close();
 });
 
+test('settings: an unknown time zone is refused at the field; a chosen one is how pages show times', async () => {
+  const own = await startApp({ customers: 3 });
+  try {
+    const admin = await signedInPage(own, 'admin@demo.test', VIEWPORTS['tablet-landscape'], '/admin/settings');
+    await admin.waitForSelector('#time-zone');
+    await hydrated(admin);
+    assert.equal(await admin.inputValue('#time-zone'), 'UTC');
+    await admin.fill('#time-zone', 'Mars/Olympus_Mons');
+    await admin.getByRole('button', { name: 'Save time zone' }).click();
+    await admin.waitForSelector('#time-zone-error:text("Choose a time zone")');
+    await admin.fill('#time-zone', 'America/New_York');
+    await admin.getByRole('button', { name: 'Save time zone' }).click();
+    await admin.waitForFunction(() => document.querySelector('#time-zone-error')?.textContent === ''
+      && document.querySelector('#time-zone')?.value === 'America/New_York');
+    await admin.screenshot({ path: join(ARTIFACTS, 'settings-time-zone-tablet-landscape.png'), fullPage: true });
+
+    await admin.goto(`${own.baseUrl}/search?q=${FIRST_EXTERNAL_ID}`);
+    await admin.waitForSelector('table.events tbody tr');
+    await hydrated(admin);
+    const times = await admin.$$eval('table.events tbody tr td:first-child', (cells) => cells.map((c) => c.textContent.trim()));
+    assert.ok(times.length > 0);
+    assert.ok(times.every((t) => / E[SD]T$/.test(t)), `times in New York's zone: ${times.join(', ')}`);
+    assert.deepEqual(admin.browserErrors, [], 'no hydration errors');
+    // A tab rendered by the browser itself shows them in the same zone.
+    await Promise.all([admin.waitForURL(/\/activity\/points$/), admin.getByRole('link', { name: 'Points', exact: true }).click()]);
+    await admin.waitForSelector('table.ledger tbody tr');
+    const ledger = await admin.$$eval('table.ledger tbody tr td:first-child', (cells) => cells.map((c) => c.textContent.trim()));
+    assert.ok(ledger.length > 0 && ledger.every((t) => / E[SD]T$/.test(t)), `ledger times in New York's zone: ${ledger.join(', ')}`);
+    await admin.context().close();
+  } finally {
+    await own.stop();
+  }
+});
+
 test('an expired session sends the agent to sign in with a message, then back', async () => {
   const short = await startApp({ customers: 3, serverArgs: ['--session-idle-secs', '2'] });
   try {

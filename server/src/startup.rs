@@ -51,12 +51,16 @@ impl Application {
         let address = listener
             .local_addr()
             .map_err(|e| format!("cannot read bound address: {e}"))?;
+        let time_zone = app::settings::zone::load(&db)
+            .await
+            .map_err(|e| format!("cannot read the time zone setting: {e}"))?;
         let app = AppState {
             db: db.clone(),
             config,
             live: app::activity::LiveHub::default(),
             analytics: app::analytics::AnalyticsJob::default(),
             recent: app::recent::RecentViews::default(),
+            time_zone,
         };
         if app.config.background_jobs {
             app.analytics.clone().schedule(db.clone());

@@ -11,10 +11,12 @@ const SCRIPT_ID: &str = "current-user";
 const FACTS_ID: &str = "console-facts";
 
 /// What the deployment offers, which pages must know while rendering.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsoleFacts {
     /// Whether an SMTP server is configured, so emails can be sent.
     pub email_enabled: bool,
+    /// The time zone dates and times are shown in.
+    pub time_zone: crate::time::DisplayZone,
 }
 
 /// The `<script type="application/json">` elements with the signed-in user and the console
@@ -47,6 +49,9 @@ pub fn provide_current_user() {
         )
     };
     provide_context(StoredValue::new(user));
+    provide_context(crate::time::PageZone(std::sync::Arc::new(
+        facts.time_zone.clone(),
+    )));
     provide_context(facts);
 }
 
@@ -85,11 +90,16 @@ fn server_side_user() -> Option<CurrentUser> {
 
 #[cfg(feature = "ssr")]
 fn server_side_facts() -> ConsoleFacts {
+    // No state while the route list is generated at start-up: nothing is rendered for anyone
+    // then.
+    let state = use_context::<crate::state::AppState>();
     ConsoleFacts {
-        // No state while the route list is generated at start-up: nothing is rendered for
-        // anyone then.
-        email_enabled: use_context::<crate::state::AppState>()
+        email_enabled: state
+            .as_ref()
             .is_some_and(|state| state.config.mail.is_some()),
+        time_zone: state
+            .map(|state| (*state.time_zone.get()).clone())
+            .unwrap_or_default(),
     }
 }
 

@@ -35,6 +35,12 @@ pub async fn set_calling_code(calling_code: String) -> Result<OrgSettings, AppEr
     crate::error::respond(server::set_calling_code(calling_code).await)
 }
 
+/// Sets the time zone every page shows dates and times in.
+#[server(endpoint = "set_time_zone")]
+pub async fn set_time_zone(time_zone: String) -> Result<OrgSettings, AppError> {
+    crate::error::respond(server::set_time_zone(time_zone).await)
+}
+
 /// Adds (empty `id`) or updates a customer status type.
 #[server(endpoint = "save_status_type")]
 pub async fn save_status_type(
@@ -70,6 +76,10 @@ mod server {
         Ok(OrgSettings {
             search_mode: db::search_mode(&state.db).await?,
             calling_code: db::calling_code(&state.db).await?,
+            time_zone: Some(state.time_zone.get().name.clone())
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| "UTC".into()),
+            time_zones: crate::settings::zone::names(),
             status_types: db::status_types(&state.db).await?,
         })
     }
@@ -118,6 +128,29 @@ mod server {
             .write(&mut *tx)
             .await?;
         tx.commit().await?;
+        load().await
+    }
+
+    pub async fn set_time_zone(time_zone: String) -> Result<OrgSettings, AppError> {
+        use crate::settings::zone;
+        let admin = require(Permission::SettingsManage)?;
+        let tz = zone::parse(&time_zone).ok_or_else(|| {
+            AppError::validation(
+                "time_zone",
+                "Choose a time zone from the list, e.g. Europe/London or America/New_York.",
+            )
+        })?;
+        let state = crate::state::app_state()?;
+        let before = state.time_zone.get().name.clone();
+        let mut tx = state.db.pool().begin().await?;
+        db::set_setting(&mut *tx, db::TIME_ZONE, tz.name()).await?;
+        Record::by(&admin, "settings.time_zone")
+            .subject(db::TIME_ZONE)
+            .change(json!(before), json!(tz.name()))
+            .write(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        state.time_zone.set(zone::display_zone(tz));
         load().await
     }
 

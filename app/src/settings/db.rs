@@ -50,10 +50,17 @@ pub async fn calling_code(db: &Db) -> Result<String, sqlx::Error> {
         .unwrap_or_else(|| crate::search::DEFAULT_CALLING_CODE.to_string()))
 }
 
+/// The organisation's time zone (an IANA name), if one was chosen.
+pub async fn time_zone(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    setting(db, TIME_ZONE).await
+}
+
 /// Key of the search mode setting.
 pub const SEARCH_MODE: &str = "search_mode";
 /// Key of the default calling code setting.
 pub const CALLING_CODE: &str = "default_calling_code";
+/// Key of the time zone setting.
+pub const TIME_ZONE: &str = "time_zone";
 
 /// Every status type, in order.
 pub async fn status_types(db: &Db) -> Result<Vec<StatusType>, sqlx::Error> {

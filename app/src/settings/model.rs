@@ -53,6 +53,10 @@ pub struct OrgSettings {
     pub search_mode: SearchMode,
     /// Calling code for phone numbers typed without one, digits only.
     pub calling_code: String,
+    /// The IANA time zone dates and times are shown in (`UTC` until one is chosen).
+    pub time_zone: String,
+    /// Every zone name the server knows, for suggestions.
+    pub time_zones: Vec<String>,
     /// Status types in order.
     pub status_types: Vec<StatusType>,
 }

@@ -1,6 +1,6 @@
-//! `/admin/settings`: search mode and the customer status types.
+//! `/admin/settings`: search mode, calling code, time zone and the customer status types.
 
-use super::api::{get_settings, SaveStatusType, SetCallingCode, SetSearchMode};
+use super::api::{get_settings, SaveStatusType, SetCallingCode, SetSearchMode, SetTimeZone};
 use super::model::{OrgSettings, SearchMode, StatusType};
 use crate::auth::{Permission, RequirePermission};
 use crate::error::AppError;
@@ -23,12 +23,14 @@ fn SettingsScreen() -> impl IntoView {
     let mode = ServerAction::<SetSearchMode>::new();
     let save = ServerAction::<SaveStatusType>::new();
     let code = ServerAction::<SetCallingCode>::new();
+    let zone = ServerAction::<SetTimeZone>::new();
     let settings = Resource::new(
         move || {
             (
                 mode.version().get(),
                 save.version().get(),
                 code.version().get(),
+                zone.version().get(),
             )
         },
         |_| get_settings(),
@@ -40,7 +42,7 @@ fn SettingsScreen() -> impl IntoView {
             <h1>"Organisation settings"</h1>
             <Transition fallback=|| view! { <p role="status">"Loading settings…"</p> }>
                 {move || settings.get().map(|result| match result {
-                    Ok(settings) => view! { <SettingsForms settings mode save code/> }.into_any(),
+                    Ok(settings) => view! { <SettingsForms settings mode save code zone/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 })}
             </Transition>
@@ -56,7 +58,14 @@ fn SettingsForms(
     mode: ServerAction<SetSearchMode>,
     save: ServerAction<SaveStatusType>,
     code: ServerAction<SetCallingCode>,
+    zone: ServerAction<SetTimeZone>,
 ) -> impl IntoView {
+    let zone_error = Signal::derive(move || {
+        zone.value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|e: AppError| e.for_field("time_zone"))
+    });
     let code_error = Signal::derive(move || {
         code.value()
             .get()
@@ -98,6 +107,19 @@ fn SettingsForms(
                     <input id="calling-code" name="calling_code" inputmode="numeric" value=settings.calling_code.clone() class="narrow-input"/>
                 </Field>
                 <button type="submit" class="button">"Save calling code"</button>
+            </ActionForm>
+        </section>
+        <section class="card" aria-labelledby="time-zone-title">
+            <h2 id="time-zone-title">"Dates and times"</h2>
+            <ActionForm action=zone>
+                <Field id="time-zone" label="Time zone (pages opened from now on show dates and times in it)" error=zone_error>
+                    <input id="time-zone" name="time_zone" list="time-zone-names" autocomplete="off" required
+                        value=settings.time_zone.clone() aria-describedby="time-zone-error"/>
+                    <datalist id="time-zone-names">
+                        {settings.time_zones.iter().map(|name| view! { <option value=name.clone()></option> }).collect_view()}
+                    </datalist>
+                </Field>
+                <button type="submit" class="button">"Save time zone"</button>
             </ActionForm>
         </section>
         <section class="card" aria-labelledby="statuses-title">

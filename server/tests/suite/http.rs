@@ -54,3 +54,58 @@ async fn the_search_server_function_finds_by_external_id_and_reports_misses() {
     let error: serde_json::Value = blank.json().await.unwrap();
     assert_eq!(error["Validation"]["field"], "q");
 }
+
+async fn profile(console: &Console, path: &str) -> String {
+    console.get(path).await.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_organisation_time_zone_is_checked_saved_and_shown_on_pages_after_a_restart() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 3).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let id = app::customers::db::id_by_identifier(&db, "external_id", "CRM-00000031")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = Console::signed_in(&base, "admin@demo.test").await;
+    let path = format!("/customers/{id}");
+    assert!(
+        profile(&admin, &path).await.contains(" UTC</td>"),
+        "UTC to begin with"
+    );
+
+    let unknown = admin
+        .call("set_time_zone", &[("time_zone", "Mars/Olympus_Mons")])
+        .await;
+    assert_eq!(unknown.status(), 422);
+    assert!(unknown.text().await.unwrap().contains("time_zone"));
+    let agent = Console::signed_in(&base, "agent@demo.test").await;
+    let refused = agent
+        .call("set_time_zone", &[("time_zone", "Europe/London")])
+        .await;
+    assert_eq!(refused.status(), 403);
+
+    let saved = admin
+        .call("set_time_zone", &[("time_zone", " America/New_York ")])
+        .await;
+    assert_eq!(saved.status(), 200);
+    let settings: serde_json::Value = saved.json().await.unwrap();
+    assert_eq!(settings["time_zone"], "America/New_York");
+    let page = profile(&agent, &path).await;
+    assert!(!page.contains(" UTC</td>"), "no UTC times left");
+    assert!(
+        page.contains(" EST</td>") || page.contains(" EDT</td>"),
+        "the stream's times are New York's"
+    );
+    assert!(
+        page.contains("America/New_York"),
+        "and the page tells the browser"
+    );
+
+    // A server started later reads the setting back.
+    let restarted = spawn(db.clone(), Default::default()).await;
+    let agent = Console::signed_in(&restarted, "agent@demo.test").await;
+    let page = profile(&agent, &path).await;
+    assert!(page.contains(" EST</td>") || page.contains(" EDT</td>"));
+}
