@@ -62,6 +62,20 @@ impl DisplayZone {
             .map(|(text, _)| text)
             .unwrap_or_else(|| "—".into())
     }
+
+    /// The instant local midnight begins day `date` (`YYYY-MM-DD`) plus `days_after` days in
+    /// this zone (so a date filter means the days the pages show); `None` if it is no date.
+    pub fn day_start(&self, date: &str, days_after: i64) -> Option<EpochMillis> {
+        let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+            .ok()?
+            .checked_add_signed(chrono::TimeDelta::try_days(days_after)?)?;
+        let wall = day.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis();
+        // The offset in force an offset before the wall-clock time as UTC is the one at
+        // local midnight, unless a change falls in between; then the second look finds it.
+        let (guess, _) = self.at(wall);
+        let (offset, _) = self.at(wall - i64::from(guess) * 60_000);
+        Some(wall - i64::from(offset) * 60_000)
+    }
 }
 
 /// The display zone of the page being rendered (shared, cheap to clone), provided once in
@@ -151,5 +165,12 @@ mod tests {
         assert_eq!(london.date(1_781_000_000_000), "9 Jun 2026");
         assert_eq!(DisplayZone::default().date_time(0), "1970-01-01 00:00 UTC");
         assert_eq!(london.date_time(i64::MAX), "—");
+        // Filters by day: local midnight.
+        assert_eq!(london.day_start("2026-06-09", 0), Some(1_780_959_600_000));
+        assert_eq!(
+            DisplayZone::default().day_start(" 2026-06-09 ", 1),
+            Some(1_781_049_600_000)
+        );
+        assert_eq!(london.day_start("9 June", 0), None);
     }
 }

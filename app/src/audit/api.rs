@@ -14,7 +14,8 @@ pub async fn list_audit(
         async {
             crate::auth::guard::require(crate::auth::Permission::SettingsManage)?;
             let state = crate::state::app_state()?;
-            Ok(super::db::page(&state.db, &filter, before, PAGE_SIZE).await?)
+            let zone = state.time_zone.get();
+            Ok(super::db::page(&state.db, &filter, &zone, before, PAGE_SIZE).await?)
         }
         .await,
     )

@@ -1,8 +1,9 @@
 //! SQL for the audit trail: one insert inside each mutation's transaction, filtered reads.
 
-use super::model::{day_start, AuditEntry, AuditFilter, AuditPage};
+use super::model::{AuditEntry, AuditFilter, AuditPage};
 use crate::auth::CurrentUser;
 use crate::store::Db;
+use crate::time::DisplayZone;
 use sqlx::{Any, Executor, FromRow};
 
 /// What a mutation records.
@@ -92,10 +93,12 @@ struct Row {
     after_json: Option<String>,
 }
 
-/// Records matching `filter`, newest first, `limit` at a time after cursor `before`.
+/// Records matching `filter` (its days as in `zone`), newest first, `limit` at a time after
+/// cursor `before`.
 pub async fn page(
     db: &Db,
     filter: &AuditFilter,
+    zone: &DisplayZone,
     before: Option<(i64, String)>,
     limit: usize,
 ) -> Result<AuditPage, sqlx::Error> {
@@ -117,12 +120,12 @@ pub async fn page(
         }
     }
     let mut param = text.len();
-    if let Some(from) = day_start(&filter.from, 0) {
+    if let Some(from) = zone.day_start(&filter.from, 0) {
         numbers.push(from);
         param += 1;
         conditions.push(format!("at >= ${param}"));
     }
-    if let Some(to) = day_start(&filter.to, 1) {
+    if let Some(to) = zone.day_start(&filter.to, 1) {
         numbers.push(to);
         param += 1;
         conditions.push(format!("at < ${param}"));

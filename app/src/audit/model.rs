@@ -49,10 +49,3 @@ pub struct AuditPage {
     /// Every action name recorded so far, for the filter.
     pub actions: Vec<String>,
 }
-
-/// Epoch milliseconds of the start of day `date` (`YYYY-MM-DD`, UTC), plus `days_after` days.
-pub fn day_start(date: &str, days_after: i64) -> Option<EpochMillis> {
-    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
-    let start = day.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis();
-    Some(start + days_after * 86_400_000)
-}

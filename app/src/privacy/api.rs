@@ -40,7 +40,8 @@ pub async fn list_privacy_requests(filter: Option<LogFilter>) -> Result<LogPage,
         async {
             crate::auth::guard::require(crate::auth::Permission::PrivacyViewLog)?;
             let state = crate::state::app_state()?;
-            Ok(super::db::log(&state.db, &filter.unwrap_or_default()).await?)
+            let zone = state.time_zone.get();
+            Ok(super::db::log(&state.db, &filter.unwrap_or_default(), &zone).await?)
         }
         .await,
     )

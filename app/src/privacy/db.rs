@@ -215,8 +215,12 @@ pub async fn forget(
     Ok(removed)
 }
 
-/// One page of the global log, newest first.
-pub async fn log(db: &Db, filter: &LogFilter) -> Result<LogPage, sqlx::Error> {
+/// One page of the global log (its days as in `zone`), newest first.
+pub async fn log(
+    db: &Db,
+    filter: &LogFilter,
+    zone: &crate::time::DisplayZone,
+) -> Result<LogPage, sqlx::Error> {
     let mut conditions = Vec::new();
     let mut values: Vec<String> = Vec::new();
     let mut range: Vec<i64> = Vec::new();
@@ -234,21 +238,19 @@ pub async fn log(db: &Db, filter: &LogFilter) -> Result<LogPage, sqlx::Error> {
             conditions.push(format!("LOWER({column}) = {}", param(values.len())));
         }
     }
-    let day = |text: &Option<String>| {
+    let day = |text: &Option<String>, days_after| {
         text.as_deref()
-            .and_then(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t.and_utc().timestamp_millis())
+            .and_then(|date| zone.day_start(date, days_after))
     };
-    if let Some(from) = day(&filter.from) {
+    if let Some(from) = day(&filter.from, 0) {
         range.push(from);
         conditions.push(format!(
             "requested_at >= {}",
             param(values.len() + range.len())
         ));
     }
-    if let Some(to) = day(&filter.to) {
-        range.push(to + 86_400_000);
+    if let Some(to) = day(&filter.to, 1) {
+        range.push(to);
         conditions.push(format!(
             "requested_at < {}",
             param(values.len() + range.len())

@@ -117,6 +117,16 @@ mod tests {
         assert!(london.periods.contains(&(1_792_890_000, 0, "GMT".into())));
         assert_eq!(london.date_time(1_781_000_000_000), "2026-06-09 11:13 BST");
         assert_eq!(london.date_time(1_795_000_000_000), "2026-11-18 11:06 GMT");
+        // The day the clocks go forward lasts 23 hours, the day they go back 25.
+        let day = |date: &str| {
+            london
+                .day_start(date, 1)
+                .zip(london.day_start(date, 0))
+                .map(|(end, start)| (end - start) / 3_600_000)
+        };
+        assert_eq!(day("2026-03-29"), Some(23));
+        assert_eq!(day("2026-10-25"), Some(25));
+        assert_eq!(day("2026-06-09"), Some(24));
     }
 
     #[test]

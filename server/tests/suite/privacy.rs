@@ -214,7 +214,7 @@ async fn forgetting_a_fully_populated_customer_leaves_nothing_in_any_table() {
             Vec::<String>::new(),
             "{label}: traces after forgetting"
         );
-        let log = app::privacy::db::log(&db, &Default::default())
+        let log = app::privacy::db::log(&db, &Default::default(), &Default::default())
             .await
             .unwrap();
         let kinds: Vec<(&str, bool)> = log
