@@ -37,7 +37,7 @@ mod server {
         let agent = require(Permission::AccessToolsUse)?;
         let state = crate::state::app_state()?;
         crate::privacy::db::refuse_if_restricted(&state.db, &customer_id, "no messages").await?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let (_, _, verified) = db::contact(&mut tx, &customer_id)
             .await?
             .ok_or_else(|| no_customer(&customer_id))?;
@@ -77,7 +77,7 @@ mod server {
                     .into(),
             ));
         };
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let (email, first_name, _) = db::contact(&mut tx, &customer_id)
             .await?
             .ok_or_else(|| no_customer(&customer_id))?;

@@ -114,7 +114,7 @@ mod server {
             ingestible: existing.is_none_or(|t| t.ingestible),
             name,
         };
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::save_type(&mut *tx, &def, crate::time::now_millis()).await?;
         Record::by(&admin, "event_type.save")
             .subject(&def.name)

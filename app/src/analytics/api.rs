@@ -131,7 +131,7 @@ mod server {
     pub async fn refresh() -> Result<AnalyticsOverview, AppError> {
         let admin = require(Permission::SettingsManage)?;
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         Record::by(&admin, "analytics.refresh")
             .subject("analytics")
             .write(&mut *tx)
@@ -196,7 +196,7 @@ mod server {
             monthly_discount: percent / 100.0,
             refresh_hours,
         };
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::save_clv_settings(&mut tx, &after).await?;
         Record::by(&admin, "analytics.settings")
             .subject("analytics")

@@ -101,7 +101,7 @@ async fn refresh_run(db: &Db, run_id: &str) -> Result<RefreshReport, String> {
         .timings_ms
         .insert(0, ("read".into(), read_ms));
     let writing = Instant::now();
-    let mut tx = db.pool().begin().await.map_err(|e| e.to_string())?;
+    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
     computed.summary.timings_ms.push(("write".into(), 0));
     db::replace_results(
         &mut tx,

@@ -43,7 +43,7 @@ mod server {
         let admin = require(Permission::SettingsManage)?;
         let name = checked_name(&name).map_err(|m| AppError::validation("name", m))?;
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let created =
             db::create(&mut *tx, &name, Some(&admin.id), crate::time::now_millis()).await?;
         Record::by(&admin, "api_key.create")
@@ -61,7 +61,7 @@ mod server {
     pub async fn revoke(id: String) -> Result<ApiKeySummary, AppError> {
         let admin = require(Permission::SettingsManage)?;
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let revoked = db::revoke(&mut *tx, &id, crate::time::now_millis())
             .await?
             .ok_or_else(|| AppError::NotFound("No such API key.".into()))?;

@@ -105,7 +105,7 @@ mod server {
             now,
             json!({"channel": "console", "agent": agent.display_name, "test_persona": customer.is_test}),
         );
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         if let Err(err) = db::insert_many(&mut tx, std::slice::from_ref(&customer)).await {
             // Another agent added the same identifier a moment ago.
             if err

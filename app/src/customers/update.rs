@@ -77,7 +77,7 @@ mod server {
             }
         }
         let now = now_millis();
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let saved = match db::update_profile(&mut tx, &id, version, &valid, now).await {
             Ok(saved) => saved,
             Err(err)

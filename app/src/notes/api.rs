@@ -109,7 +109,7 @@ mod server {
         let agent = require(Permission::NotesWrite)?;
         let body = check_body(&body).map_err(|m| AppError::validation("body", m))?;
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         if !db::customer_exists(&mut tx, &customer_id).await? {
             return Err(no_customer(&customer_id));
         }
@@ -147,7 +147,7 @@ mod server {
         let agent = require(Permission::NotesWrite)?;
         let body = check_body(&body).map_err(|m| AppError::validation("body", m))?;
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let before = db::get(&mut tx, &customer_id, &id)
             .await?
             .ok_or_else(no_note)?;
@@ -177,7 +177,7 @@ mod server {
     pub async fn delete(customer_id: String, id: String) -> Result<(), AppError> {
         let agent = require(Permission::NotesWrite)?;
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let before = db::get(&mut tx, &customer_id, &id)
             .await?
             .ok_or_else(no_note)?;
@@ -205,7 +205,7 @@ mod server {
             ));
         }
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let existing = db::reasons(&mut *tx).await?;
         if existing.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
             return Err(AppError::validation(
@@ -227,7 +227,7 @@ mod server {
     pub async fn delete_reason(id: String) -> Result<(), AppError> {
         let agent = require(Permission::SettingsManage)?;
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         if !db::delete_reason(&mut tx, &id).await? {
             return Err(AppError::NotFound("That reason no longer exists.".into()));
         }

@@ -53,7 +53,7 @@ mod server {
         crate::privacy::db::refuse_if_restricted(&state.db, &customer_id, "no offers").await?;
         let now = now_millis();
         let holding = uuid::Uuid::now_v7().to_string();
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let expires_at = crate::offers::db::issue(
             &mut tx,
             &holding,

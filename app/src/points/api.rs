@@ -46,7 +46,7 @@ mod server {
         // Read before the transaction: reading through the pool while holding it could wait
         // for a connection that concurrent adjustments hold (found by the concurrency test).
         let tier_rules = crate::tiers::db::rules(&state.db).await?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let balance = match db::apply(&mut tx, &customer_id, delta, now).await? {
             Adjusted::Applied(balance) => balance,
             Adjusted::NoCustomer => {

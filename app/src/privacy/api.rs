@@ -92,7 +92,7 @@ mod server {
         let reason = checked_reason(&reason)?;
         let state = crate::state::app_state()?;
         let now = now_millis();
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         if !db::set_restriction(&mut tx, &customer_id, restrict.then_some(now)).await? {
             return Err(AppError::Conflict(if restrict {
                 "This customer is already restricted (or no longer exists).".into()
@@ -143,7 +143,7 @@ mod server {
             ));
         }
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let removed = db::forget(&mut tx, &customer_id).await?;
         if removed.is_empty() {
             return Err(AppError::NotFound(

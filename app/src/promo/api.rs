@@ -131,7 +131,7 @@ mod server {
             now,
             json!({"agent": agent.display_name, "was_locked_until": crate::time::format_date_time(locked_until)}),
         );
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         crate::activity::db::insert_many(&mut tx, std::slice::from_ref(&event)).await?;
         Record::by(&agent, "promo.reset_lockout")
             .customer(&id)

@@ -12,7 +12,7 @@ pub type View = ((String, String), i64);
 /// A customer forgotten since is skipped; one forgotten in the same instant fails the foreign
 /// key and the whole write, which then leaves nothing behind.
 pub async fn record(db: &Db, views: &[View]) -> Result<(), sqlx::Error> {
-    let mut tx = db.writer().begin().await?;
+    let mut tx = db.writer().begin_with(db.backend().begin_write()).await?;
     for ((user_id, customer_id), at) in views {
         sqlx::query(
             "INSERT INTO recent_views (user_id, customer_id, viewed_at) \

@@ -98,7 +98,7 @@ mod server {
         };
         let state = crate::state::app_state()?;
         let old_mode = db::search_mode(&state.db).await?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::set_setting(&mut *tx, db::SEARCH_MODE, new_mode.as_str()).await?;
         Record::by(&admin, "settings.search_mode")
             .subject("search_mode")
@@ -120,7 +120,7 @@ mod server {
         }
         let state = crate::state::app_state()?;
         let before = db::calling_code(&state.db).await?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::set_setting(&mut *tx, db::CALLING_CODE, &code).await?;
         Record::by(&admin, "settings.calling_code")
             .subject(db::CALLING_CODE)
@@ -142,7 +142,7 @@ mod server {
         })?;
         let state = crate::state::app_state()?;
         let before = state.time_zone.get().name.clone();
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::set_setting(&mut *tx, db::TIME_ZONE, tz.name()).await?;
         Record::by(&admin, "settings.time_zone")
             .subject(db::TIME_ZONE)
@@ -221,7 +221,7 @@ mod server {
             sort_order,
             is_default,
         };
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::save_status_type(&mut tx, &status).await?;
         Record::by(&admin, "settings.status_type")
             .subject(&id)

@@ -24,7 +24,7 @@ mod server {
     pub async fn change(customer_id: String, status_id: String) -> Result<(), AppError> {
         let agent = require(Permission::StatusChange)?;
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let before = db::current(&mut tx, &customer_id).await?.ok_or_else(|| {
             AppError::NotFound(format!("There is no customer with id {customer_id}."))
         })?;

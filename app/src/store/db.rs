@@ -18,6 +18,17 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// How a transaction that will write begins. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting up to the busy timeout): a transaction that reads first and
+    /// writes later otherwise fails with "database is locked" (SQLITE_BUSY_SNAPSHOT, which no
+    /// timeout cures) whenever another connection commits in between.
+    pub fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
     /// The dialect of an open connection (or of the transaction that derefs to it).
     pub fn of(connection: &sqlx::AnyConnection) -> Self {
         if connection.backend_name().eq_ignore_ascii_case("postgresql") {
@@ -113,6 +124,11 @@ impl Db {
     /// The connection pool, for the `db.rs` files of each feature.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A transaction that will write, on the pool (see [`Backend::begin_write`]).
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        self.pool.begin_with(self.backend.begin_write()).await
     }
 
     /// Where batch writes (event ingest) run: on SQLite one connection with a large page

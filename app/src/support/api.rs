@@ -44,7 +44,7 @@ mod server {
         if synced_at.is_none_or(|at| now - at > FRESH_FOR_MS) {
             match zendesk.tickets_of(&email).await {
                 Ok(found) => {
-                    let mut tx = state.db.pool().begin().await?;
+                    let mut tx = state.db.begin_write().await?;
                     for ticket in found {
                         let cached = db::CachedTicket {
                             id: ticket.id.to_string(),

@@ -117,7 +117,7 @@ pub async fn apply(
     let Some(customer_id) = db::customer_by_email(db, &email).await? else {
         return Ok(Applied::NoCustomer);
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     db::upsert(
         &mut tx,
         &customer_id,

@@ -56,7 +56,7 @@ mod server {
             now_millis(),
             json!({"tag": tag, "agent": agent.display_name}),
         );
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         crate::activity::db::insert_many(&mut tx, std::slice::from_ref(&event)).await?;
         let counts = crate::ingest::db::tag_counts([&event]);
         crate::ingest::db::add_tag_counts(&mut tx, &counts).await?;
@@ -73,7 +73,7 @@ mod server {
     pub async fn reset(customer_id: String, tag: String) -> Result<(), AppError> {
         let agent = require(Permission::TagsManage)?;
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let before = crate::tags::db::reset_count(&mut tx, &customer_id, &tag)
             .await?
             .ok_or_else(|| AppError::NotFound("The customer does not have this tag.".into()))?;

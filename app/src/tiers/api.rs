@@ -103,7 +103,7 @@ mod server {
         after: &TierRules,
     ) -> Result<TierRules, AppError> {
         let state = crate::state::app_state()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::save_rules(&mut tx, after).await?;
         Record::by(admin, "tiers.rules")
             .subject("tiers")

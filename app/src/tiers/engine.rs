@@ -58,7 +58,7 @@ pub async fn expire_due(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
     loop {
         let due = db::expired(db, now, EXPIRY_BATCH).await?;
         let ids: Vec<&str> = due.iter().map(String::as_str).collect();
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin_write().await?;
         changed.extend(apply_rules(&mut tx, &rules, &ids, now).await?);
         tx.commit().await?;
         if (due.len() as i64) < EXPIRY_BATCH {

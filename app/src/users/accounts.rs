@@ -54,7 +54,7 @@ pub async fn create(
         created_at: crate::time::now_millis(),
     };
     let hash = password::hash(input.password).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     super::db::insert(&mut tx, &user, &hash).await?;
     if let Some(actor) = actor {
         Record::by(actor, "users.create")

@@ -98,7 +98,7 @@ mod server {
         let before = db::get(&state.db, &id)
             .await?
             .ok_or_else(|| not_found(&id))?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::set_active(&mut *tx, &id, active).await?;
         if !active {
             crate::auth::db::delete_sessions_of(&mut *tx, &id).await?;
@@ -125,7 +125,7 @@ mod server {
             .await?
             .ok_or_else(|| not_found(&id))?;
         let hash = password::hash(new_password).await?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::set_password_hash(&mut *tx, &id, &hash).await?;
         crate::auth::db::delete_sessions_of(&mut *tx, &id).await?;
         crate::auth::db::clear_throttle(&mut *tx, &user.email).await?;
@@ -160,7 +160,7 @@ mod server {
             .await?
             .ok_or_else(|| not_found(&id))?;
         let had = before.permissions.contains(&permission);
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         db::set_permission(&mut *tx, &id, permission, granted).await?;
         let action = if granted {
             "users.grant"

@@ -46,7 +46,7 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
         .unwrap_or_else(app::time::now_millis);
     let started = Instant::now();
     let (stores, products) = (data::stores(), data::products());
-    let mut tx = db.pool().begin().await.map_err(|e| e.to_string())?;
+    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
     app::catalog::db::insert_stores(&mut tx, &stores)
         .await
         .map_err(|e| e.to_string())?;

@@ -212,6 +212,33 @@ async fn stream_text_search_finds_types_as_shown_and_stores_in_any_case() {
 }
 
 #[tokio::test]
+async fn a_write_transaction_that_reads_first_waits_for_other_writers_instead_of_failing() {
+    use app::settings::db::set_setting;
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        let mut tx = db.begin_write().await.unwrap();
+        let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM settings")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        // Another connection writes meanwhile (on SQLite it waits for this transaction).
+        let other = {
+            let db = db.clone();
+            tokio::spawn(async move { set_setting(db.pool(), "probe_other", "1").await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        set_setting(&mut *tx, "probe_tx", "1").await.unwrap();
+        tx.commit().await.unwrap();
+        other.await.unwrap().unwrap();
+        let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM settings")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(after, before + 2, "{name}: both writes kept");
+    }
+}
+
+#[tokio::test]
 async fn a_duplicate_email_is_refused_by_the_database() {
     let (dbs, _guard) = common::each_database().await;
     for (name, db) in dbs {

@@ -94,7 +94,7 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
         }
     }
 
-    let mut tx = writer.begin().await?;
+    let mut tx = writer.begin_with(db.backend().begin_write()).await?;
     let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
     lock_customers(&mut tx, &fresh.iter().collect::<Vec<_>>()).await?;
     count_refusals(&mut tx, &refused).await?;
