@@ -48,6 +48,8 @@ use leptos_router::{path, Lazy};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    layout::page_policy::set_content_security_policy(options.env == leptos::config::Env::DEV);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -75,7 +77,7 @@ pub fn App() -> impl IntoView {
     auth::provide_current_user();
     view! {
         <Stylesheet id="leptos" href="/pkg/customer-profiles.css"/>
-        <Title text="Customer Profiles"/>
+        <Title text="Customer Profiles" formatter=layout::page_policy::escape_title/>
         <Router>
             <TopBar/>
             <main id="main" tabindex="-1">

@@ -16,6 +16,8 @@ pub struct Config {
     /// Run the background jobs: analytics refreshes (on start when stale, then on their
     /// schedule) and tier expiry. `serve` does; tests start that work themselves.
     pub background_jobs: bool,
+    /// Searches a user may run per minute (`None`: the default).
+    pub searches_per_minute: Option<u32>,
 }
 
 /// What a request handler needs: provided once per request by the server crate.
@@ -33,6 +35,8 @@ pub struct AppState {
     pub recent: crate::recent::RecentViews,
     /// The time zone pages show dates and times in.
     pub time_zone: crate::settings::zone::ZoneSetting,
+    /// Searches left per user.
+    pub search_limiter: crate::search::limit::SearchLimiter,
 }
 
 /// The state of the current request; `Internal` if the server forgot to provide it.

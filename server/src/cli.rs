@@ -98,6 +98,9 @@ pub struct ServeArgs {
     /// server beside one that runs them, or when `analytics refresh` runs from cron.
     #[arg(long, env = "NO_BACKGROUND_JOBS")]
     pub no_background_jobs: bool,
+    /// Searches one platform user may run per minute (exact and advanced together).
+    #[arg(long, env = "SEARCHES_PER_MINUTE", default_value_t = app::search::limit::DEFAULT_SEARCHES_PER_MINUTE)]
+    pub searches_per_minute: u32,
     /// Signing secret of the Zendesk webhook that posts to /api/v1/webhooks/zendesk.
     #[arg(long, env = "ZENDESK_WEBHOOK_SECRET", hide_env_values = true)]
     pub zendesk_webhook_secret: Option<String>,
@@ -138,6 +141,7 @@ impl ServeArgs {
             mail,
             zendesk,
             background_jobs: !self.no_background_jobs,
+            searches_per_minute: Some(self.searches_per_minute),
         })
     }
 }

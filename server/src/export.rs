@@ -17,6 +17,24 @@ use tokio_stream::wrappers::ReceiverStream;
 /// Events read per query while exporting.
 const EVENT_PAGE: i64 = 1_000;
 
+/// Records kept about the customer besides their own tables: the privacy requests, the audit
+/// trail of changes to them (which holds earlier values, e.g. an email before an edit or a
+/// deleted note's text), and when their profile was opened.
+const RECORDS_ABOUT_THE_CUSTOMER: [(&str, &str); 3] = [
+    ("privacy_requests", "privacy_requests"),
+    ("audit_log", "audit_log"),
+    ("recent_views", "recent_views"),
+];
+
+/// Columns naming platform users (the staff member's data, not the customer's): left out.
+const STAFF_COLUMNS: [&str; 5] = [
+    "actor_id",
+    "actor_email",
+    "user_id",
+    "executed_by",
+    "executed_by_email",
+];
+
 /// Starts the download; 404 for an unknown customer.
 pub async fn customer_export(
     State(state): State<AppState>,
@@ -101,7 +119,7 @@ async fn write_export(db: &Db, id: &str, sender: &Sender) -> Result<usize, Strin
     for (section, table) in [("profile", "customers")]
         .into_iter()
         .chain(CUSTOMER_TABLES.map(|t| (t, t)))
-        .chain([("privacy_requests", "privacy_requests")])
+        .chain(RECORDS_ABOUT_THE_CUSTOMER)
     {
         let rows = db::rows_of(db, table, id)
             .await
@@ -112,7 +130,10 @@ async fn write_export(db: &Db, id: &str, sender: &Sender) -> Result<usize, Strin
                 .find(|(c, _)| c == "id" || c == "key")
                 .map(|(_, v)| v.clone())
                 .unwrap_or_else(|| (n + 1).to_string());
-            for (field, value) in row {
+            for (field, value) in row
+                .iter()
+                .filter(|(c, _)| !STAFF_COLUMNS.contains(&c.as_str()))
+            {
                 out.row([section, &record, field, value]).await?;
             }
         }
@@ -161,7 +182,7 @@ impl<'a> Csv<'a> {
 
     async fn row<const N: usize>(&mut self, fields: [&str; N]) -> Result<(), String> {
         self.writer
-            .write_record(fields)
+            .write_record(fields.map(|cell| spreadsheet_safe(cell).into_owned()))
             .map_err(|e| e.to_string())?;
         self.rows += 1;
         if self.writer.get_ref().len() >= 60 * 1024 {
@@ -187,7 +208,41 @@ impl<'a> Csv<'a> {
     }
 }
 
+/// A cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, tab or carriage
+/// return (OWASP "CSV injection") gets a leading apostrophe; plain numbers ("-150") stay
+/// numbers.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 fn internal(err: impl std::fmt::Display) -> Response {
     let error = app::error::AppError::internal(err);
     (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for formula in [
+            "=HYPERLINK(\"x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        for plain in ["-150", "42", "Ann", "", "a=b"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
+    }
 }

@@ -56,11 +56,16 @@ impl Application {
             .map_err(|e| format!("cannot read the time zone setting: {e}"))?;
         let app = AppState {
             db: db.clone(),
-            config,
             live: app::activity::LiveHub::default(),
             analytics: app::analytics::AnalyticsJob::default(),
             recent: app::recent::RecentViews::default(),
             time_zone,
+            search_limiter: app::search::limit::SearchLimiter::per_minute(
+                config
+                    .searches_per_minute
+                    .unwrap_or(app::search::limit::DEFAULT_SEARCHES_PER_MINUTE),
+            ),
+            config,
         };
         if app.config.background_jobs {
             app.analytics.clone().schedule(db.clone());
@@ -81,24 +86,76 @@ impl Application {
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then closes the database. Sockets are TCP_NODELAY:
-    /// pages stream in several writes, and Nagle's algorithm held each one back ~40 ms waiting
-    /// for the client's delayed ACK.
+    /// Serves until Ctrl-C or SIGTERM, then lets open requests finish (10 s at most) and
+    /// closes the database. Every connection has a deadline for its request head and for the
+    /// next request on a kept-alive connection ([`HEADER_TIMEOUT`]), a bound on header size
+    /// ([`MAX_HEADER_BYTES`]), and request bodies time out when they stall
+    /// ([`BODY_TIMEOUT`], in the router). Sockets are TCP_NODELAY: pages stream in several
+    /// writes, and Nagle's algorithm held each one back ~40 ms waiting for the delayed ACK.
     pub async fn run_until_stopped(self) -> Result<(), String> {
-        use axum::serve::ListenerExt;
-        let listener = self.listener.tap_io(|tcp| {
+        use hyper_util::rt::{TokioIo, TokioTimer};
+        use hyper_util::server::graceful::GracefulShutdown;
+        use hyper_util::service::TowerToHyperService;
+        use tower::ServiceExt;
+
+        // HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a proxy in front ends,
+        // and detecting HTTP/2 by its preface would wait for a silent client's first bytes
+        // without any deadline.
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .max_header_size(MAX_HEADER_BYTES)
+            .max_headers(100);
+        let graceful = GracefulShutdown::new();
+        let mut stop = std::pin::pin!(shutdown_signal());
+        loop {
+            let (tcp, _) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait rather than spin.
+                        tracing::warn!("cannot accept a connection: {e}");
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                () = &mut stop => break,
+            };
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::debug!("cannot set TCP_NODELAY: {e}");
             }
-        });
-        axum::serve(listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| format!("server failed: {e}"))?;
+            let service = TowerToHyperService::new(
+                self.router
+                    .clone()
+                    .map_request(|request: Request<hyper::body::Incoming>| request.map(Body::new)),
+            );
+            let connection = graceful.watch(builder.serve_connection(TokioIo::new(tcp), service));
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::trace!("connection ended: {e}");
+                }
+            });
+        }
+        drop(self.listener);
+        tokio::select! {
+            () = graceful.shutdown() => {}
+            () = tokio::time::sleep(std::time::Duration::from_secs(10)) => {
+                tracing::info!("open connections (live streams) closed at shutdown");
+            }
+        }
         self.db.close().await;
         Ok(())
     }
 }
+
+/// How long a client has to send a request's head, and how long a kept-alive connection may
+/// sit idle before its next request.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+/// How long a request body may stall between two pieces before the request is refused.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+/// Largest request head (request line and headers) read.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 
 /// Options from cargo-leptos' environment when it runs us, else the release layout
 /// (`target/site`, relative to the working directory) in production mode.
@@ -151,7 +208,10 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn(crate::server_fns::guard))
         .layer(axum::middleware::from_fn_with_state(app, crate::guard::guard))
+        .layer(axum::middleware::from_fn(crate::headers::security_headers))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

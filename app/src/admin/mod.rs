@@ -1,8 +1,6 @@
 //! `/admin`: the way into users, the audit trail and settings, as far as the user may go.
 
 use crate::auth::{use_can, Permission};
-use crate::error::AppError;
-use crate::layout::ErrorPanel;
 use leptos::prelude::*;
 
 /// The admin overview.
@@ -11,12 +9,7 @@ pub fn AdminPage() -> impl IntoView {
     let users = use_can(Permission::UsersManage);
     let settings = use_can(Permission::SettingsManage);
     if !users && !settings {
-        return view! {
-            <div class="page">
-                <ErrorPanel error=AppError::Forbidden("users.manage or settings.manage".into())/>
-            </div>
-        }
-        .into_any();
+        return crate::auth::not_allowed("users.manage or settings.manage");
     }
     view! {
         <leptos_meta::Title text="Admin · Customer Profiles"/>

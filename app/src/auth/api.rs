@@ -25,7 +25,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 mod server {
     use super::{MAX_FAILURES, THROTTLE_WINDOW_MS};
     use crate::audit::db::Record;
-    use crate::auth::db::{self, Throttle};
+    use crate::auth::db;
     use crate::auth::guard::{request_is_https, session_state};
     use crate::auth::model::{email_key, safe_next_path};
     use crate::auth::{password, session, SessionState};
@@ -46,11 +46,14 @@ mod server {
             return Err(AppError::validation("password", "Enter your password."));
         }
         let now = now_millis();
-        let throttle = db::throttle(&state.db, &key).await?;
-        if let Some(until) = throttle.as_ref().and_then(|t| t.locked_until) {
-            if until > now {
-                return Err(locked(until - now));
-            }
+        // Counted before the slow password check, so the sixth of many parallel attempts is
+        // refused here without hashing.
+        let attempt = db::count_attempt(&state.db, &key, now, THROTTLE_WINDOW_MS).await?;
+        if let Some(until) = attempt.locked_until {
+            return Err(locked(until - now));
+        }
+        if attempt.failures > MAX_FAILURES {
+            return Err(locked(attempt.window_start + THROTTLE_WINDOW_MS - now));
         }
         let credentials = db::credentials(&state.db, &key).await?;
         let matches = password::verify(
@@ -59,7 +62,10 @@ mod server {
         )
         .await?;
         let Some(user) = credentials.filter(|_| matches) else {
-            let failures = failed(&state.db, &key, throttle, now).await?;
+            if attempt.failures >= MAX_FAILURES {
+                db::lock_if_exhausted(&state.db, &key, MAX_FAILURES, now + THROTTLE_WINDOW_MS)
+                    .await?;
+            }
             Record {
                 actor: None,
                 actor_email: &key,
@@ -71,7 +77,7 @@ mod server {
             }
             .write(state.db.pool())
             .await?;
-            if failures >= MAX_FAILURES {
+            if attempt.failures >= MAX_FAILURES {
                 return Err(locked(THROTTLE_WINDOW_MS));
             }
             return Err(AppError::validation(
@@ -125,30 +131,6 @@ mod server {
         }
         set_cookie(&session::clearing_cookie(request_is_https()));
         Ok(())
-    }
-
-    /// Counts a failure for `key` and locks it at the limit; returns the failures so far.
-    async fn failed(
-        db: &crate::store::Db,
-        key: &str,
-        throttle: Option<Throttle>,
-        now: i64,
-    ) -> Result<i64, AppError> {
-        let current = throttle
-            .filter(|t| now - t.window_start < THROTTLE_WINDOW_MS && t.locked_until.is_none())
-            .unwrap_or(Throttle {
-                failures: 0,
-                window_start: now,
-                locked_until: None,
-            });
-        let failures = current.failures + 1;
-        let next = Throttle {
-            failures,
-            window_start: current.window_start,
-            locked_until: (failures >= MAX_FAILURES).then_some(now + THROTTLE_WINDOW_MS),
-        };
-        db::save_throttle(db, key, &next).await?;
-        Ok(failures)
     }
 
     fn locked(remaining_ms: i64) -> AppError {

@@ -33,10 +33,11 @@ pub struct SessionRow {
     pub expires_at: i64,
 }
 
-/// Failed sign-ins for one email within the current window.
+/// Sign-in attempts for one email within the current window, counted before each password
+/// check (so attempts still being checked count too).
 #[derive(Debug, Clone, FromRow)]
 pub struct Throttle {
-    /// Failures in the window.
+    /// Attempts in the window, this one included.
     pub failures: i64,
     /// When the window began.
     pub window_start: i64,
@@ -60,28 +61,53 @@ pub async fn permissions_of(db: &Db, user_id: &str) -> Result<Vec<String>, sqlx:
         .await
 }
 
-/// The throttle state of `email_key`.
-pub async fn throttle(db: &Db, email_key: &str) -> Result<Option<Throttle>, sqlx::Error> {
+/// Counts one sign-in attempt for `email_key` at `now`, in one statement so that parallel
+/// attempts each see their own number: a window older than `window_ms` (or a lock that has
+/// ended) starts again at 1. Returns the state after counting.
+pub async fn count_attempt(
+    db: &Db,
+    email_key: &str,
+    now: i64,
+    window_ms: i64,
+) -> Result<Throttle, sqlx::Error> {
     sqlx::query_as(
-        "SELECT failures, window_start, locked_until FROM sign_in_throttle WHERE email_key = $1",
+        "INSERT INTO sign_in_throttle (email_key, failures, window_start, locked_until) \
+         VALUES ($1, 1, $2, NULL) ON CONFLICT (email_key) DO UPDATE SET \
+         failures = CASE WHEN (sign_in_throttle.locked_until IS NOT NULL \
+                AND sign_in_throttle.locked_until <= $2) \
+             OR (sign_in_throttle.locked_until IS NULL AND sign_in_throttle.window_start <= $3) \
+             THEN 1 ELSE sign_in_throttle.failures + 1 END, \
+         window_start = CASE WHEN (sign_in_throttle.locked_until IS NOT NULL \
+                AND sign_in_throttle.locked_until <= $2) \
+             OR (sign_in_throttle.locked_until IS NULL AND sign_in_throttle.window_start <= $3) \
+             THEN $2 ELSE sign_in_throttle.window_start END, \
+         locked_until = CASE WHEN sign_in_throttle.locked_until IS NOT NULL \
+                AND sign_in_throttle.locked_until <= $2 \
+             THEN NULL ELSE sign_in_throttle.locked_until END \
+         RETURNING failures, window_start, locked_until",
     )
     .bind(email_key)
-    .fetch_optional(db.pool())
+    .bind(now)
+    .bind(now - window_ms)
+    .fetch_one(db.pool())
     .await
 }
 
-/// Stores the throttle state of `email_key`.
-pub async fn save_throttle(db: &Db, email_key: &str, state: &Throttle) -> Result<(), sqlx::Error> {
+/// Locks `email_key` until `until` once its window holds `max` attempts (a wrong password
+/// was the last straw); a lock already set is kept.
+pub async fn lock_if_exhausted(
+    db: &Db,
+    email_key: &str,
+    max: i64,
+    until: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sign_in_throttle (email_key, failures, window_start, locked_until) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (email_key) DO UPDATE SET \
-         failures = excluded.failures, window_start = excluded.window_start, \
-         locked_until = excluded.locked_until",
+        "UPDATE sign_in_throttle SET locked_until = $1 \
+         WHERE email_key = $2 AND failures >= $3 AND locked_until IS NULL",
     )
+    .bind(until)
     .bind(email_key)
-    .bind(state.failures)
-    .bind(state.window_start)
-    .bind(state.locked_until)
+    .bind(max)
     .execute(db.pool())
     .await?;
     Ok(())

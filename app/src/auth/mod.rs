@@ -19,7 +19,7 @@ mod user_context;
 pub use model::CurrentUser;
 pub use page::SignInPage;
 pub use permission::{Permission, Role};
-pub use require::RequirePermission;
+pub use require::{not_allowed, RequirePermission};
 #[cfg(feature = "ssr")]
 pub use session::{SessionPolicy, SessionState};
 pub use user_context::{

@@ -1,21 +1,63 @@
-//! Argon2id password hashes, computed off the async executor.
+//! Argon2id password hashes, computed off the async executor, a few at a time: each check
+//! holds 19 MiB, so a burst of sign-ins waits in a bounded queue and the rest get 429.
 
 use crate::error::AppError;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// Hashes or checks that run at once (4 × 19 MiB at most).
+pub const CONCURRENT_HASHES: usize = 4;
+/// Hashes or checks that may wait for a slot; beyond that a request is refused with 429.
+pub const QUEUED_HASHES: usize = 32;
+
+static SLOTS: Semaphore = Semaphore::const_new(CONCURRENT_HASHES);
+static WAITING: AtomicUsize = AtomicUsize::new(0);
 
 /// Hashes `password` with Argon2id (OWASP parameters: 19 MiB, 2 passes) on a blocking thread.
 pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(AppError::internal)?
+    let slot = slot().await?;
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        hash_now(&password)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+/// A hashing slot: at once when one is free, after waiting in the queue otherwise, or
+/// `RateLimited` when the queue is full.
+async fn slot() -> Result<SemaphorePermit<'static>, AppError> {
+    if let Ok(permit) = SLOTS.try_acquire() {
+        return Ok(permit);
+    }
+    /// Leaves the queue however the wait ends (the request may be dropped mid-wait).
+    struct Queued;
+    impl Drop for Queued {
+        fn drop(&mut self) {
+            WAITING.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+    let queued = Queued;
+    if WAITING.fetch_add(1, Ordering::AcqRel) >= QUEUED_HASHES {
+        return Err(AppError::RateLimited(
+            "The console is busy signing in many people at once. Try again in a few seconds."
+                .into(),
+        ));
+    }
+    let permit = SLOTS.acquire().await.map_err(AppError::internal);
+    drop(queued);
+    permit
 }
 
 /// Whether `password` matches `stored` (a PHC string), on a blocking thread. With no stored
 /// hash (unknown email) it still spends the same time, so timing does not reveal accounts.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    let slot = slot().await?;
     tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         let (stored, real) = match stored {
             Some(stored) => (stored, true),
             None => (dummy_hash().to_string(), false),

@@ -18,13 +18,18 @@ pub fn RequirePermission(
     if use_can(permission) {
         return children().into_any();
     }
+    not_allowed(permission.as_str())
+}
+
+/// The "Not allowed" page for a user lacking `needed` (permission names), answered with 403.
+pub fn not_allowed(needed: &str) -> AnyView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::FORBIDDEN);
     }
     view! {
         <div class="page">
-            <ErrorPanel error=AppError::Forbidden(permission.as_str().into())/>
+            <ErrorPanel error=AppError::Forbidden(needed.into())/>
         </div>
     }
     .into_any()

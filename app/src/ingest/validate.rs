@@ -13,6 +13,14 @@ pub const MAX_ID_LEN: usize = 128;
 pub const MAX_FUTURE_MS: i64 = 5 * 60 * 1000;
 /// The earliest `occurred_at` accepted: 2000-01-01T00:00:00Z.
 pub const EARLIEST_MS: i64 = 946_684_800_000;
+/// Longest text value anywhere in a payload, in characters.
+pub const MAX_TEXT_LEN: usize = 1_000;
+/// Longest key anywhere in a payload, in characters.
+pub const MAX_KEY_LEN: usize = 64;
+/// Deepest nesting of objects and arrays inside a payload.
+pub const MAX_DEPTH: usize = 4;
+/// Largest payload, as compact JSON, in bytes.
+pub const MAX_PAYLOAD_BYTES: usize = 16 * 1024;
 
 /// An event that passed validation, ready to be matched to its customer.
 #[derive(Debug, Clone, PartialEq)]
@@ -277,6 +285,14 @@ fn check_payload(
     errors: &mut Vec<FieldError>,
 ) -> Checked {
     let event_type = def.name.as_str();
+    check_text(&payload, "payload", 0, errors);
+    let size = serde_json::to_string(&payload).map_or(0, |json| json.len());
+    if size > MAX_PAYLOAD_BYTES {
+        errors.push(FieldError::new(
+            "payload",
+            format!("is {size} bytes; at most {MAX_PAYLOAD_BYTES} are accepted"),
+        ));
+    }
     for key in def.required_fields.iter().filter(|_| !def.builtin) {
         if payload.get(key).is_none_or(Value::is_null) {
             errors.push(FieldError::new(format!("payload.{key}"), "is required"));
@@ -315,6 +331,60 @@ fn check_payload(
             .map(|p| sign * p)
     });
     (amount_cents, points_delta, payload)
+}
+
+/// Refuses, at its path, text no store can hold or no page should carry: NUL and other
+/// control characters (tab and line breaks are text), keys and values past their limits, and
+/// nesting past [`MAX_DEPTH`]. PostgreSQL cannot store NUL, so without this one such value
+/// failed its whole batch there.
+fn check_text(object: &Map<String, Value>, path: &str, depth: usize, errors: &mut Vec<FieldError>) {
+    for (key, value) in object {
+        let child = format!("{path}.{key}");
+        if key.chars().count() > MAX_KEY_LEN || key.chars().any(char::is_control) {
+            errors.push(FieldError::new(
+                &child,
+                format!("keys are at most {MAX_KEY_LEN} characters, without control characters"),
+            ));
+            continue;
+        }
+        check_value(value, &child, depth, errors);
+    }
+}
+
+fn check_value(value: &Value, path: &str, depth: usize, errors: &mut Vec<FieldError>) {
+    match value {
+        Value::String(text) => {
+            if text.contains('\0') {
+                errors.push(FieldError::new(path, "must not contain NUL characters"));
+            } else if text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            {
+                errors.push(FieldError::new(
+                    path,
+                    "must not contain control characters other than tab and line breaks",
+                ));
+            } else if text.chars().count() > MAX_TEXT_LEN {
+                errors.push(FieldError::new(
+                    path,
+                    format!("is longer than {MAX_TEXT_LEN} characters"),
+                ));
+            }
+        }
+        Value::Array(_) | Value::Object(_) if depth >= MAX_DEPTH => {
+            errors.push(FieldError::new(
+                path,
+                format!("nests deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_value(item, &format!("{path}[{i}]"), depth + 1, errors);
+            }
+        }
+        Value::Object(object) => check_text(object, path, depth + 1, errors),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 /// At most 40 characters of user input for an error message.
@@ -435,6 +505,25 @@ mod tests {
             check(&survey).map(|e| e.event_type),
             Ok("survey_completed".to_string())
         );
+    }
+
+    #[test]
+    fn nul_control_characters_and_oversized_text_are_refused_at_their_path() {
+        let mut event = json!({"event_id": "t-1", "type": "tag_appended",
+            "occurred_at": "2026-11-20T10:00:00Z", "customer": {"external_id": "C-1"},
+            "payload": {"tag": "a\u{0}b", "note": {"deep": ["ok", "x\u{7}y"]},
+                        "long": "z".repeat(MAX_TEXT_LEN + 1), "lines": "one\ntwo\tthree"}});
+        let errors = fields(event.clone());
+        assert!(errors.contains(&"payload.tag".to_string()), "{errors:?}");
+        assert!(
+            errors.contains(&"payload.note.deep[1]".to_string()),
+            "{errors:?}"
+        );
+        assert!(errors.contains(&"payload.long".to_string()), "{errors:?}");
+        assert!(!errors.contains(&"payload.lines".to_string()), "{errors:?}");
+        event["payload"] =
+            json!({"tag": "vip", "blob": "y".repeat(900), "more": vec!["x".repeat(900); 20]});
+        assert_eq!(fields(event), vec!["payload".to_string()]);
     }
 
     #[test]

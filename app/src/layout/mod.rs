@@ -6,6 +6,7 @@ pub mod lazy;
 mod modal;
 mod not_found;
 mod not_yet_available;
+pub mod page_policy;
 mod top_bar;
 
 pub use error_panel::ErrorPanel;

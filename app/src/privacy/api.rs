@@ -179,6 +179,12 @@ mod server {
             .write(&mut *tx)
             .await?;
         tx.commit().await?;
+        if !state.db.erase_deleted_from_disk().await? {
+            tracing::warn!(
+                request = %request_id,
+                "forget: the write-ahead log is still in use; the next checkpoint clears it"
+            );
+        }
         Ok(summary)
     }
 }

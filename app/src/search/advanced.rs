@@ -86,6 +86,39 @@ impl AdvancedQuery {
         .any(|v| !v.trim().is_empty())
     }
 
+    /// Refuses, at the field, a filter or sort on data this user sees masked: with rows coming
+    /// back exactly when a guess is right, a filter on a hidden email or birth date would
+    /// reveal it one query at a time, and a sort would reveal where it falls.
+    pub fn refuse_masked_fields(&self, show_pii: bool) -> Result<(), AppError> {
+        if show_pii {
+            return Ok(());
+        }
+        let refused = |field: &str, what: &str| {
+            AppError::validation(
+                field,
+                format!(
+                    "Searching by {what} needs the permission to see personal data \
+                     (customers.view_pii). Search by name, or ask the customer for their \
+                     phone, card or email and use the exact search above."
+                ),
+            )
+        };
+        for (field, what, value) in [
+            ("email", "email", &self.email),
+            ("phone", "phone", &self.phone),
+            ("dob", "date of birth", &self.dob),
+        ] {
+            if !value.trim().is_empty() {
+                return Err(refused(field, what));
+            }
+        }
+        match self.sort {
+            SortOrder::Email => Err(refused("sort", "email order")),
+            SortOrder::Phone => Err(refused("sort", "phone order")),
+            SortOrder::LastName | SortOrder::FirstName => Ok(()),
+        }
+    }
+
     /// The URL of this search: `/search?first=S&sort=email&…`.
     pub fn to_url(&self) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();

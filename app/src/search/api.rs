@@ -11,8 +11,9 @@ use leptos::prelude::*;
 pub async fn find_customer(q: String) -> Result<SearchOutcome, AppError> {
     crate::error::respond(
         async {
-            crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
+            let user = crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
             let state = crate::state::app_state()?;
+            state.search_limiter.check(&user.id)?;
             super::service::exact(&state.db, &q).await
         }
         .await,
@@ -40,6 +41,7 @@ pub async fn advanced_search(query: AdvancedQuery) -> Result<SearchResults, AppE
             use crate::auth::Permission;
             let user = crate::auth::guard::require(Permission::CustomersSearch)?;
             let state = crate::state::app_state()?;
+            state.search_limiter.check(&user.id)?;
             if crate::settings::db::search_mode(&state.db).await? != SearchMode::Advanced {
                 return Err(AppError::Conflict(
                     "Advanced search is turned off for this organisation: search by phone, card, \

@@ -5,6 +5,8 @@ pub mod advanced;
 mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod limit;
 mod model;
 mod page;
 #[cfg(feature = "ssr")]

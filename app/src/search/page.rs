@@ -117,6 +117,8 @@ type ResultsResource = Resource<Option<Result<SearchResults, AppError>>>;
 /// its results.
 #[component]
 fn AdvancedSearch(query: AdvancedQuery, results: ResultsResource) -> impl IntoView {
+    // Masked data is neither filtered nor sorted on (the server refuses it too).
+    let show_pii = crate::auth::use_can(crate::auth::Permission::CustomersViewPii);
     let error = move |field: &'static str| {
         Signal::derive(move || {
             results
@@ -142,13 +144,16 @@ fn AdvancedSearch(query: AdvancedQuery, results: ResultsResource) -> impl IntoVi
         <section class="card advanced-search" aria-labelledby="advanced-title">
             <h2 id="advanced-title">"Advanced search"</h2>
             <form action="/search" method="get" aria-label="Advanced search">
+                {(!show_pii).then(|| view! {
+                    <p class="muted">"Email, phone and date of birth are hidden from you, so they are not offered as filters or sort orders."</p>
+                })}
                 <div class="form-grid">
                     {field("adv-first", "first", "First name (or its first letters)", "text", query.first.clone())}
                     {field("adv-last", "last", "Last name (or its first letters)", "text", query.last.clone())}
-                    {field("adv-email", "email", "Email (or its beginning)", "text", query.email.clone())}
-                    {field("adv-phone", "phone", "Phone", "tel", query.phone.clone())}
+                    {show_pii.then(|| field("adv-email", "email", "Email (or its beginning)", "text", query.email.clone()))}
+                    {show_pii.then(|| field("adv-phone", "phone", "Phone", "tel", query.phone.clone()))}
                     {field("adv-id", "id", "Customer id", "text", query.id.clone())}
-                    {field("adv-dob", "dob", "Date of birth", "date", query.dob.clone())}
+                    {show_pii.then(|| field("adv-dob", "dob", "Date of birth", "date", query.dob.clone()))}
                 </div>
                 <input type="hidden" name="sort" value=query.sort.as_str()/>
                 <input type="hidden" name="size" value=query.size.to_string()/>
@@ -215,6 +220,14 @@ fn ResultsTable(query: AdvancedQuery, found: SearchResults) -> impl IntoView {
             </th>
         }
     };
+    let show_pii = crate::auth::use_can(crate::auth::Permission::CustomersViewPii);
+    let sortable_if_visible = move |order: SortOrder, label: &'static str| {
+        if show_pii {
+            header(order, label).into_any()
+        } else {
+            view! { <th scope="col">{label}</th> }.into_any()
+        }
+    };
     let navigate = use_navigate();
     let size_query = query.clone();
     view! {
@@ -237,8 +250,8 @@ fn ResultsTable(query: AdvancedQuery, found: SearchResults) -> impl IntoView {
                     <tr>
                         {header(SortOrder::LastName, "Last name")}
                         {header(SortOrder::FirstName, "First name")}
-                        {header(SortOrder::Email, "Email")}
-                        {header(SortOrder::Phone, "Phone")}
+                        {sortable_if_visible(SortOrder::Email, "Email")}
+                        {sortable_if_visible(SortOrder::Phone, "Phone")}
                         <th scope="col">"Status"</th>
                     </tr>
                 </thead>

@@ -24,12 +24,14 @@ pub async fn exact(db: &Db, q: &str) -> Result<SearchOutcome, AppError> {
     }
 }
 
-/// One page of an advanced search.
+/// One page of an advanced search; without `show_pii` no filter or sort may touch the
+/// fields that user sees masked.
 pub async fn advanced(
     db: &Db,
     query: &AdvancedQuery,
     show_pii: bool,
 ) -> Result<SearchResults, AppError> {
+    query.refuse_masked_fields(show_pii)?;
     let calling_code = crate::settings::db::calling_code(db).await?;
     let normal = query.normalise(&calling_code)?;
     Ok(super::db::advanced(db, &normal, show_pii).await?)

@@ -167,6 +167,22 @@ impl Db {
         Ok(())
     }
 
+    /// After a forget: on SQLite, copies the WAL into the database file and truncates it, so
+    /// older page versions still holding the deleted rows leave the disk with it (the
+    /// database pages themselves were zeroed by `secure_delete`). Returns whether the WAL was
+    /// emptied (a long read elsewhere can keep it; the next checkpoint then finishes the job).
+    /// On PostgreSQL there is nothing to do here: see SECURITY.md on dead tuples.
+    pub async fn erase_deleted_from_disk(&self) -> Result<bool, sqlx::Error> {
+        if self.backend != Backend::Sqlite {
+            return Ok(true);
+        }
+        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.writer)
+            .await?;
+        let busy: i64 = sqlx::Row::try_get(&row, 0)?;
+        Ok(busy == 0)
+    }
+
     /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
         self.writer.close().await;
@@ -176,7 +192,9 @@ impl Db {
 
 /// A SQLite pool of `connections`, each with a `cache_mb` page cache, in WAL mode. The WAL
 /// is checkpointed into the database at 256 MB (65,536 pages): pages the batches change again
-/// and again are copied once per checkpoint instead of once per 64 MB.
+/// and again are copied once per checkpoint instead of once per 64 MB. Deleted and overwritten
+/// content is zeroed on disk (`secure_delete`), so a forgotten customer's bytes do not linger
+/// in free pages or free space inside pages.
 fn sqlite_pool(connections: u32, cache_mb: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
@@ -187,7 +205,7 @@ fn sqlite_pool(connections: u32, cache_mb: u32) -> AnyPoolOptions {
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                          PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
                          PRAGMA cache_size = -{}; PRAGMA temp_store = MEMORY; \
-                         PRAGMA wal_autocheckpoint = 65536;",
+                         PRAGMA wal_autocheckpoint = 65536; PRAGMA secure_delete = ON;",
                         cache_mb * 1024
                     )
                     .as_str(),

@@ -16,6 +16,7 @@ mod privacy;
 mod promo;
 mod recent;
 mod rewards;
+mod security;
 mod store;
 mod support;
 mod tiers;

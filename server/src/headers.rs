@@ -1,0 +1,56 @@
+//! Security headers on every answer: no MIME sniffing, no framing, referrers only to this
+//! origin, a locked-down Content-Security-Policy where the page did not set its own (pages set
+//! one with their script nonce), and `Cache-Control: no-store` on everything but static assets,
+//! since pages and server-function answers carry personal data.
+
+use axum::extract::Request;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// The policy of answers that are not pages (API JSON, redirects, files): nothing may load.
+const LOCKED_DOWN: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Adds the headers after the handler ran.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let cacheable = is_static_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers
+        .entry(CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(LOCKED_DOWN));
+    if !cacheable {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// The bundle, styles and public files: the same for every user, no personal data.
+fn is_static_asset(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    path.starts_with("/pkg/") || (!path.starts_with("/api/") && last.contains('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_static_asset;
+
+    #[test]
+    fn only_the_bundle_and_public_files_may_be_cached() {
+        assert!(is_static_asset("/pkg/customer-profiles.wasm"));
+        assert!(is_static_asset("/favicon.svg"));
+        assert!(!is_static_asset(
+            "/customers/0190a0c6-8a4b-7c3d-9e8f-0123456789ab"
+        ));
+        assert!(!is_static_asset("/api/get_header"));
+        assert!(!is_static_asset("/api/v1/openapi.json"));
+        assert!(!is_static_asset("/"));
+    }
+}

@@ -1,0 +1,584 @@
+//! What an attacker tries, on both databases where storage matters: markup in every text field
+//! reaching HTML, page headers, parallel sign-in guesses, hashing floods, masked fields as
+//! search filters, NUL in events and forms, formula cells in the export, forgotten bytes left
+//! on disk, slow requests, and the admin page's status.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::common;
+use crate::common::console::{spawn, spawn_with, Console};
+use app::state::Config;
+use app::store::Db;
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Markup that runs script if any page writes it out unescaped.
+const NAME: &str = "</title><img src=x onerror=alert(1)>";
+const SURNAME: &str = "<svg onload=alert(2)>";
+const NOTE: &str = "</script><script>alert(3)</script>";
+const TAG: &str = "<b onmouseover=alert(4)>vip</b>";
+const STORE: &str = "<img src=y onerror=alert(5)>";
+const PRODUCT: &str = "<iframe src=javascript:alert(6)>";
+const ATTRIBUTE: &str = "\"><script>alert(7)</script>";
+const PAYLOAD: &str = "<script>alert(8)</script>";
+
+async fn api_key(db: &Db) -> String {
+    app::api_keys::db::create(db.pool(), "tests", None, app::time::now_millis())
+        .await
+        .unwrap()
+        .key
+}
+
+async fn post(base: &str, key: &str, body: &Value) -> (u16, Value) {
+    common::post_events(base, key, body).await
+}
+
+fn event(id: &str, event_type: &str, external_id: &str, payload: Value) -> Value {
+    json!({"event_id": id, "type": event_type, "occurred_at": "2026-11-20T10:00:00Z",
+        "customer": {"external_id": external_id}, "store_id": "LDN-001", "payload": payload})
+}
+
+#[tokio::test]
+async fn markup_in_every_text_field_reaches_every_page_escaped() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 2).await;
+    let key = api_key(&db).await;
+    sqlx::query("UPDATE stores SET name = $1 WHERE id = 'LDN-001'")
+        .bind(STORE)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE products SET name = $1 WHERE id = 'DRK-001'")
+        .bind(PRODUCT)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let base = spawn(db.clone(), Default::default()).await;
+    let associate = Console::signed_in(&base, "associate@demo.test").await;
+    let form = [
+        ("form[first_name]", NAME),
+        ("form[last_name]", SURNAME),
+        ("form[external_id]", "XSS-1"),
+        ("form[status_id]", "active"),
+    ];
+    let created = associate.call("create_customer", &form).await;
+    assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
+    let id = app::customers::db::id_by_identifier(&db, "external_id", "XSS-1")
+        .await
+        .unwrap()
+        .unwrap();
+    let note = [("customer_id", id.as_str()), ("reason", ""), ("body", NOTE)];
+    assert_eq!(associate.call("add_note", &note).await.status(), 200);
+    sqlx::query("INSERT INTO customer_attributes (customer_id, key, value, updated_at) VALUES ($1, 'nickname', $2, 1)")
+        .bind(&id)
+        .bind(ATTRIBUTE)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let batch = json!({"events": [
+        event("x-1", "tag_appended", "XSS-1", json!({"tag": TAG})),
+        event("x-2", "purchase", "XSS-1", json!({"amount_cents": 450, "currency": "GBP",
+            "items": [{"sku": "DRK-001", "qty": 1}]})),
+        event("x-3", "app_session", "XSS-1", json!({"platform": PAYLOAD, "screen": PAYLOAD})),
+    ]});
+    let (status, report) = post(&base, &key, &batch).await;
+    assert_eq!(status, 200, "{report}");
+
+    let admin = Console::signed_in(&base, "admin@demo.test").await;
+    let pages = [
+        "",
+        "/activity/tags",
+        "/activity/purchases",
+        "/profile",
+        "/notes",
+        "/locations",
+        "/digital-properties",
+        "/privacy",
+    ];
+    let mut escaped_title = false;
+    for page in pages {
+        let response = admin.get(&format!("/customers/{id}{page}")).await;
+        assert_eq!(response.status(), 200, "{page}");
+        let html = response.text().await.unwrap();
+        for markup in [NAME, SURNAME, NOTE, TAG, STORE, PRODUCT, ATTRIBUTE, PAYLOAD] {
+            // The dangerous part of each: an element or handler that would be parsed as HTML.
+            let tag_start = &markup[markup.find('<').unwrap()..];
+            let dangerous = &tag_start[..tag_start.find(' ').unwrap_or(tag_start.len()).min(8)];
+            assert!(!html.contains(markup), "{page}: {markup:?} written out raw");
+            assert!(
+                !html.contains(&format!("{dangerous} ")) || dangerous == "</title",
+                "{page}: {dangerous:?} appears unescaped"
+            );
+        }
+        assert!(
+            !html.contains("<img src=x") && !html.contains("<img src=y"),
+            "{page}: an injected image element"
+        );
+        assert!(
+            !html.contains("<script>alert"),
+            "{page}: an injected script element"
+        );
+        escaped_title |= html.contains("<title>&lt;/title&gt;&lt;img src=x onerror=alert(1)&gt;");
+    }
+    assert!(
+        escaped_title,
+        "the profile's <title> holds the name escaped"
+    );
+    for (page, needle) in [
+        ("/profile", "&lt;svg onload=alert(2)&gt;"),
+        (
+            "/notes",
+            "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;",
+        ),
+        (
+            "/activity/tags",
+            "&lt;b onmouseover=alert(4)&gt;vip&lt;/b&gt;",
+        ),
+    ] {
+        let html = admin
+            .get(&format!("/customers/{id}{page}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(needle),
+            "{page}: the escaped text is shown: {needle}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_and_personal_data_is_never_cached() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 1).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let admin = Console::signed_in(&base, "admin@demo.test").await;
+    let page = admin.get("/search").await;
+    assert_eq!(page.status(), 200);
+    let headers = page.headers().clone();
+    let html = page.text().await.unwrap();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let policy = header("content-security-policy");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the policy names a nonce");
+    assert!(nonce.len() >= 16, "{policy}");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the response's nonce"
+    );
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    let scripts = policy
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(
+        !scripts.contains("'unsafe-inline'") && !scripts.contains("'unsafe-eval'"),
+        "{policy}"
+    );
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("referrer-policy"), "same-origin");
+    assert_eq!(header("cache-control"), "no-store");
+    let again = admin.get("/search").await;
+    let other = again.headers()["content-security-policy"].to_str().unwrap();
+    assert!(!other.contains(nonce), "a fresh nonce per response");
+
+    let call = admin.call("find_customer", &[("q", "CRM-00000031")]).await;
+    assert_eq!(call.headers()["cache-control"], "no-store");
+    assert_eq!(call.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(
+        call.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    let asset = admin.get("/favicon.svg").await;
+    assert!(asset
+        .headers()
+        .get("cache-control")
+        .is_none_or(|v| v != "no-store"));
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_lock_the_email_after_five_checks() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 1).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let attempts = (0..39).map(|n| {
+        let base = base.clone();
+        async move {
+            let mut console = Console::new(&base);
+            console
+                .sign_in("agent@demo.test", &format!("wrong-password-{n}"))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    let checked = statuses.iter().filter(|s| **s == 422).count();
+    assert!(
+        checked <= 5,
+        "at most five passwords were checked: {statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 39 - checked);
+    let failures: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action = 'auth.sign_in_failed'")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert!(failures.len() <= 5, "{} failures audited", failures.len());
+    let mut owner = Console::new(&base);
+    let right = owner
+        .sign_in("agent@demo.test", server::users::DEMO_PASSWORD)
+        .await;
+    assert_eq!(right.status(), 429, "the right password waits out the lock");
+}
+
+#[tokio::test]
+async fn masked_fields_are_no_search_filter_and_searches_are_rate_limited() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 5).await;
+    app::settings::db::set_setting(db.pool(), "search_mode", "advanced")
+        .await
+        .unwrap();
+    let base = spawn_with(
+        db.clone(),
+        Config {
+            searches_per_minute: Some(8),
+            ..Config::default()
+        },
+    )
+    .await;
+    let associate = Console::signed_in(&base, "associate@demo.test").await;
+    let agent = Console::signed_in(&base, "agent@demo.test").await;
+    let query = |field: &'static str, value: &'static str, sort: &'static str| {
+        vec![
+            ("query[first]", ""),
+            ("query[last]", ""),
+            ("query[email]", if field == "email" { value } else { "" }),
+            ("query[phone]", if field == "phone" { value } else { "" }),
+            ("query[id]", ""),
+            ("query[dob]", if field == "dob" { value } else { "" }),
+            ("query[sort]", sort),
+            ("query[size]", "25"),
+            ("query[page]", "1"),
+        ]
+    };
+    for (field, value, sort, refused_at) in [
+        ("email", "a", "LastName", "email"),
+        ("dob", "1980-01-01", "LastName", "dob"),
+        ("phone", "+447700900123", "LastName", "phone"),
+        ("email", "", "Email", "sort"),
+        ("phone", "", "Phone", "sort"),
+    ] {
+        let form = query(field, value, sort);
+        let mut form = form;
+        if value.is_empty() {
+            form[0] = ("query[first]", "a");
+        }
+        let refused = associate.call("advanced_search", &form).await;
+        assert_eq!(refused.status(), 422, "{field} {sort}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["Validation"]["field"], refused_at, "{body}");
+        assert!(body["Validation"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("customers.view_pii"));
+        let allowed = agent.call("advanced_search", &form).await;
+        assert_eq!(allowed.status(), 200, "the agent may: {field} {sort}");
+    }
+    // Five searches each so far against an allowance of eight per minute.
+    let statuses: Vec<u16> = futures::future::join_all((0..6).map(|_| async {
+        associate
+            .call("find_customer", &[("q", "CRM-00000031")])
+            .await
+            .status()
+            .as_u16()
+    }))
+    .await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        3,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn nul_in_an_event_refuses_that_event_only_on_both_databases() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        let (base, key) = common::server_with_key(&db, 2).await;
+        let batch = json!({"events": [
+            event("n-1", "app_session", "CRM-00000031", json!({"platform": "iOS"})),
+            event("n-2", "tag_appended", "CRM-00000031", json!({"tag": "a\u{0}b"})),
+            event("n-3", "profile_updated", "CRM-00000031", json!({"favourite_drink": "x".repeat(3_000)})),
+        ]});
+        let (status, report) = post(&base, &key, &batch).await;
+        assert_eq!(status, 207, "{label}: {report}");
+        assert_eq!(report["accepted"], 1, "{label}: {report}");
+        let fields: Vec<&str> = report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["errors"].as_array().into_iter().flatten())
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            fields,
+            ["payload.tag", "payload.favourite_drink"],
+            "{label}: {report}"
+        );
+        let stored: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE client_event_id = 'n-1'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(stored, 1, "{label}: the valid neighbour is stored");
+    }
+}
+
+#[tokio::test]
+async fn nul_in_a_form_and_undecodable_arguments_are_refused_at_the_field() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 1).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let admin = Console::signed_in(&base, "admin@demo.test").await;
+        let form = [
+            ("form[first_name]", "Ann"),
+            ("form[last_name]", "Null\u{0}Byte"),
+            ("form[external_id]", "NUL-1"),
+            ("form[status_id]", "active"),
+        ];
+        let refused = admin.call("create_customer", &form).await;
+        assert_eq!(refused.status(), 422, "{label}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["Validation"]["field"], "last_name", "{label}: {body}");
+        let malformed = admin
+            .call("advanced_search", &[("query[size]", "many")])
+            .await;
+        assert_eq!(malformed.status(), 422, "{label}");
+        let body: Value = malformed.json().await.unwrap();
+        assert!(body["Validation"].is_object(), "{label}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn the_export_holds_the_audit_trail_and_views_and_no_live_formulas() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 1).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let admin = Console::signed_in(&base, "admin@demo.test").await;
+    let form = [
+        (
+            "form[first_name]",
+            "=HYPERLINK(\"https://evil.test\",\"Click\")",
+        ),
+        ("form[last_name]", "+cmd|' /C calc'!A0"),
+        ("form[email]", "before.edit@export.test"),
+        ("form[external_id]", "CSV-1"),
+        ("form[status_id]", "active"),
+    ];
+    assert_eq!(admin.call("create_customer", &form).await.status(), 200);
+    let id = app::customers::db::id_by_identifier(&db, "external_id", "CSV-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(admin.get(&format!("/customers/{id}")).await.status(), 200);
+    // Views are written together a second after the first.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let privacy = Console::signed_in(&base, "privacy@demo.test").await;
+    let export = privacy
+        .post(&format!("/api/v1/customers/{id}/privacy/export"))
+        .await;
+    assert_eq!(export.status(), 200);
+    let csv = export.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    for row in &rows {
+        let value = &row[3];
+        assert!(
+            !value.starts_with(['=', '+', '@'])
+                && !(value.starts_with('-') && value.parse::<f64>().is_err()),
+            "a live formula cell: {row:?}"
+        );
+    }
+    assert!(rows
+        .iter()
+        .any(|r| &r[2] == "first_name" && r[3].starts_with("'=HYPERLINK")));
+    let sections: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert!(sections.contains(&"audit_log"), "{sections:?}");
+    assert!(sections.contains(&"recent_views"), "{sections:?}");
+    assert!(
+        rows.iter()
+            .any(|r| &r[0] == "audit_log" && r[3].contains("before.edit@export.test")),
+        "the audit trail's copy of the email is exported"
+    );
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r[2].starts_with("actor") || &r[2] == "user_id"),
+        "staff columns are left out"
+    );
+}
+
+/// Whether `needle` occurs in any file of `dir` (the database, its WAL and shared memory).
+fn bytes_on_disk(dir: &str, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        if bytes
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_forgotten_customer_leaves_no_bytes_in_the_sqlite_files() {
+    let (db, guard) = common::sqlite().await;
+    common::seed(&db, 2).await;
+    let key = api_key(&db).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let admin = Console::signed_in(&base, "admin@demo.test").await;
+    let needles = [
+        "Ozymandias",
+        "ozy.gone@forget.test",
+        "ozy.earlier@forget.test",
+        "+447700900444",
+        "6000999988887777",
+        "GONE-EXT-1",
+    ];
+    let form = [
+        ("form[first_name]", "Ozymandias"),
+        ("form[last_name]", "Kingsley"),
+        ("form[email]", "ozy.earlier@forget.test"),
+        ("form[phone]", "+447700900444"),
+        ("form[card_number]", "6000999988887777"),
+        ("form[external_id]", "GONE-EXT-1"),
+        ("form[status_id]", "active"),
+    ];
+    assert_eq!(admin.call("create_customer", &form).await.status(), 200);
+    let id = app::customers::db::id_by_identifier(&db, "external_id", "GONE-EXT-1")
+        .await
+        .unwrap()
+        .unwrap();
+    sqlx::query("UPDATE customers SET email = 'ozy.gone@forget.test' WHERE id = $1")
+        .bind(&id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let note = [
+        ("customer_id", id.as_str()),
+        ("reason", ""),
+        ("body", "Ozymandias called"),
+    ];
+    assert_eq!(admin.call("add_note", &note).await.status(), 200);
+    let (status, report) = post(
+        &base,
+        &key,
+        &event(
+            "g-1",
+            "app_session",
+            "GONE-EXT-1",
+            json!({"platform": "iOS", "contact": "ozy.gone@forget.test"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    let privacy = Console::signed_in(&base, "privacy@demo.test").await;
+    let confirm = [("customer_id", id.as_str()), ("confirmation", "FORGET")];
+    assert_eq!(
+        privacy.call("forget_customer", &confirm).await.status(),
+        200
+    );
+    db.close().await;
+    for needle in needles {
+        let found = bytes_on_disk(&guard.path(), needle);
+        assert!(found.is_empty(), "{needle:?} is still on disk in {found:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_request_is_cut_off_instead_of_held_open() {
+    let (db, _guard) = common::sqlite().await;
+    let base = spawn(db, Default::default()).await;
+    let address = base.trim_start_matches("http://").to_string();
+    let stalled_body = async {
+        let mut tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+        tcp.write_all(
+            b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 1000\r\n\r\n{\"events\": [",
+        )
+        .await
+        .unwrap();
+        read_until_closed(&mut tcp).await
+    };
+    let stalled_head = async {
+        let mut tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+        tcp.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        read_until_closed(&mut tcp).await
+    };
+    let idle = async {
+        let mut tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+        read_until_closed(&mut tcp).await
+    };
+    let (body, head, idle) = tokio::join!(stalled_body, stalled_head, idle);
+    assert!(body.is_some(), "a stalled body is cut off");
+    assert!(head.is_some(), "a stalled request head is cut off");
+    assert!(idle.is_some(), "an idle connection is closed");
+    let huge = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(100 * 1024)
+    );
+    let mut tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let _ = tcp.write_all(huge.as_bytes()).await;
+    let answer = read_until_closed(&mut tcp).await.unwrap_or_default();
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 431"),
+        "an oversized head is refused: {answer:.60}"
+    );
+}
+
+/// Reads until the server closes the connection (within 30 s): what it sent, or `None`
+/// when it held the connection open.
+async fn read_until_closed(tcp: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), tcp.read_to_end(&mut answer)).await;
+    match read {
+        Ok(_) => Some(String::from_utf8_lossy(&answer).into_owned()),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test]
+async fn the_admin_page_answers_403_like_every_other_admin_page() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 1).await;
+    let base = spawn(db, Default::default()).await;
+    let associate = Console::signed_in(&base, "associate@demo.test").await;
+    for page in ["/admin", "/admin/users", "/admin/settings", "/admin/audit"] {
+        assert_eq!(associate.get(page).await.status(), 403, "{page}");
+    }
+    let admin = Console::signed_in(&base, "admin@demo.test").await;
+    assert_eq!(admin.get("/admin").await.status(), 200);
+}
