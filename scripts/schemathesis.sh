@@ -4,6 +4,8 @@
 # document (the checks that expect schema-valid events to be accepted are left out: an event
 # for an unknown customer is valid JSON but refused by design). Needs a built server binary
 # (target/debug/customer-profiles, or CP_BINARY).
+#   scripts/schemathesis.sh                 a fresh SQLite database
+#   scripts/schemathesis.sh postgres://…    that (empty) PostgreSQL database
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${CP_BINARY:-${CARGO_TARGET_DIR:-target}/debug/customer-profiles}
@@ -15,7 +17,7 @@ if ! "$ST" --version 2>/dev/null | grep -q "$VERSION"; then
 fi
 
 DIR=$(mktemp -d /tmp/cp-schemathesis.XXXXXX)
-DB="sqlite://$DIR/st.db"
+DB=${1:-"sqlite://$DIR/st.db"}
 "$BIN" --database-url "$DB" seed --customers 20 --seed 3 >/dev/null
 KEY=$("$BIN" --database-url "$DB" create-api-key --name schemathesis | tail -n1)
 "$BIN" --database-url "$DB" serve --listen 127.0.0.1:0 >"$DIR/log" 2>&1 &

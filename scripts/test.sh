@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: unit, store (SQLite and PostgreSQL),
-# HTTP, end2end browser tests in headless Chromium, and schemathesis on the ingest API.
+# HTTP, end2end browser tests in headless Chromium, and schemathesis on the ingest API (both
+# databases).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --tests
@@ -26,5 +27,7 @@ echo "== end2end browser tests"
 cargo leptos build --split
 (cd end2end && node --test --test-concurrency=1 tests/)
 
-echo "== ingest API fuzzed from its OpenAPI document (schemathesis)"
+echo "== ingest API fuzzed from its OpenAPI document (schemathesis), on SQLite and PostgreSQL"
 scripts/schemathesis.sh
+as_postgres "psql -h 127.0.0.1 -p $PG_PORT -U postgres -qc 'CREATE DATABASE cp_schemathesis'"
+scripts/schemathesis.sh "postgres://postgres@127.0.0.1:$PG_PORT/cp_schemathesis"

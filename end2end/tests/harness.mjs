@@ -1,7 +1,7 @@
 // Starts the real server on a free port with a fresh seeded SQLite database, and launches
 // headless Debian Chromium through playwright-core.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -66,11 +66,19 @@ export async function hydrated(page) {
   assert.deepEqual(page.browserErrors ?? [], [], 'hydration errors or panics in the browser console');
 }
 
-/** Records hydration errors and panics the page logs, for `hydrated` to report. */
+/**
+ * Records hydration errors, panics and Content-Security-Policy violations the page logs, for
+ * `hydrated` to report, and fails the test on any alert, confirm or prompt dialog (an injected
+ * script's first move).
+ */
 export function watchConsole(page) {
   page.browserErrors = [];
   page.on('console', (message) => {
-    if (/hydration error|panicked at/i.test(message.text())) page.browserErrors.push(message.text().slice(0, 300));
+    if (/hydration error|panicked at|Content Security Policy/i.test(message.text())) page.browserErrors.push(message.text().slice(0, 300));
+  });
+  page.on('dialog', async (dialog) => {
+    page.browserErrors.push(`a ${dialog.type()} dialog opened: ${dialog.message().slice(0, 100)}`);
+    await dialog.dismiss();
   });
 }
 
@@ -99,11 +107,15 @@ export async function signedInPage(app, email, options = {}, next = '/') {
   return page;
 }
 
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Runs axe-core on the page and fails with the rules and elements it finds. */
+/**
+ * Runs axe-core on the page and fails with the rules and elements it finds. axe is evaluated
+ * through the DevTools protocol, which the page's Content-Security-Policy does not govern (a
+ * script tag would be refused by it, as it should be).
+ */
 export async function assertAccessible(page, label) {
-  await page.addScriptTag({ path: AXE_SOURCE });
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);

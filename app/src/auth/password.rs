@@ -84,3 +84,31 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| hash_now("no account has this password").unwrap_or_default())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_burst_of_checks_past_the_queue_is_refused_without_hashing() {
+        let burst = CONCURRENT_HASHES + QUEUED_HASHES + 40;
+        let checks: Vec<_> = (0..burst)
+            .map(|_| tokio::spawn(verify("guess".into(), None)))
+            .collect();
+        let mut refused = 0;
+        let mut checked = 0;
+        for check in checks {
+            match check.await {
+                Ok(Ok(false)) => checked += 1,
+                Ok(Err(AppError::RateLimited(_))) => refused += 1,
+                other => panic!("unexpected outcome: {other:?}"),
+            }
+        }
+        assert!(refused > 0, "some checks were refused");
+        assert!(
+            checked >= QUEUED_HASHES,
+            "the slots and the queue were all served: {checked}"
+        );
+        assert_eq!(WAITING.load(Ordering::Acquire), 0, "the queue is empty again");
+    }
+}

@@ -510,7 +510,7 @@ mod tests {
     #[test]
     fn nul_control_characters_and_oversized_text_are_refused_at_their_path() {
         let mut event = json!({"event_id": "t-1", "type": "tag_appended",
-            "occurred_at": "2026-11-20T10:00:00Z", "customer": {"external_id": "C-1"},
+            "occurred_at": "2026-11-10T10:00:00Z", "customer": {"external_id": "C-1"},
             "payload": {"tag": "a\u{0}b", "note": {"deep": ["ok", "x\u{7}y"]},
                         "long": "z".repeat(MAX_TEXT_LEN + 1), "lines": "one\ntwo\tthree"}});
         let errors = fields(event.clone());
