@@ -193,6 +193,14 @@ for (const size of ['desktop', 'tablet-portrait']) {
     await page.getByRole('link', { name: 'Activity', exact: true }).click();
     await page.waitForSelector(`aside li.note:has-text("${text} — resolved")`);
     await page.getByRole('link', { name: 'All notes' }).click();
+    // One tap on Delete only asks; Keep keeps the note (the confirmation was once always shown).
+    await edited.waitFor();
+    assert.equal(await edited.getByRole('group', { name: 'Confirm deletion' }).isVisible(), false, 'no confirmation until asked');
+    assert.equal(await edited.getByRole('button', { name: 'Delete note' }).count(), 1, 'one Delete button until asked');
+    await edited.getByRole('button', { name: 'Delete note' }).click();
+    await edited.getByRole('button', { name: 'Keep' }).click();
+    assert.equal(await edited.getByRole('group', { name: 'Confirm deletion' }).isVisible(), false, 'Keep closes the confirmation');
+    assert.equal(await edited.count(), 1, 'the note is kept');
     await edited.getByRole('button', { name: 'Delete note' }).first().click();
     await edited.getByRole('button', { name: 'Delete note' }).last().click();
     await edited.waitFor({ state: 'detached' });

@@ -25,12 +25,13 @@ async function watchViolations(page) {
 
 test('a customer named with markup shows as text to an admin, and nothing runs', async () => {
   const associate = await signedInPage(app, 'associate@demo.test', VIEWPORTS['tablet-portrait'], '/customers/new');
+  await associate.waitForSelector('#new-first-name');
   await associate.fill('#new-first-name', FIRST);
   await associate.fill('#new-last-name', LAST);
   await associate.fill('#new-external-id', 'XSS-E2E-1');
   await Promise.all([
     associate.waitForURL(/\/customers\/[0-9a-f-]{36}$/),
-    associate.click('button[type=submit]'),
+    associate.getByRole('button', { name: 'Add customer' }).click(),
   ]);
   const profileUrl = associate.url();
   await associate.context().close();
