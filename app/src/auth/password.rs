@@ -109,6 +109,10 @@ mod tests {
             checked >= QUEUED_HASHES,
             "the slots and the queue were all served: {checked}"
         );
-        assert_eq!(WAITING.load(Ordering::Acquire), 0, "the queue is empty again");
+        assert_eq!(
+            WAITING.load(Ordering::Acquire),
+            0,
+            "the queue is empty again"
+        );
     }
 }

@@ -67,7 +67,10 @@ mod tests {
     fn the_policy_names_the_nonce_and_allows_no_inline_script_without_it() {
         let policy = content_security_policy("abc123", false);
         assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
-        let scripts = policy.split(';').find(|d| d.contains("script-src")).unwrap_or("");
+        let scripts = policy
+            .split(';')
+            .find(|d| d.contains("script-src"))
+            .unwrap_or("");
         assert!(!scripts.contains("'unsafe-inline'") && !scripts.contains("'unsafe-eval'"));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(!policy.contains("ws:"));
