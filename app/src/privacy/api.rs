@@ -144,6 +144,7 @@ mod server {
         }
         let state = crate::state::app_state()?;
         let mut tx = state.db.begin_write().await?;
+        state.db.zero_freed_pages(&mut tx, true).await?;
         let removed = db::forget(&mut tx, &customer_id).await?;
         if removed.is_empty() {
             return Err(AppError::NotFound(
@@ -178,6 +179,7 @@ mod server {
             .subject(&request_id)
             .write(&mut *tx)
             .await?;
+        state.db.zero_freed_pages(&mut tx, false).await?;
         tx.commit().await?;
         if !state.db.erase_deleted_from_disk().await? {
             tracing::warn!(
