@@ -182,7 +182,10 @@ impl<'a> Csv<'a> {
 
     async fn row<const N: usize>(&mut self, fields: [&str; N]) -> Result<(), String> {
         self.writer
-            .write_record(fields.map(|cell| spreadsheet_safe(cell).into_owned()))
+            .write_record(fields.map(|cell| match spreadsheet_safe(cell) {
+                std::borrow::Cow::Borrowed(text) => std::borrow::Cow::Borrowed(text.as_bytes()),
+                std::borrow::Cow::Owned(text) => std::borrow::Cow::Owned(text.into_bytes()),
+            }))
             .map_err(|e| e.to_string())?;
         self.rows += 1;
         if self.writer.get_ref().len() >= 60 * 1024 {

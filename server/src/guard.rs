@@ -101,11 +101,13 @@ fn is_cross_site(request: &Request<Body>) -> bool {
 
 /// Paths that render console pages (everything but the API, assets and health checks).
 fn is_page(path: &str) -> bool {
+    !(path.starts_with("/api/") || path == "/healthz" || is_static_asset(path))
+}
+
+/// The bundle, styles and public files: the same for every user, no personal data.
+pub fn is_static_asset(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or("");
-    !(path.starts_with("/api/")
-        || path.starts_with("/pkg/")
-        || path == "/healthz"
-        || last.contains('.'))
+    path.starts_with("/pkg/") || (!path.starts_with("/api/") && last.contains('.'))
 }
 
 fn is_https(request: &Request<Body>) -> bool {
@@ -132,7 +134,7 @@ fn sign_in_url(request: &Request<Body>, expired: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::is_page;
+    use super::{is_page, is_static_asset};
 
     #[test]
     fn pages_are_everything_but_api_assets_and_health() {
@@ -142,5 +144,17 @@ mod tests {
         assert!(!is_page("/pkg/customer-profiles.wasm"));
         assert!(!is_page("/favicon.svg"));
         assert!(!is_page("/healthz"));
+    }
+
+    #[test]
+    fn only_the_bundle_and_public_files_are_static_assets() {
+        assert!(is_static_asset("/pkg/customer-profiles.wasm"));
+        assert!(is_static_asset("/favicon.svg"));
+        assert!(!is_static_asset(
+            "/customers/0190a0c6-8a4b-7c3d-9e8f-0123456789ab"
+        ));
+        assert!(!is_static_asset("/api/get_header"));
+        assert!(!is_static_asset("/api/v1/openapi.json"));
+        assert!(!is_static_asset("/"));
     }
 }

@@ -17,7 +17,7 @@ const LOCKED_DOWN: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Adds the headers after the handler ran.
 pub async fn security_headers(request: Request, next: Next) -> Response {
-    let cacheable = is_static_asset(request.uri().path());
+    let cacheable = crate::guard::is_static_asset(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -30,27 +30,4 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
-}
-
-/// The bundle, styles and public files: the same for every user, no personal data.
-fn is_static_asset(path: &str) -> bool {
-    let last = path.rsplit('/').next().unwrap_or("");
-    path.starts_with("/pkg/") || (!path.starts_with("/api/") && last.contains('.'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_static_asset;
-
-    #[test]
-    fn only_the_bundle_and_public_files_may_be_cached() {
-        assert!(is_static_asset("/pkg/customer-profiles.wasm"));
-        assert!(is_static_asset("/favicon.svg"));
-        assert!(!is_static_asset(
-            "/customers/0190a0c6-8a4b-7c3d-9e8f-0123456789ab"
-        ));
-        assert!(!is_static_asset("/api/get_header"));
-        assert!(!is_static_asset("/api/v1/openapi.json"));
-        assert!(!is_static_asset("/"));
-    }
 }

@@ -62,10 +62,6 @@ mod server {
         )
         .await?;
         let Some(user) = credentials.filter(|_| matches) else {
-            if attempt.failures >= MAX_FAILURES {
-                db::lock_if_exhausted(&state.db, &key, MAX_FAILURES, now + THROTTLE_WINDOW_MS)
-                    .await?;
-            }
             Record {
                 actor: None,
                 actor_email: &key,
@@ -78,6 +74,8 @@ mod server {
             .write(state.db.pool())
             .await?;
             if attempt.failures >= MAX_FAILURES {
+                db::lock_if_exhausted(&state.db, &key, MAX_FAILURES, now + THROTTLE_WINDOW_MS)
+                    .await?;
                 return Err(locked(THROTTLE_WINDOW_MS));
             }
             return Err(AppError::validation(

@@ -61,6 +61,11 @@ pub async fn permissions_of(db: &Db, user_id: &str) -> Result<Vec<String>, sqlx:
         .await
 }
 
+/// Whether a stored throttle row is over: its lock has ended, or, unlocked, its window
+/// (`$3` ms from `window_start`) has passed by `$2`.
+const STALE: &str =
+    "COALESCE(sign_in_throttle.locked_until, sign_in_throttle.window_start + $3) <= $2";
+
 /// Counts one sign-in attempt for `email_key` at `now`, in one statement so that parallel
 /// attempts each see their own number: a window older than `window_ms` (or a lock that has
 /// ended) starts again at 1. Returns the state after counting.
@@ -70,25 +75,17 @@ pub async fn count_attempt(
     now: i64,
     window_ms: i64,
 ) -> Result<Throttle, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "INSERT INTO sign_in_throttle (email_key, failures, window_start, locked_until) \
          VALUES ($1, 1, $2, NULL) ON CONFLICT (email_key) DO UPDATE SET \
-         failures = CASE WHEN (sign_in_throttle.locked_until IS NOT NULL \
-                AND sign_in_throttle.locked_until <= $2) \
-             OR (sign_in_throttle.locked_until IS NULL AND sign_in_throttle.window_start <= $3) \
-             THEN 1 ELSE sign_in_throttle.failures + 1 END, \
-         window_start = CASE WHEN (sign_in_throttle.locked_until IS NOT NULL \
-                AND sign_in_throttle.locked_until <= $2) \
-             OR (sign_in_throttle.locked_until IS NULL AND sign_in_throttle.window_start <= $3) \
-             THEN $2 ELSE sign_in_throttle.window_start END, \
-         locked_until = CASE WHEN sign_in_throttle.locked_until IS NOT NULL \
-                AND sign_in_throttle.locked_until <= $2 \
-             THEN NULL ELSE sign_in_throttle.locked_until END \
-         RETURNING failures, window_start, locked_until",
-    )
+         failures = CASE WHEN {STALE} THEN 1 ELSE sign_in_throttle.failures + 1 END, \
+         window_start = CASE WHEN {STALE} THEN $2 ELSE sign_in_throttle.window_start END, \
+         locked_until = CASE WHEN {STALE} THEN NULL ELSE sign_in_throttle.locked_until END \
+         RETURNING failures, window_start, locked_until"
+    ))
     .bind(email_key)
     .bind(now)
-    .bind(now - window_ms)
+    .bind(window_ms)
     .fetch_one(db.pool())
     .await
 }

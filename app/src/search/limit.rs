@@ -40,12 +40,6 @@ impl SearchLimiter {
     }
 }
 
-impl Default for SearchLimiter {
-    fn default() -> Self {
-        Self::per_minute(DEFAULT_SEARCHES_PER_MINUTE)
-    }
-}
-
 impl std::fmt::Debug for SearchLimiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SearchLimiter({} per minute)", self.per_minute)

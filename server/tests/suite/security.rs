@@ -62,12 +62,7 @@ async fn markup_in_every_text_field_reaches_every_page_escaped() {
         ("form[external_id]", "XSS-1"),
         ("form[status_id]", "active"),
     ];
-    let created = associate.call("create_customer", &form).await;
-    assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
-    let id = app::customers::db::id_by_identifier(&db, "external_id", "XSS-1")
-        .await
-        .unwrap()
-        .unwrap();
+    let id = common::add_customer_from(&db, &associate, &form).await;
     let note = [("customer_id", id.as_str()), ("reason", ""), ("body", NOTE)];
     assert_eq!(associate.call("add_note", &note).await.status(), 200);
     sqlx::query("INSERT INTO customer_attributes (customer_id, key, value, updated_at) VALUES ($1, 'nickname', $2, 1)")
@@ -392,11 +387,7 @@ async fn the_export_holds_the_audit_trail_and_views_and_no_live_formulas() {
         ("form[external_id]", "CSV-1"),
         ("form[status_id]", "active"),
     ];
-    assert_eq!(admin.call("create_customer", &form).await.status(), 200);
-    let id = app::customers::db::id_by_identifier(&db, "external_id", "CSV-1")
-        .await
-        .unwrap()
-        .unwrap();
+    let id = common::add_customer_from(&db, &admin, &form).await;
     assert_eq!(admin.get(&format!("/customers/{id}")).await.status(), 200);
     // Views are written together a second after the first.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
@@ -473,11 +464,7 @@ async fn a_forgotten_customer_leaves_no_bytes_in_the_sqlite_files() {
         ("form[external_id]", "GONE-EXT-1"),
         ("form[status_id]", "active"),
     ];
-    assert_eq!(admin.call("create_customer", &form).await.status(), 200);
-    let id = app::customers::db::id_by_identifier(&db, "external_id", "GONE-EXT-1")
-        .await
-        .unwrap()
-        .unwrap();
+    let id = common::add_customer_from(&db, &admin, &form).await;
     sqlx::query("UPDATE customers SET email = 'ozy.gone@forget.test' WHERE id = $1")
         .bind(&id)
         .execute(db.pool())

@@ -102,8 +102,19 @@ pub async fn add_customer(
         ("form[external_id]", external_id),
         ("form[status_id]", "active"),
     ];
-    let created = admin.call("create_customer", &form).await;
+    add_customer_from(db, admin, &form).await
+}
+
+/// Adds the customer of `form` (holding `form[external_id]`) through the console as `user`;
+/// their id.
+pub async fn add_customer_from(db: &Db, user: &console::Console, form: &[(&str, &str)]) -> String {
+    let created = user.call("create_customer", form).await;
     assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
+    let external_id = form
+        .iter()
+        .find(|(key, _)| *key == "form[external_id]")
+        .map(|(_, value)| *value)
+        .unwrap();
     app::customers::db::id_by_identifier(db, "external_id", external_id)
         .await
         .unwrap()
