@@ -38,6 +38,23 @@ test('an admin turns advanced search on', async () => {
   await admin.context().close();
 });
 
+test('tablet: a store associate is offered no masked field to filter or sort by', async () => {
+  const page = await signedInPage(app, 'associate@demo.test', VIEWPORTS['tablet-portrait'], '/search?last=a');
+  await page.waitForSelector('form[aria-label="Advanced search"]');
+  for (const id of ['#adv-email', '#adv-phone', '#adv-dob']) {
+    assert.equal(await page.locator(id).count(), 0, `${id} is not offered`);
+  }
+  await page.getByText('Email, phone and date of birth are hidden from you').waitFor();
+  await page.waitForSelector('table.results-table tbody tr');
+  const headers = page.locator('table.results-table thead');
+  assert.equal(await headers.getByRole('link', { name: /^Email/ }).count(), 0, 'no email sort link');
+  assert.equal(await headers.getByRole('link', { name: /^Phone/ }).count(), 0, 'no phone sort link');
+  assert.equal(await headers.getByRole('link', { name: /^Last name/ }).count(), 1);
+  await page.screenshot({ path: join(ARTIFACTS, 'advanced-search-associate-tablet-portrait.png'), fullPage: true });
+  await assertAccessible(page, 'advanced search as a store associate');
+  await page.context().close();
+});
+
 for (const [size, options] of Object.entries(VIEWPORTS)) {
   test(`${size}: advanced search by several fields, refined, re-sorted, paged and resized`, async () => {
     const page = await signedInPage(app, 'agent@demo.test', options);
