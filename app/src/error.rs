@@ -111,8 +111,12 @@ mod server {
         }
     }
 
-    /// Sets the HTTP status of the current server-function response from its result.
-    pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    /// Runs a server function's body and sets the HTTP status of its response from the
+    /// result: every server function is `respond(async { permission; state; call }).await`.
+    pub async fn respond<T>(
+        body: impl std::future::Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        let result = body.await;
         if let Err(err) = &result {
             if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {

@@ -12,9 +12,13 @@ pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod catalog;
+#[cfg(feature = "ssr")]
+pub mod change;
 pub mod customers;
 pub mod devices;
 pub mod error;
+pub mod events;
+pub mod identity;
 #[cfg(feature = "ssr")]
 pub mod ingest;
 pub mod layout;
@@ -23,10 +27,12 @@ pub mod notes;
 pub mod offers;
 pub mod points;
 pub mod privacy;
+pub mod profile;
 pub mod promo;
 pub mod purchases;
 pub mod recent;
 pub mod rewards;
+mod routes;
 pub mod search;
 pub mod settings;
 #[cfg(feature = "ssr")]
@@ -38,13 +44,13 @@ pub mod support;
 pub mod tags;
 pub mod tiers;
 pub mod time;
+mod top_bar;
 pub mod users;
 
-use layout::{lazy, NotFound, TopBar};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, Lazy};
+use leptos_router::components::Router;
+use top_bar::TopBar;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -81,23 +87,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <TopBar/>
             <main id="main" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=search::SearchPage/>
-                    <Route path=path!("/search") view=search::SearchPage/>
-                    <Route path=path!("/customers/new") view={Lazy::<lazy::AddCustomerScreen>::new()}/>
-                    <customers::CustomerRoutes/>
-                    <Route path=path!("/privacy") view={Lazy::<lazy::PrivacyLogScreen>::new()}/>
-                    <Route path=path!("/campaigns/:id") view={Lazy::<lazy::CampaignScreen>::new()}/>
-                    <Route path=path!("/admin") view={Lazy::<lazy::AdminScreen>::new()}/>
-                    <Route path=path!("/admin/users") view={Lazy::<lazy::UsersScreen>::new()}/>
-                    <Route path=path!("/admin/users/:id") view={Lazy::<lazy::UserDetailScreen>::new()}/>
-                    <Route path=path!("/admin/audit") view={Lazy::<lazy::AuditTrailScreen>::new()}/>
-                    <Route path=path!("/admin/settings") view={Lazy::<lazy::SettingsScreen>::new()}/>
-                    <Route path=path!("/admin/api-keys") view={Lazy::<lazy::ApiKeysScreen>::new()}/>
-                    <Route path=path!("/admin/event-types") view={Lazy::<lazy::EventTypesScreen>::new()}/>
-                    <Route path=path!("/admin/analytics") view={Lazy::<lazy::AnalyticsAdminScreen>::new()}/>
-                    <Route path=path!("/sign-in") view=auth::SignInPage/>
-                </Routes>
+                <routes::AppRoutes/>
             </main>
         </Router>
     }

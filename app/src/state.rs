@@ -28,7 +28,7 @@ pub struct AppState {
     /// Sessions and outside services.
     pub config: Config,
     /// Live updates to open profiles.
-    pub live: crate::activity::LiveHub,
+    pub live: crate::events::LiveHub,
     /// The analytics refresh job.
     pub analytics: crate::analytics::AnalyticsJob,
     /// Profile views not yet written to the recently viewed lists.
@@ -37,6 +37,26 @@ pub struct AppState {
     pub time_zone: crate::settings::zone::ZoneSetting,
     /// Searches left per user.
     pub search_limiter: crate::search::limit::SearchLimiter,
+}
+
+impl AppState {
+    /// The state of a server over `db`: the time-zone setting read from it, empty live
+    /// channel, analytics job and recent views, and the search allowance of `config`.
+    pub async fn new(db: Db, config: Config) -> Result<Self, sqlx::Error> {
+        let time_zone = crate::settings::zone::load(&db).await?;
+        let searches = config
+            .searches_per_minute
+            .unwrap_or(crate::search::limit::DEFAULT_SEARCHES_PER_MINUTE);
+        Ok(Self {
+            db,
+            live: crate::events::LiveHub::default(),
+            analytics: crate::analytics::AnalyticsJob::default(),
+            recent: crate::recent::RecentViews::default(),
+            time_zone,
+            search_limiter: crate::search::limit::SearchLimiter::per_minute(searches),
+            config,
+        })
+    }
 }
 
 /// The state of the current request; `Internal` if the server forgot to provide it.

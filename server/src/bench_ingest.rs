@@ -2,7 +2,7 @@
 //! enrichment, projections, one transaction per batch) on batches of 1,000 events, then the
 //! first page of the event stream of a customer with 100,000 events.
 
-use app::activity::LiveHub;
+use app::events::LiveHub;
 use app::store::Db;
 use clap::Args;
 use rand::{Rng, SeedableRng};
@@ -153,11 +153,10 @@ pub async fn run(db: &Db, args: &BenchIngestArgs) -> Result<String, String> {
         let mut times = Vec::new();
         for _ in 0..args.page_reads {
             let started = Instant::now();
-            let filter = app::activity::db::Filter { types, search };
-            let page =
-                app::activity::db::page(db, &id, &filter, None, app::activity::db::PAGE_SIZE)
-                    .await
-                    .map_err(|e| e.to_string())?;
+            let filter = app::events::db::Filter { types, search };
+            let page = app::events::db::page(db, &id, &filter, None, app::events::db::PAGE_SIZE)
+                .await
+                .map_err(|e| e.to_string())?;
             times.push(started.elapsed());
             if page.events.is_empty() != search.is_some_and(|s| s.starts_with("no-such")) {
                 return Err(format!("{name}: unexpected page of {}", page.events.len()));

@@ -51,22 +51,9 @@ impl Application {
         let address = listener
             .local_addr()
             .map_err(|e| format!("cannot read bound address: {e}"))?;
-        let time_zone = app::settings::zone::load(&db)
+        let app = AppState::new(db.clone(), config)
             .await
             .map_err(|e| format!("cannot read the time zone setting: {e}"))?;
-        let app = AppState {
-            db: db.clone(),
-            live: app::activity::LiveHub::default(),
-            analytics: app::analytics::AnalyticsJob::default(),
-            recent: app::recent::RecentViews::default(),
-            time_zone,
-            search_limiter: app::search::limit::SearchLimiter::per_minute(
-                config
-                    .searches_per_minute
-                    .unwrap_or(app::search::limit::DEFAULT_SEARCHES_PER_MINUTE),
-            ),
-            config,
-        };
         if app.config.background_jobs {
             app.analytics.clone().schedule(db.clone());
             app::tiers::engine::schedule_expiry(db.clone(), app.live.clone());
@@ -185,19 +172,19 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
     let context_state = state.app.clone();
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
-        .route("/api/v1/webhooks/zendesk", post(crate::webhooks::zendesk))
+        .route("/api/v1/webhooks/zendesk", post(crate::http::webhooks::zendesk))
         .route(
             "/api/v1/events",
-            post(crate::ingest::post_events).layer(DefaultBodyLimit::disable()),
+            post(crate::http::ingest::post_events).layer(DefaultBodyLimit::disable()),
         )
-        .route("/api/v1/openapi.json", get(crate::openapi::document))
+        .route("/api/v1/openapi.json", get(crate::http::openapi::document))
         .route(
             "/api/v1/customers/{id}/live",
-            get(crate::live::customer_changes),
+            get(crate::http::live::customer_changes),
         )
         .route(
             "/api/v1/customers/{id}/privacy/export",
-            post(crate::export::customer_export),
+            post(crate::http::export::customer_export),
         )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(
@@ -208,9 +195,9 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
         .with_state(state)
-        .layer(axum::middleware::from_fn(crate::server_fns::guard))
-        .layer(axum::middleware::from_fn_with_state(app, crate::guard::guard))
-        .layer(axum::middleware::from_fn(crate::headers::security_headers))
+        .layer(axum::middleware::from_fn(crate::http::server_fns::guard))
+        .layer(axum::middleware::from_fn_with_state(app, crate::http::guard::guard))
+        .layer(axum::middleware::from_fn(crate::http::headers::security_headers))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -1,15 +1,18 @@
 //! SQL for the access tools.
 
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Executor, Transaction};
 
 /// Email, first name and phone-verified flag of `customer_id`, if the customer exists.
-pub async fn contact(
-    tx: &mut Transaction<'_, Any>,
+pub async fn contact<'e, E>(
+    executor: E,
     customer_id: &str,
-) -> Result<Option<(Option<String>, Option<String>, i64)>, sqlx::Error> {
+) -> Result<Option<(Option<String>, Option<String>, i64)>, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
     sqlx::query_as("SELECT email, first_name, phone_verified FROM customers WHERE id = $1")
         .bind(customer_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(executor)
         .await
 }
 

@@ -6,9 +6,11 @@ mod api;
 pub mod db;
 #[cfg(feature = "ssr")]
 mod mail;
+#[cfg(feature = "ssr")]
+pub mod service;
 mod tools;
 
 pub use api::{reset_sms_verification, send_password_reset};
 #[cfg(feature = "ssr")]
 pub use mail::MailConfig;
-pub use tools::AccessTools;
+pub use tools::{AccessActions, AccessTools};

@@ -4,6 +4,28 @@ use super::api::{ResetSmsVerification, SendPasswordReset};
 use crate::auth::use_console_facts;
 use leptos::prelude::*;
 
+/// The two access-tool actions of the profile on screen. Created by the profile page, not by
+/// the header: the header is rendered again whenever the customer changes (the tools' own
+/// actions publish such a change), and actions owned by it would lose their outcome.
+#[derive(Clone, Copy)]
+pub struct AccessActions {
+    reset_sms: ServerAction<ResetSmsVerification>,
+    reset_password: ServerAction<SendPasswordReset>,
+    /// The customer the last outcome is about.
+    asked_for: StoredValue<String>,
+}
+
+impl AccessActions {
+    /// Creates the actions and provides them to the page's header.
+    pub fn provide() {
+        provide_context(Self {
+            reset_sms: ServerAction::new(),
+            reset_password: ServerAction::new(),
+            asked_for: StoredValue::default(),
+        });
+    }
+}
+
 /// "Reset SMS verification" and "Send password-reset email", each reporting its outcome in a
 /// live region. Rendered only for users with access_tools.use; the server checks again.
 #[component]
@@ -11,8 +33,17 @@ pub fn AccessTools(
     /// The customer.
     customer_id: String,
 ) -> impl IntoView {
-    let reset_sms = ServerAction::<ResetSmsVerification>::new();
-    let reset_password = ServerAction::<SendPasswordReset>::new();
+    let AccessActions {
+        reset_sms,
+        reset_password,
+        asked_for,
+    } = expect_context();
+    // An outcome is shown for the customer it was asked for, not for the next one opened.
+    if asked_for.with_value(|asked| asked != &customer_id) {
+        asked_for.set_value(customer_id.clone());
+        reset_sms.value().set(None);
+        reset_password.value().set(None);
+    }
     // Known while rendering on both sides, so the note never appears late and moves the page.
     let mail_off = !use_console_facts().email_enabled;
     let outcome = move || {

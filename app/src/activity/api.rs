@@ -1,7 +1,7 @@
 //! Server functions for the event stream.
 
-use super::model::{EventPage, StreamQuery};
 use crate::error::AppError;
+use crate::events::{EventPage, StreamQuery};
 use leptos::prelude::*;
 
 /// One page of customer `customer_id`'s events, newest first. `section` limits it to a
@@ -16,47 +16,45 @@ pub async fn list_events(
 ) -> Result<EventPage, AppError> {
     // Empty filters travel as nothing at all in the form encoding.
     let query = query.unwrap_or_default();
-    crate::error::respond(
-        async {
-            crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
-            let state = crate::state::app_state()?;
-            let registry = super::db::registry(&state.db).await?;
-            let types = event_types(&registry, section.as_deref(), &query)?;
-            let types: Vec<&str> = types.iter().map(String::as_str).collect();
-            let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-            if search.is_some_and(|q| q.chars().count() > 100) {
-                return Err(AppError::validation(
-                    "q",
-                    "Search for at most 100 characters.",
-                ));
-            }
-            let filter = super::db::Filter {
-                types: &types,
-                search,
-            };
-            Ok(super::db::page(
-                &state.db,
-                &customer_id,
-                &filter,
-                before,
-                super::db::PAGE_SIZE,
-            )
-            .await?)
+    crate::error::respond(async {
+        crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
+        let state = crate::state::app_state()?;
+        let registry = crate::events::db::registry(&state.db).await?;
+        let types = event_types(&registry, section.as_deref(), &query)?;
+        let types: Vec<&str> = types.iter().map(String::as_str).collect();
+        let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        if search.is_some_and(|q| q.chars().count() > 100) {
+            return Err(AppError::validation(
+                "q",
+                "Search for at most 100 characters.",
+            ));
         }
-        .await,
-    )
+        let filter = crate::events::db::Filter {
+            types: &types,
+            search,
+        };
+        Ok(crate::events::db::page(
+            &state.db,
+            &customer_id,
+            &filter,
+            before,
+            crate::events::db::PAGE_SIZE,
+        )
+        .await?)
+    })
+    .await
 }
 
 /// The event types a request asks for: the section's, narrowed to one type or category.
 #[cfg(feature = "ssr")]
 fn event_types(
-    registry: &[super::EventTypeDef],
+    registry: &[crate::events::EventTypeDef],
     section: Option<&str>,
     query: &StreamQuery,
 ) -> Result<Vec<String>, AppError> {
     let mut types: Vec<String> = match section {
         None => Vec::new(),
-        Some(slug) => super::model::Section::find(slug)
+        Some(slug) => super::Section::find(slug)
             .ok_or_else(|| AppError::validation("section", "Unknown activity section."))?
             .event_types
             .iter()
@@ -73,7 +71,7 @@ fn event_types(
     let category = query.category.as_deref().filter(|c| !c.is_empty());
     let event_type = query.event_type.as_deref().filter(|t| !t.is_empty());
     if let Some(category) = category {
-        let wanted = super::types_in(registry, category);
+        let wanted = crate::events::types_in(registry, category);
         if wanted.is_empty() {
             return Err(AppError::validation("category", "Unknown category."));
         }

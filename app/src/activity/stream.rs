@@ -1,12 +1,12 @@
 //! The Activity tab: sub-tab bar, the event stream and the per-section event lists.
 
 use super::api::list_events;
-use super::model::{event_label, EventView, Section, StreamQuery, SECTIONS};
-use super::registry::list_event_types;
-use super::template::EventTypeDef;
-use super::types::categories;
+use super::sections::{Section, SECTIONS};
 use crate::customers::use_customer_id;
-use crate::layout::ErrorPanel;
+use crate::events::{
+    categories, event_label, list_event_types, EventTypeDef, EventView, StreamQuery,
+};
+use crate::layout::{ErrorPanel, Loaded};
 use crate::time::format_date_time;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
@@ -130,34 +130,27 @@ fn EventList(title: &'static str, section: Option<&'static str>) -> impl IntoVie
         <section class="panel" aria-labelledby="event-list-title">
             <h2 id="event-list-title">{title}</h2>
             <StreamFilters query section/>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading events…"</p> }>
-                {move || {
-                    first_page
-                        .get()
-                        .map(|result| match result {
-                            Ok(page) => {
-                                let cursor = move || next.get().unwrap_or_else(|| page.next.clone());
-                                let first = page.events.clone();
-                                let filtered = query.with_untracked(|q| *q != StreamQuery::default());
-                                view! {
-                                    <EventTable first more filtered/>
-                                    {move || cursor().map(|c| view! {
-                                        <button
-                                            class="button secondary load-more"
-                                            on:click=move |_| { load_more.dispatch(c.clone()); }
-                                            disabled=move || load_more.pending().get()
-                                        >
-                                            "Load older events"
-                                        </button>
-                                    })}
-                                    {move || load_more.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                        })
-                }}
-            </Transition>
+            <Loaded resource=first_page what="events" let:page>
+                {
+                    let cursor = move || next.get().unwrap_or_else(|| page.next.clone());
+                    let first = page.events.clone();
+                    let filtered = query.with_untracked(|q| *q != StreamQuery::default());
+                    view! {
+                        <EventTable first more filtered/>
+                        {move || cursor().map(|c| view! {
+                            <button
+                                class="button secondary load-more"
+                                on:click=move |_| { load_more.dispatch(c.clone()); }
+                                disabled=move || load_more.pending().get()
+                            >
+                                "Load older events"
+                            </button>
+                        })}
+                        {move || load_more.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
+                    }
+                        .into_any()
+                }
+            </Loaded>
         </section>
     }
     .into_any()

@@ -4,7 +4,7 @@
 use super::api::{get_analytics_overview, RefreshAnalytics, SaveAnalyticsSettings};
 use super::model::{AnalyticsOverview, AnalyticsRun};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{field_error, ErrorPanel, Field};
+use crate::layout::{field_error, Field, Loaded};
 use crate::time::{format_count, format_date_time};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -58,12 +58,9 @@ fn AnalyticsAdmin() -> impl IntoView {
             <p class="alert alert-error" role="alert" hidden=move || refresh_error().is_none()>
                 {refresh_error}
             </p>
-            <Transition fallback=|| view! { <p role="status">"Loading analytics…"</p> }>
-                {move || overview.get().map(|result| match result {
-                    Ok(o) => view! { <Overview overview=o save/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=overview what="analytics" let:o>
+                <Overview overview=o save/>
+            </Loaded>
         </div>
     }
 }

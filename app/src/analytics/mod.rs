@@ -14,6 +14,8 @@ pub mod job;
 pub mod model;
 mod panel;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod stats;
 
 pub use admin_page::AnalyticsAdminPage;

@@ -4,7 +4,7 @@
 use super::api::get_customer_analytics;
 use super::model::{Coverage, CustomerAnalytics, CustomerScore, Rfm, RfmComparison, RfmWindow};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use crate::time::{format_date_time, format_money};
 use leptos::prelude::*;
 
@@ -43,16 +43,9 @@ pub fn AnalyticsPanel() -> impl IntoView {
     view! {
         <section class="panel analytics-panel" aria-labelledby="analytics-heading">
             <h2 id="analytics-heading">"Analytics"</h2>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading analytics…"</p> }>
-                {move || {
-                    analytics
-                        .get()
-                        .map(|result| match result {
-                            Ok(a) => view! { <Widgets analytics=a/> }.into_any(),
-                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                        })
-                }}
-            </Transition>
+            <Loaded resource=analytics what="analytics" let:a>
+                <Widgets analytics=a/>
+            </Loaded>
         </section>
     }
 }

@@ -6,6 +6,8 @@ mod api;
 pub mod db;
 mod model;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use api::{create_api_key, list_api_keys, revoke_api_key};
 pub use model::{ApiKeySummary, NewApiKey};

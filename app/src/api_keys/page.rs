@@ -3,7 +3,7 @@
 use super::api::{list_api_keys, CreateApiKey, RevokeApiKey};
 use super::model::ApiKeySummary;
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{field_error, form_error, ErrorPanel, Field};
+use crate::layout::{field_error, form_error, Field, Loaded};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -55,13 +55,12 @@ fn ApiKeys() -> impl IntoView {
                 })}
             </section>
             <p class="alert alert-error" role="alert" hidden=move || revoke_error.get().is_none()>{revoke_error}</p>
-            <Transition fallback=|| view! { <p role="status">"Loading keys…"</p> }>
-                {move || keys.get().map(|result| match result {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"No keys yet."</p> }.into_any(),
-                    Ok(list) => view! { <KeyTable list revoke/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=keys what="keys" let:value>
+                {match value {
+                    list if list.is_empty() => view! { <p class="muted">"No keys yet."</p> }.into_any(),
+                    list => view! { <KeyTable list revoke/> }.into_any(),
+                }}
+            </Loaded>
         </div>
     }
 }

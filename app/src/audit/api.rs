@@ -10,15 +10,13 @@ pub async fn list_audit(
     filter: AuditFilter,
     before: Option<(i64, String)>,
 ) -> Result<AuditPage, AppError> {
-    crate::error::respond(
-        async {
-            crate::auth::guard::require(crate::auth::Permission::SettingsManage)?;
-            let state = crate::state::app_state()?;
-            let zone = state.time_zone.get();
-            Ok(super::db::page(&state.db, &filter, &zone, before, PAGE_SIZE).await?)
-        }
-        .await,
-    )
+    crate::error::respond(async {
+        crate::auth::guard::require(crate::auth::Permission::SettingsManage)?;
+        let state = crate::state::app_state()?;
+        let zone = state.time_zone.get();
+        Ok(super::db::page(&state.db, &filter, &zone, before, PAGE_SIZE).await?)
+    })
+    .await
 }
 
 /// Records per page.

@@ -3,7 +3,7 @@
 use super::api::list_audit;
 use super::model::{AuditEntry, AuditFilter};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use crate::time::format_date_time;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -46,25 +46,22 @@ fn AuditScreen() -> impl IntoView {
         <div class="page admin-page">
             <p class="breadcrumbs"><a href="/admin">"Admin"</a></p>
             <h1>"Audit trail"</h1>
-            <Transition fallback=|| view! { <p role="status">"Loading the audit trail…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Ok(page) => {
-                        let next = page.next.clone();
-                        view! {
-                            <AuditFilters filter=filter.get() actions=page.actions/>
-                            <AuditTable entries=page.entries/>
-                            {next.map(|next| view! {
-                                <button type="button" class="button secondary"
-                                    on:click=move |_| set_cursor.set(Some(next.clone()))>
-                                    "Older records"
-                                </button>
-                            })}
-                        }
-                        .into_any()
+            <Loaded resource=page what="the audit trail" let:page>
+                {
+                    let next = page.next.clone();
+                    view! {
+                        <AuditFilters filter=filter.get() actions=page.actions/>
+                        <AuditTable entries=page.entries/>
+                        {next.map(|next| view! {
+                            <button type="button" class="button secondary"
+                                on:click=move |_| set_cursor.set(Some(next.clone()))>
+                                "Older records"
+                            </button>
+                        })}
                     }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+                    .into_any()
+                }
+            </Loaded>
         </div>
     }
 }

@@ -13,6 +13,8 @@ pub mod password;
 pub mod permission;
 mod require;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod session;
 mod user_context;
 

@@ -6,6 +6,8 @@ pub mod api;
 pub mod db;
 pub mod model;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod service;
 mod tab;
 
 pub use page::CampaignPage;

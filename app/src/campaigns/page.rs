@@ -1,7 +1,7 @@
 //! `/campaigns/:id`: a campaign's own page.
 
 use super::api::get_campaign;
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -15,30 +15,27 @@ pub fn CampaignPage() -> impl IntoView {
     );
     view! {
         <div class="page">
-            <Transition fallback=|| view! { <p role="status">"Loading campaign…"</p> }>
-                {move || campaign.get().map(|result| match result {
-                    Ok(c) => {
-                        let status = if c.running(crate::time::now_millis()) { "Running" } else { "Not running" };
-                        view! {
-                            <leptos_meta::Title text=format!("{} · Campaigns · Customer Profiles", c.name)/>
-                            <h1>{c.name.clone()}</h1>
-                            <p>{c.description.clone()}</p>
-                            <dl class="fact-list">
-                                <dt>"Goal"</dt>
-                                <dd>{format!("{} {}", c.goal, c.unit)}</dd>
-                                <dt>"Runs"</dt>
-                                <dd>{c.period()}</dd>
-                                <dt>"Status"</dt>
-                                <dd>{status}</dd>
-                                <dt>"For"</dt>
-                                <dd>{c.audience.clone().map(|t| format!("{t} members")).unwrap_or_else(|| "Every member".into())}</dd>
-                            </dl>
-                        }
-                        .into_any()
+            <Loaded resource=campaign what="campaign" let:c>
+                {
+                    let status = if c.running(crate::time::now_millis()) { "Running" } else { "Not running" };
+                    view! {
+                        <leptos_meta::Title text=format!("{} · Campaigns · Customer Profiles", c.name)/>
+                        <h1>{c.name.clone()}</h1>
+                        <p>{c.description.clone()}</p>
+                        <dl class="fact-list">
+                            <dt>"Goal"</dt>
+                            <dd>{format!("{} {}", c.goal, c.unit)}</dd>
+                            <dt>"Runs"</dt>
+                            <dd>{c.period()}</dd>
+                            <dt>"Status"</dt>
+                            <dd>{status}</dd>
+                            <dt>"For"</dt>
+                            <dd>{c.audience.clone().map(|t| format!("{t} members")).unwrap_or_else(|| "Every member".into())}</dd>
+                        </dl>
                     }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+                    .into_any()
+                }
+            </Loaded>
         </div>
     }
 }

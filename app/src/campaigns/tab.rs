@@ -3,7 +3,7 @@
 use super::api::list_customer_campaigns;
 use super::model::{CustomerCampaign, Standing};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use crate::time::format_date_time;
 use leptos::prelude::*;
 
@@ -19,15 +19,14 @@ pub fn CampaignsTab() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="campaigns-title">
             <h2 id="campaigns-title">"Campaigns"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading campaigns…"</p> }>
-                {move || campaigns.get().map(|result| match result {
-                    Ok(list) if list.is_empty() => {
+            <Loaded resource=campaigns what="campaigns" let:value>
+                {match value {
+                    list if list.is_empty() => {
                         view! { <p class="muted">"No campaigns running for this customer."</p> }.into_any()
                     }
-                    Ok(list) => view! { <CampaignTable campaigns=list/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+                    list => view! { <CampaignTable campaigns=list/> }.into_any(),
+                }}
+            </Loaded>
         </section>
     }
 }

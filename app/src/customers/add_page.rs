@@ -1,11 +1,11 @@
 //! `/customers/new`: the Add Customer form. Validation runs in the browser before sending
 //! (the same Rust code as on the server), the server checks again and refuses duplicates.
 
-use super::create::CreateCustomer;
+use super::api::CreateCustomer;
 use super::new_customer::{validate, CreateOutcome, FieldError};
 use crate::auth::{Permission, RequirePermission};
+use crate::identity::DEFAULT_CALLING_CODE;
 use crate::layout::{focus, Field};
-use crate::search::DEFAULT_CALLING_CODE;
 use crate::settings::api::list_status_types;
 use leptos::form::FromFormData;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! Add Customer: the form's fields and the validation shared by the browser (before sending)
 //! and the server (before writing): the same Rust code on both sides.
 
-use crate::search::phone_e164;
+use crate::identity::phone_e164;
 use crate::users::model::is_plausible_email;
 use serde::{Deserialize, Serialize};
 

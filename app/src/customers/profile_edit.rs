@@ -1,12 +1,12 @@
 //! The Profile tab in edit mode: the three sections as inline fields, validated in the
 //! browser with the same code as Add Customer, saved against the version it started from.
 
+use super::api::UpdateCustomerProfile;
 use super::model::CustomerProfile;
 use super::new_customer::{validate, FieldError};
-use super::update::UpdateCustomerProfile;
 use crate::error::AppError;
+use crate::identity::DEFAULT_CALLING_CODE;
 use crate::layout::{focus, Field};
-use crate::search::DEFAULT_CALLING_CODE;
 use leptos::form::FromFormData;
 use leptos::prelude::*;
 

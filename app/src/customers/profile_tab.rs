@@ -2,11 +2,11 @@
 //! turns them into inline fields for users with profile.edit and customers.view_pii.
 
 use super::api::get_customer_profile;
+use super::context::{use_customer_id, ProfilePageContext};
 use super::model::CustomerProfile;
-use super::page::{use_customer_id, ProfilePageContext};
 use super::profile_edit::ProfileEditForm;
 use crate::auth::{use_can, Permission};
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use leptos::prelude::*;
 
 /// Read view of the customer's profile (only fields with values), or the edit form.
@@ -33,31 +33,26 @@ pub fn ProfileTab() -> impl IntoView {
         reload();
     });
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading profile…"</p> }>
-            {move || {
-                profile
-                    .get()
-                    .map(|result| match result {
-                        Ok(profile) if editing.get() => {
-                            view! { <ProfileEditForm profile on_saved on_cancel on_reload/> }.into_any()
-                        }
-                        Ok(profile) => {
-                            view! {
-                                {can_edit.then(|| view! {
-                                    <div class="tab-actions">
-                                        <button type="button" class="button secondary" on:click=move |_| editing.set(true)>
-                                            "Edit profile"
-                                        </button>
-                                    </div>
-                                })}
-                                <ProfileSections profile/>
-                            }
-                                .into_any()
-                        }
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    })
+        <Loaded resource=profile what="profile" let:value>
+            {match value {
+                profile if editing.get() => {
+                    view! { <ProfileEditForm profile on_saved on_cancel on_reload/> }.into_any()
+                }
+                profile => {
+                    view! {
+                        {can_edit.then(|| view! {
+                            <div class="tab-actions">
+                                <button type="button" class="button secondary" on:click=move |_| editing.set(true)>
+                                    "Edit profile"
+                                </button>
+                            </div>
+                        })}
+                        <ProfileSections profile/>
+                    }
+                        .into_any()
+                }
             }}
-        </Suspense>
+        </Loaded>
     }
 }
 

@@ -3,7 +3,7 @@
 use super::api::get_digital_footprint;
 use super::model::DigitalFootprint;
 use crate::customers::use_customer_id;
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use crate::time::format_date_time;
 use leptos::prelude::*;
 
@@ -13,16 +13,9 @@ pub fn DigitalPropertiesTab() -> impl IntoView {
     let id = use_customer_id();
     let footprint = Resource::new(move || id.get(), get_digital_footprint);
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading digital properties…"</p> }>
-            {move || {
-                footprint
-                    .get()
-                    .map(|result| match result {
-                        Ok(footprint) => view! { <FootprintTables footprint/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    })
-            }}
-        </Suspense>
+        <Loaded resource=footprint what="digital properties" let:footprint>
+            <FootprintTables footprint/>
+        </Loaded>
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::events_of;
 use super::validate::{validate, EARLIEST_MS, MAX_FUTURE_MS};
-use crate::activity::{merge, EVENT_TYPES};
+use crate::events::{merge, EVENT_TYPES};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

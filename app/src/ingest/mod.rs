@@ -8,7 +8,7 @@ pub mod model;
 pub mod schema;
 pub mod validate;
 
-use crate::activity::LiveHub;
+use crate::events::LiveHub;
 use crate::store::Db;
 use model::{IngestReport, MAX_BATCH};
 use serde_json::Value;
@@ -52,7 +52,7 @@ pub async fn ingest(
     events: Vec<Value>,
     now: i64,
 ) -> Result<IngestReport, sqlx::Error> {
-    let registry = crate::activity::db::registry(db).await?;
+    let registry = crate::events::db::registry(db).await?;
     let batch = events
         .iter()
         .enumerate()

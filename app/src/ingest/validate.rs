@@ -3,8 +3,8 @@
 
 use super::model::FieldError;
 use super::schema::{payload_fields, points_sign, Kind};
-use crate::activity::EventTypeDef;
-use crate::search::{phone_e164, Identifier, IdentifierKind};
+use crate::events::EventTypeDef;
+use crate::identity::{phone_e164, Identifier, IdentifierKind};
 use serde_json::{Map, Value};
 
 /// Longest client event id, store id or identifier accepted.
@@ -409,7 +409,7 @@ mod tests {
             builtin: false,
             ingestible: true,
         };
-        crate::activity::merge(vec![survey])
+        crate::events::merge(vec![survey])
     }
 
     fn check(value: &Value) -> Result<ValidEvent, Vec<FieldError>> {

@@ -4,7 +4,7 @@ use super::api::{get_customer_locations, nearby_stores};
 use super::model::CustomerLocations;
 use crate::catalog::Store;
 use crate::customers::use_customer_id;
-use crate::layout::ErrorPanel;
+use crate::layout::{ErrorPanel, Loaded};
 use crate::time::format_date_time;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -16,16 +16,9 @@ pub fn LocationsTab() -> impl IntoView {
     let id = use_customer_id();
     let locations = Resource::new(move || id.get(), get_customer_locations);
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading locations…"</p> }>
-            {move || {
-                locations
-                    .get()
-                    .map(|result| match result {
-                        Ok(locations) => view! { <LocationsView locations/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    })
-            }}
-        </Suspense>
+        <Loaded resource=locations what="locations" let:locations>
+            <LocationsView locations/>
+        </Loaded>
     }
 }
 

@@ -7,6 +7,8 @@ pub mod db;
 mod model;
 mod panel;
 mod reasons;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use api::{
     add_note, delete_note, delete_note_reason, edit_note, list_note_reasons, list_notes,

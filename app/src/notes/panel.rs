@@ -4,7 +4,7 @@ use super::api::{list_note_reasons, list_notes, AddNote, DeleteNote, EditNote};
 use super::model::{Note, NoteReason, MAX_NOTE_CHARS};
 use crate::auth::{use_can, Permission};
 use crate::customers::use_customer_id;
-use crate::layout::{field_error, form_error, ErrorPanel, Field};
+use crate::layout::{field_error, form_error, Field, Loaded};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
 use leptos::html;
@@ -38,29 +38,24 @@ pub fn NotesPanel(
         <section class="panel notes-panel" aria-labelledby="notes-heading">
             <h2 id="notes-heading">"Notes"</h2>
             {can_write.then(|| view! { <AddNoteForm reasons version/> })}
-            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading notes…"</p> }>
-                {move || {
-                    notes
-                        .get()
-                        .map(|result| match result {
-                            Ok(list) if list.is_empty() => {
-                                view! { <p class="muted">"No notes yet."</p> }.into_any()
-                            }
-                            Ok(list) => {
-                                view! {
-                                    <ol class="note-list">
-                                        {list
-                                            .into_iter()
-                                            .map(|note| view! { <NoteItem note reasons version can_write/> })
-                                            .collect_view()}
-                                    </ol>
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                        })
+            <Loaded resource=notes what="notes" let:value>
+                {match value {
+                    list if list.is_empty() => {
+                        view! { <p class="muted">"No notes yet."</p> }.into_any()
+                    }
+                    list => {
+                        view! {
+                            <ol class="note-list">
+                                {list
+                                    .into_iter()
+                                    .map(|note| view! { <NoteItem note reasons version can_write/> })
+                                    .collect_view()}
+                            </ol>
+                        }
+                            .into_any()
+                    }
                 }}
-            </Suspense>
+            </Loaded>
             {compact
                 .then(|| {
                     view! {

@@ -1,7 +1,7 @@
 //! The note reasons section of the settings screen.
 
 use super::api::{list_note_reasons, DeleteNoteReason, SaveNoteReason};
-use crate::layout::{field_error, form_error, ErrorPanel, Field};
+use crate::layout::{field_error, form_error, Field, Loaded};
 use leptos::form::ActionForm;
 use leptos::html;
 use leptos::prelude::*;
@@ -27,28 +27,23 @@ pub fn NoteReasonSettings() -> impl IntoView {
         <section class="card" aria-labelledby="note-reasons-title">
             <h2 id="note-reasons-title">"Note reasons"</h2>
             <p class="muted">"Agents can file a note under one of these reasons. Removing a reason keeps it on notes already filed."</p>
-            <Transition fallback=|| view! { <p role="status">"Loading reasons…"</p> }>
-                {move || reasons.get().map(|result| match result {
-                    Ok(list) => view! {
-                        <ul class="reason-list">
-                            {list.into_iter().map(|reason| {
-                                let id = reason.id.clone();
-                                let name = reason.name.clone();
-                                view! {
-                                    <li>
-                                        <span>{reason.name}</span>
-                                        <button type="button" class="link-button danger"
-                                            on:click=move |_| { remove.dispatch(DeleteNoteReason { id: id.clone() }); }>
-                                            "Remove"<span class="visually-hidden">" reason " {name}</span>
-                                        </button>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=reasons what="reasons" let:list>
+                <ul class="reason-list">
+                    {list.into_iter().map(|reason| {
+                        let id = reason.id.clone();
+                        let name = reason.name.clone();
+                        view! {
+                            <li>
+                                <span>{reason.name}</span>
+                                <button type="button" class="link-button danger"
+                                    on:click=move |_| { remove.dispatch(DeleteNoteReason { id: id.clone() }); }>
+                                    "Remove"<span class="visually-hidden">" reason " {name}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Loaded>
             <p class="alert alert-error" role="alert" hidden=move || remove_error.get().is_none()>{remove_error}</p>
             <ActionForm action=add node_ref=form attr:class="inline-form">
                 <Field id="new-reason-name" label="New reason" error=field_error(add_error, "name")>

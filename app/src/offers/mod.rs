@@ -5,6 +5,8 @@ mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod model;
+#[cfg(feature = "ssr")]
+pub mod service;
 mod tab;
 
 pub use api::{issue_offer, list_offers};

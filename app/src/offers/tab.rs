@@ -4,7 +4,7 @@ use super::api::{list_offers, IssueOffer};
 use super::model::HeldOffer;
 use crate::auth::{use_can, Permission};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::{field_error, form_error, ErrorPanel, Field};
+use crate::layout::{field_error, form_error, Field, Loaded};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -25,28 +25,23 @@ pub fn OffersTab() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="offers-title">
             <h2 id="offers-title">"Offers"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading offers…"</p> }>
-                {move || offers.get().map(|result| match result {
-                    Ok(list) => view! {
-                        {may_issue.then(|| view! {
-                            <ActionForm action=issue attr:class="inline-form">
-                                <input type="hidden" name="customer_id" value=id.get_untracked()/>
-                                <Field id="issue-offer" label="Issue an offer" error=field_error(error, "offer_id")>
-                                    <select id="issue-offer" name="offer_id" required aria-describedby="issue-offer-error">
-                                        <option value="">"Choose an offer"</option>
-                                        {list.catalog.iter().map(|o| view! {
-                                            <option value=o.id.clone()>{format!("{} — {} (valid {} days)", o.name, o.description, o.valid_days)}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </Field>
-                                <button type="submit" class="button secondary">"Issue offer"</button>
-                            </ActionForm>
-                        })}
-                        <HeldTable held=list.held now=list.now/>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+            <Loaded resource=offers what="offers" let:list>
+                {may_issue.then(|| view! {
+                    <ActionForm action=issue attr:class="inline-form">
+                        <input type="hidden" name="customer_id" value=id.get_untracked()/>
+                        <Field id="issue-offer" label="Issue an offer" error=field_error(error, "offer_id")>
+                            <select id="issue-offer" name="offer_id" required aria-describedby="issue-offer-error">
+                                <option value="">"Choose an offer"</option>
+                                {list.catalog.iter().map(|o| view! {
+                                    <option value=o.id.clone()>{format!("{} — {} (valid {} days)", o.name, o.description, o.valid_days)}</option>
+                                }).collect_view()}
+                            </select>
+                        </Field>
+                        <button type="submit" class="button secondary">"Issue offer"</button>
+                    </ActionForm>
                 })}
-            </Transition>
+                <HeldTable held=list.held now=list.now/>
+            </Loaded>
             <p class="alert alert-error" role="alert" hidden=move || general.get().is_none()>{general}</p>
         </section>
     }

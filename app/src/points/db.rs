@@ -2,7 +2,6 @@
 //! transaction; the balance check and update are one statement, so concurrent agents lose
 //! nothing and never take the balance below zero.
 
-use crate::activity::NewEvent;
 use sqlx::{Any, Transaction};
 
 /// What happened to an adjustment.
@@ -42,14 +41,6 @@ pub async fn apply(
         (0, Some(balance)) => Adjusted::WouldGoNegative(balance),
         (_, Some(balance)) => Adjusted::Applied(balance),
     })
-}
-
-/// Writes the ledger event of an adjustment.
-pub async fn record_event(
-    tx: &mut Transaction<'_, Any>,
-    event: &NewEvent,
-) -> Result<(), sqlx::Error> {
-    crate::activity::db::insert_many(tx, std::slice::from_ref(event)).await
 }
 
 /// One line of the points ledger.

@@ -3,10 +3,12 @@
 
 use crate::customers::{use_customer_id, ProfilePageContext};
 use crate::error::AppError;
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use crate::time::{format_count, format_date_time, EpochMillis};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use {super::service, crate::auth::guard::require, crate::auth::Permission};
 
 /// One ledger line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,58 +44,11 @@ pub async fn points_ledger(
     customer_id: String,
     after: Option<(i64, String, i64)>,
 ) -> Result<LedgerPage, AppError> {
-    crate::error::respond(server::ledger(customer_id, after).await)
-}
-
-#[cfg(feature = "ssr")]
-mod server {
-    use super::{LedgerLine, LedgerPage};
-    use crate::error::AppError;
-    use crate::points::db;
-    use serde_json::Value;
-
-    /// Lines per page.
-    const LEDGER_PAGE: usize = 50;
-
-    pub async fn ledger(
-        customer_id: String,
-        after: Option<(i64, String, i64)>,
-    ) -> Result<LedgerPage, AppError> {
-        crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
-        let state = crate::state::app_state()?;
-        let mut running = match &after {
-            Some((_, _, balance)) => *balance,
-            None => db::balance(&state.db, &customer_id)
-                .await?
-                .ok_or_else(|| AppError::NotFound("No such customer.".into()))?,
-        };
-        let cursor = after.map(|(at, id, _)| (at, id));
-        let limit = i64::try_from(LEDGER_PAGE + 1).unwrap_or(i64::MAX);
-        let mut rows = db::ledger(&state.db, &customer_id, cursor.as_ref(), limit).await?;
-        let more = rows.len() > LEDGER_PAGE;
-        rows.truncate(LEDGER_PAGE);
-        let mut lines = Vec::with_capacity(rows.len());
-        for row in rows {
-            let payload: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
-            let text = |key: &str| payload.get(key).and_then(Value::as_str).map(str::to_string);
-            lines.push(LedgerLine {
-                event_id: row.id,
-                at: row.occurred_at,
-                kind: crate::activity::event_label(&row.event_type),
-                points: row.points_delta,
-                balance_after: running,
-                reason: text("reason")
-                    .or_else(|| text("rule"))
-                    .or_else(|| text("reward")),
-                by: text("agent").unwrap_or(row.source),
-            });
-            running -= row.points_delta;
-        }
-        let next = more
-            .then(|| lines.last().map(|l| (l.at, l.event_id.clone(), running)))
-            .flatten();
-        Ok(LedgerPage { lines, next })
-    }
+    crate::error::respond(async {
+        require(Permission::CustomersSearch)?;
+        service::ledger(&crate::state::app_state()?, customer_id, after).await
+    })
+    .await
 }
 
 /// The ledger table with "Load older entries".
@@ -126,10 +81,10 @@ pub fn PointsLedger() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="ledger-title">
             <h2 id="ledger-title">"Points ledger"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading the ledger…"</p> }>
-                {move || first.get().map(|result| match result {
-                    Ok(ledger) if ledger.lines.is_empty() => view! { <p class="muted">"No points movements yet."</p> }.into_any(),
-                    Ok(ledger) => {
+            <Loaded resource=first what="the ledger" let:value>
+                {match value {
+                    ledger if ledger.lines.is_empty() => view! { <p class="muted">"No points movements yet."</p> }.into_any(),
+                    ledger => {
                         let cursor = move || next.get().unwrap_or_else(|| ledger.next.clone());
                         let lines = ledger.lines.clone();
                         view! {
@@ -159,9 +114,8 @@ pub fn PointsLedger() -> impl IntoView {
                             })}
                         }.into_any()
                     }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+                }}
+            </Loaded>
         </section>
     }
 }

@@ -5,6 +5,8 @@ pub mod api;
 pub mod db;
 mod dialog;
 mod ledger;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use dialog::AdjustPointsButton;
 pub use ledger::{points_ledger, LedgerLine, LedgerPage, PointsLedger};

@@ -5,7 +5,7 @@ use super::api::list_privacy_requests;
 use super::model::{LogFilter, REQUEST_TYPES};
 use super::tab::History;
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use leptos::prelude::*;
 
 /// The global Data Privacy page.
@@ -74,24 +74,21 @@ fn PrivacyLog() -> impl IntoView {
                     <input id="log-to" type="date" on:change=move |ev| set(|f, v| f.to = v, text(&ev))/>
                 </div>
             </form>
-            <Transition fallback=|| view! { <p role="status">"Loading requests…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Ok(log) => {
-                        let number = filter.with_untracked(|f| f.page.unwrap_or(1));
-                        let pages = (log.total.max(1) + i64::from(log.page_size) - 1) / i64::from(log.page_size);
-                        let (first, last) = (number <= 1, i64::from(number) >= pages);
-                        view! {
-                            <p class="muted" role="status">{format!("{} requests · page {number} of {pages}", log.total)}</p>
-                            <History history=log.requests/>
-                            <nav class="pagination" aria-label="Pages">
-                                <button type="button" class="button secondary" disabled=first on:click=move |_| go(-1)>"Previous page"</button>
-                                <button type="button" class="button secondary" disabled=last on:click=move |_| go(1)>"Next page"</button>
-                            </nav>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=page what="requests" let:log>
+                {
+                    let number = filter.with_untracked(|f| f.page.unwrap_or(1));
+                    let pages = (log.total.max(1) + i64::from(log.page_size) - 1) / i64::from(log.page_size);
+                    let (first, last) = (number <= 1, i64::from(number) >= pages);
+                    view! {
+                        <p class="muted" role="status">{format!("{} requests · page {number} of {pages}", log.total)}</p>
+                        <History history=log.requests/>
+                        <nav class="pagination" aria-label="Pages">
+                            <button type="button" class="button secondary" disabled=first on:click=move |_| go(-1)>"Previous page"</button>
+                            <button type="button" class="button secondary" disabled=last on:click=move |_| go(1)>"Next page"</button>
+                        </nav>
+                    }.into_any()
+                }
+            </Loaded>
         </div>
     }
 }

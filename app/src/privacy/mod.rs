@@ -6,6 +6,8 @@ mod api;
 pub mod db;
 mod log_page;
 mod model;
+#[cfg(feature = "ssr")]
+pub mod service;
 mod tab;
 
 pub use api::{

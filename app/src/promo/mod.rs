@@ -5,6 +5,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod service;
 mod tab;
 
 pub use tab::PromoCodesTab;

@@ -4,7 +4,7 @@ use super::api::{get_promo_overview, ResetPromoLockout};
 use super::model::{describe_limits, Claim, ClaimError, PromoOverview, LOCKOUT_AFTER_FAILURES};
 use crate::auth::{use_can, Permission};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::{form_error, ErrorPanel};
+use crate::layout::{form_error, Loaded};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -23,12 +23,9 @@ pub fn PromoCodesTab() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="promo-title">
             <h2 id="promo-title">"Promo codes"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading promo codes…"</p> }>
-                {move || overview.get().map(|result| match result {
-                    Ok(o) => view! { <Overview overview=o reset/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=overview what="promo codes" let:o>
+                <Overview overview=o reset/>
+            </Loaded>
             <p class="alert alert-error" role="alert" hidden=move || reset_error.get().is_none()>{reset_error}</p>
         </section>
     }

@@ -3,7 +3,7 @@
 use super::api::list_purchases;
 use super::model::{Purchase, PurchaseSort};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use crate::time::{format_date_time, format_money};
 use leptos::prelude::*;
 
@@ -33,10 +33,10 @@ pub fn PurchasesTab() -> impl IntoView {
                     {PurchaseSort::ALL.map(|(s, label)| view! { <option value=format!("{s:?}")>{label}</option> }).collect_view()}
                 </select>
             </div></div>
-            <Transition fallback=|| view! { <p role="status">"Loading purchases…"</p> }>
-                {move || purchases.get().map(|result| match result {
-                    Ok(list) if list.total == 0 => view! { <p class="muted">"No purchases yet."</p> }.into_any(),
-                    Ok(list) => {
+            <Loaded resource=purchases what="purchases" let:value>
+                {match value {
+                    list if list.total == 0 => view! { <p class="muted">"No purchases yet."</p> }.into_any(),
+                    list => {
                         let pages = (list.total + list.page_size - 1) / list.page_size;
                         let current = page.get_untracked();
                         let (first, last) = (current <= 1, current >= pages);
@@ -51,9 +51,8 @@ pub fn PurchasesTab() -> impl IntoView {
                             </nav>
                         }.into_any()
                     }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+                }}
+            </Loaded>
         </section>
     }
 }

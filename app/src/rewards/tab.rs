@@ -3,7 +3,7 @@
 use super::api::list_rewards;
 use super::model::{OrderUpdate, Redemption};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use crate::time::format_date_time;
 use leptos::prelude::*;
 
@@ -19,12 +19,12 @@ pub fn RewardsTab() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="rewards-title">
             <h2 id="rewards-title">"Rewards"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading rewards…"</p> }>
-                {move || rewards.get().map(|result| match result {
-                    Ok(list) if list.is_empty() => {
+            <Loaded resource=rewards what="rewards" let:value>
+                {match value {
+                    list if list.is_empty() => {
                         view! { <p class="muted">"No rewards redeemed."</p> }.into_any()
                     }
-                    Ok(list) => view! {
+                    list => view! {
                         <div class="table-scroll">
                             <table class="data-table rewards" aria-labelledby="rewards-title">
                                 <thead>
@@ -42,9 +42,8 @@ pub fn RewardsTab() -> impl IntoView {
                         </div>
                     }
                     .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+                }}
+            </Loaded>
         </section>
     }
 }

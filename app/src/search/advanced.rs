@@ -1,8 +1,8 @@
 //! Advanced search: several fields at once, name prefixes, sorting and pages. The query lives
 //! in the URL, so back, forward, reload and shared links all work.
 
-use super::model::phone_e164;
 use crate::error::AppError;
+use crate::identity::phone_e164;
 use serde::{Deserialize, Serialize};
 
 /// Result orders offered to agents.

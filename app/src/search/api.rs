@@ -9,49 +9,42 @@ use leptos::prelude::*;
 /// Finds the one customer whose phone, card, email, external id or id is exactly `q`.
 #[server(endpoint = "find_customer")]
 pub async fn find_customer(q: String) -> Result<SearchOutcome, AppError> {
-    crate::error::respond(
-        async {
-            let user = crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
-            let state = crate::state::app_state()?;
-            state.search_limiter.check(&user.id)?;
-            super::service::exact(&state.db, &q).await
-        }
-        .await,
-    )
+    crate::error::respond(async {
+        let user = crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
+        let state = crate::state::app_state()?;
+        state.search_limiter.check(&user.id)?;
+        super::service::exact(&state.db, &q).await
+    })
+    .await
 }
 
 /// Which search the organisation allows.
 #[server(endpoint = "get_search_mode")]
 pub async fn get_search_mode() -> Result<SearchMode, AppError> {
-    crate::error::respond(
-        async {
-            crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
-            let state = crate::state::app_state()?;
-            Ok(crate::settings::db::search_mode(&state.db).await?)
-        }
-        .await,
-    )
+    crate::error::respond(async {
+        crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
+        let state = crate::state::app_state()?;
+        Ok(crate::settings::db::search_mode(&state.db).await?)
+    })
+    .await
 }
 
 /// One page of an advanced search; refused while the organisation allows exact match only.
 #[server(endpoint = "advanced_search")]
 pub async fn advanced_search(query: AdvancedQuery) -> Result<SearchResults, AppError> {
-    crate::error::respond(
-        async {
-            use crate::auth::Permission;
-            let user = crate::auth::guard::require(Permission::CustomersSearch)?;
-            let state = crate::state::app_state()?;
-            state.search_limiter.check(&user.id)?;
-            if crate::settings::db::search_mode(&state.db).await? != SearchMode::Advanced {
-                return Err(AppError::Conflict(
-                    "Advanced search is turned off for this organisation: search by phone, card, \
+    crate::error::respond(async {
+        use crate::auth::Permission;
+        let user = crate::auth::guard::require(Permission::CustomersSearch)?;
+        let state = crate::state::app_state()?;
+        state.search_limiter.check(&user.id)?;
+        if crate::settings::db::search_mode(&state.db).await? != SearchMode::Advanced {
+            return Err(AppError::Conflict(
+                "Advanced search is turned off for this organisation: search by phone, card, \
                      email or id."
-                        .into(),
-                ));
-            }
-            super::service::advanced(&state.db, &query, user.can(Permission::CustomersViewPii))
-                .await
+                    .into(),
+            ));
         }
-        .await,
-    )
+        super::service::advanced(&state.db, &query, user.can(Permission::CustomersViewPii)).await
+    })
+    .await
 }

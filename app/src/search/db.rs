@@ -1,8 +1,8 @@
 //! SQL for exact-match and advanced search.
 
 use super::advanced::{NormalisedQuery, ResultRow, SearchResults, SortOrder, COUNT_CAP};
-use super::model::Identifier;
 use crate::customers::{mask_email, mask_phone};
+use crate::identity::Identifier;
 use crate::store::Db;
 
 /// The id of the customer holding any of `candidates` (tried in order), if there is one.

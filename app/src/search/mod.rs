@@ -14,8 +14,5 @@ pub mod service;
 
 pub use advanced::{AdvancedQuery, SearchResults, SortOrder};
 pub use api::{advanced_search, find_customer, get_search_mode};
-pub use model::{
-    identifier_candidates, phone_e164, Identifier, IdentifierKind, SearchOutcome,
-    DEFAULT_CALLING_CODE,
-};
+pub use model::SearchOutcome;
 pub use page::SearchPage;

@@ -1,8 +1,9 @@
 //! The searches themselves, shared by the server functions and the search benchmark.
 
 use super::advanced::{AdvancedQuery, SearchResults};
-use super::model::{identifier_candidates, SearchOutcome};
+use super::model::SearchOutcome;
 use crate::error::AppError;
+use crate::identity::identifier_candidates;
 use crate::store::Db;
 
 /// Finds the one customer holding exactly the identifier `q`.

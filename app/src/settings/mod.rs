@@ -7,6 +7,8 @@ pub mod db;
 pub mod model;
 mod page;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod zone;
 
 pub use api::list_status_types;

@@ -4,7 +4,7 @@ use super::api::{get_settings, SaveStatusType, SetCallingCode, SetSearchMode, Se
 use super::model::{OrgSettings, SearchMode, StatusType};
 use crate::auth::{Permission, RequirePermission};
 use crate::error::AppError;
-use crate::layout::{ErrorPanel, Field};
+use crate::layout::{Field, Loaded};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -40,12 +40,9 @@ fn SettingsScreen() -> impl IntoView {
         <div class="page admin-page">
             <p class="breadcrumbs"><a href="/admin">"Admin"</a></p>
             <h1>"Organisation settings"</h1>
-            <Transition fallback=|| view! { <p role="status">"Loading settings…"</p> }>
-                {move || settings.get().map(|result| match result {
-                    Ok(settings) => view! { <SettingsForms settings mode save code zone/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=settings what="settings" let:settings>
+                <SettingsForms settings mode save code zone/>
+            </Loaded>
             <crate::notes::NoteReasonSettings/>
             <crate::tiers::TierRulesSettings/>
         </div>

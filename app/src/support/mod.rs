@@ -6,6 +6,8 @@ mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod model;
+#[cfg(feature = "ssr")]
+pub mod service;
 mod tab;
 #[cfg(feature = "ssr")]
 pub mod webhook;

@@ -3,7 +3,7 @@
 use super::api::get_support_tickets;
 use super::model::SupportTickets;
 use crate::customers::use_customer_id;
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use crate::time::format_date_time;
 use leptos::prelude::*;
 
@@ -15,15 +15,15 @@ pub fn SupportTab() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="support-title">
             <h2 id="support-title">"Support tickets"</h2>
-            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading tickets…"</p> }>
-                {move || tickets.get().map(|result| match result {
-                    Ok(SupportTickets::NotConnected) => view! {
+            <Loaded resource=tickets what="tickets" let:value>
+                {match value {
+                    SupportTickets::NotConnected => view! {
                         <p class="muted">"Zendesk is not connected to this console, so support tickets cannot be shown. An administrator can connect it (ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_TOKEN)."</p>
                     }.into_any(),
-                    Ok(SupportTickets::NoEmail) => view! {
+                    SupportTickets::NoEmail => view! {
                         <p class="muted">"This customer has no email address, so no Zendesk tickets can be matched to them."</p>
                     }.into_any(),
-                    Ok(SupportTickets::Tickets { tickets, synced_at, stale }) => view! {
+                    SupportTickets::Tickets { tickets, synced_at, stale } => view! {
                         {stale.map(|reason| view! {
                             <p class="alert alert-info" role="status">
                                 {format!("Showing tickets as last fetched{}: {reason}.",
@@ -55,9 +55,8 @@ pub fn SupportTab() -> impl IntoView {
                             }.into_any()
                         }}
                     }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Suspense>
+                }}
+            </Loaded>
         </section>
     }
 }

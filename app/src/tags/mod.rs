@@ -5,6 +5,8 @@ mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod model;
+#[cfg(feature = "ssr")]
+pub mod service;
 mod tab;
 
 pub use api::{add_tag, list_tags, reset_tag_count};

@@ -4,7 +4,7 @@ use super::api::{list_tags, AddTag, ResetTagCount};
 use super::model::CustomerTag;
 use crate::auth::{use_can, Permission};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::{field_error, form_error, ErrorPanel, Field};
+use crate::layout::{field_error, form_error, Field, Loaded};
 use crate::time::{format_count, format_date_time};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -33,27 +33,22 @@ pub fn TagsTab() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="tags-title">
             <h2 id="tags-title">"Tags"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading tags…"</p> }>
-                {move || tags.get().map(|result| match result {
-                    Ok(list) => view! {
-                        {may_manage.then(|| view! {
-                            <ActionForm action=add attr:class="inline-form">
-                                <input type="hidden" name="customer_id" value=id.get_untracked()/>
-                                <Field id="new-tag" label="Add a tag" error=field_error(add_error, "tag")>
-                                    <input id="new-tag" name="tag" list="known-tags" required autocomplete="off"
-                                        maxlength="40" aria-describedby="new-tag-error"/>
-                                </Field>
-                                <datalist id="known-tags">
-                                    {list.known.iter().map(|t| view! { <option value=t.clone()></option> }).collect_view()}
-                                </datalist>
-                                <button type="submit" class="button secondary">"Add tag"</button>
-                            </ActionForm>
-                        })}
-                        <TagTable tags=list.tags may_manage reset/>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+            <Loaded resource=tags what="tags" let:list>
+                {may_manage.then(|| view! {
+                    <ActionForm action=add attr:class="inline-form">
+                        <input type="hidden" name="customer_id" value=id.get_untracked()/>
+                        <Field id="new-tag" label="Add a tag" error=field_error(add_error, "tag")>
+                            <input id="new-tag" name="tag" list="known-tags" required autocomplete="off"
+                                maxlength="40" aria-describedby="new-tag-error"/>
+                        </Field>
+                        <datalist id="known-tags">
+                            {list.known.iter().map(|t| view! { <option value=t.clone()></option> }).collect_view()}
+                        </datalist>
+                        <button type="submit" class="button secondary">"Add tag"</button>
+                    </ActionForm>
                 })}
-            </Transition>
+                <TagTable tags=list.tags may_manage reset/>
+            </Loaded>
             <p class="alert alert-error" role="alert" hidden=move || reset_error.get().is_none()>{reset_error}</p>
         </section>
     }

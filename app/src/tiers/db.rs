@@ -2,7 +2,7 @@
 //! applying a decision, the expiry queue and the tier log.
 
 use super::model::{Decision, TierLevel, TierRules};
-use crate::activity::NewEvent;
+use crate::events::NewEvent;
 use crate::store::{list_placeholders, values_placeholders, Backend, Db};
 use sqlx::{Any, FromRow, Transaction};
 
@@ -211,7 +211,7 @@ pub async fn apply(
         }
         query.execute(&mut **tx).await?;
     }
-    crate::activity::db::insert_many(tx, &events).await
+    crate::events::db::insert_many(tx, &events).await
 }
 
 /// Up to `limit` customers (not restricted) whose tier, one the rules define, expired by

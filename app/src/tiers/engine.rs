@@ -68,7 +68,7 @@ pub async fn expire_due(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
 }
 
 /// Runs [`expire_due`] now and every ten minutes, telling open profiles of changes.
-pub fn schedule_expiry(db: Db, live: crate::activity::LiveHub) {
+pub fn schedule_expiry(db: Db, live: crate::events::LiveHub) {
     tokio::spawn(async move {
         loop {
             match expire_due(&db, crate::time::now_millis()).await {

@@ -7,6 +7,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod engine;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod service;
 mod settings;
 mod tab;
 

@@ -3,7 +3,7 @@
 
 use super::api::{get_tier_rules, SaveTierLevel, SaveTierSettings};
 use super::model::{TierLevel, TierRules};
-use crate::layout::{field_error, ErrorPanel, Field};
+use crate::layout::{field_error, Field, Loaded};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -20,12 +20,9 @@ pub fn TierRulesSettings() -> impl IntoView {
         <section class="card" aria-labelledby="tier-rules-title">
             <h2 id="tier-rules-title">"Tier rules"</h2>
             <p>"Points earned or comped within the window qualify. Reaching a threshold promotes at once; when a tier expires the customer moves to the tier their points still reach, or keeps it for another period."</p>
-            <Transition fallback=|| view! { <p role="status">"Loading tier rules…"</p> }>
-                {move || rules.get().map(|result| match result {
-                    Ok(r) => view! { <RulesForms rules=r saved settings/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=rules what="tier rules" let:r>
+                <RulesForms rules=r saved settings/>
+            </Loaded>
         </section>
     }
 }

@@ -3,7 +3,7 @@
 use super::api::get_tier_summary;
 use super::model::TierSummary;
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::ErrorPanel;
+use crate::layout::Loaded;
 use crate::time::{format_count, format_date, format_date_time};
 use leptos::prelude::*;
 
@@ -17,12 +17,9 @@ pub fn TiersTab() -> impl IntoView {
         |(id, _)| get_tier_summary(id),
     );
     view! {
-        <Transition fallback=|| view! { <p role="status">"Loading tiers…"</p> }>
-            {move || summary.get().map(|result| match result {
-                Ok(s) => view! { <Summary s/> }.into_any(),
-                Err(error) => view! { <ErrorPanel error/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=summary what="tiers" let:s>
+            <Summary s/>
+        </Loaded>
     }
 }
 

@@ -7,6 +7,8 @@ pub mod api;
 pub mod db;
 pub mod model;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use model::UserSummary;
 pub use page::{UserDetailPage, UsersPage};

@@ -6,7 +6,7 @@ use super::api::{
 use super::model::UserSummary;
 use crate::auth::{Permission, RequirePermission, Role};
 use crate::error::AppError;
-use crate::layout::{ErrorPanel, Field};
+use crate::layout::{Field, Loaded};
 use crate::time::format_date;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -31,12 +31,9 @@ fn UsersList() -> impl IntoView {
         <div class="page admin-page">
             <p class="breadcrumbs"><a href="/admin">"Admin"</a></p>
             <h1>"Platform users"</h1>
-            <Transition fallback=|| view! { <p role="status">"Loading users…"</p> }>
-                {move || users.get().map(|result| match result {
-                    Ok(users) => view! { <UserTable users/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=users what="users" let:users>
+                <UserTable users/>
+            </Loaded>
             <CreateUserForm create/>
         </div>
     }
@@ -162,12 +159,9 @@ fn UserDetailScreen() -> impl IntoView {
             <p class="breadcrumbs">
                 <a href="/admin">"Admin"</a>" / "<a href="/admin/users">"Users"</a>
             </p>
-            <Transition fallback=|| view! { <p role="status">"Loading user…"</p> }>
-                {move || user.get().map(|result| match result {
-                    Ok(user) => view! { <UserDetail user grant activate/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=user what="user" let:user>
+                <UserDetail user grant activate/>
+            </Loaded>
             <p class="alert alert-error" role="alert" hidden=move || action_error().is_none()>
                 {action_error}
             </p>

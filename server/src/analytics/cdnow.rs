@@ -2,8 +2,8 @@
 //! (`customer_id date number_of_cds dollar_value` per line, whitespace separated) as
 //! customers (external id `CDNOW-00001`) and purchase events, so the console shows them.
 
-use app::activity::NewEvent;
 use app::customers::NewCustomer;
+use app::events::NewEvent;
 use app::store::Db;
 use chrono::NaiveDate;
 use clap::Args;
@@ -75,7 +75,7 @@ pub async fn run(db: &Db, args: &ImportArgs) -> Result<String, String> {
         app::customers::db::insert_many(&mut tx, &new_customers)
             .await
             .map_err(|e| e.to_string())?;
-        app::activity::db::insert_many(&mut tx, &events)
+        app::events::db::insert_many(&mut tx, &events)
             .await
             .map_err(|e| e.to_string())?;
         tx.commit().await.map_err(|e| e.to_string())?;

@@ -4,9 +4,9 @@ use super::data::{
     CAMPAIGNS, DEVICES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, PROMO_CODES, REWARDS, STREETS,
     TAGS, TIERS,
 };
-use app::activity::NewEvent;
 use app::catalog::{Product, Store};
 use app::customers::NewCustomer;
+use app::events::NewEvent;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;

@@ -87,7 +87,7 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
             .await
             .map_err(|e| e.to_string())?;
         if !args.without_events {
-            app::activity::db::insert_many(&mut tx, &events)
+            app::events::db::insert_many(&mut tx, &events)
                 .await
                 .map_err(|e| e.to_string())?;
             app::ingest::db::add_tag_counts(&mut tx, &app::ingest::db::tag_counts(&events))

@@ -109,3 +109,52 @@ async fn the_organisation_time_zone_is_checked_saved_and_shown_on_pages_after_a_
     let page = profile(&agent, &path).await;
     assert!(page.contains(" EST</td>") || page.contains(" EDT</td>"));
 }
+
+#[tokio::test]
+async fn every_api_v1_error_answers_in_one_json_shape() {
+    let (base, _guard) = spawn_app().await;
+    let client = reqwest::Client::new();
+    let customer = uuid::Uuid::now_v7();
+    let agent = Console::signed_in(&base, "agent@demo.test").await;
+    let answers = [
+        (
+            401,
+            client
+                .post(format!("{base}/api/v1/events"))
+                .send()
+                .await
+                .unwrap(),
+        ),
+        (
+            401,
+            client
+                .get(format!("{base}/api/v1/customers/{customer}/live"))
+                .send()
+                .await
+                .unwrap(),
+        ),
+        (
+            404,
+            agent
+                .post(&format!("/api/v1/customers/{customer}/privacy/export"))
+                .await,
+        ),
+        (
+            503,
+            client
+                .post(format!("{base}/api/v1/webhooks/zendesk"))
+                .body("{}")
+                .send()
+                .await
+                .unwrap(),
+        ),
+    ];
+    for (status, response) in answers {
+        let url = response.url().path().to_string();
+        assert_eq!(response.status(), status, "{url}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        let error = &body["error"];
+        assert!(error["code"].is_string(), "{url}: {body}");
+        assert!(error["message"].is_string(), "{url}: {body}");
+    }
+}

@@ -254,7 +254,7 @@ async fn a_mixed_batch_keeps_every_valid_event_and_names_each_bad_field() {
         .unwrap();
         assert_eq!(tag, 1, "{label}");
         // Enriched: the product name from the catalogue is stored with the line item.
-        let page = app::activity::db::page(&db, &id, &Default::default(), None, 10)
+        let page = app::events::db::page(&db, &id, &Default::default(), None, 10)
             .await
             .unwrap();
         let purchase = page
@@ -480,7 +480,7 @@ async fn an_admin_adds_a_custom_type_that_the_api_then_takes_and_the_stream_show
             "{label}"
         );
 
-        let page = app::activity::db::page(&db, &id, &Default::default(), None, 5)
+        let page = app::events::db::page(&db, &id, &Default::default(), None, 5)
             .await
             .unwrap();
         let shown = page
@@ -523,7 +523,7 @@ async fn an_admin_adds_a_custom_type_that_the_api_then_takes_and_the_stream_show
             json!({"tier": "Gold"}),
         ))
         .await;
-        let page = app::activity::db::page(&db, &id, &Default::default(), None, 5)
+        let page = app::events::db::page(&db, &id, &Default::default(), None, 5)
             .await
             .unwrap();
         assert!(

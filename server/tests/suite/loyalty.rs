@@ -233,7 +233,7 @@ async fn an_agent_issues_an_offer_from_the_catalogue_unless_the_customer_is_rest
             held["expires_at"].as_i64().unwrap() - held["issued_at"].as_i64().unwrap()
                 == 30 * 86_400_000
         );
-        let page = app::activity::db::page(&db, &id, &Default::default(), None, 1)
+        let page = app::events::db::page(&db, &id, &Default::default(), None, 1)
             .await
             .unwrap();
         assert!(

@@ -7,6 +7,7 @@
 mod analytics;
 mod auth;
 mod campaigns;
+mod change;
 mod cli;
 mod common;
 mod http;

@@ -4,7 +4,8 @@
 
 use crate::common;
 
-use app::search::{db::find_by_identifier, identifier_candidates};
+use app::identity::identifier_candidates;
+use app::search::db::find_by_identifier;
 
 #[tokio::test]
 async fn seeded_projections_match_the_event_stream() {
@@ -119,7 +120,7 @@ async fn event_pages_walk_the_whole_stream_newest_first_without_gaps() {
             .unwrap();
         let (mut seen, mut cursor) = (Vec::new(), None);
         loop {
-            let page = app::activity::db::page(&db, &id, &Default::default(), cursor, 7)
+            let page = app::events::db::page(&db, &id, &Default::default(), cursor, 7)
                 .await
                 .unwrap();
             seen.extend(page.events.into_iter().map(|e| (e.occurred_at, e.id)));
@@ -138,7 +139,7 @@ async fn event_pages_walk_the_whole_stream_newest_first_without_gaps() {
 
 #[tokio::test]
 async fn stream_text_search_finds_types_as_shown_and_stores_in_any_case() {
-    use app::activity::db::{page, Filter};
+    use app::events::db::{page, Filter};
     let (dbs, _guard) = common::each_database().await;
     for (name, db) in dbs {
         common::seed(&db, 5).await;
@@ -149,7 +150,7 @@ async fn stream_text_search_finds_types_as_shown_and_stores_in_any_case() {
         .fetch_one(db.pool())
         .await
         .unwrap();
-        let ids = |events: Vec<app::activity::EventView>| -> Vec<String> {
+        let ids = |events: Vec<app::events::EventView>| -> Vec<String> {
             events.into_iter().map(|e| e.id).collect()
         };
         let everything = ids(page(&db, &id, &Filter::default(), None, 100_000)

@@ -8,8 +8,8 @@ pub use projections::{add_tag_counts, tag_counts, TagCount};
 
 use super::model::{EventResult, FieldError, IngestReport, Outcome};
 use super::validate::ValidEvent;
-use crate::activity::NewEvent;
-use crate::search::{Identifier, IdentifierKind};
+use crate::events::NewEvent;
+use crate::identity::{Identifier, IdentifierKind};
 use crate::store::{list_placeholders, Backend, Db};
 use projections::{apply_points, apply_projections, count_refusals, lock_customers};
 use serde_json::{json, Value};
@@ -98,7 +98,7 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
     let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
     lock_customers(&mut tx, &fresh.iter().collect::<Vec<_>>()).await?;
     count_refusals(&mut tx, &refused).await?;
-    let inserted = crate::activity::db::insert_new(&mut tx, &fresh).await?;
+    let inserted = crate::events::db::insert_new(&mut tx, &fresh).await?;
     let earlier = earlier_ids(&mut tx, &fresh, &inserted).await?;
     let mut stored: Vec<&NewEvent> = Vec::new();
     for (slot, event) in &events {

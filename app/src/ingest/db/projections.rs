@@ -2,7 +2,7 @@
 //! purchases, spend and last activity, tier, and tag counts. Each is a few multi-row
 //! statements per batch, not one per customer: per-statement overhead is what limits ingest.
 
-use crate::activity::NewEvent;
+use crate::events::NewEvent;
 use crate::store::{values_placeholders, Backend};
 use serde_json::Value;
 use sqlx::{Any, Transaction};

@@ -1,25 +1,19 @@
 //! `GET /api/v1/openapi.json`: the ingest API described as OpenAPI 3.0, built from the same
 //! event-type registry and payload schemas the validator uses, so the two cannot drift.
 
-use app::activity::EventTypeDef;
+use app::events::EventTypeDef;
 use app::ingest::model::MAX_BATCH;
 use app::ingest::schema::{payload_fields, Kind};
 use app::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
 /// The document, with the custom event types of the registry.
-pub async fn document(State(state): State<AppState>) -> Response {
-    match app::activity::db::registry(&state.db).await {
-        Ok(registry) => Json(openapi(&registry)).into_response(),
-        Err(err) => {
-            let error = app::error::AppError::internal(err);
-            (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
-        }
-    }
+pub async fn document(State(state): State<AppState>) -> Result<Response, super::ApiError> {
+    let registry = app::events::db::registry(&state.db).await?;
+    Ok(Json(openapi(&registry)).into_response())
 }
 
 /// The OpenAPI document for the event types of `registry`.
@@ -221,7 +215,7 @@ mod tests {
 
     #[test]
     fn every_ingestible_type_has_a_schema_named_after_it() {
-        let registry = app::activity::merge(Vec::new());
+        let registry = app::events::merge(Vec::new());
         let doc = openapi(&registry);
         let schemas = &doc["components"]["schemas"];
         assert!(

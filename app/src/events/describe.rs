@@ -68,7 +68,7 @@ pub fn describe(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activity::merge;
+    use crate::events::merge;
     use serde_json::json;
 
     fn def(name: &str) -> EventTypeDef {

@@ -17,7 +17,7 @@ const LOCKED_DOWN: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Adds the headers after the handler ran.
 pub async fn security_headers(request: Request, next: Next) -> Response {
-    let cacheable = crate::guard::is_static_asset(request.uri().path());
+    let cacheable = crate::http::guard::is_static_asset(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -1,8 +1,8 @@
 //! The profile header: status flag, name, points, tier and activity overview.
 
-use super::model::CustomerHeader;
 use crate::access::AccessTools;
 use crate::auth::{use_can, Permission};
+use crate::customers::CustomerHeader;
 use crate::points::AdjustPointsButton;
 use crate::status::StatusFlag;
 use crate::time::{format_count, format_date, format_date_time, format_money};

@@ -4,7 +4,6 @@
 use app::auth::{Permission, SessionState};
 use app::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -17,20 +16,14 @@ pub async fn customer_changes(
     State(state): State<AppState>,
     Extension(session): Extension<SessionState>,
     Path(id): Path<String>,
-) -> Response {
-    match session.user() {
-        None => return StatusCode::UNAUTHORIZED.into_response(),
-        Some(user) if !user.can(Permission::CustomersSearch) => {
-            return StatusCode::FORBIDDEN.into_response()
-        }
-        Some(_) => {}
-    }
+) -> Result<Response, super::ApiError> {
+    super::extract::user_with(&session, Permission::CustomersSearch)?;
     let changes = BroadcastStream::new(state.live.subscribe()).filter_map(move |changed| {
         // A lagging receiver skipped some notices: tell the page to refresh anyway.
         let relevant = changed.map_or(true, |customer_id| customer_id == id);
         relevant.then(|| Ok::<_, Infallible>(Event::default().event("message").data("changed")))
     });
-    Sse::new(changes)
+    Ok(Sse::new(changes)
         .keep_alive(KeepAlive::default())
-        .into_response()
+        .into_response())
 }

@@ -2,13 +2,15 @@
 //! (`section,record,field,value`), streamed: events are read a page at a time, so a customer
 //! with 100,000 events never sits in memory. Needs privacy.request; the request is logged.
 
+use super::ApiError;
 use app::auth::{Permission, SessionState};
+use app::error::AppError;
 use app::privacy::db::{self, NewRequest, CUSTOMER_TABLES};
 use app::state::AppState;
 use app::store::Db;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use tokio::sync::mpsc;
@@ -40,24 +42,10 @@ pub async fn customer_export(
     State(state): State<AppState>,
     Extension(session): Extension<SessionState>,
     Path(id): Path<String>,
-) -> Response {
-    let user = match session.user() {
-        None => return StatusCode::UNAUTHORIZED.into_response(),
-        Some(user) if !user.can(Permission::PrivacyRequest) => {
-            return (
-                StatusCode::FORBIDDEN,
-                "You do not have the permission “privacy.request”.",
-            )
-                .into_response()
-        }
-        Some(user) => user.clone(),
-    };
-    match db::rows_of(&state.db, "customers", &id).await {
-        Ok(rows) if rows.is_empty() => {
-            return (StatusCode::NOT_FOUND, "No such customer.").into_response()
-        }
-        Ok(_) => {}
-        Err(err) => return internal(err),
+) -> Result<Response, ApiError> {
+    let user = super::extract::user_with(&session, Permission::PrivacyRequest)?;
+    if db::rows_of(&state.db, "customers", &id).await?.is_empty() {
+        return Err(AppError::NotFound("No such customer.".into()).into());
     }
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(8);
     let db = state.db.clone();
@@ -96,7 +84,7 @@ pub async fn customer_export(
         }
     });
     let filename = format!("customer-{id}-export.csv");
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
@@ -107,7 +95,7 @@ pub async fn customer_export(
         ],
         Body::from_stream(ReceiverStream::new(receiver)),
     )
-        .into_response()
+        .into_response())
 }
 
 type Sender = mpsc::Sender<Result<Bytes, std::io::Error>>;
@@ -221,11 +209,6 @@ fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     } else {
         cell.into()
     }
-}
-
-fn internal(err: impl std::fmt::Display) -> Response {
-    let error = app::error::AppError::internal(err);
-    (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! Inbound webhooks from outside services: `POST /api/v1/webhooks/zendesk`.
 
-use app::error::AppError;
 use app::state::AppState;
 use app::support::webhook::{self, Applied};
 use axum::body::Bytes;
@@ -34,12 +33,6 @@ pub async fn zendesk(State(state): State<AppState>, headers: HeaderMap, body: By
             Json(json!({"stored": false, "reason": "No customer has the requester's email."})),
         )
             .into_response(),
-        Err(error) => error_response(error),
+        Err(error) => super::ApiError::from(error).into_response(),
     }
-}
-
-fn error_response(error: AppError) -> Response {
-    let status =
-        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(error)).into_response()
 }

@@ -5,7 +5,7 @@
 use super::registry::{list_event_types, SaveEventType};
 use super::template::{render_summary, EventTypeDef, Facts};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{field_error, form_error, ErrorPanel, Field};
+use crate::layout::{field_error, form_error, Field, Loaded};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -46,12 +46,9 @@ fn EventTypes() -> impl IntoView {
             </p>
             <button type="button" class="button secondary" on:click=add>"Add a custom type"</button>
             {move || editing.get().map(|(def, is_new)| view! { <TypeForm def is_new save editing/> })}
-            <Transition fallback=|| view! { <p role="status">"Loading event types…"</p> }>
-                {move || types.get().map(|result| match result {
-                    Ok(list) => view! { <TypeTable list editing save/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=types what="event types" let:list>
+                <TypeTable list editing save/>
+            </Loaded>
         </div>
     }
 }

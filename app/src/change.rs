@@ -1,0 +1,116 @@
+//! One way to change a customer (or anything else a platform user may change): the write
+//! transaction is opened as late as possible, the feature's writes, events and audit records
+//! go into it, and only after the commit are open profiles told and side effects (mail,
+//! webhooks) run. Nothing slow ever happens while SQLite's write lock is held.
+//!
+//! ```text
+//! check permission → read and validate (no lock) → Change::begin → writes, events, audit
+//!   → commit → publish to the live channel → after-commit effects
+//! ```
+
+use crate::audit::db::Record;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::events::{LiveHub, NewEvent};
+use crate::state::AppState;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The write transaction of a change, for the feature's `db.rs` functions.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Work that waits for the commit and is skipped when the change fails.
+type AfterCommit = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// A change in progress by `actor`. Dropping it without [`Change::commit`] (an early `?`)
+/// rolls everything back and runs no side effect.
+pub struct Change<'a> {
+    tx: Tx,
+    actor: &'a CurrentUser,
+    live: &'a LiveHub,
+    changed_customers: Vec<String>,
+    after_commit: Vec<AfterCommit>,
+}
+
+impl<'a> Change<'a> {
+    /// Opens the write transaction (on SQLite it takes the write lock): call it after every
+    /// read and check that needs no lock.
+    pub async fn begin(state: &'a AppState, actor: &'a CurrentUser) -> Result<Self, AppError> {
+        Ok(Self {
+            tx: state.db.begin_write().await?,
+            actor,
+            live: &state.live,
+            changed_customers: Vec::new(),
+            after_commit: Vec::new(),
+        })
+    }
+
+    /// The transaction, for the feature's writes.
+    pub fn tx(&mut self) -> &mut Tx {
+        &mut self.tx
+    }
+
+    /// The user making the change.
+    pub fn actor(&self) -> &'a CurrentUser {
+        self.actor
+    }
+
+    /// Writes `event` to its customer's stream; the customer's open profiles are told after
+    /// the commit.
+    pub async fn event(&mut self, event: NewEvent) -> Result<(), AppError> {
+        self.events(std::slice::from_ref(&event)).await
+    }
+
+    /// Writes `events` (multi-row), marking each owner as changed.
+    pub async fn events(&mut self, events: &[NewEvent]) -> Result<(), AppError> {
+        crate::events::db::insert_many(&mut self.tx, events).await?;
+        for event in events {
+            self.customer_changed(&event.customer_id);
+        }
+        Ok(())
+    }
+
+    /// Writes the audit record of `action` by this change's user; `fill` adds the customer,
+    /// subject and before/after.
+    pub async fn audit<'r>(
+        &mut self,
+        action: &'r str,
+        fill: impl FnOnce(Record<'r>) -> Record<'r>,
+    ) -> Result<(), AppError>
+    where
+        'a: 'r,
+    {
+        let record = fill(Record::by(self.actor, action));
+        if let Some(customer_id) = record.customer_id {
+            self.customer_changed(customer_id);
+        }
+        record.write(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    /// Marks `customer_id` as changed without an event (a projection or a flag).
+    pub fn customer_changed(&mut self, customer_id: &str) {
+        if !self.changed_customers.iter().any(|id| id == customer_id) {
+            self.changed_customers.push(customer_id.to_string());
+        }
+    }
+
+    /// Runs `effect` once the change is committed, never while the write lock is held, and
+    /// not at all if the change fails.
+    pub fn after_commit(&mut self, effect: impl Future<Output = ()> + Send + 'static) {
+        self.after_commit.push(Box::pin(effect));
+    }
+
+    /// Commits, then tells the changed customers' open profiles and runs the side effects
+    /// in the order they were added.
+    pub async fn commit(self) -> Result<(), AppError> {
+        self.tx.commit().await?;
+        for customer_id in &self.changed_customers {
+            self.live.publish(customer_id);
+        }
+        for effect in self.after_commit {
+            effect.await;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! Customer identifiers: recognising which one a person typed, and normalising it the way it
+//! is stored.
+
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+/// The identifiers a customer can be found by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum IdentifierKind {
+    /// Email address, case-folded.
+    Email,
+    /// Phone number in E.164.
+    Phone,
+    /// Loyalty card number, digits only.
+    Card,
+    /// The brand's own id for the customer.
+    ExternalId,
+    /// Our customer id (UUID).
+    CustomerId,
+}
+
+impl IdentifierKind {
+    /// How the identifier is named in messages: `phone number`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Email => "email address",
+            Self::Phone => "phone number",
+            Self::Card => "loyalty card number",
+            Self::ExternalId => "external id",
+            Self::CustomerId => "customer id",
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl IdentifierKind {
+    /// The `customers` column that holds this identifier.
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Card => "card_number",
+            Self::ExternalId => "external_id",
+            Self::CustomerId => "id",
+        }
+    }
+}
+
+/// A normalised identifier value of a known kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identifier {
+    /// Which identifier.
+    pub kind: IdentifierKind,
+    /// The value as stored.
+    pub value: String,
+}
+
+/// Country calling code used for phone numbers typed without one, unless the organisation
+/// settings say otherwise.
+pub const DEFAULT_CALLING_CODE: &str = "44";
+
+/// The identifiers `input` may be, most likely first; national phone numbers get
+/// `calling_code`. Errors when it is blank.
+pub fn identifier_candidates(input: &str, calling_code: &str) -> Result<Vec<Identifier>, AppError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(AppError::validation(
+            "q",
+            "Type a phone number, loyalty card number, email address or customer id.",
+        ));
+    }
+    let id = |kind, value: String| Identifier { kind, value };
+    if trimmed.contains('@') {
+        return Ok(vec![id(IdentifierKind::Email, trimmed.to_lowercase())]);
+    }
+    if let Ok(uuid) = uuid::Uuid::parse_str(trimmed) {
+        return Ok(vec![id(
+            IdentifierKind::CustomerId,
+            uuid.hyphenated().to_string(),
+        )]);
+    }
+    let compact: String = trimmed
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let digits = compact.trim_start_matches('+');
+    let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+    let mut candidates = Vec::new();
+    if all_digits {
+        if let Some(phone) = phone_e164(&compact, calling_code) {
+            candidates.push(id(IdentifierKind::Phone, phone));
+        }
+        if !compact.starts_with('+') {
+            candidates.push(id(IdentifierKind::Card, compact.clone()));
+        }
+    }
+    candidates.push(id(IdentifierKind::ExternalId, trimmed.to_string()));
+    Ok(candidates)
+}
+
+/// `+44 7700 900123` or `07700 900123` (with calling code 44) → `+447700900123`; `None`
+/// when it cannot be a phone number. Spaces, dashes, dots and brackets are ignored.
+pub fn phone_e164(input: &str, calling_code: &str) -> Option<String> {
+    let compact: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let digits = compact.trim_start_matches('+');
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let e164 = if let Some(rest) = compact.strip_prefix('+') {
+        format!("+{rest}")
+    } else if let Some(rest) = compact.strip_prefix("00") {
+        format!("+{rest}")
+    } else if let Some(rest) = compact.strip_prefix('0') {
+        format!("+{calling_code}{rest}")
+    } else {
+        return None;
+    };
+    (9..=16).contains(&e164.len()).then_some(e164)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(input: &str) -> Vec<(IdentifierKind, String)> {
+        identifier_candidates(input, DEFAULT_CALLING_CODE)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| (i.kind, i.value))
+            .collect()
+    }
+
+    #[test]
+    fn email_is_trimmed_and_case_folded() {
+        assert_eq!(
+            kinds("  Anna.Smith@Example.COM "),
+            vec![(IdentifierKind::Email, "anna.smith@example.com".into())]
+        );
+    }
+
+    #[test]
+    fn national_phone_gets_the_default_country_code() {
+        let found = kinds("07700 900-123");
+        assert_eq!(found[0], (IdentifierKind::Phone, "+447700900123".into()));
+    }
+
+    #[test]
+    fn card_numbers_lose_spaces_and_dashes() {
+        let found = kinds("6012 3456-7890 1234");
+        assert!(found.contains(&(IdentifierKind::Card, "6012345678901234".into())));
+    }
+
+    #[test]
+    fn uuid_is_a_customer_id() {
+        let found = kinds("0190A0C6-8A4B-7C3D-9E8F-0123456789AB");
+        assert_eq!(
+            found,
+            vec![(
+                IdentifierKind::CustomerId,
+                "0190a0c6-8a4b-7c3d-9e8f-0123456789ab".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn blank_input_is_refused_at_the_search_field() {
+        let error = identifier_candidates("   ", DEFAULT_CALLING_CODE).err();
+        assert!(matches!(error, Some(AppError::Validation { field, .. }) if field == "q"));
+    }
+}

@@ -1,0 +1,93 @@
+//! Every route of the console, and the screens whose code the browser loads only when one is
+//! opened: the admin screens, the rarely used pages and the profile's secondary tabs. The search page, the profile header and
+//! its event stream stay in the first bundle, so the screens a care agent starts on hydrate
+//! without a second download. Release builds split them out with `cargo leptos build --split`.
+
+use crate::layout::NotFound;
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Routes};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+
+/// The page for the current URL.
+#[component]
+pub fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=NotFound>
+            <Route path=path!("/") view=crate::search::SearchPage/>
+            <Route path=path!("/search") view=crate::search::SearchPage/>
+            <Route path=path!("/customers/new") view={Lazy::<AddCustomerScreen>::new()}/>
+            <CustomerRoutes/>
+            <Route path=path!("/privacy") view={Lazy::<PrivacyLogScreen>::new()}/>
+            <Route path=path!("/campaigns/:id") view={Lazy::<CampaignScreen>::new()}/>
+            <Route path=path!("/admin") view={Lazy::<AdminScreen>::new()}/>
+            <Route path=path!("/admin/users") view={Lazy::<UsersScreen>::new()}/>
+            <Route path=path!("/admin/users/:id") view={Lazy::<UserDetailScreen>::new()}/>
+            <Route path=path!("/admin/audit") view={Lazy::<AuditTrailScreen>::new()}/>
+            <Route path=path!("/admin/settings") view={Lazy::<SettingsScreen>::new()}/>
+            <Route path=path!("/admin/api-keys") view={Lazy::<ApiKeysScreen>::new()}/>
+            <Route path=path!("/admin/event-types") view={Lazy::<EventTypesScreen>::new()}/>
+            <Route path=path!("/admin/analytics") view={Lazy::<AnalyticsAdminScreen>::new()}/>
+            <Route path=path!("/sign-in") view=crate::auth::SignInPage/>
+        </Routes>
+    }
+}
+
+/// The routes under `/customers/:id`, one per tab.
+#[component(transparent)]
+fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        // Rendered whole before it is sent (the reads take a few milliseconds): streamed
+        // fallbacks swapped for content later moved the page under the reader's eyes.
+        <ParentRoute path=path!("/customers/:id") view=crate::profile::ProfilePage ssr=SsrMode::Async>
+            <ParentRoute path=path!("") view=crate::activity::ActivityTab>
+                <Route path=path!("") view=crate::activity::EventStream/>
+                <Route path=path!("activity/:section") view={Lazy::<ActivitySectionScreen>::new()}/>
+            </ParentRoute>
+            <Route path=path!("profile") view={Lazy::<ProfileTabScreen>::new()}/>
+            <Route path=path!("digital-properties") view={Lazy::<DigitalPropertiesScreen>::new()}/>
+            <Route path=path!("locations") view={Lazy::<LocationsScreen>::new()}/>
+            <Route path=path!("notes") view={Lazy::<NotesScreen>::new()}/>
+            <Route path=path!("privacy") view={Lazy::<PrivacyTabScreen>::new()}/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// Declares `$route`, a lazily loaded route whose view is the component `$screen`.
+macro_rules! lazy_screen {
+    ($($route:ident => $screen:path),+ $(,)?) => {$(
+        #[doc = concat!("Loads `", stringify!($screen), "` on demand.")]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $screen().into_any()
+            }
+        }
+    )+};
+}
+
+lazy_screen! {
+    AddCustomerScreen => crate::customers::AddCustomerPage,
+    PrivacyLogScreen => crate::privacy::PrivacyLogPage,
+    CampaignScreen => crate::campaigns::CampaignPage,
+    AdminScreen => crate::admin::AdminPage,
+    UsersScreen => crate::users::UsersPage,
+    UserDetailScreen => crate::users::UserDetailPage,
+    AuditTrailScreen => crate::audit::AuditTrailPage,
+    SettingsScreen => crate::settings::SettingsPage,
+    ApiKeysScreen => crate::api_keys::ApiKeysPage,
+    EventTypesScreen => crate::events::EventTypesPage,
+    AnalyticsAdminScreen => crate::analytics::AnalyticsAdminPage,
+    ActivitySectionScreen => crate::activity::ActivitySection,
+    ProfileTabScreen => crate::customers::ProfileTab,
+    DigitalPropertiesScreen => crate::devices::DigitalPropertiesTab,
+    LocationsScreen => crate::locations::LocationsTab,
+    NotesScreen => crate::notes::NotesTab,
+    PrivacyTabScreen => crate::privacy::PrivacyTab,
+}

@@ -1,0 +1,189 @@
+//! The use cases behind the server functions of this feature.
+
+use super::model::OrgSettings;
+use crate::auth::CurrentUser;
+use crate::change::Change;
+use crate::error::AppError;
+use crate::settings::db;
+use crate::settings::model::{contrast_with_white, status_id_from_name, SearchMode, StatusType};
+use crate::state::AppState;
+use serde_json::json;
+
+/// The organisation settings.
+pub async fn get(state: &AppState) -> Result<OrgSettings, AppError> {
+    load(state).await
+}
+
+async fn load(state: &AppState) -> Result<OrgSettings, AppError> {
+    Ok(OrgSettings {
+        search_mode: db::search_mode(&state.db).await?,
+        calling_code: db::calling_code(&state.db).await?,
+        time_zone: Some(state.time_zone.get().name.clone())
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| "UTC".into()),
+        time_zones: crate::settings::zone::names(),
+        status_types: db::status_types(&state.db).await?,
+    })
+}
+
+/// Sets how the search box matches (exact identifiers or also names), audited.
+pub async fn set_search_mode(
+    state: &AppState,
+    admin: &CurrentUser,
+    mode: String,
+) -> Result<OrgSettings, AppError> {
+    let new_mode = match mode.as_str() {
+        "exact" => SearchMode::Exact,
+        "advanced" => SearchMode::Advanced,
+        _ => {
+            return Err(AppError::validation(
+                "mode",
+                "Choose exact or advanced search.",
+            ))
+        }
+    };
+    let old_mode = db::search_mode(&state.db).await?;
+    let mut change = Change::begin(state, admin).await?;
+    db::set_setting(&mut **change.tx(), db::SEARCH_MODE, new_mode.as_str()).await?;
+    change
+        .audit("settings.search_mode", |r| {
+            r.subject("search_mode")
+                .change(json!(old_mode.as_str()), json!(new_mode.as_str()))
+        })
+        .await?;
+    change.commit().await?;
+    load(state).await
+}
+
+/// Sets the calling code given to phone numbers typed without one, audited.
+pub async fn set_calling_code(
+    state: &AppState,
+    admin: &CurrentUser,
+    calling_code: String,
+) -> Result<OrgSettings, AppError> {
+    let code = calling_code.trim().trim_start_matches('+').to_string();
+    if code.is_empty() || code.len() > 3 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::validation(
+            "calling_code",
+            "Enter a country calling code of 1 to 3 digits, e.g. 44 or 1.",
+        ));
+    }
+    let before = db::calling_code(&state.db).await?;
+    let mut change = Change::begin(state, admin).await?;
+    db::set_setting(&mut **change.tx(), db::CALLING_CODE, &code).await?;
+    change
+        .audit("settings.calling_code", |r| {
+            r.subject(db::CALLING_CODE)
+                .change(json!(before), json!(code))
+        })
+        .await?;
+    change.commit().await?;
+    load(state).await
+}
+
+/// Sets the organisation's time zone for dates on screen, audited.
+pub async fn set_time_zone(
+    state: &AppState,
+    admin: &CurrentUser,
+    time_zone: String,
+) -> Result<OrgSettings, AppError> {
+    use crate::settings::zone;
+    let tz = zone::parse(&time_zone).ok_or_else(|| {
+        AppError::validation(
+            "time_zone",
+            "Choose a time zone from the list, e.g. Europe/London or America/New_York.",
+        )
+    })?;
+    let before = state.time_zone.get().name.clone();
+    let mut change = Change::begin(state, admin).await?;
+    db::set_setting(&mut **change.tx(), db::TIME_ZONE, tz.name()).await?;
+    change
+        .audit("settings.time_zone", |r| {
+            r.subject(db::TIME_ZONE)
+                .change(json!(before), json!(tz.name()))
+        })
+        .await?;
+    change.commit().await?;
+    state.time_zone.set(zone::display_zone(tz));
+    load(state).await
+}
+
+/// Adds or edits a customer status type, audited.
+pub async fn save_status_type(
+    state: &AppState,
+    admin: &CurrentUser,
+    id: String,
+    name: String,
+    colour: String,
+    sort_order: String,
+    is_default: Option<String>,
+) -> Result<OrgSettings, AppError> {
+    let existing = db::status_types(&state.db).await?;
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 40 {
+        return Err(AppError::validation(
+            "name",
+            "Enter a name of 1 to 40 characters.",
+        ));
+    }
+    let id = if id.trim().is_empty() {
+        status_id_from_name(&name)
+    } else {
+        id.trim().to_string()
+    };
+    if id.is_empty() {
+        return Err(AppError::validation(
+            "name",
+            "Use at least one letter or digit.",
+        ));
+    }
+    if existing
+        .iter()
+        .any(|s| s.id != id && s.name.eq_ignore_ascii_case(&name))
+    {
+        return Err(AppError::validation(
+            "name",
+            format!("A status called {name} already exists."),
+        ));
+    }
+    let colour = colour.trim().to_lowercase();
+    let contrast = contrast_with_white(&colour)
+        .ok_or_else(|| AppError::validation("colour", "Use a colour like #1f7a3a."))?;
+    if contrast < 4.5 {
+        return Err(AppError::validation(
+            "colour",
+            format!(
+                "White text on {colour} has a contrast of {contrast:.1}:1; choose a darker \
+                 colour (4.5:1 or more) so the flag stays readable."
+            ),
+        ));
+    }
+    let sort_order: i64 = sort_order
+        .trim()
+        .parse()
+        .map_err(|_| AppError::validation("sort_order", "Enter a whole number for the order."))?;
+    let before = existing.iter().find(|s| s.id == id).cloned();
+    let is_default = is_default.is_some();
+    if before.as_ref().is_some_and(|b| b.is_default) && !is_default {
+        return Err(AppError::validation(
+            "is_default",
+            "One status must be the default: make another status the default instead.",
+        ));
+    }
+    let status = StatusType {
+        id: id.clone(),
+        name,
+        colour,
+        sort_order,
+        is_default,
+    };
+    let mut change = Change::begin(state, admin).await?;
+    db::save_status_type(change.tx(), &status).await?;
+    change
+        .audit("settings.status_type", |r| {
+            r.subject(&id).change(json!(before), json!(status))
+        })
+        .await?;
+    change.commit().await?;
+    load(state).await
+}

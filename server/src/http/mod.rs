@@ -1,0 +1,17 @@
+//! The HTTP layer: the `/api/v1` routes (ingest, live changes, export, webhooks, OpenAPI),
+//! the guards in front of every route, and the one error shape every API answer uses.
+//! No domain rule lives here: handlers extract, call `app`, and answer.
+
+pub mod error;
+pub mod export;
+pub mod extract;
+pub mod guard;
+pub mod headers;
+pub mod ingest;
+pub mod live;
+pub mod openapi;
+pub mod server_fns;
+pub mod webhooks;
+
+pub use error::ApiError;
+pub use extract::{ApiJson, ApiKey};
