@@ -129,7 +129,7 @@ pub async fn run(db: &Db, args: &BenchIngestArgs) -> Result<String, String> {
     ));
     // What autovacuum would do on PostgreSQL after a load this size (nothing on SQLite).
     db.after_bulk_load().await.map_err(|e| e.to_string())?;
-    let id = app::customers::db::id_by_identifier(db, "external_id", &stream_customer)
+    let id = app::identity::db::owner(db, "external_id", &stream_customer)
         .await
         .map_err(|e| e.to_string())?
         .ok_or("the stream customer vanished")?;

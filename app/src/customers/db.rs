@@ -1,6 +1,7 @@
 //! SQL for customers: the header and profile reads, counts, and batched inserts.
 
 use super::model::{CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
+use crate::identity::db::NewIdentifier;
 use crate::store::{values_placeholders, Backend, Db};
 use sqlx::{Any, FromRow, Transaction};
 
@@ -191,10 +192,13 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// Inserts customers (projections included) in multi-row statements inside `tx`.
+/// Inserts customers (projections included) in multi-row statements inside `tx`, with their
+/// email, phone, card and external id as primary identifiers added by `source`. An identifier
+/// another customer holds fails with a unique violation.
 pub async fn insert_many(
     tx: &mut Transaction<'_, Any>,
     customers: &[NewCustomer],
+    source: &str,
 ) -> Result<(), sqlx::Error> {
     const COLUMNS: usize = 29;
     for chunk in customers.chunks(INSERT_BATCH) {
@@ -243,23 +247,30 @@ pub async fn insert_many(
         }
         query.execute(&mut **tx).await?;
     }
-    Ok(())
-}
-
-/// The id of the customer whose `column` (an identifier column) equals `value`.
-pub async fn id_by_identifier(
-    db: &Db,
-    column: &str,
-    value: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    let column = match column {
-        "email" | "phone" | "card_number" | "external_id" => column,
-        _ => return Ok(None),
-    };
-    sqlx::query_scalar(&format!("SELECT id FROM customers WHERE {column} = $1"))
-        .bind(value)
-        .fetch_optional(db.pool())
-        .await
+    let identifiers: Vec<NewIdentifier> = customers
+        .iter()
+        .flat_map(|c| {
+            [
+                ("email", &c.email),
+                ("phone", &c.phone),
+                ("card_number", &c.card_number),
+                ("external_id", &c.external_id),
+            ]
+            .into_iter()
+            .filter_map(move |(kind, value)| {
+                value.as_deref().map(|value| NewIdentifier {
+                    customer_id: &c.id,
+                    kind,
+                    normalized: value,
+                    value,
+                    is_primary: true,
+                    source,
+                    added_at: c.created_at,
+                })
+            })
+        })
+        .collect();
+    crate::identity::db::insert(tx, &identifiers).await
 }
 
 /// Writes an edited profile if the row is still at `version`; `false` when someone else

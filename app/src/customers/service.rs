@@ -41,7 +41,7 @@ pub async fn create(
         ),
     ] {
         let Some(value) = value else { continue };
-        if let Some(existing) = db::id_by_identifier(&state.db, column, value).await? {
+        if let Some(existing) = crate::identity::db::owner(&state.db, column, value).await? {
             return Ok(CreateOutcome::Duplicate {
                 field: field.into(),
                 message: format!("Another customer already has this {noun}."),
@@ -101,7 +101,8 @@ pub async fn create(
         json!({"channel": "console", "agent": agent.display_name, "test_persona": customer.is_test}),
     );
     let mut change = Change::begin(state, agent).await?;
-    if let Err(err) = db::insert_many(change.tx(), std::slice::from_ref(&customer)).await {
+    if let Err(err) = db::insert_many(change.tx(), std::slice::from_ref(&customer), "console").await
+    {
         // Another agent added the same identifier a moment ago.
         if err
             .as_database_error()
@@ -171,7 +172,7 @@ pub async fn update(
         ("external_id", &valid.external_id, "external id"),
     ] {
         let Some(value) = value else { continue };
-        if let Some(other) = db::id_by_identifier(&state.db, column, value).await? {
+        if let Some(other) = crate::identity::db::owner(&state.db, column, value).await? {
             if other != id {
                 return Err(AppError::validation(
                     column,
@@ -182,25 +183,48 @@ pub async fn update(
     }
     let now = now_millis();
     let mut change = Change::begin(state, agent).await?;
-    let saved = match db::update_profile(change.tx(), &id, version, &valid, now).await {
-        Ok(saved) => saved,
-        Err(err)
-            if err
-                .as_database_error()
-                .is_some_and(|e| e.is_unique_violation()) =>
-        {
-            return Err(AppError::Conflict(
-                "Another customer was given one of these identifiers a moment ago.".into(),
-            ))
-        }
-        Err(err) => return Err(err.into()),
-    };
-    if !saved {
+    if !db::update_profile(change.tx(), &id, version, &valid, now).await? {
         return Err(AppError::Conflict(
             "Someone else saved this profile while you were editing it. Your changes are \
              still in the form: reload the latest profile, then apply them again."
                 .into(),
         ));
+    }
+    for (kind, old, new, typed) in [
+        ("email", &before.email, &valid.email, &form.email),
+        ("phone", &before.phone, &valid.phone, &form.phone),
+        (
+            "card_number",
+            &before.card_number,
+            &valid.card_number,
+            &form.card_number,
+        ),
+        (
+            "external_id",
+            &before.external_id,
+            &valid.external_id,
+            &form.external_id,
+        ),
+    ] {
+        if old == new {
+            continue;
+        }
+        let new = new.as_deref().map(|n| (n, typed.trim()));
+        let replaced =
+            crate::identity::db::replace_primary(change.tx(), &id, kind, old.as_deref(), new, now)
+                .await;
+        match replaced {
+            Err(err)
+                if err
+                    .as_database_error()
+                    .is_some_and(|e| e.is_unique_violation()) =>
+            {
+                return Err(AppError::Conflict(
+                    "Another customer was given one of these identifiers a moment ago.".into(),
+                ))
+            }
+            other => other?,
+        }
     }
     let after = db::profile_in(change.tx(), &id).await?;
     let (old, new) = (

@@ -34,7 +34,9 @@ impl IdentifierKind {
 
 #[cfg(feature = "ssr")]
 impl IdentifierKind {
-    /// The `customers` column that holds this identifier.
+    /// The identifier's name everywhere: its kind in `identifier_kinds`, the `customers`
+    /// column holding the primary one, the field of forms and of the ingest API (`id` for our
+    /// own customer id, which is the customers table's key and has no identifier rows).
     pub fn column(self) -> &'static str {
         match self {
             Self::Email => "email",

@@ -99,6 +99,7 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, note: &NewNote<'_>) -> Result
 /// Replaces the reason and text of a note and marks it edited.
 pub async fn update(
     tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
     id: &str,
     reason: Option<&str>,
     body: &str,
@@ -106,12 +107,14 @@ pub async fn update(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE notes SET reason = $1, body = $2, edited_at = $3, edited_by = $4 WHERE id = $5",
+        "UPDATE notes SET reason = $1, body = $2, edited_at = $3, edited_by = $4 \
+         WHERE customer_id = $5 AND id = $6",
     )
     .bind(reason)
     .bind(body)
     .bind(now)
     .bind(editor)
+    .bind(customer_id)
     .bind(id)
     .execute(&mut **tx)
     .await?;
@@ -119,8 +122,13 @@ pub async fn update(
 }
 
 /// Deletes a note.
-pub async fn delete(tx: &mut Transaction<'_, Any>, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM notes WHERE id = $1")
+pub async fn delete(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+    id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM notes WHERE customer_id = $1 AND id = $2")
+        .bind(customer_id)
         .bind(id)
         .execute(&mut **tx)
         .await?;

@@ -93,6 +93,7 @@ pub async fn edit(
     let reason = checked_reason(change.tx(), &reason).await?;
     db::update(
         change.tx(),
+        &customer_id,
         &id,
         reason.as_deref(),
         &body,
@@ -123,7 +124,7 @@ pub async fn delete(
     let before = db::get(change.tx(), &customer_id, &id)
         .await?
         .ok_or_else(no_note)?;
-    db::delete(change.tx(), &id).await?;
+    db::delete(change.tx(), &customer_id, &id).await?;
     change
         .audit("notes.delete", |r| {
             r.customer(&customer_id).subject(&id).change(

@@ -97,7 +97,7 @@ pub async fn redeem_held(
     at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE customer_offers SET redeemed_at = $1 WHERE id = ( \
+        "UPDATE customer_offers SET redeemed_at = $1 WHERE customer_id = $2 AND id = ( \
             SELECT h.id FROM customer_offers h JOIN offer_catalog c ON c.id = h.offer_id \
             WHERE h.customer_id = $2 AND h.redeemed_at IS NULL \
             AND h.issued_at <= $1 AND h.expires_at >= $1 \

@@ -7,8 +7,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Column, Executor, FromRow, Row, Transaction};
 
 /// Per-customer tables besides `customers` and `events`, exported and removed by name.
-pub const CUSTOMER_TABLES: [&str; 7] = [
+pub const CUSTOMER_TABLES: [&str; 8] = [
     "customer_attributes",
+    "customer_identifiers",
     "customer_offers",
     "customer_scores",
     "customer_tags",
@@ -185,6 +186,7 @@ pub async fn forget(
     if exists.is_none() {
         return Ok(Vec::new());
     }
+    crate::identity::db::remove_owners(tx, id).await?;
     let mut removed = Vec::new();
     for table in std::iter::once("events").chain(CUSTOMER_TABLES) {
         let done = sqlx::query(&format!("DELETE FROM {table} WHERE customer_id = $1"))

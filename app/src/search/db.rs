@@ -2,7 +2,7 @@
 
 use super::advanced::{NormalisedQuery, ResultRow, SearchResults, SortOrder, COUNT_CAP};
 use crate::customers::{mask_email, mask_phone};
-use crate::identity::Identifier;
+use crate::identity::{Identifier, IdentifierKind};
 use crate::store::Db;
 
 /// The id of the customer holding any of `candidates` (tried in order), if there is one.
@@ -11,14 +11,14 @@ pub async fn find_by_identifier(
     candidates: &[Identifier],
 ) -> Result<Option<String>, sqlx::Error> {
     for candidate in candidates {
-        let sql = format!(
-            "SELECT id FROM customers WHERE {} = $1",
-            candidate.kind.column()
-        );
-        let found: Option<String> = sqlx::query_scalar(&sql)
-            .bind(&candidate.value)
-            .fetch_optional(db.pool())
-            .await?;
+        let found: Option<String> = if candidate.kind == IdentifierKind::CustomerId {
+            sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+                .bind(&candidate.value)
+                .fetch_optional(db.pool())
+                .await?
+        } else {
+            crate::identity::db::owner(db, candidate.kind.column(), &candidate.value).await?
+        };
         if found.is_some() {
             return Ok(found);
         }

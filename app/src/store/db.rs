@@ -108,10 +108,40 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
         };
-        migrator
-            .run(&self.pool)
+        let failed = |e: &dyn std::fmt::Display| format!("cannot migrate database: {e}");
+        if self.backend == Backend::Postgres {
+            migrator.run(&self.pool).await.map_err(|e| failed(&e))?;
+            super::citus::distribute(&self.pool)
+                .await
+                .map_err(|e| format!("cannot distribute the tables on Citus: {e}"))?;
+            return Ok(());
+        }
+        // A SQLite migration that changes a table's keys rebuilds it: creates the new table,
+        // copies the rows, drops the old one. With foreign keys on, that drop would delete the
+        // rows of every table that cascades from it, so the migrations run on a connection of
+        // their own with foreign keys off (the pragma does nothing inside a transaction), and
+        // a foreign-key check must then find nothing dangling.
+        let mut connection = self.pool.acquire().await.map_err(|e| failed(&e))?.detach();
+        connection
+            .execute("PRAGMA foreign_keys = OFF")
             .await
-            .map_err(|e| format!("cannot migrate database: {e}"))
+            .map_err(|e| failed(&e))?;
+        migrator
+            .run_direct(&mut connection)
+            .await
+            .map_err(|e| failed(&e))?;
+        let dangling = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut connection)
+            .await
+            .map_err(|e| failed(&e))?;
+        if let Some(row) = dangling.first() {
+            let table: String = sqlx::Row::try_get(row, 0).map_err(|e| failed(&e))?;
+            return Err(failed(&format!(
+                "{} rows point at rows that do not exist (first in table {table})",
+                dangling.len()
+            )));
+        }
+        Ok(())
     }
 
     /// The URL it was opened with (after SQLite file preparation), for the few bulk reads

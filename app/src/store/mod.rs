@@ -1,5 +1,8 @@
-//! Storage: one connection pool over SQLite (embedded default) or PostgreSQL, and migrations.
+//! Storage: one connection pool over SQLite (embedded default) or PostgreSQL, migrations, and
+//! where each table goes on a Citus cluster.
 
+mod citus;
 mod db;
+pub mod placement;
 
 pub use db::{list_placeholders, values_placeholders, Backend, Db, DEFAULT_DATABASE_URL};

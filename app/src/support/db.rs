@@ -56,8 +56,7 @@ pub async fn upsert(
     sqlx::query(
         "INSERT INTO support_tickets (id, customer_id, status, ticket_type, subject, submitted_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, \
-         status = excluded.status, ticket_type = excluded.ticket_type, \
+         ON CONFLICT (customer_id, id) DO UPDATE SET status = excluded.status, ticket_type = excluded.ticket_type, \
          subject = excluded.subject, updated_at = excluded.updated_at \
          WHERE support_tickets.updated_at <= excluded.updated_at",
     )

@@ -45,7 +45,7 @@ pub async fn run(db: &Db, args: &ImportArgs) -> Result<String, String> {
         return Err(format!("{}: no purchases", args.file.display()));
     };
     let first_id = external_id(&first.customer);
-    if app::customers::db::id_by_identifier(db, "external_id", &first_id)
+    if app::identity::db::owner(db, "external_id", &first_id)
         .await
         .map_err(|e| e.to_string())?
         .is_some()
@@ -72,7 +72,7 @@ pub async fn run(db: &Db, args: &ImportArgs) -> Result<String, String> {
             events.append(&mut customer_events);
         }
         let mut tx = connection.begin().await.map_err(|e| e.to_string())?;
-        app::customers::db::insert_many(&mut tx, &new_customers)
+        app::customers::db::insert_many(&mut tx, &new_customers, "import")
             .await
             .map_err(|e| e.to_string())?;
         app::events::db::insert_many(&mut tx, &events)

@@ -83,7 +83,7 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     let mut connection = db.bulk_load_connection().await.map_err(|e| e.to_string())?;
     while let Some((customers, events)) = receiver.recv().await {
         let mut tx = connection.begin().await.map_err(|e| e.to_string())?;
-        app::customers::db::insert_many(&mut tx, &customers)
+        app::customers::db::insert_many(&mut tx, &customers, "import")
             .await
             .map_err(|e| e.to_string())?;
         if !args.without_events {

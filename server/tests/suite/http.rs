@@ -64,7 +64,7 @@ async fn the_organisation_time_zone_is_checked_saved_and_shown_on_pages_after_a_
     let (db, _guard) = common::sqlite().await;
     common::seed(&db, 3).await;
     let base = spawn(db.clone(), Default::default()).await;
-    let id = app::customers::db::id_by_identifier(&db, "external_id", "CRM-00000031")
+    let id = app::identity::db::owner(&db, "external_id", "CRM-00000031")
         .await
         .unwrap()
         .unwrap();

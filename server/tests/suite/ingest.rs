@@ -56,7 +56,7 @@ impl Api {
 
 async fn customer(db: &Db, n: usize) -> (String, String) {
     let external = app::customers::db::external_ids(db, 10).await.unwrap()[n].clone();
-    let id = app::customers::db::id_by_identifier(db, "external_id", &external)
+    let id = app::identity::db::owner(db, "external_id", &external)
         .await
         .unwrap()
         .unwrap();

@@ -15,7 +15,7 @@ async fn the_ledger_runs_back_from_the_balance_across_pages() {
         common::seed(&db, 2).await;
         let base = spawn(db.clone(), Default::default()).await;
         let external = app::customers::db::external_ids(&db, 1).await.unwrap()[0].clone();
-        let id = app::customers::db::id_by_identifier(&db, "external_id", &external)
+        let id = app::identity::db::owner(&db, "external_id", &external)
             .await
             .unwrap()
             .unwrap();
@@ -84,7 +84,7 @@ async fn tags_are_added_counted_and_reset_by_those_allowed() {
         common::seed(&db, 2).await;
         let base = spawn(db.clone(), Default::default()).await;
         let external = app::customers::db::external_ids(&db, 1).await.unwrap()[0].clone();
-        let id = app::customers::db::id_by_identifier(&db, "external_id", &external)
+        let id = app::identity::db::owner(&db, "external_id", &external)
             .await
             .unwrap()
             .unwrap();
@@ -194,7 +194,7 @@ async fn an_agent_issues_an_offer_from_the_catalogue_unless_the_customer_is_rest
         common::seed(&db, 2).await;
         let base = spawn(db.clone(), Default::default()).await;
         let external = app::customers::db::external_ids(&db, 1).await.unwrap()[0].clone();
-        let id = app::customers::db::id_by_identifier(&db, "external_id", &external)
+        let id = app::identity::db::owner(&db, "external_id", &external)
             .await
             .unwrap()
             .unwrap();

@@ -17,6 +17,7 @@ mod privacy;
 mod promo;
 mod recent;
 mod rewards;
+mod schema;
 mod security;
 mod store;
 mod support;

@@ -52,7 +52,7 @@ async fn setup(db: &Db) -> Setup {
     ];
     let created = admin.call("create_customer", &form).await;
     assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
-    let id = app::customers::db::id_by_identifier(db, "external_id", "FORGET-ME-1")
+    let id = app::identity::db::owner(db, "external_id", "FORGET-ME-1")
         .await
         .unwrap()
         .unwrap();

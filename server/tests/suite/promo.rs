@@ -23,7 +23,7 @@ async fn failed_claims_lock_out_and_an_agent_resets_the_lockout() {
     for (label, db) in dbs {
         let (base, key) = common::server_with_key(&db, 2).await;
         let external = app::customers::db::external_ids(&db, 2).await.unwrap()[1].clone();
-        let id = app::customers::db::id_by_identifier(&db, "external_id", &external)
+        let id = app::identity::db::owner(&db, "external_id", &external)
             .await
             .unwrap()
             .unwrap();

@@ -47,7 +47,7 @@ async fn opened_profiles_come_first_for_their_user_only_ten_kept_forgotten_gone(
         let mut ids = Vec::new();
         for external in app::customers::db::external_ids(&db, 12).await.unwrap() {
             ids.push(
-                app::customers::db::id_by_identifier(&db, "external_id", &external)
+                app::identity::db::owner(&db, "external_id", &external)
                     .await
                     .unwrap()
                     .unwrap(),

@@ -244,13 +244,28 @@ async fn a_duplicate_email_is_refused_by_the_database() {
     let (dbs, _guard) = common::each_database().await;
     for (name, db) in dbs {
         common::seed(&db, 2).await;
-        let result = sqlx::query(
-            "INSERT INTO customers (id, email, status_id, created_at, updated_at) \
-             SELECT $1, email, 'active', 0, 0 FROM customers WHERE email IS NOT NULL LIMIT 1",
+        let (holder, email): (String, String) = sqlx::query_as(
+            "SELECT customer_id, normalized FROM customer_identifiers WHERE kind = 'email' LIMIT 1",
         )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .execute(db.pool())
-        .await;
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        let other: String = sqlx::query_scalar("SELECT id FROM customers WHERE id <> $1 LIMIT 1")
+            .bind(&holder)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        let mut tx = db.begin_write().await.unwrap();
+        let second_holder = app::identity::db::NewIdentifier {
+            customer_id: &other,
+            kind: "email",
+            normalized: &email,
+            value: &email,
+            is_primary: false,
+            source: "console",
+            added_at: 0,
+        };
+        let result = app::identity::db::insert(&mut tx, &[second_holder]).await;
         let error = result.expect_err(name);
         assert!(
             error

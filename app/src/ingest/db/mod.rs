@@ -193,32 +193,45 @@ async fn resolve_customers(
     // One row per chunk, the matches as a JSON array: sqlx's SQLite driver hands each row
     // across threads, and a thousand rows cost several times the lookups themselves.
     let aggregate = match backend {
-        Backend::Sqlite => "json_group_array(json_array(id, tier, restricted_at, {column}))",
-        Backend::Postgres => {
-            "CAST(json_agg(json_build_array(id, tier, restricted_at, {column})) AS TEXT)"
-        }
+        Backend::Sqlite => "json_group_array(json_array(id, tier, restricted_at))",
+        Backend::Postgres => "CAST(json_agg(json_build_array(id, tier, restricted_at)) AS TEXT)",
     };
     let mut found = HashMap::new();
     for (column, (kind, mut values)) in by_kind {
         values.sort_unstable();
         values.dedup();
         for chunk in values.chunks(IN_CHUNK) {
+            // Which customer holds each value: our own ids are theirs, other identifiers are
+            // looked up where their owners are kept (one shard per value on Citus).
+            let holders: Vec<(String, String)> = if kind == IdentifierKind::CustomerId {
+                chunk.iter().map(|id| (id.clone(), id.clone())).collect()
+            } else {
+                crate::identity::db::owners(conn, column, chunk).await?
+            };
+            if holders.is_empty() {
+                continue;
+            }
             let sql = format!(
-                "SELECT {} FROM customers WHERE {column} IN ({})",
-                aggregate.replace("{column}", column),
-                list_placeholders(backend, 1, chunk.len())
+                "SELECT {aggregate} FROM customers WHERE id IN ({})",
+                list_placeholders(backend, 1, holders.len())
             );
             let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
-            for value in chunk {
-                query = query.bind(value.clone());
+            for (_, id) in &holders {
+                query = query.bind(id.clone());
             }
             let Some(json) = query.fetch_one(&mut *conn).await? else {
                 continue;
             };
-            let rows: Vec<(String, Option<String>, Option<i64>, String)> =
+            let rows: Vec<(String, Option<String>, Option<i64>)> =
                 serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            for (id, tier, restricted_at, identifier) in rows {
-                found.insert((kind, identifier), (id, tier, restricted_at.is_some()));
+            let by_id: HashMap<String, (Option<String>, bool)> = rows
+                .into_iter()
+                .map(|(id, tier, restricted_at)| (id, (tier, restricted_at.is_some())))
+                .collect();
+            for (value, id) in holders {
+                if let Some((tier, restricted)) = by_id.get(&id) {
+                    found.insert((kind, value), (id, tier.clone(), *restricted));
+                }
             }
         }
     }

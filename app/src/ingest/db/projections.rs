@@ -145,7 +145,8 @@ async fn one_by_one(
                     .bind(customer_id)
                     .fetch_one(&mut **tx)
                     .await?;
-            sqlx::query("DELETE FROM events WHERE id = $1")
+            sqlx::query("DELETE FROM events WHERE customer_id = $1 AND id = $2")
+                .bind(customer_id)
                 .bind(&event.id)
                 .execute(&mut **tx)
                 .await?;

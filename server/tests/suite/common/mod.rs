@@ -9,17 +9,40 @@ use sqlx::{Connection, Executor};
 
 /// A fresh, migrated SQLite database in a temporary folder (kept alive by the returned guard).
 pub async fn sqlite() -> (Db, tempdir::Guard) {
+    let (db, guard) = empty_sqlite().await;
+    db.migrate().await.unwrap();
+    (db, guard)
+}
+
+/// A fresh SQLite database with no tables yet.
+async fn empty_sqlite() -> (Db, tempdir::Guard) {
     let guard = tempdir::Guard::create();
     let db = Db::connect(&format!("sqlite://{}/test.db", guard.path()))
         .await
         .unwrap();
-    db.migrate().await.unwrap();
     (db, guard)
 }
 
 /// A fresh, migrated PostgreSQL database on the server named by `TEST_POSTGRES_URL`.
 /// Without that variable the PostgreSQL half is skipped locally and fails in CI.
 pub async fn postgres() -> Option<Db> {
+    let db = empty_postgres().await?;
+    db.migrate().await.unwrap();
+    Some(db)
+}
+
+/// Both databases with no tables yet, for migration tests.
+pub async fn each_empty_database() -> (Vec<(&'static str, Db)>, tempdir::Guard) {
+    let (sqlite, guard) = empty_sqlite().await;
+    let mut all = vec![("sqlite", sqlite)];
+    if let Some(pg) = empty_postgres().await {
+        all.push(("postgres", pg));
+    }
+    (all, guard)
+}
+
+/// A fresh PostgreSQL database with no tables yet (see [`postgres`]).
+async fn empty_postgres() -> Option<Db> {
     let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") else {
         assert!(
             std::env::var("CI").is_err(),
@@ -35,9 +58,7 @@ pub async fn postgres() -> Option<Db> {
         .await
         .unwrap();
     let base = admin_url.rsplit_once('/').unwrap().0;
-    let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
-    db.migrate().await.unwrap();
-    Some(db)
+    Some(Db::connect(&format!("{base}/{name}")).await.unwrap())
 }
 
 /// Both databases, labelled, for tests that must pass on each.
@@ -115,7 +136,7 @@ pub async fn add_customer_from(db: &Db, user: &console::Console, form: &[(&str, 
         .find(|(key, _)| *key == "form[external_id]")
         .map(|(_, value)| *value)
         .unwrap();
-    app::customers::db::id_by_identifier(db, "external_id", external_id)
+    app::identity::db::owner(db, "external_id", external_id)
         .await
         .unwrap()
         .unwrap()

@@ -1,0 +1,193 @@
+//! SQL for customer identifiers: `customer_identifiers` (a customer's own list, keyed and on
+//! Citus distributed by customer) and `identifier_owners` (who holds a value, keyed and
+//! distributed by the value). Both are written in the same transaction; the owners' key is
+//! what refuses a value a second customer tries to take, on every database.
+
+use crate::store::{list_placeholders, values_placeholders, Backend, Db};
+use sqlx::{Any, Transaction};
+
+/// Rows per multi-row insert (7 values each, well under SQLite's parameter limit).
+const INSERT_BATCH: usize = 200;
+
+/// One identifier to store: its kind (`IdentifierKind::column`), the normalised value looked
+/// up by, and the value as entered.
+#[derive(Debug, Clone)]
+pub struct NewIdentifier<'a> {
+    /// Who holds it.
+    pub customer_id: &'a str,
+    /// `email`, `phone`, `card_number`, `external_id`.
+    pub kind: &'a str,
+    /// The form it is found by.
+    pub normalized: &'a str,
+    /// As it was typed or sent.
+    pub value: &'a str,
+    /// The customer's primary identifier of this kind.
+    pub is_primary: bool,
+    /// `console`, `ingest`, `import` or `migration`.
+    pub source: &'a str,
+    /// When, in epoch milliseconds.
+    pub added_at: i64,
+}
+
+/// The customer holding `normalized` of `kind`, if any: one row of one shard.
+pub async fn owner(db: &Db, kind: &str, normalized: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT customer_id FROM identifier_owners WHERE normalized = $1 AND kind = $2",
+    )
+    .bind(normalized)
+    .bind(kind)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// The holders of each of `values` of `kind` (those nobody holds are missing).
+pub async fn owners(
+    connection: &mut sqlx::AnyConnection,
+    kind: &str,
+    values: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let backend = Backend::of(connection);
+    let sql = format!(
+        "SELECT normalized, customer_id FROM identifier_owners WHERE kind = {} AND normalized IN ({})",
+        list_placeholders(backend, 1, 1),
+        list_placeholders(backend, 2, values.len())
+    );
+    let mut query = sqlx::query_as(&sql).bind(kind);
+    for value in values {
+        query = query.bind(value);
+    }
+    query.fetch_all(connection).await
+}
+
+/// Stores `identifiers` in multi-row statements: a value someone already holds fails the
+/// statement with a unique violation.
+pub async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    identifiers: &[NewIdentifier<'_>],
+) -> Result<(), sqlx::Error> {
+    let backend = Backend::of(tx);
+    for chunk in identifiers.chunks(INSERT_BATCH) {
+        let sql = format!(
+            "INSERT INTO identifier_owners (normalized, kind, customer_id) VALUES {}",
+            values_placeholders(backend, chunk.len(), 3)
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id.normalized).bind(id.kind).bind(id.customer_id);
+        }
+        query.execute(&mut **tx).await?;
+        let sql = format!(
+            "INSERT INTO customer_identifiers (customer_id, kind, normalized, value, is_primary, \
+             added_at, source) VALUES {}",
+            values_placeholders(backend, chunk.len(), 7)
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query
+                .bind(id.customer_id)
+                .bind(id.kind)
+                .bind(id.normalized)
+                .bind(id.value)
+                .bind(i64::from(id.is_primary))
+                .bind(id.added_at)
+                .bind(id.source);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Removes one of a customer's identifiers (and its owner row); whether it was there.
+pub async fn remove(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+    kind: &str,
+    normalized: &str,
+) -> Result<bool, sqlx::Error> {
+    let removed = sqlx::query(
+        "DELETE FROM customer_identifiers WHERE customer_id = $1 AND kind = $2 AND normalized = $3",
+    )
+    .bind(customer_id)
+    .bind(kind)
+    .bind(normalized)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM identifier_owners WHERE normalized = $1 AND kind = $2 AND customer_id = $3",
+    )
+    .bind(normalized)
+    .bind(kind)
+    .bind(customer_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(removed.rows_affected() > 0)
+}
+
+/// A stored identifier: (kind, normalized, value, is_primary, added_at, source).
+pub type IdentifierRow = (String, String, String, i64, i64, String);
+
+/// A customer's identifiers: by kind, the primary first, then the oldest first.
+pub async fn list<'c, E>(executor: E, customer_id: &str) -> Result<Vec<IdentifierRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = Any>,
+{
+    sqlx::query_as(
+        "SELECT i.kind, i.normalized, i.value, i.is_primary, i.added_at, i.source \
+         FROM customer_identifiers i JOIN identifier_kinds k ON k.id = i.kind \
+         WHERE i.customer_id = $1 ORDER BY k.sort_order, i.is_primary DESC, i.added_at, i.normalized",
+    )
+    .bind(customer_id)
+    .fetch_all(executor)
+    .await
+}
+
+/// Frees every value a customer holds (for a forget, before its rows go), one owner row at a
+/// time so that on Citus each delete goes to the shard holding the value.
+pub async fn remove_owners(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+) -> Result<(), sqlx::Error> {
+    for (kind, normalized, ..) in list(&mut **tx, customer_id).await? {
+        sqlx::query(
+            "DELETE FROM identifier_owners WHERE normalized = $1 AND kind = $2 \
+             AND customer_id = $3",
+        )
+        .bind(&normalized)
+        .bind(&kind)
+        .bind(customer_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Makes `new` (normalised, as entered) the customer's primary identifier of `kind` in place
+/// of `old` (normalised; either may be absent): the old one is removed, the new one added, or
+/// promoted when the customer already holds it. A value another customer holds fails with a
+/// unique violation.
+pub async fn replace_primary(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+    kind: &str,
+    old: Option<&str>,
+    new: Option<(&str, &str)>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if let Some(old) = old {
+        remove(tx, customer_id, kind, old).await?;
+    }
+    if let Some((normalized, value)) = new {
+        remove(tx, customer_id, kind, normalized).await?;
+        let identifier = NewIdentifier {
+            customer_id,
+            kind,
+            normalized,
+            value,
+            is_primary: true,
+            source: "console",
+            added_at: now,
+        };
+        insert(tx, std::slice::from_ref(&identifier)).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! Where each table lives on a Citus cluster. Every table of the schema is named here once: a
+//! test reads the catalogue and fails on a table missing from these lists, or on a unique key
+//! that lacks the table's distribution column (the rule Citus enforces), so a new table or
+//! key cannot break the scale-out path unnoticed. On SQLite and plain PostgreSQL the lists
+//! change nothing.
+
+/// Small, read-mostly tables copied to every node (catalogues, users, settings), so that any
+/// shard joins them locally.
+pub const REFERENCE_TABLES: [&str; 18] = [
+    "status_types",
+    "stores",
+    "products",
+    "users",
+    "user_permissions",
+    "sessions",
+    "sign_in_throttle",
+    "settings",
+    "api_keys",
+    "event_types",
+    "identifier_kinds",
+    "note_reasons",
+    "offer_catalog",
+    "analytics_runs",
+    "product_affinities",
+    "promo_codes",
+    "campaigns",
+    "tier_levels",
+];
+
+/// Distributed by customer and co-located with `customers` (distributed by `id`): everything
+/// about one customer is on one shard, so a profile, an ingest batch's writes for a customer
+/// and a forget touch one shard per customer.
+pub const CUSTOMER_TABLES: [&str; 10] = [
+    "customer_attributes",
+    "customer_identifiers",
+    "customer_offers",
+    "customer_scores",
+    "customer_tags",
+    "events",
+    "notes",
+    "recent_views",
+    "support_sync",
+    "support_tickets",
+];
+
+/// Distributed by a key of their own, not by customer: `(table, column)`.
+/// - `identifier_owners` by the identifier's value: finding a customer by email, phone, card
+///   or external id reads one shard, and its primary key makes a value belong to at most one
+///   customer across the cluster.
+/// - `audit_log` and `privacy_requests` by their id: their rows outlive a forgotten customer
+///   (whose `customer_id` is cleared), are written once and read by time or by request, so
+///   co-location with a customer would not help, and appends spread over every shard.
+pub const OWN_KEY_TABLES: [(&str, &str); 3] = [
+    ("identifier_owners", "normalized"),
+    ("audit_log", "id"),
+    ("privacy_requests", "id"),
+];
+
+/// The distribution column of a distributed table (`None` for reference tables and tables
+/// not listed).
+pub fn distribution_column(table: &str) -> Option<&'static str> {
+    if table == "customers" {
+        return Some("id");
+    }
+    if CUSTOMER_TABLES.contains(&table) {
+        return Some("customer_id");
+    }
+    OWN_KEY_TABLES
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map(|(_, column)| *column)
+}
