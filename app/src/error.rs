@@ -27,9 +27,18 @@ pub enum AppError {
         /// What is wrong and how to fix it.
         message: String,
     },
-    /// The change clashes with the current state (duplicate identifier, concurrent edit).
+    /// The change clashes with the current state (concurrent edit, double submit).
     #[error("{0}")]
     Conflict(String),
+    /// A field's value belongs to another record (an identifier another customer holds);
+    /// answered 409, shown beside `field`.
+    #[error("{message}")]
+    Taken {
+        /// The form field or JSON field at fault.
+        field: String,
+        /// What is wrong, without naming the other record.
+        message: String,
+    },
     /// Too many attempts; the message says how long to wait.
     #[error("{0}")]
     RateLimited(String),
@@ -57,17 +66,29 @@ impl AppError {
             Self::Unauthorized => 401,
             Self::Forbidden(_) => 403,
             Self::Validation { .. } => 422,
-            Self::Conflict(_) => 409,
+            Self::Conflict(_) | Self::Taken { .. } => 409,
             Self::RateLimited(_) => 429,
             Self::Unavailable(_) => 503,
             Self::Internal(_) => 500,
         }
     }
 
+    /// The field this error is about, for errors shown beside one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Validation { field, .. } | Self::Taken { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     /// The message to show beside `field`, if this error is about that field.
     pub fn for_field(&self, field: &str) -> Option<String> {
         match self {
-            Self::Validation { field: f, message } if f == field => Some(message.clone()),
+            Self::Validation { field: f, message } | Self::Taken { field: f, message }
+                if f == field =>
+            {
+                Some(message.clone())
+            }
             _ => None,
         }
     }
@@ -99,6 +120,24 @@ mod server {
             let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
             tracing::error!(%reference, %cause, "internal error");
             Self::Internal(reference)
+        }
+    }
+
+    impl AppError {
+        /// `Taken` beside `field` when `err` is a unique violation (another request took the
+        /// value a moment before), otherwise `err` as any database error.
+        pub fn taken_if_unique(err: sqlx::Error, field: &str, message: &str) -> Self {
+            if err
+                .as_database_error()
+                .is_some_and(|e| e.is_unique_violation())
+            {
+                Self::Taken {
+                    field: field.into(),
+                    message: message.into(),
+                }
+            } else {
+                err.into()
+            }
         }
     }
 

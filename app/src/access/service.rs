@@ -3,9 +3,9 @@
 use super::db;
 use crate::auth::{CurrentUser, Permission};
 use crate::change::Change;
-use crate::customers::mask_email;
 use crate::error::AppError;
 use crate::events::NewEvent;
+use crate::identity::mask_email;
 use crate::state::AppState;
 use crate::time::now_millis;
 use serde_json::json;

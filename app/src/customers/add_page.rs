@@ -4,9 +4,9 @@
 use super::api::CreateCustomer;
 use super::new_customer::{validate, CreateOutcome, FieldError};
 use crate::auth::{Permission, RequirePermission};
-use crate::identity::DEFAULT_CALLING_CODE;
 use crate::layout::{focus, Field};
 use crate::settings::api::list_status_types;
+use crate::settings::model::DEFAULT_CALLING_CODE;
 use leptos::form::FromFormData;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -56,9 +56,7 @@ fn AddCustomerForm() -> impl IntoView {
         _ => None,
     };
     let other_error = move || match action.value().get() {
-        Some(Err(e)) if !matches!(e, crate::error::AppError::Validation { .. }) => {
-            Some(e.to_string())
-        }
+        Some(Err(e)) if e.field().is_none() => Some(e.to_string()),
         _ => None,
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

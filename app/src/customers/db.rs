@@ -35,8 +35,8 @@ impl HeaderRow {
     fn into_header(self, show_pii: bool) -> CustomerHeader {
         let mut row = self;
         if !show_pii {
-            row.email = row.email.as_deref().map(super::model::mask_email);
-            row.phone = row.phone.as_deref().map(super::model::mask_phone);
+            row.email = row.email.as_deref().map(crate::identity::mask_email);
+            row.phone = row.phone.as_deref().map(crate::identity::mask_phone);
         }
         let display_name =
             super::model::full_name(row.first_name.as_deref(), row.last_name.as_deref())

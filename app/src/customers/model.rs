@@ -1,5 +1,6 @@
 //! Customer types shared by the server and the browser.
 
+use crate::identity::{mask_email, mask_phone};
 use crate::time::EpochMillis;
 use serde::{Deserialize, Serialize};
 
@@ -111,24 +112,6 @@ pub fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ");
     Some(name).filter(|name| !name.is_empty())
-}
-
-/// `jane.doe@example.com` → `j•••@example.com`.
-pub fn mask_email(email: &str) -> String {
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}•••@{domain}")
-        }
-        None => "•••".into(),
-    }
-}
-
-/// `+447700900123` → `•••• 0123`.
-pub fn mask_phone(phone: &str) -> String {
-    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
-    let last: String = digits[digits.len().saturating_sub(4)..].iter().collect();
-    format!("•••• {last}")
 }
 
 /// A customer as written by the seeder (and later by Add Customer), projections included.

@@ -1,8 +1,7 @@
 //! Add Customer: the form's fields and the validation shared by the browser (before sending)
 //! and the server (before writing): the same Rust code on both sides.
 
-use crate::identity::phone_e164;
-use crate::users::model::is_plausible_email;
+use crate::identity::IdentifierKind;
 use serde::{Deserialize, Serialize};
 
 /// The Add Customer form as typed. Checkboxes are `Some("on")` when ticked.
@@ -105,41 +104,19 @@ pub fn validate(
             errors.push((field, "Use at most 80 characters.".into()));
         }
     }
-    let email = text(&form.email).map(|e| e.to_lowercase());
-    if email.as_deref().is_some_and(|e| !is_plausible_email(e)) {
-        errors.push((
-            "email",
-            "Enter an email address like name@example.com.".into(),
-        ));
-    }
-    let phone = match text(&form.phone) {
-        None => None,
-        Some(p) => match phone_e164(&p, calling_code) {
-            Some(e164) => Some(e164),
-            None => {
-                errors.push((
-                    "phone",
-                    "Enter a phone number, e.g. 07700 900123 or +44 7700 900123.".into(),
-                ));
+    let mut identifier = |kind: IdentifierKind, input: &str| {
+        kind.normalise(input, calling_code)
+            .unwrap_or_else(|message| {
+                errors.push((kind.name(), message));
                 None
-            }
-        },
+            })
     };
-    let card_number = text(&form.card_number).map(|c| c.replace([' ', '-'], ""));
-    if card_number
-        .as_deref()
-        .is_some_and(|c| !(8..=19).contains(&c.len()) || !c.chars().all(|d| d.is_ascii_digit()))
-    {
-        errors.push(("card_number", "A card number has 8 to 19 digits.".into()));
-    }
-    let external_id = text(&form.external_id);
-    if external_id
-        .as_deref()
-        .is_some_and(|e| e.chars().count() > 64)
-    {
-        errors.push(("external_id", "Use at most 64 characters.".into()));
-    }
-    if email.is_none() && phone.is_none() && card_number.is_none() && external_id.is_none() {
+    let email = identifier(IdentifierKind::Email, &form.email);
+    let phone = identifier(IdentifierKind::Phone, &form.phone);
+    let card_number = identifier(IdentifierKind::Card, &form.card_number);
+    let external_id = identifier(IdentifierKind::ExternalId, &form.external_id);
+    let typed = [&form.email, &form.phone, &form.card_number, &form.external_id];
+    if typed.iter().all(|value| value.trim().is_empty()) {
         errors.push((
             "email",
             "Give at least one of email, phone, card number or external id, so the customer can be found.".into(),

@@ -5,8 +5,8 @@ use super::api::UpdateCustomerProfile;
 use super::model::CustomerProfile;
 use super::new_customer::{validate, FieldError};
 use crate::error::AppError;
-use crate::identity::DEFAULT_CALLING_CODE;
 use crate::layout::{focus, Field};
+use crate::settings::model::DEFAULT_CALLING_CODE;
 use leptos::form::FromFormData;
 use leptos::prelude::*;
 
@@ -41,7 +41,7 @@ pub fn ProfileEditForm(
     };
     let conflict = move || matches!(action.value().get(), Some(Err(AppError::Conflict(_))));
     let other_error = move || match action.value().get() {
-        Some(Err(e)) if !matches!(e, AppError::Validation { .. }) => Some(e.to_string()),
+        Some(Err(e)) if e.field().is_none() => Some(e.to_string()),
         _ => None,
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

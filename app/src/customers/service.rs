@@ -174,10 +174,10 @@ pub async fn update(
         let Some(value) = value else { continue };
         if let Some(other) = crate::identity::db::owner(&state.db, column, value).await? {
             if other != id {
-                return Err(AppError::validation(
-                    column,
-                    format!("Another customer already has this {noun}."),
-                ));
+                return Err(AppError::Taken {
+                    field: column.into(),
+                    message: format!("Another customer already has this {noun}."),
+                });
             }
         }
     }
@@ -210,21 +210,11 @@ pub async fn update(
             continue;
         }
         let new = new.as_deref().map(|n| (n, typed.trim()));
-        let replaced =
-            crate::identity::db::replace_primary(change.tx(), &id, kind, old.as_deref(), new, now)
-                .await;
-        match replaced {
-            Err(err)
-                if err
-                    .as_database_error()
-                    .is_some_and(|e| e.is_unique_violation()) =>
-            {
-                return Err(AppError::Conflict(
-                    "Another customer was given one of these identifiers a moment ago.".into(),
-                ))
-            }
-            other => other?,
-        }
+        crate::identity::db::replace_primary(change.tx(), &id, kind, old.as_deref(), new, now)
+            .await
+            .map_err(|e| {
+                AppError::taken_if_unique(e, kind, "Another customer was given this a moment ago.")
+            })?;
     }
     let after = db::profile_in(change.tx(), &id).await?;
     let (old, new) = (

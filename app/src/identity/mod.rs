@@ -7,5 +7,5 @@ pub mod db;
 mod model;
 
 pub use model::{
-    identifier_candidates, phone_e164, Identifier, IdentifierKind, DEFAULT_CALLING_CODE,
+    identifier_candidates, mask_email, mask_phone, phone_e164, Identifier, IdentifierKind,
 };

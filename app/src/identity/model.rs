@@ -32,12 +32,17 @@ impl IdentifierKind {
     }
 }
 
-#[cfg(feature = "ssr")]
 impl IdentifierKind {
-    /// The identifier's name everywhere: its kind in `identifier_kinds`, the `customers`
-    /// column holding the primary one, the field of forms and of the ingest API (`id` for our
-    /// own customer id, which is the customers table's key and has no identifier rows).
-    pub fn column(self) -> &'static str {
+    /// The kinds a customer can hold (every kind but our own id), in display order.
+    pub const HELD: [Self; 4] = [Self::Email, Self::Phone, Self::Card, Self::ExternalId];
+
+    /// The kind called `name` (see [`IdentifierKind::name`]), if a customer can hold it.
+    pub fn held(name: &str) -> Option<Self> {
+        Self::HELD.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// The kind's name in forms, the API and the database: `card_number`.
+    pub fn name(self) -> &'static str {
         match self {
             Self::Email => "email",
             Self::Phone => "phone",
@@ -45,6 +50,43 @@ impl IdentifierKind {
             Self::ExternalId => "external_id",
             Self::CustomerId => "id",
         }
+    }
+
+    /// How it is labelled on screen: `Loyalty card`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Email => "Email",
+            Self::Phone => "Phone",
+            Self::Card => "Loyalty card",
+            Self::ExternalId => "External id",
+            Self::CustomerId => "Customer id",
+        }
+    }
+
+    /// `input` in the form it is stored and found by, `None` when blank; otherwise what is
+    /// wrong with it. The one check for Add Customer, profile edit and the identifier list.
+    pub fn normalise(self, input: &str, calling_code: &str) -> Result<Option<String>, String> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Ok(None);
+        }
+        let value = match self {
+            Self::Email => Some(trimmed.to_lowercase())
+                .filter(|e| crate::users::model::is_plausible_email(e))
+                .ok_or("Enter an email address like name@example.com.")?,
+            Self::Phone => phone_e164(trimmed, calling_code)
+                .ok_or("Enter a phone number, e.g. 07700 900123 or +44 7700 900123.")?,
+            Self::Card => Some(trimmed.replace([' ', '-'], ""))
+                .filter(|c| (8..=19).contains(&c.len()) && c.chars().all(|d| d.is_ascii_digit()))
+                .ok_or("A card number has 8 to 19 digits.")?,
+            Self::ExternalId => Some(trimmed.to_string())
+                .filter(|e| e.chars().count() <= 64)
+                .ok_or("Use at most 64 characters.")?,
+            Self::CustomerId => uuid::Uuid::parse_str(trimmed)
+                .map(|id| id.hyphenated().to_string())
+                .map_err(|_| "Enter a customer id.")?,
+        };
+        Ok(Some(value))
     }
 }
 
@@ -56,10 +98,6 @@ pub struct Identifier {
     /// The value as stored.
     pub value: String,
 }
-
-/// Country calling code used for phone numbers typed without one, unless the organisation
-/// settings say otherwise.
-pub const DEFAULT_CALLING_CODE: &str = "44";
 
 /// The identifiers `input` may be, most likely first; national phone numbers get
 /// `calling_code`. Errors when it is blank.
@@ -124,12 +162,30 @@ pub fn phone_e164(input: &str, calling_code: &str) -> Option<String> {
     (9..=16).contains(&e164.len()).then_some(e164)
 }
 
+/// `jane.doe@example.com` → `j•••@example.com`.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".into(),
+    }
+}
+
+/// `+447700900123` → `•••• 0123`.
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let last: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("•••• {last}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn kinds(input: &str) -> Vec<(IdentifierKind, String)> {
-        identifier_candidates(input, DEFAULT_CALLING_CODE)
+        identifier_candidates(input, "44")
             .unwrap_or_default()
             .into_iter()
             .map(|i| (i.kind, i.value))
@@ -170,7 +226,7 @@ mod tests {
 
     #[test]
     fn blank_input_is_refused_at_the_search_field() {
-        let error = identifier_candidates("   ", DEFAULT_CALLING_CODE).err();
+        let error = identifier_candidates("   ", "44").err();
         assert!(matches!(error, Some(AppError::Validation { field, .. }) if field == "q"));
     }
 }

@@ -14,7 +14,7 @@ pub fn ErrorPanel(
         AppError::Unauthorized => "Signed out",
         AppError::Forbidden(_) => "Not allowed",
         AppError::Validation { .. } => "Please check the input",
-        AppError::Conflict(_) => "Conflict",
+        AppError::Conflict(_) | AppError::Taken { .. } => "Conflict",
         AppError::RateLimited(_) => "Too many attempts",
         AppError::Unavailable(_) => "Not available",
         AppError::Internal(_) => "Something went wrong",

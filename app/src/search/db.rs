@@ -1,7 +1,7 @@
 //! SQL for exact-match and advanced search.
 
 use super::advanced::{NormalisedQuery, ResultRow, SearchResults, SortOrder, COUNT_CAP};
-use crate::customers::{mask_email, mask_phone};
+use crate::identity::{mask_email, mask_phone};
 use crate::identity::{Identifier, IdentifierKind};
 use crate::store::Db;
 
@@ -17,7 +17,7 @@ pub async fn find_by_identifier(
                 .fetch_optional(db.pool())
                 .await?
         } else {
-            crate::identity::db::owner(db, candidate.kind.column(), &candidate.value).await?
+            crate::identity::db::owner(db, candidate.kind.name(), &candidate.value).await?
         };
         if found.is_some() {
             return Ok(found);

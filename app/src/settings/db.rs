@@ -47,7 +47,7 @@ pub async fn search_mode(db: &Db) -> Result<SearchMode, sqlx::Error> {
 pub async fn calling_code(db: &Db) -> Result<String, sqlx::Error> {
     Ok(setting(db, CALLING_CODE)
         .await?
-        .unwrap_or_else(|| crate::identity::DEFAULT_CALLING_CODE.to_string()))
+        .unwrap_or_else(|| super::model::DEFAULT_CALLING_CODE.to_string()))
 }
 
 /// The organisation's time zone (an IANA name), if one was chosen.

@@ -112,3 +112,7 @@ mod tests {
         assert_eq!(status_id_from_name("  Fraud watch! "), "fraud-watch");
     }
 }
+
+/// Country calling code used for phone numbers typed without one, unless the organisation
+/// settings say otherwise.
+pub const DEFAULT_CALLING_CODE: &str = "44";

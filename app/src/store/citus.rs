@@ -1,41 +1,103 @@
 //! On PostgreSQL with the `citus` extension, places every table as `placement` says: reference
 //! tables first (distributed tables' foreign keys point at them), then `customers`, the tables
-//! co-located with it, and the tables distributed by a key of their own. Idempotent: a table
-//! Citus already knows is left alone, so every `migrate` can run it.
+//! co-located with it, and the tables distributed by a key of their own. Idempotent: with
+//! every table already placed it does nothing, so every `migrate` can run it.
+//!
+//! Citus refuses to distribute a table that local tables' foreign keys point at, and turns a
+//! local table whose foreign key points at a new reference table into a "citus local" table.
+//! So the foreign keys are set aside first and put back once every table is placed (Citus
+//! then checks each one: co-located by customer, or pointing at a reference table), all in
+//! one transaction: a failure leaves the schema as it was.
 
 use super::placement::{CUSTOMER_TABLES, OWN_KEY_TABLES, REFERENCE_TABLES};
 use sqlx::AnyPool;
 
-/// Distributes what is not yet distributed; `false` (and nothing done) without Citus.
+/// Distributes what is not yet placed; `false` (and nothing done) without Citus.
 pub async fn distribute(pool: &AnyPool) -> Result<bool, sqlx::Error> {
-    let citus: Option<String> =
-        sqlx::query_scalar("SELECT extname FROM pg_extension WHERE extname = 'citus'")
-            .fetch_optional(pool)
-            .await?;
+    let citus: Option<String> = sqlx::query_scalar(
+        "SELECT CAST(extname AS TEXT) FROM pg_extension WHERE extname = 'citus'",
+    )
+    .fetch_optional(pool)
+    .await?;
     if citus.is_none() {
         return Ok(false);
     }
-    let known: Vec<String> =
-        sqlx::query_scalar("SELECT CAST(logicalrelid AS regclass)::text FROM pg_dist_partition")
-            .fetch_all(pool)
-            .await?;
-    let todo = |table: &str| !known.iter().any(|k| k == table);
-    for table in REFERENCE_TABLES.into_iter().filter(|t| todo(t)) {
-        sqlx::query("SELECT CAST(create_reference_table(CAST($1 AS regclass)) AS TEXT)")
-            .bind(table)
-            .execute(pool)
-            .await?;
-    }
+    // (table, 'reference' | 'distributed' | 'local') of what Citus already manages.
+    let managed: Vec<(String, String)> = sqlx::query_as(
+        "SELECT CAST(CAST(logicalrelid AS regclass) AS TEXT), CASE \
+         WHEN partmethod = 'h' THEN 'distributed' \
+         WHEN repmodel = 't' THEN 'reference' ELSE 'local' END FROM pg_dist_partition",
+    )
+    .fetch_all(pool)
+    .await?;
+    let placed = |table: &str, how: &str| managed.iter().any(|(t, h)| t == table && h == how);
+    let reference: Vec<&str> = REFERENCE_TABLES
+        .into_iter()
+        .filter(|t| !placed(t, "reference"))
+        .collect();
     let by_customer = std::iter::once(("customers", "id", "default"))
         .chain(CUSTOMER_TABLES.map(|t| (t, "customer_id", "customers")));
     let by_own_key = OWN_KEY_TABLES.map(|(t, column)| (t, column, "none"));
-    for (table, column, colocate_with) in by_customer.chain(by_own_key).filter(|(t, ..)| todo(t)) {
-        sqlx::query("SELECT CAST(create_distributed_table(CAST($1 AS regclass), $2, colocate_with => $3) AS TEXT)")
-            .bind(table)
-            .bind(column)
-            .bind(colocate_with)
-            .execute(pool)
+    let distributed: Vec<(&str, &str, &str)> = by_customer
+        .chain(by_own_key)
+        .filter(|(t, ..)| !placed(t, "distributed"))
+        .collect();
+    if reference.is_empty() && distributed.is_empty() {
+        return Ok(true);
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+        .execute(&mut *tx)
+        .await?;
+    let foreign_keys: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT CAST(CAST(conrelid AS regclass) AS TEXT), CAST(conname AS TEXT), \
+         pg_get_constraintdef(oid) FROM pg_constraint \
+         WHERE contype = 'f' AND connamespace = CAST(current_schema() AS regnamespace)",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    // The schema's own tables only: on the coordinator, reference tables' shards are tables
+    // with foreign keys too.
+    let foreign_keys: Vec<_> = foreign_keys
+        .into_iter()
+        .filter(|(t, ..)| super::placement::placed(t))
+        .collect();
+    for (table, name, _) in &foreign_keys {
+        sqlx::query(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"))
+            .execute(&mut *tx)
             .await?;
     }
+    // Tables Citus turned into "citus local" ones go back to plain tables first.
+    for (table, _) in managed.iter().filter(|(_, how)| how == "local") {
+        sqlx::query("SELECT CAST(undistribute_table(CAST($1 AS regclass)) AS TEXT)")
+            .bind(table)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for table in reference {
+        sqlx::query("SELECT CAST(create_reference_table(CAST($1 AS regclass)) AS TEXT)")
+            .bind(table)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (table, column, colocate_with) in distributed {
+        sqlx::query(
+            "SELECT CAST(create_distributed_table(CAST($1 AS regclass), $2, \
+             colocate_with => $3) AS TEXT)",
+        )
+        .bind(table)
+        .bind(column)
+        .bind(colocate_with)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (table, name, definition) in &foreign_keys {
+        sqlx::query(&format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
     Ok(true)
 }

@@ -46,6 +46,7 @@ pub struct Db {
     writer: AnyPool,
     backend: Backend,
     url: String,
+    citus: bool,
 }
 
 impl Db {
@@ -94,11 +95,20 @@ impl Db {
                 (pool, writer)
             }
         };
+        let citus = backend == Backend::Postgres
+            && sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM pg_extension WHERE extname = 'citus'",
+            )
+            .fetch_one(&pool)
+            .await
+            .map_err(failed)?
+                > 0;
         Ok(Self {
             pool,
             writer,
             backend,
             url,
+            citus,
         })
     }
 
@@ -166,6 +176,12 @@ impl Db {
     /// PostgreSQL the pool itself.
     pub fn writer(&self) -> &AnyPool {
         &self.writer
+    }
+
+    /// Whether this is a Citus cluster (PostgreSQL with the `citus` extension when opened),
+    /// where a statement that locks rows must name one customer.
+    pub fn is_citus(&self) -> bool {
+        self.citus
     }
 
     /// Which dialect this database speaks.

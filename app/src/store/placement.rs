@@ -70,3 +70,8 @@ pub fn distribution_column(table: &str) -> Option<&'static str> {
         .find(|(t, _)| *t == table)
         .map(|(_, column)| *column)
 }
+
+/// Whether `table` is named in one of the lists (or is `customers`).
+pub fn placed(table: &str) -> bool {
+    REFERENCE_TABLES.contains(&table) || distribution_column(table).is_some()
+}

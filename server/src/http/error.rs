@@ -52,15 +52,12 @@ impl From<AppError> for ApiError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::Validation { .. } => "invalid_request",
-            AppError::Conflict(_) => "conflict",
+            AppError::Conflict(_) | AppError::Taken { .. } => "conflict",
             AppError::RateLimited(_) => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         };
-        let field = match &error {
-            AppError::Validation { field, .. } => Some(field.clone()),
-            _ => None,
-        };
+        let field = error.field().map(str::to_string);
         Self {
             status,
             code,

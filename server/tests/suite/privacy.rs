@@ -84,7 +84,8 @@ async fn tables(db: &Db) -> Vec<String> {
     let sql = match db.backend() {
         Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table'",
         Backend::Postgres => {
-            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'"
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' \
+             AND table_type = 'BASE TABLE'"
         }
     };
     sqlx::query_scalar(sql).fetch_all(db.pool()).await.unwrap()

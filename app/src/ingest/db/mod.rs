@@ -96,7 +96,7 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
 
     let mut tx = writer.begin_with(db.backend().begin_write()).await?;
     let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
-    lock_customers(&mut tx, &fresh.iter().collect::<Vec<_>>()).await?;
+    lock_customers(&mut tx, &fresh.iter().collect::<Vec<_>>(), db.is_citus()).await?;
     count_refusals(&mut tx, &refused).await?;
     let inserted = crate::events::db::insert_new(&mut tx, &fresh).await?;
     let earlier = earlier_ids(&mut tx, &fresh, &inserted).await?;
@@ -185,7 +185,7 @@ async fn resolve_customers(
     for event in events {
         let Identifier { kind, value } = &event.customer;
         by_kind
-            .entry(kind.column())
+            .entry(kind.name())
             .or_insert_with(|| (*kind, Vec::new()))
             .1
             .push(value.clone());
@@ -313,7 +313,7 @@ fn enrich(
     let mut errors = Vec::new();
     let Some((customer_id, tier, _)) = customer else {
         let kind = event.customer.kind;
-        let key = kind.column();
+        let key = kind.name();
         errors.push(FieldError::new(
             format!("customer.{key}"),
             format!("no customer has this {}", kind.noun()),

@@ -14,9 +14,11 @@ const CHUNK: usize = 500;
 /// On PostgreSQL, locks the rows of every customer in `stored` in id order, so concurrent
 /// batches touching the same customers queue instead of deadlocking (their multi-row updates
 /// would otherwise lock rows in whatever order the join visits them). SQLite has one writer.
+/// Citus locks rows only in single-shard statements: `one_by_one` locks each customer in turn.
 pub async fn lock_customers(
     tx: &mut Transaction<'_, Any>,
     stored: &[&NewEvent],
+    one_by_one: bool,
 ) -> Result<(), sqlx::Error> {
     if Backend::of(tx) != Backend::Postgres {
         return Ok(());
@@ -24,7 +26,8 @@ pub async fn lock_customers(
     let ids: std::collections::BTreeSet<&str> =
         stored.iter().map(|e| e.customer_id.as_str()).collect();
     let ids: Vec<&str> = ids.into_iter().collect();
-    for chunk in ids.chunks(CHUNK) {
+    let chunk_size = if one_by_one { 1 } else { CHUNK };
+    for chunk in ids.chunks(chunk_size) {
         let sql = format!(
             "SELECT id FROM customers WHERE id IN ({}) ORDER BY id FOR UPDATE",
             crate::store::list_placeholders(Backend::Postgres, 1, chunk.len())

@@ -58,7 +58,52 @@ async fn empty_postgres() -> Option<Db> {
         .await
         .unwrap();
     let base = admin_url.rsplit_once('/').unwrap().0;
+    if let Ok(workers) = std::env::var("TEST_CITUS_WORKERS") {
+        make_citus_cluster(base, &name, &workers).await;
+    }
     Some(Db::connect(&format!("{base}/{name}")).await.unwrap())
+}
+
+/// With `TEST_CITUS_WORKERS` (`host:port,host:port`), `TEST_POSTGRES_URL` names a Citus
+/// coordinator: the new database is created on each worker too, gets the extension on every
+/// node, and the coordinator registers the workers, so `migrate` distributes its schema.
+async fn make_citus_cluster(coordinator: &str, name: &str, workers: &str) {
+    let user = coordinator
+        .rsplit_once("//")
+        .unwrap()
+        .1
+        .split('@')
+        .next()
+        .unwrap();
+    for worker in workers.split(',') {
+        let mut admin =
+            sqlx::PgConnection::connect(&format!("postgres://{user}@{worker}/postgres"))
+                .await
+                .unwrap();
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        let mut node = sqlx::PgConnection::connect(&format!("postgres://{user}@{worker}/{name}"))
+            .await
+            .unwrap();
+        node.execute("CREATE EXTENSION citus").await.unwrap();
+    }
+    let mut node = sqlx::PgConnection::connect(&format!("{coordinator}/{name}"))
+        .await
+        .unwrap();
+    node.execute("CREATE EXTENSION citus").await.unwrap();
+    let host = coordinator.rsplit_once('@').unwrap().1;
+    let (host, port) = host.split_once(':').unwrap_or((host, "5432"));
+    node.execute(format!("SELECT citus_set_coordinator_host('{host}', {port})").as_str())
+        .await
+        .unwrap();
+    for worker in workers.split(',') {
+        let (host, port) = worker.split_once(':').unwrap();
+        node.execute(format!("SELECT citus_add_node('{host}', {port})").as_str())
+            .await
+            .unwrap();
+    }
 }
 
 /// Both databases, labelled, for tests that must pass on each.
