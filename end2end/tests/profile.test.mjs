@@ -308,3 +308,55 @@ for (const size of ['desktop', 'tablet-landscape']) {
     await page.context().close();
   });
 }
+
+for (const [size, externalId] of [['desktop', SEEDED_EXTERNAL_IDS[0]], ['tablet-portrait', SEEDED_EXTERNAL_IDS[1]]]) {
+  test(`${size}: the Profile tab lists every identifier; an agent adds, makes primary and removes; taken and malformed values are refused at the field; an associate sees them masked`, async () => {
+    const page = await signedInPage(app, 'agent@demo.test', VIEWPORTS[size]);
+    const id = await openCustomer(page, app.baseUrl, externalId, 'profile');
+    await page.waitForSelector('table.identifiers');
+    const oldEmail = (await page.locator('dt:text-is("Email") + dd').textContent()).trim();
+    const added = `second.${size}@example.net`;
+    await page.selectOption('#identifier-kind', 'email');
+    await page.fill('#identifier-value', `  Second.${size}@Example.NET `);
+    await page.getByRole('button', { name: 'Add identifier' }).click();
+    await page.waitForSelector(`table.identifiers td:has-text("${added}")`);
+
+    const other = await page.context().newPage();
+    await openCustomer(other, app.baseUrl, SEEDED_EXTERNAL_IDS[3], 'profile');
+    const taken = (await other.locator('dt:text-is("Email") + dd').textContent()).trim();
+    await other.close();
+    await page.selectOption('#identifier-kind', 'email');
+    await page.fill('#identifier-value', taken);
+    await page.getByRole('button', { name: 'Add identifier' }).click();
+    await page.waitForSelector('#identifier-value-error:has-text("Another customer already has this email address")');
+    assert.equal(await page.locator(`table.identifiers td:has-text("${taken}")`).count(), 0, 'not added');
+    await page.selectOption('#identifier-kind', 'phone');
+    await page.fill('#identifier-value', 'call me');
+    await page.getByRole('button', { name: 'Add identifier' }).click();
+    await page.waitForSelector('#identifier-value-error:has-text("Enter a phone number")');
+    assert.equal(await page.inputValue('#identifier-value'), 'call me', 'nothing typed is lost');
+    await assertAccessible(page, `identifiers at ${size}`);
+    await page.screenshot({ path: join(ARTIFACTS, `identifiers-${size}.png`), fullPage: true });
+
+    await page.getByRole('button', { name: `Make primary: ${added}` }).click();
+    await page.waitForSelector(`dt:text-is("Email") + dd:text-is("${added}")`);
+    await page.getByRole('button', { name: `Remove ${oldEmail}` }).click();
+    await page.waitForSelector(`table.identifiers td:has-text("${oldEmail}")`, { state: 'detached' });
+    // Exact search finds the customer by the new email, no longer by the old one.
+    assert.equal(await openCustomer(page, app.baseUrl, added), id);
+    await page.goto(`${app.baseUrl}/search?q=${oldEmail}`);
+    await page.waitForSelector('text=No customer');
+    await page.goto(`${app.baseUrl}/customers/${id}`);
+    await page.waitForSelector('table.events tbody tr:has-text("Profile updated")');
+    await page.context().close();
+
+    const associate = await signedInPage(app, 'associate@demo.test', VIEWPORTS[size]);
+    await openCustomer(associate, app.baseUrl, externalId, 'profile');
+    await associate.waitForSelector('table.identifiers');
+    assert.equal(await associate.locator('#identifier-value').count(), 0, 'no add form without profile.edit');
+    const listed = await associate.locator('table.identifiers').textContent();
+    assert.ok(!listed.includes(added) && listed.includes('@example.net'), `email masked: ${listed}`);
+    assert.equal(await callStatus(associate, 'add_identifier', { customer_id: id, kind: 'email', value: 'x@example.com' }), 403);
+    await associate.context().close();
+  });
+}

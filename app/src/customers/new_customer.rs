@@ -115,7 +115,12 @@ pub fn validate(
     let phone = identifier(IdentifierKind::Phone, &form.phone);
     let card_number = identifier(IdentifierKind::Card, &form.card_number);
     let external_id = identifier(IdentifierKind::ExternalId, &form.external_id);
-    let typed = [&form.email, &form.phone, &form.card_number, &form.external_id];
+    let typed = [
+        &form.email,
+        &form.phone,
+        &form.card_number,
+        &form.external_id,
+    ];
     if typed.iter().all(|value| value.trim().is_empty()) {
         errors.push((
             "email",

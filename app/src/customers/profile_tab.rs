@@ -6,6 +6,7 @@ use super::context::{use_customer_id, ProfilePageContext};
 use super::model::CustomerProfile;
 use super::profile_edit::ProfileEditForm;
 use crate::auth::{use_can, Permission};
+use crate::identity::IdentifiersPanel;
 use crate::layout::Loaded;
 use leptos::prelude::*;
 
@@ -28,6 +29,10 @@ pub fn ProfileTab() -> impl IntoView {
         context.header_version.update(|v| *v += 1);
     });
     let on_cancel = Callback::new(move |()| editing.set(false));
+    let on_changed = Callback::new(move |()| {
+        reload();
+        context.header_version.update(|v| *v += 1);
+    });
     let on_reload = Callback::new(move |()| {
         editing.set(false);
         reload();
@@ -53,6 +58,11 @@ pub fn ProfileTab() -> impl IntoView {
                 }
             }}
         </Loaded>
+        // Outside the profile's Loaded: reloading the profile after a change must not re-create
+        // the panel (and lose what its forms say).
+        <Show when=move || !editing.get()>
+            <IdentifiersPanel id live_changes=context.live_changes on_changed/>
+        </Show>
     }
 }
 

@@ -191,3 +191,86 @@ pub async fn replace_primary(
     }
     Ok(())
 }
+
+/// Whether customer `id` exists.
+pub async fn customer_exists<'c, E>(executor: E, id: &str) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = Any>,
+{
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(executor)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Locks customer `id` for the rest of the transaction (on PostgreSQL; SQLite has one writer)
+/// so that concurrent changes to its identifiers queue; whether it has a first or last name,
+/// `None` when there is no such customer.
+pub async fn lock_customer(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+) -> Result<Option<bool>, sqlx::Error> {
+    let lock = match Backend::of(tx) {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    sqlx::query_scalar(&format!(
+        "SELECT CASE WHEN COALESCE(TRIM(first_name), '') <> '' \
+         OR COALESCE(TRIM(last_name), '') <> '' THEN 1 ELSE 0 END FROM customers WHERE id = $1{lock}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map(|found: Option<i64>| found.map(|named| named != 0))
+}
+
+/// Marks one of a customer's identifiers primary or not.
+pub async fn set_primary_flag(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+    kind: &str,
+    normalized: &str,
+    primary: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE customer_identifiers SET is_primary = $1 \
+         WHERE customer_id = $2 AND kind = $3 AND normalized = $4",
+    )
+    .bind(i64::from(primary))
+    .bind(customer_id)
+    .bind(kind)
+    .bind(normalized)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Copies the primary identifier of `kind` into the customer's own column (for lists, sorting
+/// and the profile), bumping the row version so that an edit form opened before fails
+/// instead of overwriting it; a new primary phone is not verified.
+pub async fn set_primary_copy(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+    kind: super::IdentifierKind,
+    value: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    use super::IdentifierKind::{Card, CustomerId, Email, ExternalId, Phone};
+    let set = match kind {
+        Email => "email = $1",
+        Phone => "phone = $1, phone_verified = 0",
+        Card => "card_number = $1",
+        ExternalId => "external_id = $1",
+        CustomerId => return Ok(()),
+    };
+    sqlx::query(&format!(
+        "UPDATE customers SET {set}, updated_at = $2, version = version + 1 WHERE id = $3"
+    ))
+    .bind(value)
+    .bind(now)
+    .bind(customer_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -90,6 +90,24 @@ impl IdentifierKind {
     }
 }
 
+/// One identifier a customer holds, as the Profile tab lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldIdentifier {
+    /// Which kind.
+    pub kind: IdentifierKind,
+    /// The stored (normalised) value; email and phone partly hidden without
+    /// customers.view_pii.
+    pub shown: String,
+    /// The stored value, to name it in remove / make primary; `None` when masked.
+    pub key: Option<String>,
+    /// The customer's primary identifier of its kind (copied to the profile's own fields).
+    pub is_primary: bool,
+    /// When it was added (epoch milliseconds).
+    pub added_at: i64,
+    /// `console`, `ingest`, `import` or `migration`.
+    pub source: String,
+}
+
 /// A normalised identifier value of a known kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identifier {

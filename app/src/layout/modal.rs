@@ -49,7 +49,7 @@ pub fn form_error(
 ) -> Signal<Option<String>> {
     Signal::derive(move || {
         error()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
+            .filter(|e| e.field().is_none())
             .map(|e| e.to_string())
     })
 }

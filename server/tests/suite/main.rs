@@ -11,6 +11,7 @@ mod change;
 mod cli;
 mod common;
 mod http;
+mod identity;
 mod ingest;
 mod loyalty;
 mod privacy;
