@@ -14,78 +14,10 @@ pub async fn list_events(
     query: Option<StreamQuery>,
     before: Option<(i64, String)>,
 ) -> Result<EventPage, AppError> {
-    // Empty filters travel as nothing at all in the form encoding.
-    let query = query.unwrap_or_default();
     crate::error::respond(async {
         crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
         let state = crate::state::app_state()?;
-        let registry = crate::events::db::registry(&state.db).await?;
-        let types = event_types(&registry, section.as_deref(), &query)?;
-        let types: Vec<&str> = types.iter().map(String::as_str).collect();
-        let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        if search.is_some_and(|q| q.chars().count() > 100) {
-            return Err(AppError::validation(
-                "q",
-                "Search for at most 100 characters.",
-            ));
-        }
-        let filter = crate::events::db::Filter {
-            types: &types,
-            search,
-        };
-        Ok(crate::events::db::page(
-            &state.db,
-            &customer_id,
-            &filter,
-            before,
-            crate::events::db::PAGE_SIZE,
-        )
-        .await?)
+        super::service::page(&state.db, &customer_id, section, query, before).await
     })
     .await
-}
-
-/// The event types a request asks for: the section's, narrowed to one type or category.
-#[cfg(feature = "ssr")]
-fn event_types(
-    registry: &[crate::events::EventTypeDef],
-    section: Option<&str>,
-    query: &StreamQuery,
-) -> Result<Vec<String>, AppError> {
-    let mut types: Vec<String> = match section {
-        None => Vec::new(),
-        Some(slug) => super::Section::find(slug)
-            .ok_or_else(|| AppError::validation("section", "Unknown activity section."))?
-            .event_types
-            .iter()
-            .map(|t| t.to_string())
-            .collect(),
-    };
-    let narrow = |types: &mut Vec<String>, wanted: Vec<String>| {
-        if types.is_empty() {
-            *types = wanted;
-        } else {
-            types.retain(|t| wanted.contains(t));
-        }
-    };
-    let category = query.category.as_deref().filter(|c| !c.is_empty());
-    let event_type = query.event_type.as_deref().filter(|t| !t.is_empty());
-    if let Some(category) = category {
-        let wanted = crate::events::types_in(registry, category);
-        if wanted.is_empty() {
-            return Err(AppError::validation("category", "Unknown category."));
-        }
-        narrow(&mut types, wanted);
-    }
-    if let Some(event_type) = event_type {
-        if !registry.iter().any(|t| t.name == event_type) {
-            return Err(AppError::validation("event_type", "Unknown event type."));
-        }
-        narrow(&mut types, vec![event_type.to_string()]);
-    }
-    if types.is_empty() && (category.is_some() || event_type.is_some()) {
-        // The filters exclude each other: a type no event has keeps the page empty.
-        types.push(String::from("-"));
-    }
-    Ok(types)
 }

@@ -3,6 +3,8 @@
 
 mod api;
 mod sections;
+#[cfg(feature = "ssr")]
+mod service;
 mod stream;
 
 pub use api::list_events;

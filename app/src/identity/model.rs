@@ -145,7 +145,7 @@ pub fn identifier_candidates(input: &str, calling_code: &str) -> Result<Vec<Iden
     let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
     let mut candidates = Vec::new();
     if all_digits {
-        if let Some(phone) = phone_e164(&compact, calling_code) {
+        if let Some(phone) = phone_e164(trimmed, calling_code) {
             candidates.push(id(IdentifierKind::Phone, phone));
         }
         if !compact.starts_with('+') {
@@ -157,10 +157,17 @@ pub fn identifier_candidates(input: &str, calling_code: &str) -> Result<Vec<Iden
 }
 
 /// `+44 7700 900123` or `07700 900123` (with calling code 44) → `+447700900123`; `None`
-/// when it cannot be a phone number. Spaces, dashes, dots and brackets are ignored.
+/// when it cannot be a phone number. Spaces, dashes, dots and brackets are ignored, and so is
+/// the national trunk prefix written after a country code, as in `+44 (0)7700 900123`.
 pub fn phone_e164(input: &str, calling_code: &str) -> Option<String> {
-    let compact: String = input
-        .trim()
+    let trimmed = input.trim();
+    let international = trimmed.starts_with('+') || trimmed.starts_with("00");
+    let without_trunk = if international {
+        trimmed.replacen("(0)", "", 1)
+    } else {
+        trimmed.to_string()
+    };
+    let compact: String = without_trunk
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
         .collect();
@@ -222,6 +229,25 @@ mod tests {
     fn national_phone_gets_the_default_country_code() {
         let found = kinds("07700 900-123");
         assert_eq!(found[0], (IdentifierKind::Phone, "+447700900123".into()));
+    }
+
+    #[test]
+    fn the_trunk_zero_written_after_the_country_code_is_dropped() {
+        for written in [
+            "+44 (0)7700 900123",
+            "0044 (0)7700-900123",
+            "+44(0)7700900123",
+        ] {
+            assert_eq!(
+                kinds(written)[0],
+                (IdentifierKind::Phone, "+447700900123".into()),
+                "{written}"
+            );
+        }
+        assert_eq!(
+            phone_e164("(020) 7946 0018", "44").as_deref(),
+            Some("+442079460018")
+        );
     }
 
     #[test]

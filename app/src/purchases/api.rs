@@ -13,16 +13,8 @@ pub async fn list_purchases(
 ) -> Result<PurchasePage, AppError> {
     crate::error::respond(async {
         crate::auth::guard::require(crate::auth::Permission::CustomersSearch)?;
-        const PAGE_SIZE: i64 = 25;
         let state = crate::state::app_state()?;
-        let offset = (page.max(1) - 1).saturating_mul(PAGE_SIZE);
-        let (purchases, total) =
-            super::db::page(&state.db, &customer_id, sort, PAGE_SIZE, offset).await?;
-        Ok(PurchasePage {
-            purchases,
-            total,
-            page_size: PAGE_SIZE,
-        })
+        super::service::page(&state.db, &customer_id, sort, page).await
     })
     .await
 }

@@ -5,6 +5,8 @@ mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod model;
+#[cfg(feature = "ssr")]
+mod service;
 mod tab;
 
 pub use api::list_purchases;

@@ -2,8 +2,11 @@
 
 use super::advanced::{AdvancedQuery, SearchResults};
 use super::model::SearchOutcome;
+use crate::auth::{CurrentUser, Permission};
 use crate::error::AppError;
 use crate::identity::identifier_candidates;
+use crate::settings::SearchMode;
+use crate::state::AppState;
 use crate::store::Db;
 
 /// Finds the one customer holding exactly the identifier `q`.
@@ -23,6 +26,24 @@ pub async fn exact(db: &Db, q: &str) -> Result<SearchOutcome, AppError> {
             )))
         }
     }
+}
+
+/// An agent's advanced search: counted against their search allowance, refused while the
+/// organisation allows exact match only, masked fields refused without customers.view_pii.
+pub async fn advanced_for(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &AdvancedQuery,
+) -> Result<SearchResults, AppError> {
+    state.search_limiter.check(&user.id)?;
+    if crate::settings::db::search_mode(&state.db).await? != SearchMode::Advanced {
+        return Err(AppError::Conflict(
+            "Advanced search is turned off for this organisation: search by phone, card, \
+             email or id."
+                .into(),
+        ));
+    }
+    advanced(&state.db, query, user.can(Permission::CustomersViewPii)).await
 }
 
 /// One page of an advanced search; without `show_pii` no filter or sort may touch the
