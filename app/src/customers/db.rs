@@ -1,6 +1,6 @@
 //! SQL for customers: the header and profile reads, counts, and batched inserts.
 
-use super::model::{CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
+use super::model::{Contact, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
 use crate::identity::db::NewIdentifier;
 use crate::store::{values_placeholders, Backend, Db};
 use sqlx::{Any, FromRow, Transaction};
@@ -88,17 +88,8 @@ pub async fn header(
 #[derive(FromRow)]
 struct ProfileRow {
     id: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    card_number: Option<String>,
-    external_id: Option<String>,
-    date_of_birth: Option<String>,
-    address_line: Option<String>,
-    city: Option<String>,
-    postal_code: Option<String>,
-    country: Option<String>,
+    #[sqlx(flatten)]
+    contact: Contact,
     home_store: Option<String>,
     email_opt_in: i64,
     sms_opt_in: i64,
@@ -144,17 +135,7 @@ async fn profile_on(
     .await?;
     Ok(Some(CustomerProfile {
         id: row.id,
-        first_name: row.first_name,
-        last_name: row.last_name,
-        email: row.email,
-        phone: row.phone,
-        card_number: row.card_number,
-        external_id: row.external_id,
-        date_of_birth: row.date_of_birth,
-        address_line: row.address_line,
-        city: row.city,
-        postal_code: row.postal_code,
-        country: row.country,
+        contact: row.contact,
         home_store: row.home_store,
         attributes,
         email_opt_in: row.email_opt_in != 0,
@@ -212,23 +193,24 @@ pub async fn insert_many(
         );
         let mut query = sqlx::query(&sql);
         for c in chunk {
-            let first_key = c.first_name.as_deref().map(super::model::search_key);
-            let last_key = c.last_name.as_deref().map(super::model::search_key);
+            let contact = &c.contact;
+            let first_key = contact.first_name.as_deref().map(super::model::search_key);
+            let last_key = contact.last_name.as_deref().map(super::model::search_key);
             query = query
                 .bind(c.id.clone())
-                .bind(c.first_name.clone())
-                .bind(c.last_name.clone())
+                .bind(contact.first_name.clone())
+                .bind(contact.last_name.clone())
                 .bind(first_key.unwrap_or_default())
                 .bind(last_key.unwrap_or_default())
-                .bind(c.email.clone())
-                .bind(c.phone.clone())
-                .bind(c.card_number.clone())
-                .bind(c.external_id.clone())
-                .bind(c.date_of_birth.clone())
-                .bind(c.address_line.clone())
-                .bind(c.city.clone())
-                .bind(c.postal_code.clone())
-                .bind(c.country.clone())
+                .bind(contact.email.clone())
+                .bind(contact.phone.clone())
+                .bind(contact.card_number.clone())
+                .bind(contact.external_id.clone())
+                .bind(contact.date_of_birth.clone())
+                .bind(contact.address_line.clone())
+                .bind(contact.city.clone())
+                .bind(contact.postal_code.clone())
+                .bind(contact.country.clone())
                 .bind(c.status_id.clone())
                 .bind(i64::from(c.is_test))
                 .bind(i64::from(c.email_opt_in))
@@ -250,24 +232,20 @@ pub async fn insert_many(
     let identifiers: Vec<NewIdentifier> = customers
         .iter()
         .flat_map(|c| {
-            [
-                ("email", &c.email),
-                ("phone", &c.phone),
-                ("card_number", &c.card_number),
-                ("external_id", &c.external_id),
-            ]
-            .into_iter()
-            .filter_map(move |(kind, value)| {
-                value.as_deref().map(|value| NewIdentifier {
-                    customer_id: &c.id,
-                    kind,
-                    normalized: value,
-                    value,
-                    is_primary: true,
-                    source,
-                    added_at: c.created_at,
+            c.contact
+                .primary_identifiers()
+                .into_iter()
+                .filter_map(move |(kind, value)| {
+                    value.as_deref().map(|value| NewIdentifier {
+                        customer_id: &c.id,
+                        kind,
+                        normalized: value,
+                        value,
+                        is_primary: true,
+                        source,
+                        added_at: c.created_at,
+                    })
                 })
-            })
         })
         .collect();
     crate::identity::db::insert(tx, &identifiers).await
@@ -282,6 +260,7 @@ pub async fn update_profile(
     valid: &super::new_customer::ValidCustomer,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    let contact = &valid.contact;
     let key = |name: &Option<String>| name.as_deref().map(super::search_key).unwrap_or_default();
     let done = sqlx::query(
         "UPDATE customers SET first_name = $1, last_name = $2, first_name_key = $3, \
@@ -291,19 +270,19 @@ pub async fn update_profile(
          phone_verified = CASE WHEN phone IS NOT DISTINCT FROM $6 THEN phone_verified ELSE 0 END, \
          updated_at = $17, version = version + 1 WHERE id = $18 AND version = $19",
     )
-    .bind(&valid.first_name)
-    .bind(&valid.last_name)
-    .bind(key(&valid.first_name))
-    .bind(key(&valid.last_name))
-    .bind(&valid.email)
-    .bind(&valid.phone)
-    .bind(&valid.card_number)
-    .bind(&valid.external_id)
-    .bind(&valid.date_of_birth)
-    .bind(&valid.address_line)
-    .bind(&valid.city)
-    .bind(&valid.postal_code)
-    .bind(&valid.country)
+    .bind(&contact.first_name)
+    .bind(&contact.last_name)
+    .bind(key(&contact.first_name))
+    .bind(key(&contact.last_name))
+    .bind(&contact.email)
+    .bind(&contact.phone)
+    .bind(&contact.card_number)
+    .bind(&contact.external_id)
+    .bind(&contact.date_of_birth)
+    .bind(&contact.address_line)
+    .bind(&contact.city)
+    .bind(&contact.postal_code)
+    .bind(&contact.country)
     .bind(i64::from(valid.opt_ins.0))
     .bind(i64::from(valid.opt_ins.1))
     .bind(i64::from(valid.opt_ins.2))

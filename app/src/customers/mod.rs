@@ -18,5 +18,7 @@ pub use api::{
     create_customer, get_customer_header, get_customer_profile, update_customer_profile,
 };
 pub use context::{use_customer_id, ProfilePageContext};
-pub use model::{full_name, search_key, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
+pub use model::{
+    full_name, search_key, Contact, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge,
+};
 pub use profile_tab::ProfileTab;

@@ -44,11 +44,11 @@ pub struct CustomerHeader {
     pub restricted_at: Option<EpochMillis>,
 }
 
-/// The Profile tab: basic info, attributes and communication preferences.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerProfile {
-    /// Customer id (UUID text).
-    pub id: String,
+/// A customer's name, primary identifiers and address: the fields the Profile tab, Add
+/// Customer, the seeder and the customers table share. Identifiers are in their stored form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Contact {
     /// Given name.
     pub first_name: Option<String>,
     /// Family name.
@@ -71,6 +71,28 @@ pub struct CustomerProfile {
     pub postal_code: Option<String>,
     /// ISO 3166 alpha-2 country code.
     pub country: Option<String>,
+}
+
+impl Contact {
+    /// The primary identifiers by kind name (`email`, `phone`, `card_number`, `external_id`).
+    pub fn primary_identifiers(&self) -> [(&'static str, &Option<String>); 4] {
+        [
+            ("email", &self.email),
+            ("phone", &self.phone),
+            ("card_number", &self.card_number),
+            ("external_id", &self.external_id),
+        ]
+    }
+}
+
+/// The Profile tab: basic info, attributes and communication preferences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerProfile {
+    /// Customer id (UUID text).
+    pub id: String,
+    /// Name, primary identifiers and address (flattened: the fields sit beside the others).
+    #[serde(flatten)]
+    pub contact: Contact,
     /// Name of the home store, if any.
     pub home_store: Option<String>,
     /// Custom attributes appended through the API, sorted by key.
@@ -92,11 +114,14 @@ impl CustomerProfile {
     /// hidden, date of birth and street address left out.
     pub fn masked(self) -> Self {
         Self {
-            email: self.email.as_deref().map(mask_email),
-            phone: self.phone.as_deref().map(mask_phone),
-            date_of_birth: None,
-            address_line: None,
-            postal_code: None,
+            contact: Contact {
+                email: self.contact.email.as_deref().map(mask_email),
+                phone: self.contact.phone.as_deref().map(mask_phone),
+                date_of_birth: None,
+                address_line: None,
+                postal_code: None,
+                ..self.contact
+            },
             ..self
         }
     }
@@ -119,28 +144,9 @@ pub fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
 pub struct NewCustomer {
     /// Customer id (UUID text).
     pub id: String,
-    /// Given name.
-    pub first_name: Option<String>,
-    /// Family name.
-    pub last_name: Option<String>,
-    /// Email address, case-folded.
-    pub email: Option<String>,
-    /// Phone number in E.164.
-    pub phone: Option<String>,
-    /// Loyalty card number, digits only.
-    pub card_number: Option<String>,
-    /// External id.
-    pub external_id: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub date_of_birth: Option<String>,
-    /// Street address, one line.
-    pub address_line: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// Postal code.
-    pub postal_code: Option<String>,
-    /// ISO 3166 alpha-2 country code.
-    pub country: Option<String>,
+    /// Name, primary identifiers and address (flattened: the fields sit beside the others).
+    #[serde(flatten)]
+    pub contact: Contact,
     /// Status type id.
     pub status_id: String,
     /// Test persona.

@@ -1,6 +1,7 @@
 //! Add Customer: the form's fields and the validation shared by the browser (before sending)
 //! and the server (before writing): the same Rust code on both sides.
 
+use super::model::Contact;
 use crate::identity::IdentifierKind;
 use serde::{Deserialize, Serialize};
 
@@ -56,28 +57,8 @@ pub struct NewCustomerForm {
 /// A form that passed validation, in stored form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidCustomer {
-    /// Given name.
-    pub first_name: Option<String>,
-    /// Family name.
-    pub last_name: Option<String>,
-    /// Lower-case email.
-    pub email: Option<String>,
-    /// E.164 phone.
-    pub phone: Option<String>,
-    /// Card digits.
-    pub card_number: Option<String>,
-    /// External id.
-    pub external_id: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub date_of_birth: Option<String>,
-    /// Street address.
-    pub address_line: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// Postal code, upper case.
-    pub postal_code: Option<String>,
-    /// Country code, upper case.
-    pub country: Option<String>,
+    /// Name, identifiers (normalised) and address (postal code and country upper case).
+    pub contact: Contact,
     /// Status type id (empty: the default status).
     pub status_id: String,
     /// Opt-ins: email, SMS, push.
@@ -155,17 +136,19 @@ pub fn validate(
         return Err(errors);
     }
     Ok(ValidCustomer {
-        first_name,
-        last_name,
-        email,
-        phone,
-        card_number,
-        external_id,
-        date_of_birth,
-        address_line: text(&form.address_line),
-        city: text(&form.city),
-        postal_code: text(&form.postal_code).map(|p| p.to_uppercase()),
-        country,
+        contact: Contact {
+            first_name,
+            last_name,
+            email,
+            phone,
+            card_number,
+            external_id,
+            date_of_birth,
+            address_line: text(&form.address_line),
+            city: text(&form.city),
+            postal_code: text(&form.postal_code).map(|p| p.to_uppercase()),
+            country,
+        },
         status_id: form.status_id.trim().to_string(),
         opt_ins: (
             form.email_opt_in.is_some(),
@@ -219,10 +202,13 @@ mod tests {
             ..Default::default()
         };
         let valid = validate(&form, "44", today()).unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(valid.email.as_deref(), Some("ana@example.com"));
-        assert_eq!(valid.phone.as_deref(), Some("+447700900123"));
-        assert_eq!(valid.card_number.as_deref(), Some("6339000011112222"));
-        assert_eq!(valid.country.as_deref(), Some("GB"));
+        assert_eq!(valid.contact.email.as_deref(), Some("ana@example.com"));
+        assert_eq!(valid.contact.phone.as_deref(), Some("+447700900123"));
+        assert_eq!(
+            valid.contact.card_number.as_deref(),
+            Some("6339000011112222")
+        );
+        assert_eq!(valid.contact.country.as_deref(), Some("GB"));
         assert!(valid.is_test);
     }
 

@@ -111,22 +111,22 @@ pub fn ProfileEditForm(
             <section class="panel">
                 <h2>"Basic info"</h2>
                 <div class="form-grid">
-                    {text("first_name", "First name", "text", p.first_name)}
-                    {text("last_name", "Last name", "text", p.last_name)}
-                    {text("email", "Email", "email", p.email)}
-                    {text("phone", "Phone", "tel", p.phone)}
-                    {text("card_number", "Loyalty card", "text", p.card_number)}
-                    {text("external_id", "External id", "text", p.external_id)}
+                    {text("first_name", "First name", "text", p.contact.first_name)}
+                    {text("last_name", "Last name", "text", p.contact.last_name)}
+                    {text("email", "Email", "email", p.contact.email)}
+                    {text("phone", "Phone", "tel", p.contact.phone)}
+                    {text("card_number", "Loyalty card", "text", p.contact.card_number)}
+                    {text("external_id", "External id", "text", p.contact.external_id)}
                 </div>
             </section>
             <section class="panel">
                 <h2>"Profile attributes"</h2>
                 <div class="form-grid">
-                    {text("date_of_birth", "Date of birth", "date", p.date_of_birth)}
-                    {text("address_line", "Address", "text", p.address_line)}
-                    {text("city", "City", "text", p.city)}
-                    {text("postal_code", "Postal code", "text", p.postal_code)}
-                    {text("country", "Country code (GB, IE, …)", "text", p.country)}
+                    {text("date_of_birth", "Date of birth", "date", p.contact.date_of_birth)}
+                    {text("address_line", "Address", "text", p.contact.address_line)}
+                    {text("city", "City", "text", p.contact.city)}
+                    {text("postal_code", "Postal code", "text", p.contact.postal_code)}
+                    {text("country", "Country code (GB, IE, …)", "text", p.contact.country)}
                 </div>
                 {(!p.attributes.is_empty()).then(|| view! {
                     <p class="muted">"Custom attributes are set by the brand's systems through the API and are not edited here."</p>

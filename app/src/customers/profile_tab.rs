@@ -77,19 +77,19 @@ fn present(fields: Vec<(&str, Option<String>)>) -> Vec<(String, String)> {
 #[component]
 fn ProfileSections(profile: CustomerProfile) -> impl IntoView {
     let basic = present(vec![
-        ("First name", profile.first_name),
-        ("Last name", profile.last_name),
-        ("Email", profile.email),
-        ("Phone", profile.phone),
-        ("Loyalty card", profile.card_number),
-        ("External id", profile.external_id),
+        ("First name", profile.contact.first_name),
+        ("Last name", profile.contact.last_name),
+        ("Email", profile.contact.email),
+        ("Phone", profile.contact.phone),
+        ("Loyalty card", profile.contact.card_number),
+        ("External id", profile.contact.external_id),
     ]);
     let mut attributes = present(vec![
-        ("Date of birth", profile.date_of_birth),
-        ("Address", profile.address_line),
-        ("City", profile.city),
-        ("Postal code", profile.postal_code),
-        ("Country", profile.country),
+        ("Date of birth", profile.contact.date_of_birth),
+        ("Address", profile.contact.address_line),
+        ("City", profile.contact.city),
+        ("Postal code", profile.contact.postal_code),
+        ("Country", profile.contact.country),
         ("Home store", profile.home_store),
     ]);
     attributes.extend(profile.attributes);

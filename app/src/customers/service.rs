@@ -6,10 +6,11 @@ use crate::auth::Permission;
 use crate::change::Change;
 use crate::customers::new_customer::{first_error, validate};
 
-use super::model::CustomerHeader;
+use super::model::{Contact, CustomerHeader};
 use crate::customers::{db, CustomerProfile, NewCustomer};
 use crate::error::AppError;
 use crate::events::NewEvent;
+use crate::identity::IdentifierKind;
 use crate::state::AppState;
 use crate::time::now_millis;
 
@@ -24,30 +25,12 @@ pub async fn create(
     let calling_code = crate::settings::db::calling_code(&state.db).await?;
     let valid =
         validate(&form, &calling_code, chrono::Utc::now().date_naive()).map_err(first_error)?;
-    for (field, column, value, noun) in [
-        ("email", "email", &valid.email, "email address"),
-        ("phone", "phone", &valid.phone, "phone number"),
-        (
-            "card_number",
-            "card_number",
-            &valid.card_number,
-            "loyalty card number",
-        ),
-        (
-            "external_id",
-            "external_id",
-            &valid.external_id,
-            "external id",
-        ),
-    ] {
-        let Some(value) = value else { continue };
-        if let Some(existing) = crate::identity::db::owner(&state.db, column, value).await? {
-            return Ok(CreateOutcome::Duplicate {
-                field: field.into(),
-                message: format!("Another customer already has this {noun}."),
-                existing_id: agent.can(Permission::CustomersSearch).then_some(existing),
-            });
-        }
+    if let Some((kind, existing)) = held_by_another(&state.db, &valid.contact, None).await? {
+        return Ok(CreateOutcome::Duplicate {
+            field: kind.name().into(),
+            message: format!("Another customer already has this {}.", kind.noun()),
+            existing_id: agent.can(Permission::CustomersSearch).then_some(existing),
+        });
     }
     let statuses = crate::settings::db::status_types(&state.db).await?;
     let status_id = if valid.status_id.is_empty() {
@@ -68,17 +51,7 @@ pub async fn create(
     let now = now_millis();
     let customer = NewCustomer {
         id: uuid::Uuid::now_v7().to_string(),
-        first_name: valid.first_name,
-        last_name: valid.last_name,
-        email: valid.email,
-        phone: valid.phone,
-        card_number: valid.card_number,
-        external_id: valid.external_id,
-        date_of_birth: valid.date_of_birth,
-        address_line: valid.address_line,
-        city: valid.city,
-        postal_code: valid.postal_code,
-        country: valid.country,
+        contact: valid.contact,
         status_id,
         is_test: valid.is_test,
         email_opt_in: valid.opt_ins.0,
@@ -117,26 +90,48 @@ pub async fn create(
     change.events(std::slice::from_ref(&event)).await?;
     change
         .audit("customers.create", |r| {
-            r
-        .customer(&customer.id)
-        .change(serde_json::Value::Null, json!({
-            "email": customer.email, "phone": customer.phone, "card_number": customer.card_number,
-            "external_id": customer.external_id, "is_test": customer.is_test,
-        }))
+            r.customer(&customer.id).change(
+                serde_json::Value::Null,
+                json!({
+                    "email": customer.contact.email, "phone": customer.contact.phone,
+                    "card_number": customer.contact.card_number,
+                    "external_id": customer.contact.external_id, "is_test": customer.is_test,
+                }),
+            )
         })
         .await?;
     change.commit().await?;
     Ok(CreateOutcome::Created(customer.id))
 }
 
+/// The first of `contact`'s identifiers that a customer other than `except` holds: its kind
+/// and that customer's id.
+async fn held_by_another(
+    db: &crate::store::Db,
+    contact: &Contact,
+    except: Option<&str>,
+) -> Result<Option<(IdentifierKind, String)>, AppError> {
+    for (kind, value) in contact.primary_identifiers() {
+        let (Some(value), Some(kind)) = (value, IdentifierKind::held(kind)) else {
+            continue;
+        };
+        let holder = crate::identity::db::owner(db, kind.name(), value).await?;
+        if let Some(holder) = holder.filter(|holder| Some(holder.as_str()) != except) {
+            return Ok(Some((kind, holder)));
+        }
+    }
+    Ok(None)
+}
+
 /// The editable fields of a profile as JSON, for the audit diff.
 fn editable(profile: &CustomerProfile) -> Map<String, Value> {
+    let contact = &profile.contact;
     let value = json!({
-        "first_name": profile.first_name, "last_name": profile.last_name,
-        "email": profile.email, "phone": profile.phone, "card_number": profile.card_number,
-        "external_id": profile.external_id, "date_of_birth": profile.date_of_birth,
-        "address_line": profile.address_line, "city": profile.city,
-        "postal_code": profile.postal_code, "country": profile.country,
+        "first_name": contact.first_name, "last_name": contact.last_name,
+        "email": contact.email, "phone": contact.phone, "card_number": contact.card_number,
+        "external_id": contact.external_id, "date_of_birth": contact.date_of_birth,
+        "address_line": contact.address_line, "city": contact.city,
+        "postal_code": contact.postal_code, "country": contact.country,
         "email_opt_in": profile.email_opt_in, "sms_opt_in": profile.sms_opt_in,
         "push_opt_in": profile.push_opt_in,
     });
@@ -165,21 +160,11 @@ pub async fn update(
     let before = db::profile(&state.db, &id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no customer with id {id}.")))?;
-    for (column, value, noun) in [
-        ("email", &valid.email, "email address"),
-        ("phone", &valid.phone, "phone number"),
-        ("card_number", &valid.card_number, "loyalty card number"),
-        ("external_id", &valid.external_id, "external id"),
-    ] {
-        let Some(value) = value else { continue };
-        if let Some(other) = crate::identity::db::owner(&state.db, column, value).await? {
-            if other != id {
-                return Err(AppError::Taken {
-                    field: column.into(),
-                    message: format!("Another customer already has this {noun}."),
-                });
-            }
-        }
+    if let Some((kind, _)) = held_by_another(&state.db, &valid.contact, Some(&id)).await? {
+        return Err(AppError::Taken {
+            field: kind.name().into(),
+            message: format!("Another customer already has this {}.", kind.noun()),
+        });
     }
     let now = now_millis();
     let mut change = Change::begin(state, agent).await?;
@@ -190,22 +175,18 @@ pub async fn update(
                 .into(),
         ));
     }
-    for (kind, old, new, typed) in [
-        ("email", &before.email, &valid.email, &form.email),
-        ("phone", &before.phone, &valid.phone, &form.phone),
-        (
-            "card_number",
-            &before.card_number,
-            &valid.card_number,
-            &form.card_number,
-        ),
-        (
-            "external_id",
-            &before.external_id,
-            &valid.external_id,
-            &form.external_id,
-        ),
-    ] {
+    let typed = [
+        &form.email,
+        &form.phone,
+        &form.card_number,
+        &form.external_id,
+    ];
+    let old_and_new = before
+        .contact
+        .primary_identifiers()
+        .into_iter()
+        .zip(valid.contact.primary_identifiers());
+    for (((kind, old), (_, new)), typed) in old_and_new.zip(typed) {
         if old == new {
             continue;
         }

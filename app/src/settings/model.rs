@@ -93,6 +93,10 @@ pub fn status_id_from_name(name: &str) -> String {
         .join("-")
 }
 
+/// Country calling code used for phone numbers typed without one, unless the organisation
+/// settings say otherwise.
+pub const DEFAULT_CALLING_CODE: &str = "44";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,7 +116,3 @@ mod tests {
         assert_eq!(status_id_from_name("  Fraud watch! "), "fraud-watch");
     }
 }
-
-/// Country calling code used for phone numbers typed without one, unless the organisation
-/// settings say otherwise.
-pub const DEFAULT_CALLING_CODE: &str = "44";

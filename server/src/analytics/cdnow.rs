@@ -2,7 +2,7 @@
 //! (`customer_id date number_of_cds dollar_value` per line, whitespace separated) as
 //! customers (external id `CDNOW-00001`) and purchase events, so the console shows them.
 
-use app::customers::NewCustomer;
+use app::customers::{Contact, NewCustomer};
 use app::events::NewEvent;
 use app::store::Db;
 use chrono::NaiveDate;
@@ -190,17 +190,11 @@ fn customer(purchases: &[Line], shift_days: i64, received_at: i64) -> (NewCustom
         .unwrap_or(received_at);
     let customer = NewCustomer {
         id,
-        first_name: None,
-        last_name: None,
-        email: None,
-        phone: None,
-        card_number: None,
-        external_id: Some(external_id(&purchases[0].customer)),
-        date_of_birth: None,
-        address_line: None,
-        city: None,
-        postal_code: None,
-        country: Some("US".into()),
+        contact: Contact {
+            external_id: Some(external_id(&purchases[0].customer)),
+            country: Some("US".into()),
+            ..Contact::default()
+        },
         status_id: "active".into(),
         is_test: false,
         email_opt_in: false,
@@ -247,7 +241,7 @@ mod tests {
         let groups = group(&lines);
         assert_eq!(groups.len(), 2);
         let (customer, events) = customer(&groups[0], 10_000, 0);
-        assert_eq!(customer.external_id.as_deref(), Some("CDNOW-00001"));
+        assert_eq!(customer.contact.external_id.as_deref(), Some("CDNOW-00001"));
         assert_eq!(customer.purchase_count, 2);
         assert_eq!(customer.lifetime_spend_cents, 3_050);
         assert_eq!(events.len(), 2);

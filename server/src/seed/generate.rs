@@ -5,7 +5,7 @@ use super::data::{
     TAGS, TIERS,
 };
 use app::catalog::{Product, Store};
-use app::customers::NewCustomer;
+use app::customers::{Contact, NewCustomer};
 use app::events::NewEvent;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -82,25 +82,27 @@ pub fn customer(world: &World<'_>, index: u64) -> (NewCustomer, Vec<NewEvent>) {
     let id = seed_id(index, &mut rng);
     let mut customer = NewCustomer {
         id: id.clone(),
-        first_name: (!nameless).then_some(first_name),
-        last_name: (!nameless).then_some(last_name),
-        email,
-        phone,
-        card_number,
-        external_id,
-        date_of_birth: Some(format!(
-            "{birth_year}-{:02}-{:02}",
-            rng.gen_range(1..=12),
-            rng.gen_range(1..=28)
-        )),
-        address_line: Some(format!(
-            "{} {}",
-            rng.gen_range(1..200),
-            pick(&mut rng, STREETS)
-        )),
-        city: Some(home.city.clone()),
-        postal_code: Some(home.postal_code.clone()),
-        country: Some(home.country.clone()),
+        contact: Contact {
+            first_name: (!nameless).then_some(first_name),
+            last_name: (!nameless).then_some(last_name),
+            email,
+            phone,
+            card_number,
+            external_id,
+            date_of_birth: Some(format!(
+                "{birth_year}-{:02}-{:02}",
+                rng.gen_range(1..=12),
+                rng.gen_range(1..=28)
+            )),
+            address_line: Some(format!(
+                "{} {}",
+                rng.gen_range(1..200),
+                pick(&mut rng, STREETS)
+            )),
+            city: Some(home.city.clone()),
+            postal_code: Some(home.postal_code.clone()),
+            country: Some(home.country.clone()),
+        },
         status_id: status_id.into(),
         is_test,
         email_opt_in: rng.gen_bool(0.6),

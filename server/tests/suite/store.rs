@@ -78,10 +78,15 @@ async fn exact_search_finds_a_customer_by_each_identifier() {
             .unwrap()
             .unwrap();
         let typed = [
-            profile.email.clone().unwrap().to_uppercase(),
-            profile.phone.clone().unwrap().replacen("+44", "0", 1),
-            profile.card_number.clone().unwrap(),
-            profile.external_id.clone().unwrap(),
+            profile.contact.email.clone().unwrap().to_uppercase(),
+            profile
+                .contact
+                .phone
+                .clone()
+                .unwrap()
+                .replacen("+44", "0", 1),
+            profile.contact.card_number.clone().unwrap(),
+            profile.contact.external_id.clone().unwrap(),
             id.clone(),
         ];
         for input in typed {
