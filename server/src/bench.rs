@@ -77,6 +77,28 @@ pub async fn run(db: &Db, args: &BenchArgs) -> Result<String, String> {
         }
         report.push_str(&line(&name, &mut times));
     }
+    report.push_str("\nquery plans (exact lookups: one shard on Citus, never all):\n");
+    if let Some(sampled) = samples.iter().find(|s| s.email.is_some()) {
+        let email = sampled.email.clone().unwrap_or_default();
+        let lookups = [
+            (
+                "by identifier",
+                app::identity::db::OWNER_SQL,
+                vec![email, "email".into()],
+            ),
+            (
+                "by customer id",
+                app::search::db::BY_ID_SQL,
+                vec![sampled.id.clone()],
+            ),
+        ];
+        for (label, sql, values) in lookups {
+            let plan = app::search::db::explain(db, sql, &values)
+                .await
+                .map_err(|e| e.to_string())?;
+            report.push_str(&format!("- {label}: {}\n", plan.join(" | ")));
+        }
+    }
     report.push_str("\nquery plans (page query):\n");
     for (name, queries) in advanced_scenarios(&samples) {
         let Some(query) = queries.first() else {

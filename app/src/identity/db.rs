@@ -29,15 +29,17 @@ pub struct NewIdentifier<'a> {
     pub added_at: i64,
 }
 
+/// The lookup of [`owner`]: `$1` the normalised value, `$2` the kind.
+pub const OWNER_SQL: &str =
+    "SELECT customer_id FROM identifier_owners WHERE normalized = $1 AND kind = $2";
+
 /// The customer holding `normalized` of `kind`, if any: one row of one shard.
 pub async fn owner(db: &Db, kind: &str, normalized: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT customer_id FROM identifier_owners WHERE normalized = $1 AND kind = $2",
-    )
-    .bind(normalized)
-    .bind(kind)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_scalar(OWNER_SQL)
+        .bind(normalized)
+        .bind(kind)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// The holders of each of `values` of `kind` (those nobody holds are missing).

@@ -5,6 +5,9 @@ use crate::identity::{mask_email, mask_phone};
 use crate::identity::{Identifier, IdentifierKind};
 use crate::store::Db;
 
+/// The lookup of a customer by our own id (`$1`).
+pub const BY_ID_SQL: &str = "SELECT id FROM customers WHERE id = $1";
+
 /// The id of the customer holding any of `candidates` (tried in order), if there is one.
 pub async fn find_by_identifier(
     db: &Db,
@@ -12,7 +15,7 @@ pub async fn find_by_identifier(
 ) -> Result<Option<String>, sqlx::Error> {
     for candidate in candidates {
         let found: Option<String> = if candidate.kind == IdentifierKind::CustomerId {
-            sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+            sqlx::query_scalar(BY_ID_SQL)
                 .bind(&candidate.value)
                 .fetch_optional(db.pool())
                 .await?
