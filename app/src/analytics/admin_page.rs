@@ -4,7 +4,7 @@
 use super::api::{get_analytics_overview, RefreshAnalytics, SaveAnalyticsSettings};
 use super::model::{AnalyticsOverview, AnalyticsRun};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{field_error, Field, Loaded};
+use crate::layout::{field_error, Column, DataTable, Field, Loaded, TableName};
 use crate::time::{format_count, format_date_time};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -114,22 +114,9 @@ fn Overview(
 fn RunsTable(runs: Vec<AnalyticsRun>) -> impl IntoView {
     view! {
         <div class="table-scroll">
-            <table class="data-table runs-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Started"</th>
-                        <th scope="col">"Trigger"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col" class="number">"Scored"</th>
-                        <th scope="col" class="number">"Left out"</th>
-                        <th scope="col" class="number">"Seconds"</th>
-                        <th scope="col">"Result"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {runs.into_iter().map(|run| view! { <RunRow run/> }).collect_view()}
-                </tbody>
-            </table>
+            <DataTable class="runs-table" name=TableName::Section columns=vec![Column::text("Started"), Column::text("Trigger"), Column::text("Status"), Column::number("Scored"), Column::number("Left out"), Column::number("Seconds"), Column::text("Result")]>
+                {runs.into_iter().map(|run| view! { <RunRow run/> }).collect_view()}
+            </DataTable>
         </div>
     }
 }

@@ -3,7 +3,7 @@
 use super::api::{list_api_keys, CreateApiKey, RevokeApiKey};
 use super::model::ApiKeySummary;
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{field_error, form_error, Field, Loaded};
+use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -68,42 +68,30 @@ fn ApiKeys() -> impl IntoView {
 #[component]
 fn KeyTable(list: Vec<ApiKeySummary>, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
     view! {
-        <table class="data-table">
-            <caption class="visually-hidden">"API keys"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Key"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Last used"</th>
-                    <th scope="col">"State"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {list.into_iter().map(|key| {
-                    let id = key.id.clone();
-                    let name = key.name.clone();
-                    view! {
-                        <tr>
-                            <td>{key.name}</td>
-                            <td><code>{key.prefix}"…"</code></td>
-                            <td>{format_date_time(key.created_at)}</td>
-                            <td>{key.last_used_at.map(format_date_time).unwrap_or_else(|| "Never".into())}</td>
-                            <td>
-                                {match key.revoked_at {
-                                    Some(at) => view! { <span>"Revoked " {format_date_time(at)}</span> }.into_any(),
-                                    None => view! {
-                                        <button type="button" class="button danger"
-                                            on:click=move |_| { revoke.dispatch(RevokeApiKey { id: id.clone() }); }>
-                                            "Revoke"<span class="visually-hidden">" key " {name.clone()}</span>
-                                        </button>
-                                    }.into_any(),
-                                }}
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <DataTable name=TableName::Caption("API keys") columns=vec![Column::text("Name"), Column::text("Key"), Column::text("Created"), Column::text("Last used"), Column::text("State")]>
+            {list.into_iter().map(|key| {
+                let id = key.id.clone();
+                let name = key.name.clone();
+                view! {
+                    <tr>
+                        <td>{key.name}</td>
+                        <td><code>{key.prefix}"…"</code></td>
+                        <td>{format_date_time(key.created_at)}</td>
+                        <td>{key.last_used_at.map(format_date_time).unwrap_or_else(|| "Never".into())}</td>
+                        <td>
+                            {match key.revoked_at {
+                                Some(at) => view! { <span>"Revoked " {format_date_time(at)}</span> }.into_any(),
+                                None => view! {
+                                    <button type="button" class="button danger"
+                                        on:click=move |_| { revoke.dispatch(RevokeApiKey { id: id.clone() }); }>
+                                        "Revoke"<span class="visually-hidden">" key " {name.clone()}</span>
+                                    </button>
+                                }.into_any(),
+                            }}
+                        </td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

@@ -3,7 +3,7 @@
 use super::api::list_audit;
 use super::model::{AuditEntry, AuditFilter};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::Loaded;
+use crate::layout::{Column, DataTable, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -111,42 +111,28 @@ fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
         return view! { <p class="empty">"No records match these filters."</p> }.into_any();
     }
     view! {
-        <table class="data-table audit-table">
-            <caption class="visually-hidden">"Audit records, newest first"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"When"</th>
-                    <th scope="col">"Who"</th>
-                    <th scope="col">"Action"</th>
-                    <th scope="col">"Customer"</th>
-                    <th scope="col">"Subject"</th>
-                    <th scope="col">"Before"</th>
-                    <th scope="col">"After"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {entries
-                    .into_iter()
-                    .map(|e| {
-                        view! {
-                            <tr>
-                                <td>{format_date_time(e.at)}</td>
-                                <td>{e.actor_email}</td>
-                                <td><code>{e.action}</code></td>
-                                <td>
-                                    {e.customer_id.map(|id| view! {
-                                        <a href=format!("/customers/{id}")>{id.chars().take(8).collect::<String>()}"…"</a>
-                                    })}
-                                </td>
-                                <td>{e.subject}</td>
-                                <td><code class="json">{e.before}</code></td>
-                                <td><code class="json">{e.after}</code></td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <DataTable class="audit-table" name=TableName::Caption("Audit records, newest first") columns=vec![Column::text("When"), Column::text("Who"), Column::text("Action"), Column::text("Customer"), Column::text("Subject"), Column::text("Before"), Column::text("After")]>
+            {entries
+                .into_iter()
+                .map(|e| {
+                    view! {
+                        <tr>
+                            <td>{format_date_time(e.at)}</td>
+                            <td>{e.actor_email}</td>
+                            <td><code>{e.action}</code></td>
+                            <td>
+                                {e.customer_id.map(|id| view! {
+                                    <a href=format!("/customers/{id}")>{id.chars().take(8).collect::<String>()}"…"</a>
+                                })}
+                            </td>
+                            <td>{e.subject}</td>
+                            <td><code class="json">{e.before}</code></td>
+                            <td><code class="json">{e.after}</code></td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
     .into_any()
 }

@@ -3,7 +3,7 @@
 use super::api::list_customer_campaigns;
 use super::model::{CustomerCampaign, Standing};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::Loaded;
+use crate::layout::{Column, DataTable, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::prelude::*;
 
@@ -35,20 +35,9 @@ pub fn CampaignsTab() -> impl IntoView {
 fn CampaignTable(campaigns: Vec<CustomerCampaign>) -> impl IntoView {
     view! {
         <div class="table-scroll">
-            <table class="data-table campaigns" aria-labelledby="campaigns-title">
-                <thead>
-                    <tr>
-                        <th scope="col">"Campaign"</th>
-                        <th scope="col">"Standing"</th>
-                        <th scope="col">"Progress"</th>
-                        <th scope="col">"Runs"</th>
-                        <th scope="col">"Last progress"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {campaigns.into_iter().map(|c| view! { <CampaignRow c/> }).collect_view()}
-                </tbody>
-            </table>
+            <DataTable class="campaigns" name=TableName::LabelledBy("campaigns-title") columns=vec![Column::text("Campaign"), Column::text("Standing"), Column::text("Progress"), Column::text("Runs"), Column::text("Last progress")]>
+                {campaigns.into_iter().map(|c| view! { <CampaignRow c/> }).collect_view()}
+            </DataTable>
         </div>
     }
 }

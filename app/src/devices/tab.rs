@@ -3,7 +3,7 @@
 use super::api::get_digital_footprint;
 use super::model::DigitalFootprint;
 use crate::customers::use_customer_id;
-use crate::layout::Loaded;
+use crate::layout::{Column, DataTable, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::prelude::*;
 
@@ -30,14 +30,11 @@ fn FootprintTables(footprint: DigitalFootprint) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-scroll">
-                        <table class="data-table">
-                            <thead><tr><th scope="col">"Property"</th><th scope="col">"First seen"</th><th scope="col">"Last seen"</th></tr></thead>
-                            <tbody>
-                                {footprint.properties.into_iter().map(|p| view! {
-                                    <tr><td>{p.name}</td><td>{format_date_time(p.first_seen)}</td><td>{format_date_time(p.last_seen)}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <DataTable name=TableName::Section columns=vec![Column::text("Property"), Column::text("First seen"), Column::text("Last seen")]>
+                            {footprint.properties.into_iter().map(|p| view! {
+                                <tr><td>{p.name}</td><td>{format_date_time(p.first_seen)}</td><td>{format_date_time(p.last_seen)}</td></tr>
+                            }).collect_view()}
+                        </DataTable>
                     </div>
                 }.into_any()
             }}
@@ -49,22 +46,16 @@ fn FootprintTables(footprint: DigitalFootprint) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-scroll">
-                        <table class="data-table">
-                            <thead><tr>
-                                <th scope="col">"Platform"</th><th scope="col">"Model"</th><th scope="col">"OS version"</th>
-                                <th scope="col">"App version"</th><th scope="col">"Screen"</th><th scope="col">"Push"</th><th scope="col">"Last seen"</th>
-                            </tr></thead>
-                            <tbody>
-                                {footprint.devices.into_iter().map(|d| view! {
-                                    <tr>
-                                        <td>{d.platform}</td><td>{or_dash(d.model)}</td><td>{or_dash(d.os_version)}</td>
-                                        <td>{or_dash(d.app_version)}</td><td>{or_dash(d.screen)}</td>
-                                        <td>{match d.push_enabled { Some(true) => "Enabled", Some(false) => "Disabled", None => "—" }}</td>
-                                        <td>{format_date_time(d.last_seen)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <DataTable name=TableName::Section columns=vec![Column::text("Platform"), Column::text("Model"), Column::text("OS version"), Column::text("App version"), Column::text("Screen"), Column::text("Push"), Column::text("Last seen")]>
+                            {footprint.devices.into_iter().map(|d| view! {
+                                <tr>
+                                    <td>{d.platform}</td><td>{or_dash(d.model)}</td><td>{or_dash(d.os_version)}</td>
+                                    <td>{or_dash(d.app_version)}</td><td>{or_dash(d.screen)}</td>
+                                    <td>{match d.push_enabled { Some(true) => "Enabled", Some(false) => "Disabled", None => "—" }}</td>
+                                    <td>{format_date_time(d.last_seen)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </DataTable>
                     </div>
                 }.into_any()
             }}

@@ -5,7 +5,7 @@
 use super::registry::{list_event_types, SaveEventType};
 use super::template::{render_summary, EventTypeDef, Facts};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{field_error, form_error, Field, Loaded};
+use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -72,50 +72,38 @@ fn TypeTable(
     save: ServerAction<SaveEventType>,
 ) -> impl IntoView {
     view! {
-        <table class="data-table event-types">
-            <caption class="visually-hidden">"Event types"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Type"</th>
-                    <th scope="col">"Category"</th>
-                    <th scope="col">"Summary"</th>
-                    <th scope="col">"Details shown"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>
-                {list.into_iter().map(|def| {
-                    let label = super::event_label(&def.name);
-                    let origin = match (def.builtin, def.ingestible) {
-                        (false, _) => "custom",
-                        (true, true) => "built in",
-                        (true, false) => "built in, console only",
-                    };
-                    let details = if def.detail_fields.is_empty() {
-                        "All".to_string()
-                    } else {
-                        def.detail_fields.join(", ")
-                    };
-                    let row = def.clone();
-                    view! {
-                        <tr>
-                            <td><strong>{label.clone()}</strong><br/><code>{def.name.clone()}</code>" · " {origin}</td>
-                            <td>{def.category.clone()}</td>
-                            <td><code>{def.summary_template.clone()}</code></td>
-                            <td>{details}</td>
-                            <td>
-                                <button type="button" class="button secondary" on:click=move |_| {
-                                    save.clear();
-                                    editing.set(Some((row.clone(), false)));
-                                }>
-                                    "Edit"<span class="visually-hidden">" " {label}</span>
-                                </button>
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <DataTable class="event-types" name=TableName::Caption("Event types") columns=vec![Column::text("Type"), Column::text("Category"), Column::text("Summary"), Column::text("Details shown"), Column::hidden("Actions")]>
+            {list.into_iter().map(|def| {
+                let label = super::event_label(&def.name);
+                let origin = match (def.builtin, def.ingestible) {
+                    (false, _) => "custom",
+                    (true, true) => "built in",
+                    (true, false) => "built in, console only",
+                };
+                let details = if def.detail_fields.is_empty() {
+                    "All".to_string()
+                } else {
+                    def.detail_fields.join(", ")
+                };
+                let row = def.clone();
+                view! {
+                    <tr>
+                        <td><strong>{label.clone()}</strong><br/><code>{def.name.clone()}</code>" · " {origin}</td>
+                        <td>{def.category.clone()}</td>
+                        <td><code>{def.summary_template.clone()}</code></td>
+                        <td>{details}</td>
+                        <td>
+                            <button type="button" class="button secondary" on:click=move |_| {
+                                save.clear();
+                                editing.set(Some((row.clone(), false)));
+                            }>
+                                "Edit"<span class="visually-hidden">" " {label}</span>
+                            </button>
+                        </td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }
 

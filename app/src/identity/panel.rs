@@ -5,7 +5,7 @@
 use super::api::{list_identifiers, AddIdentifier, MakeIdentifierPrimary, RemoveIdentifier};
 use super::model::{HeldIdentifier, IdentifierKind};
 use crate::auth::{use_can, Permission};
-use crate::layout::{field_error, form_error, Field, Loaded};
+use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
 use crate::time::format_date;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -103,62 +103,51 @@ fn IdentifierTable(
         return view! { <p class="muted">"No identifiers."</p> }.into_any();
     }
     view! {
-        <table class="data-table identifiers">
-            <thead>
-                <tr>
-                    <th scope="col">"Kind"</th>
-                    <th scope="col">"Value"</th>
-                    <th scope="col">"Added"</th>
-                    <th scope="col">"By"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>
-                {list.into_iter().map(|held| {
-                    let kind = held.kind;
-                    let actions = held.key.clone().filter(|_| may_edit).map(|key| {
-                        let (promote_key, remove_key) = (key.clone(), key);
-                        let shown = held.shown.clone();
-                        view! {
-                            {(!held.is_primary).then(|| view! {
-                                <button type="button" class="button secondary"
-                                    aria-label=format!("Make primary: {shown}") on:click=move |_| {
-                                    promote.dispatch(MakeIdentifierPrimary {
-                                        customer_id: id.get_untracked(),
-                                        kind: kind.name().into(),
-                                        key: promote_key.clone(),
-                                    });
-                                }>
-                                    "Make primary"
-                                </button>
-                            })}
+        <DataTable class="identifiers" name=TableName::Section columns=vec![Column::text("Kind"), Column::text("Value"), Column::text("Added"), Column::text("By"), Column::hidden("Actions")]>
+            {list.into_iter().map(|held| {
+                let kind = held.kind;
+                let actions = held.key.clone().filter(|_| may_edit).map(|key| {
+                    let (promote_key, remove_key) = (key.clone(), key);
+                    let shown = held.shown.clone();
+                    view! {
+                        {(!held.is_primary).then(|| view! {
                             <button type="button" class="button secondary"
-                                aria-label=format!("Remove {}", held.shown) on:click=move |_| {
-                                remove.dispatch(RemoveIdentifier {
+                                aria-label=format!("Make primary: {shown}") on:click=move |_| {
+                                promote.dispatch(MakeIdentifierPrimary {
                                     customer_id: id.get_untracked(),
                                     kind: kind.name().into(),
-                                    key: remove_key.clone(),
+                                    key: promote_key.clone(),
                                 });
                             }>
-                                "Remove"
+                                "Make primary"
                             </button>
-                        }
-                    });
-                    view! {
-                        <tr>
-                            <td>{kind.label()}</td>
-                            <td>
-                                {held.shown.clone()}
-                                {held.is_primary.then(|| view! { <span class="badge">"Primary"</span> })}
-                            </td>
-                            <td>{format_date(held.added_at)}</td>
-                            <td>{source_label(&held.source)}</td>
-                            <td><div class="row-actions">{actions}</div></td>
-                        </tr>
+                        })}
+                        <button type="button" class="button secondary"
+                            aria-label=format!("Remove {}", held.shown) on:click=move |_| {
+                            remove.dispatch(RemoveIdentifier {
+                                customer_id: id.get_untracked(),
+                                kind: kind.name().into(),
+                                key: remove_key.clone(),
+                            });
+                        }>
+                            "Remove"
+                        </button>
                     }
-                }).collect_view()}
-            </tbody>
-        </table>
+                });
+                view! {
+                    <tr>
+                        <td>{kind.label()}</td>
+                        <td>
+                            {held.shown.clone()}
+                            {held.is_primary.then(|| view! { <span class="badge">"Primary"</span> })}
+                        </td>
+                        <td>{format_date(held.added_at)}</td>
+                        <td>{source_label(&held.source)}</td>
+                        <td><div class="row-actions">{actions}</div></td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

@@ -8,6 +8,7 @@ mod modal;
 mod not_found;
 mod not_yet_available;
 pub mod page_policy;
+mod table;
 
 pub use error_panel::ErrorPanel;
 pub use field::Field;
@@ -15,3 +16,4 @@ pub use loaded::Loaded;
 pub use modal::{field_error, focus, form_error, Modal};
 pub use not_found::NotFound;
 pub use not_yet_available::NotYetAvailable;
+pub use table::{Column, DataTable, TableName};

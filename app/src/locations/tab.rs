@@ -4,7 +4,7 @@ use super::api::{get_customer_locations, nearby_stores};
 use super::model::CustomerLocations;
 use crate::catalog::Store;
 use crate::customers::use_customer_id;
-use crate::layout::{ErrorPanel, Loaded};
+use crate::layout::{Column, DataTable, ErrorPanel, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -78,19 +78,16 @@ fn LocationsView(locations: CustomerLocations) -> impl IntoView {
                 } else {
                     view! {
                         <div class="table-scroll">
-                            <table class="data-table">
-                                <thead><tr><th scope="col">"Store"</th><th scope="col">"City"</th><th scope="col">"Visits"</th><th scope="col">"Last visit"</th></tr></thead>
-                                <tbody>
-                                    {locations.recent.into_iter().map(|visit| view! {
-                                        <tr>
-                                            <td>{visit.store.name} <span class="muted">" (" {visit.store.id} ")"</span></td>
-                                            <td>{visit.store.city}</td>
-                                            <td>{visit.visits}</td>
-                                            <td>{format_date_time(visit.last_visit)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <DataTable name=TableName::Section columns=vec![Column::text("Store"), Column::text("City"), Column::text("Visits"), Column::text("Last visit")]>
+                                {locations.recent.into_iter().map(|visit| view! {
+                                    <tr>
+                                        <td>{visit.store.name} <span class="muted">" (" {visit.store.id} ")"</span></td>
+                                        <td>{visit.store.city}</td>
+                                        <td>{visit.visits}</td>
+                                        <td>{format_date_time(visit.last_visit)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </DataTable>
                         </div>
                     }.into_any()
                 }}
@@ -112,29 +109,22 @@ fn LocationsView(locations: CustomerLocations) -> impl IntoView {
                     {move || nearby.get().map(|result| match result {
                         Ok(list) => view! {
                             <div class="table-scroll">
-                                <table class="data-table" aria-label="Nearest stores">
-                                    <thead><tr>
-                                        <th scope="col">"Store"</th><th scope="col">"Address"</th>
-                                        <th scope="col">"Distance"</th><th scope="col">"Hours"</th>
-                                        <th scope="col">"Phone"</th><th scope="col">"Notes"</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|near| {
-                                            let notes = store_notes(&near.store);
-                                            let s = near.store;
-                                            view! {
-                                                <tr>
-                                                    <td>{s.name} <span class="muted">" (" {s.id} ")"</span></td>
-                                                    <td>{format!("{}, {}", s.address, s.city)}</td>
-                                                    <td class="numeric">{format!("{:.1} km", near.km)}</td>
-                                                    <td>{s.hours}</td>
-                                                    <td>{s.phone}</td>
-                                                    <td>{notes}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
+                                <DataTable name=TableName::Label("Nearest stores") columns=vec![Column::text("Store"), Column::text("Address"), Column::text("Distance"), Column::text("Hours"), Column::text("Phone"), Column::text("Notes")]>
+                                    {list.into_iter().map(|near| {
+                                        let notes = store_notes(&near.store);
+                                        let s = near.store;
+                                        view! {
+                                            <tr>
+                                                <td>{s.name} <span class="muted">" (" {s.id} ")"</span></td>
+                                                <td>{format!("{}, {}", s.address, s.city)}</td>
+                                                <td class="numeric">{format!("{:.1} km", near.km)}</td>
+                                                <td>{s.hours}</td>
+                                                <td>{s.phone}</td>
+                                                <td>{notes}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </DataTable>
                             </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),

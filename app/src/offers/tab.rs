@@ -4,7 +4,7 @@ use super::api::{list_offers, IssueOffer};
 use super::model::HeldOffer;
 use crate::auth::{use_can, Permission};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::{field_error, form_error, Field, Loaded};
+use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -53,31 +53,20 @@ fn HeldTable(held: Vec<HeldOffer>, now: i64) -> impl IntoView {
         return view! { <p class="muted">"No offers held."</p> }.into_any();
     }
     view! {
-        <table class="data-table offers">
-            <thead>
-                <tr>
-                    <th scope="col">"Offer"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Issued"</th>
-                    <th scope="col">"Expires"</th>
-                    <th scope="col">"Issued by"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {held.into_iter().map(|o| {
-                    let status = o.status(now);
-                    view! {
-                        <tr>
-                            <td>{o.name}</td>
-                            <td>{status}</td>
-                            <td>{format_date_time(o.issued_at)}</td>
-                            <td>{format_date_time(o.expires_at)}</td>
-                            <td>{o.issued_by}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <DataTable class="offers" name=TableName::Section columns=vec![Column::text("Offer"), Column::text("Status"), Column::text("Issued"), Column::text("Expires"), Column::text("Issued by")]>
+            {held.into_iter().map(|o| {
+                let status = o.status(now);
+                view! {
+                    <tr>
+                        <td>{o.name}</td>
+                        <td>{status}</td>
+                        <td>{format_date_time(o.issued_at)}</td>
+                        <td>{format_date_time(o.expires_at)}</td>
+                        <td>{o.issued_by}</td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

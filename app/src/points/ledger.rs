@@ -3,7 +3,7 @@
 
 use crate::customers::{use_customer_id, ProfilePageContext};
 use crate::error::AppError;
-use crate::layout::Loaded;
+use crate::layout::{Column, DataTable, Loaded, TableName};
 use crate::time::{format_count, format_date_time, EpochMillis};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -88,24 +88,12 @@ pub fn PointsLedger() -> impl IntoView {
                         let cursor = move || next.get().unwrap_or_else(|| ledger.next.clone());
                         let lines = ledger.lines.clone();
                         view! {
-                            <table class="data-table ledger">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Date and time"</th>
-                                        <th scope="col">"Movement"</th>
-                                        <th scope="col" class="number">"Points"</th>
-                                        <th scope="col" class="number">"Balance"</th>
-                                        <th scope="col">"Reason"</th>
-                                        <th scope="col">"By"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {lines.into_iter().map(|line| view! { <LedgerRow line/> }).collect_view()}
-                                    <For each=move || more.get() key=|line| line.event_id.clone() let:line>
-                                        <LedgerRow line/>
-                                    </For>
-                                </tbody>
-                            </table>
+                            <DataTable class="ledger" name=TableName::Section columns=vec![Column::text("Date and time"), Column::text("Movement"), Column::number("Points"), Column::number("Balance"), Column::text("Reason"), Column::text("By")]>
+                                {lines.into_iter().map(|line| view! { <LedgerRow line/> }).collect_view()}
+                                <For each=move || more.get() key=|line| line.event_id.clone() let:line>
+                                    <LedgerRow line/>
+                                </For>
+                            </DataTable>
                             {move || cursor().map(|c| view! {
                                 <button class="button secondary load-more" disabled=move || load.pending().get()
                                     on:click=move |_| { load.dispatch(c.clone()); }>

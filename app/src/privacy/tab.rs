@@ -5,7 +5,7 @@ use super::api::{get_privacy_overview, ForgetCustomer, ReinstateProcessing, Rest
 use super::model::{PrivacyRequest, FORGET_CONFIRMATION};
 use crate::auth::{use_can, Permission};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::{field_error, form_error, ErrorPanel, Field};
+use crate::layout::{field_error, form_error, Column, DataTable, ErrorPanel, Field, TableName};
 use crate::time::{format_count, format_date_time};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -178,29 +178,17 @@ pub fn History(history: Vec<PrivacyRequest>) -> impl IntoView {
         return view! { <p class="muted">"No data-privacy requests yet."</p> }.into_any();
     }
     view! {
-        <table class="data-table privacy-history">
-            <caption>"Request history"</caption>
-            <thead>
+        <DataTable class="privacy-history" name=TableName::VisibleCaption("Request history") columns=vec![Column::text("Date and time"), Column::text("Type"), Column::text("Executed by"), Column::text("Status"), Column::text("Details")]>
+            {history.into_iter().map(|r| view! {
                 <tr>
-                    <th scope="col">"Date and time"</th>
-                    <th scope="col">"Type"</th>
-                    <th scope="col">"Executed by"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Details"</th>
+                    <td class="nowrap">{format_date_time(r.requested_at)}</td>
+                    <td>{r.request_type}</td>
+                    <td>{r.executed_by}</td>
+                    <td>{r.status}</td>
+                    <td>{r.reason.or(r.detail).unwrap_or_default()}</td>
                 </tr>
-            </thead>
-            <tbody>
-                {history.into_iter().map(|r| view! {
-                    <tr>
-                        <td class="nowrap">{format_date_time(r.requested_at)}</td>
-                        <td>{r.request_type}</td>
-                        <td>{r.executed_by}</td>
-                        <td>{r.status}</td>
-                        <td>{r.reason.or(r.detail).unwrap_or_default()}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

@@ -4,7 +4,7 @@ use super::api::{get_promo_overview, ResetPromoLockout};
 use super::model::{describe_limits, Claim, ClaimError, PromoOverview, LOCKOUT_AFTER_FAILURES};
 use crate::auth::{use_can, Permission};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::{form_error, Loaded};
+use crate::layout::{form_error, Column, DataTable, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -82,39 +82,28 @@ fn ClaimsTable(claims: Vec<Claim>) -> impl IntoView {
     }
     view! {
         <div class="table-scroll">
-            <table class="data-table promo-claims" aria-labelledby="claims-title">
-                <thead>
-                    <tr>
-                        <th scope="col">"Claimed"</th>
-                        <th scope="col">"Code"</th>
-                        <th scope="col">"Gives"</th>
-                        <th scope="col">"Limits"</th>
-                        <th scope="col">"This customer"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {claims.into_iter().map(|c| {
-                        let (gives, limits) = match &c.promo {
-                            Some(p) => (p.description.clone(), describe_limits(p)),
-                            None => ("Not in the catalogue".to_string(), "—".to_string()),
-                        };
-                        let uses = if c.limits_hit.is_empty() {
-                            format!("{} claim(s)", c.claims_of_code)
-                        } else {
-                            format!("{} claim(s); {}", c.claims_of_code, c.limits_hit.join("; "))
-                        };
-                        view! {
-                            <tr>
-                                <td>{format_date_time(c.claimed_at)}</td>
-                                <td><code>{c.code}</code></td>
-                                <td>{gives}</td>
-                                <td>{limits}</td>
-                                <td>{uses}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <DataTable class="promo-claims" name=TableName::LabelledBy("claims-title") columns=vec![Column::text("Claimed"), Column::text("Code"), Column::text("Gives"), Column::text("Limits"), Column::text("This customer")]>
+                {claims.into_iter().map(|c| {
+                    let (gives, limits) = match &c.promo {
+                        Some(p) => (p.description.clone(), describe_limits(p)),
+                        None => ("Not in the catalogue".to_string(), "—".to_string()),
+                    };
+                    let uses = if c.limits_hit.is_empty() {
+                        format!("{} claim(s)", c.claims_of_code)
+                    } else {
+                        format!("{} claim(s); {}", c.claims_of_code, c.limits_hit.join("; "))
+                    };
+                    view! {
+                        <tr>
+                            <td>{format_date_time(c.claimed_at)}</td>
+                            <td><code>{c.code}</code></td>
+                            <td>{gives}</td>
+                            <td>{limits}</td>
+                            <td>{uses}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </DataTable>
         </div>
     }
     .into_any()
@@ -127,24 +116,15 @@ fn ErrorsTable(errors: Vec<ClaimError>) -> impl IntoView {
     }
     view! {
         <div class="table-scroll">
-            <table class="data-table promo-errors" aria-labelledby="claim-errors-title">
-                <thead>
+            <DataTable class="promo-errors" name=TableName::LabelledBy("claim-errors-title") columns=vec![Column::text("When"), Column::text("Code"), Column::text("Reason")]>
+                {errors.into_iter().map(|e| view! {
                     <tr>
-                        <th scope="col">"When"</th>
-                        <th scope="col">"Code"</th>
-                        <th scope="col">"Reason"</th>
+                        <td>{format_date_time(e.at)}</td>
+                        <td><code>{e.code}</code></td>
+                        <td>{e.reason}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {errors.into_iter().map(|e| view! {
-                        <tr>
-                            <td>{format_date_time(e.at)}</td>
-                            <td><code>{e.code}</code></td>
-                            <td>{e.reason}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+                }).collect_view()}
+            </DataTable>
         </div>
     }
     .into_any()

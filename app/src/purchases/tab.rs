@@ -3,7 +3,7 @@
 use super::api::list_purchases;
 use super::model::{Purchase, PurchaseSort};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::Loaded;
+use crate::layout::{Column, DataTable, Loaded, TableName};
 use crate::time::{format_date_time, format_money};
 use leptos::prelude::*;
 
@@ -60,27 +60,16 @@ pub fn PurchasesTab() -> impl IntoView {
 #[component]
 fn PurchaseTable(purchases: Vec<Purchase>) -> impl IntoView {
     view! {
-        <table class="data-table purchases">
-            <thead>
+        <DataTable class="purchases" name=TableName::Section columns=vec![Column::text("Date and time"), Column::number("Total"), Column::text("Store"), Column::text("Items"), Column::text("Offers redeemed")]>
+            {purchases.into_iter().map(|p| view! {
                 <tr>
-                    <th scope="col">"Date and time"</th>
-                    <th scope="col" class="number">"Total"</th>
-                    <th scope="col">"Store"</th>
-                    <th scope="col">"Items"</th>
-                    <th scope="col">"Offers redeemed"</th>
+                    <td class="nowrap">{format_date_time(p.at)}</td>
+                    <td class="number">{format!("{} {}", format_money(p.amount_cents), p.currency)}</td>
+                    <td>{p.store.unwrap_or_else(|| "Online".into())}</td>
+                    <td>{p.items.join(", ")}</td>
+                    <td>{if p.offers.is_empty() { "—".to_string() } else { p.offers.join(", ") }}</td>
                 </tr>
-            </thead>
-            <tbody>
-                {purchases.into_iter().map(|p| view! {
-                    <tr>
-                        <td class="nowrap">{format_date_time(p.at)}</td>
-                        <td class="number">{format!("{} {}", format_money(p.amount_cents), p.currency)}</td>
-                        <td>{p.store.unwrap_or_else(|| "Online".into())}</td>
-                        <td>{p.items.join(", ")}</td>
-                        <td>{if p.offers.is_empty() { "—".to_string() } else { p.offers.join(", ") }}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+            }).collect_view()}
+        </DataTable>
     }
 }

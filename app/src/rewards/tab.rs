@@ -3,7 +3,7 @@
 use super::api::list_rewards;
 use super::model::{OrderUpdate, Redemption};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::Loaded;
+use crate::layout::{Column, DataTable, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::prelude::*;
 
@@ -26,19 +26,9 @@ pub fn RewardsTab() -> impl IntoView {
                     }
                     list => view! {
                         <div class="table-scroll">
-                            <table class="data-table rewards" aria-labelledby="rewards-title">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Redeemed"</th>
-                                        <th scope="col">"Reward"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">"Order and delivery"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter().map(|r| view! { <RewardRow r/> }).collect_view()}
-                                </tbody>
-                            </table>
+                            <DataTable class="rewards" name=TableName::LabelledBy("rewards-title") columns=vec![Column::text("Redeemed"), Column::text("Reward"), Column::text("Status"), Column::text("Order and delivery")]>
+                                {list.into_iter().map(|r| view! { <RewardRow r/> }).collect_view()}
+                            </DataTable>
                         </div>
                     }
                     .into_any(),

@@ -3,7 +3,7 @@
 use super::api::get_support_tickets;
 use super::model::SupportTickets;
 use crate::customers::use_customer_id;
-use crate::layout::Loaded;
+use crate::layout::{Column, DataTable, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::prelude::*;
 
@@ -35,22 +35,16 @@ pub fn SupportTab() -> impl IntoView {
                         } else {
                             view! {
                                 <div class="table-scroll">
-                                    <table class="data-table support-table">
-                                        <thead><tr>
-                                            <th scope="col">"Status"</th><th scope="col">"Type"</th>
-                                            <th scope="col">"Subject"</th><th scope="col">"Submitted"</th>
-                                        </tr></thead>
-                                        <tbody>
-                                            {tickets.into_iter().map(|t| view! {
-                                                <tr>
-                                                    <td><span class=format!("ticket-status ticket-{}", t.status)>{t.status.clone()}</span></td>
-                                                    <td>{t.ticket_type.unwrap_or_else(|| "—".into())}</td>
-                                                    <td><a href=t.url target="_blank" rel="noopener">{t.subject}<span class="visually-hidden">{format!(" (ticket {}, opens Zendesk)", t.id)}</span></a></td>
-                                                    <td>{format_date_time(t.submitted_at)}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
+                                    <DataTable class="support-table" name=TableName::Section columns=vec![Column::text("Status"), Column::text("Type"), Column::text("Subject"), Column::text("Submitted")]>
+                                        {tickets.into_iter().map(|t| view! {
+                                            <tr>
+                                                <td><span class=format!("ticket-status ticket-{}", t.status)>{t.status.clone()}</span></td>
+                                                <td>{t.ticket_type.unwrap_or_else(|| "—".into())}</td>
+                                                <td><a href=t.url target="_blank" rel="noopener">{t.subject}<span class="visually-hidden">{format!(" (ticket {}, opens Zendesk)", t.id)}</span></a></td>
+                                                <td>{format_date_time(t.submitted_at)}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </DataTable>
                                 </div>
                             }.into_any()
                         }}

@@ -4,7 +4,7 @@ use super::api::{list_tags, AddTag, ResetTagCount};
 use super::model::CustomerTag;
 use crate::auth::{use_can, Permission};
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::{field_error, form_error, Field, Loaded};
+use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
 use crate::time::{format_count, format_date_time};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -65,40 +65,29 @@ fn TagTable(
         return view! { <p class="muted">"No tags yet."</p> }.into_any();
     }
     view! {
-        <table class="data-table tags">
-            <thead>
-                <tr>
-                    <th scope="col">"Tag"</th>
-                    <th scope="col" class="number">"Count"</th>
-                    <th scope="col">"First applied"</th>
-                    <th scope="col">"Last applied"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>
-                {tags.into_iter().map(|t| {
-                    let tag = t.tag.clone();
-                    let can_reset = may_manage && t.count > 0;
-                    view! {
-                        <tr>
-                            <td>{t.tag.clone()}</td>
-                            <td class="number">{format_count(t.count)}</td>
-                            <td>{format_date_time(t.first_at)}</td>
-                            <td>{format_date_time(t.last_at)}</td>
-                            <td>
-                                {can_reset.then(|| view! {
-                                    <button type="button" class="button secondary" on:click=move |_| {
-                                        reset.dispatch(ResetTagCount { customer_id: id.get_untracked(), tag: tag.clone() });
-                                    }>
-                                        "Reset count"<span class="visually-hidden">" of " {t.tag.clone()}</span>
-                                    </button>
-                                })}
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <DataTable class="tags" name=TableName::Section columns=vec![Column::text("Tag"), Column::number("Count"), Column::text("First applied"), Column::text("Last applied"), Column::hidden("Actions")]>
+            {tags.into_iter().map(|t| {
+                let tag = t.tag.clone();
+                let can_reset = may_manage && t.count > 0;
+                view! {
+                    <tr>
+                        <td>{t.tag.clone()}</td>
+                        <td class="number">{format_count(t.count)}</td>
+                        <td>{format_date_time(t.first_at)}</td>
+                        <td>{format_date_time(t.last_at)}</td>
+                        <td>
+                            {can_reset.then(|| view! {
+                                <button type="button" class="button secondary" on:click=move |_| {
+                                    reset.dispatch(ResetTagCount { customer_id: id.get_untracked(), tag: tag.clone() });
+                                }>
+                                    "Reset count"<span class="visually-hidden">" of " {t.tag.clone()}</span>
+                                </button>
+                            })}
+                        </td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

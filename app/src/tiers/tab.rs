@@ -3,7 +3,7 @@
 use super::api::get_tier_summary;
 use super::model::TierSummary;
 use crate::customers::{use_customer_id, ProfilePageContext};
-use crate::layout::Loaded;
+use crate::layout::{Column, DataTable, Loaded, TableName};
 use crate::time::{format_count, format_date, format_date_time};
 use leptos::prelude::*;
 
@@ -75,33 +75,23 @@ fn Summary(s: TierSummary) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-scroll">
-                        <table class="data-table tier-log" aria-labelledby="tier-log-title">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"When"</th>
-                                    <th scope="col">"Change"</th>
-                                    <th scope="col">"Reason"</th>
-                                    <th scope="col">"By"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {log.into_iter().map(|c| {
-                                    let change = if c.kind == "tier_demoted" {
-                                        format!("Demoted to {}", c.tier)
-                                    } else {
-                                        format!("Promoted to {}", c.tier)
-                                    };
-                                    view! {
-                                        <tr>
-                                            <td>{format_date_time(c.at)}</td>
-                                            <td>{change}</td>
-                                            <td>{c.reason.unwrap_or_else(|| "—".into())}</td>
-                                            <td>{if c.source == "rules" { "Tier rules".to_string() } else { c.source }}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <DataTable class="tier-log" name=TableName::LabelledBy("tier-log-title") columns=vec![Column::text("When"), Column::text("Change"), Column::text("Reason"), Column::text("By")]>
+                            {log.into_iter().map(|c| {
+                                let change = if c.kind == "tier_demoted" {
+                                    format!("Demoted to {}", c.tier)
+                                } else {
+                                    format!("Promoted to {}", c.tier)
+                                };
+                                view! {
+                                    <tr>
+                                        <td>{format_date_time(c.at)}</td>
+                                        <td>{change}</td>
+                                        <td>{c.reason.unwrap_or_else(|| "—".into())}</td>
+                                        <td>{if c.source == "rules" { "Tier rules".to_string() } else { c.source }}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </DataTable>
                     </div>
                 }
                 .into_any()

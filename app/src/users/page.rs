@@ -6,7 +6,7 @@ use super::api::{
 use super::model::UserSummary;
 use crate::auth::{Permission, RequirePermission, Role};
 use crate::error::AppError;
-use crate::layout::{Field, Loaded};
+use crate::layout::{Column, DataTable, Field, Loaded, TableName};
 use crate::time::format_date;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -42,38 +42,25 @@ fn UsersList() -> impl IntoView {
 #[component]
 fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
     view! {
-        <table class="data-table">
-            <caption class="visually-hidden">"Platform users"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Permissions"</th>
-                    <th scope="col">"Created"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {users
-                    .into_iter()
-                    .map(|user| {
-                        view! {
-                            <tr>
-                                <td>
-                                    <a href=format!("/admin/users/{}", user.id)>{user.display_name}</a>
-                                </td>
-                                <td>{user.email}</td>
-                                <td>{user.role.label()}</td>
-                                <td>{if user.active { "Active" } else { "Deactivated" }}</td>
-                                <td>{user.permissions.len()}</td>
-                                <td>{format_date(user.created_at)}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <DataTable name=TableName::Caption("Platform users") columns=vec![Column::text("Name"), Column::text("Email"), Column::text("Role"), Column::text("Status"), Column::text("Permissions"), Column::text("Created")]>
+            {users
+                .into_iter()
+                .map(|user| {
+                    view! {
+                        <tr>
+                            <td>
+                                <a href=format!("/admin/users/{}", user.id)>{user.display_name}</a>
+                            </td>
+                            <td>{user.email}</td>
+                            <td>{user.role.label()}</td>
+                            <td>{if user.active { "Active" } else { "Deactivated" }}</td>
+                            <td>{user.permissions.len()}</td>
+                            <td>{format_date(user.created_at)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
 }
 
