@@ -2,12 +2,11 @@
 //! (the same Rust code as on the server), the server checks again and refuses duplicates.
 
 use super::api::CreateCustomer;
-use super::new_customer::{validate, CreateOutcome, FieldError};
+use super::new_customer::{validate, CreateOutcome};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{focus, Field};
+use crate::layout::{CheckedForm, Field};
 use crate::settings::api::list_status_types;
 use crate::settings::model::DEFAULT_CALLING_CODE;
-use leptos::form::FromFormData;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -24,18 +23,12 @@ pub fn AddCustomerPage() -> impl IntoView {
 
 #[component]
 fn AddCustomerForm() -> impl IntoView {
-    let action = ServerAction::<CreateCustomer>::new();
-    let (client_errors, set_client_errors) = signal(Vec::<FieldError>::new());
+    let form = CheckedForm::<CreateCustomer>::new("new");
+    let action = form.action;
     let statuses = Resource::new(|| (), |_| list_status_types());
     let error_for = move |field: &'static str| {
         Signal::derive(move || {
-            let client = client_errors
-                .read()
-                .iter()
-                .find(|(f, _)| *f == field)
-                .map(|(_, m)| m.clone());
-            client.or_else(|| match action.value().get() {
-                Some(Err(e)) => e.for_field(field),
+            form.problem(field).or_else(|| match action.value().get() {
                 Some(Ok(CreateOutcome::Duplicate {
                     field: f, message, ..
                 })) if f == field => Some(message),
@@ -55,33 +48,17 @@ fn AddCustomerForm() -> impl IntoView {
         }),
         _ => None,
     };
-    let other_error = move || match action.value().get() {
-        Some(Err(e)) if e.field().is_none() => Some(e.to_string()),
-        _ => None,
-    };
+    let other_error = move || form.other_error();
+    // The server uses the organisation's calling code; national numbers are re-checked there.
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Ok(data) = CreateCustomer::from_event(&ev) else {
-            return;
-        };
-        // The server uses the organisation's calling code; national numbers are re-checked there.
-        match validate(
-            &data.form,
-            DEFAULT_CALLING_CODE,
-            chrono::Utc::now().date_naive(),
-        ) {
-            Ok(_) => {
-                set_client_errors.set(Vec::new());
-                action.dispatch(data);
-            }
-            Err(errors) => {
-                let first = errors.first().map(|(f, _)| *f);
-                set_client_errors.set(errors);
-                if let Some(field) = first {
-                    focus(&format!("new-{}", field.replace('_', "-")));
-                }
-            }
-        }
+        form.submit(&ev, |data| {
+            validate(
+                &data.form,
+                DEFAULT_CALLING_CODE,
+                chrono::Utc::now().date_naive(),
+            )
+            .map(|_| ())
+        })
     };
     let text = move |id: &'static str,
                      name: &'static str,

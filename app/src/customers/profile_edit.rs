@@ -3,11 +3,10 @@
 
 use super::api::UpdateCustomerProfile;
 use super::model::CustomerProfile;
-use super::new_customer::{validate, FieldError};
+use super::new_customer::validate;
 use crate::error::AppError;
-use crate::layout::{focus, Field};
+use crate::layout::{CheckedForm, Field};
 use crate::settings::model::DEFAULT_CALLING_CODE;
-use leptos::form::FromFormData;
 use leptos::prelude::*;
 
 /// Edit form for `profile`; `on_saved` after a successful save, `on_cancel` to discard,
@@ -19,52 +18,25 @@ pub fn ProfileEditForm(
     on_cancel: Callback<()>,
     on_reload: Callback<()>,
 ) -> impl IntoView {
-    let action = ServerAction::<UpdateCustomerProfile>::new();
-    let (client_errors, set_client_errors) = signal(Vec::<FieldError>::new());
+    let form = CheckedForm::<UpdateCustomerProfile>::new("edit");
+    let action = form.action;
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             on_saved.run(());
         }
     });
-    let error_for = move |field: &'static str| {
-        Signal::derive(move || {
-            client_errors
-                .read()
-                .iter()
-                .find(|(f, _)| *f == field)
-                .map(|(_, m)| m.clone())
-                .or_else(|| match action.value().get() {
-                    Some(Err(e)) => e.for_field(field),
-                    _ => None,
-                })
-        })
-    };
+    let error_for = move |field: &'static str| Signal::derive(move || form.problem(field));
     let conflict = move || matches!(action.value().get(), Some(Err(AppError::Conflict(_))));
-    let other_error = move || match action.value().get() {
-        Some(Err(e)) if e.field().is_none() => Some(e.to_string()),
-        _ => None,
-    };
+    let other_error = move || form.other_error();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Ok(data) = UpdateCustomerProfile::from_event(&ev) else {
-            return;
-        };
-        match validate(
-            &data.form,
-            DEFAULT_CALLING_CODE,
-            chrono::Utc::now().date_naive(),
-        ) {
-            Ok(_) => {
-                set_client_errors.set(Vec::new());
-                action.dispatch(data);
-            }
-            Err(errors) => {
-                if let Some((field, _)) = errors.first() {
-                    focus(&format!("edit-{}", field.replace('_', "-")));
-                }
-                set_client_errors.set(errors);
-            }
-        }
+        form.submit(&ev, |data| {
+            validate(
+                &data.form,
+                DEFAULT_CALLING_CODE,
+                chrono::Utc::now().date_naive(),
+            )
+            .map(|_| ())
+        })
     };
     let text = move |field: &'static str,
                      label: &'static str,

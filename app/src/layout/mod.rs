@@ -1,6 +1,7 @@
 //! The UI kit every screen uses: fields, dialogs, loading and error panels, the not-found page. It imports
 //! no feature.
 
+mod checked_form;
 mod error_panel;
 mod field;
 mod loaded;
@@ -10,6 +11,7 @@ mod not_yet_available;
 pub mod page_policy;
 mod table;
 
+pub use checked_form::{CheckedForm, FieldProblem};
 pub use error_panel::ErrorPanel;
 pub use field::Field;
 pub use loaded::Loaded;
