@@ -46,6 +46,7 @@ pub mod tiers;
 pub mod time;
 mod top_bar;
 pub mod users;
+pub mod words;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -49,7 +49,7 @@ for (const size of ['desktop', 'tablet-portrait']) {
     const churn = await agent.locator('section[aria-labelledby="churn-heading"]').textContent();
     assert.match(churn, /\d+% chance still active/);
     assert.match(churn, /(Low|Medium|High) churn risk/);
-    assert.match(churn, /P\(alive\) \d+th percentile of the base/);
+    assert.match(churn, /P\(alive\) \d+(st|nd|rd|th) percentile of the base/);
     const clv = await agent.locator('section[aria-labelledby="clv-heading"]').textContent();
     assert.match(clv, /[\d,]+\.\d\d discounted/);
     assert.match(clv, /purchases expected in the next 52 weeks/);

@@ -129,7 +129,7 @@ fn RfmWidget(rfm: Vec<RfmComparison>) -> impl IntoView {
 fn RfmTable(comparison: RfmComparison) -> impl IntoView {
     let base = comparison.base_median;
     let recency = |r: Option<&Rfm>| match r.and_then(|r| r.recency_days) {
-        Some(days) => format!("{days:.0} days"),
+        Some(days) => crate::words::count(days.round() as i64, "day", "days"),
         None => "—".to_string(),
     };
     let frequency = |r: Option<&Rfm>| {
@@ -185,9 +185,10 @@ fn RfmTable(comparison: RfmComparison) -> impl IntoView {
     }
 }
 
-/// "Higher than 62% of customers".
+/// `93.4` → "93rd percentile of the base".
 fn rank_text(rank: f64) -> String {
-    format!("{:.0}th percentile of the base", rank.clamp(0.0, 100.0))
+    let rounded = rank.clamp(0.0, 100.0).round() as u64;
+    format!("{} percentile of the base", crate::words::ordinal(rounded))
 }
 
 #[component]

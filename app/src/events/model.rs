@@ -89,24 +89,8 @@ impl NewEvent {
     }
 }
 
-/// What people call an event type: `points_earned` → `Points earned`.
+/// What people call an event type: `points_earned` → `Points earned`,
+/// `sms_verification_reset` → `SMS verification reset`.
 pub fn event_label(event_type: &str) -> String {
-    let spaced = event_type.replace('_', " ");
-    let mut chars = spaced.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_read_as_words() {
-        assert_eq!(event_label("points_earned"), "Points earned");
-        assert_eq!(event_label("purchase"), "Purchase");
-        assert_eq!(event_label(""), "");
-    }
+    crate::words::label(event_type)
 }

@@ -33,7 +33,7 @@ pub fn OffersTab() -> impl IntoView {
                             <select id="issue-offer" name="offer_id" required aria-describedby="issue-offer-error">
                                 <option value="">"Choose an offer"</option>
                                 {list.catalog.iter().map(|o| view! {
-                                    <option value=o.id.clone()>{format!("{} — {} (valid {} days)", o.name, o.description, o.valid_days)}</option>
+                                    <option value=o.id.clone()>{format!("{} — {} (valid {})", o.name, o.description, crate::words::count(o.valid_days, "day", "days"))}</option>
                                 }).collect_view()}
                             </select>
                         </Field>

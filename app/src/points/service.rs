@@ -9,6 +9,7 @@ use crate::events::NewEvent;
 use crate::points::db::{self, Adjusted};
 use crate::state::AppState;
 use crate::time::now_millis;
+use crate::words::count;
 use serde_json::json;
 use serde_json::Value;
 
@@ -89,9 +90,9 @@ pub async fn adjust(
             return Err(AppError::validation(
                 "points",
                 format!(
-                    "Deducting {} points would take the balance below zero: the customer has \
-                     {balance} points.",
-                    -delta
+                    "Deducting {} would take the balance below zero: the customer has {}.",
+                    count(-delta, "point", "points"),
+                    count(balance, "point", "points")
                 ),
             ))
         }

@@ -80,7 +80,7 @@ fn PrivacyLog() -> impl IntoView {
                     let pages = (log.total.max(1) + i64::from(log.page_size) - 1) / i64::from(log.page_size);
                     let (first, last) = (number <= 1, i64::from(number) >= pages);
                     view! {
-                        <p class="muted" role="status">{format!("{} requests · page {number} of {pages}", log.total)}</p>
+                        <p class="muted" role="status">{format!("{} · page {number} of {pages}", crate::words::count(log.total, "request", "requests"))}</p>
                         <History history=log.requests/>
                         <nav class="pagination" aria-label="Pages">
                             <button type="button" class="button secondary" disabled=first on:click=move |_| go(-1)>"Previous page"</button>

@@ -73,7 +73,7 @@ pub fn ProfileHeader(
                 <div class="fact">
                     <dt>"Lifetime purchases"</dt>
                     <dd>
-                        {format_count(customer.purchase_count)} " purchases · £"
+                        {crate::words::count(customer.purchase_count, "purchase", "purchases")} " · £"
                         {format_money(customer.lifetime_spend_cents)}
                     </dd>
                 </div>

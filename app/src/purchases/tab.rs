@@ -41,7 +41,7 @@ pub fn PurchasesTab() -> impl IntoView {
                         let current = page.get_untracked();
                         let (first, last) = (current <= 1, current >= pages);
                         view! {
-                            <p class="muted" role="status">{format!("{} purchases · page {current} of {pages}", list.total)}</p>
+                            <p class="muted" role="status">{format!("{} · page {current} of {pages}", crate::words::count(list.total, "purchase", "purchases"))}</p>
                             <PurchaseTable purchases=list.purchases/>
                             <nav class="pagination" aria-label="Purchase pages">
                                 <button type="button" class="button secondary" disabled=first

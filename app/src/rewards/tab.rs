@@ -50,7 +50,7 @@ fn RewardRow(r: Redemption) -> impl IntoView {
         }
         (Some(order), false) => view! {
             <details>
-                <summary>{format!("Order {order} · {} updates", r.history.len())}</summary>
+                <summary>{format!("Order {order} · {}", crate::words::count(r.history.len() as i64, "update", "updates"))}</summary>
                 <ol class="order-history">
                     {r.history.into_iter().map(|u| view! { <UpdateItem u/> }).collect_view()}
                 </ol>

@@ -191,10 +191,8 @@ fn ResultsTable(query: AdvancedQuery, found: SearchResults) -> impl IntoView {
     let page = query.page.max(1);
     let total_text = if found.total > COUNT_CAP {
         format!("More than {COUNT_CAP} customers")
-    } else if found.total == 1 {
-        "1 customer".to_string()
     } else {
-        format!("{} customers", found.total)
+        crate::words::count(found.total, "customer", "customers")
     };
     let pages = (found.total.min(COUNT_CAP) as u64)
         .div_ceil(u64::from(size))

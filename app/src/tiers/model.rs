@@ -1,6 +1,7 @@
 //! Tier levels, the rules that move customers between them, and the Tiers sub-tab's data.
 
 use crate::time::{format_count, EpochMillis};
+use crate::words::count;
 use serde::{Deserialize, Serialize};
 
 const DAY_MS: i64 = 86_400_000;
@@ -102,9 +103,9 @@ pub fn decide(
         return Decision::Promote {
             to: target.name.clone(),
             reason: format!(
-                "{} qualifying points in the last {} days reach the {} threshold of {}",
-                format_count(points),
-                rules.window_days,
+                "{} in the last {} reach the {} threshold of {}",
+                count(points, "qualifying point", "qualifying points"),
+                count(rules.window_days, "day", "days"),
                 target.name,
                 format_count(target.threshold_points)
             ),
@@ -117,10 +118,11 @@ pub fn decide(
         Some(level) if target.rank < level.rank => Decision::Demote {
             to: target.name.clone(),
             reason: format!(
-                "{} expired; {} qualifying points in the last {} days are below its threshold of {}",
+                "{} expired; {} in the last {} {} below its threshold of {}",
                 level.name,
-                format_count(points),
-                rules.window_days,
+                count(points, "qualifying point", "qualifying points"),
+                count(rules.window_days, "day", "days"),
+                if points == 1 { "is" } else { "are" },
                 format_count(level.threshold_points)
             ),
         },

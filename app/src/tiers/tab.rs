@@ -38,9 +38,9 @@ fn Summary(s: TierSummary) -> impl IntoView {
         .cloned();
     let next_text = match &next {
         Some(n) => format!(
-            "{} begins at {} points: {} still needed",
+            "{} begins at {}: {} still needed",
             n.name,
-            format_count(n.threshold_points),
+            crate::words::count(n.threshold_points, "point", "points"),
             format_count((n.threshold_points - s.qualifying_points).max(0))
         ),
         None => "Top tier".to_string(),
