@@ -66,14 +66,26 @@ for (const [n, size] of [[1, 'desktop'], [2, 'tablet-portrait']]) {
 
 for (const size of ['desktop', 'tablet-landscape']) {
   test(`${size}: the global log filters requests; agents without privacy.view_log are refused`, async () => {
-    const officer = await signedInPage(app, 'privacy@demo.test', VIEWPORTS[size], '/privacy');
+    const officer = await signedInPage(app, 'privacy@demo.test', { ...VIEWPORTS[size], acceptDownloads: true });
+    // An export for a customer who stays: the log links to them by name.
+    const kept = await openCustomer(officer, app.baseUrl, SEEDED_EXTERNAL_IDS[3], 'privacy');
+    await Promise.all([
+      officer.waitForEvent('download'),
+      officer.getByRole('button', { name: 'Download export (CSV)' }).click(),
+    ]);
+    await officer.goto(`${app.baseUrl}/privacy`);
     await officer.waitForSelector('h1:text("Data privacy requests")');
     await officer.selectOption('#log-type', 'forget');
     await officer.waitForFunction(() => {
-      const types = [...document.querySelectorAll('table.privacy-history tbody td:nth-child(2)')].map((c) => c.textContent.trim());
+      const types = [...document.querySelectorAll('table.privacy-history tbody td:nth-child(3)')].map((c) => c.textContent.trim());
       return types.length > 0 && types.every((t) => t === 'forget');
     });
-    assert.ok((await officer.locator('table.privacy-history tbody td:nth-child(3)').allTextContents()).every((t) => t === 'privacy@demo.test'));
+    assert.ok((await officer.locator('table.privacy-history tbody td:nth-child(4)').allTextContents()).every((t) => t === 'privacy@demo.test'));
+    // A forgotten customer's requests say so; nothing personal is left to show.
+    assert.ok((await officer.locator('table.privacy-history tbody td:nth-child(2)').allTextContents()).every((t) => t === 'Forgotten customer'));
+    // Requests for customers still held link to their profile, by name.
+    await officer.selectOption('#log-type', 'export');
+    await officer.waitForSelector(`table.privacy-history tbody td:nth-child(2) a[href="/customers/${kept}"]`);
     await officer.selectOption('#log-type', '');
     await officer.fill('#log-user', 'nobody@demo.test');
     await officer.press('#log-user', 'Tab');

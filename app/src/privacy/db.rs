@@ -44,6 +44,7 @@ impl From<RequestRow> for PrivacyRequest {
             detail: row.detail,
             executed_by: row.executed_by_email,
             requested_at: row.requested_at,
+            customer_name: None,
         }
     }
 }
@@ -288,11 +289,51 @@ pub async fn log(
         .bind(offset)
         .fetch_all(db.pool())
         .await?;
+    let mut requests: Vec<PrivacyRequest> = rows.into_iter().map(PrivacyRequest::from).collect();
+    let names = names_of(db, &requests).await?;
+    for request in &mut requests {
+        request.customer_name = names
+            .iter()
+            .find(|(id, _)| Some(id) == request.customer_id.as_ref())
+            .and_then(|(_, name)| name.clone());
+    }
     Ok(LogPage {
-        requests: rows.into_iter().map(PrivacyRequest::from).collect(),
+        requests,
         total: count.fetch_one(db.pool()).await?,
         page_size: LOG_PAGE_SIZE,
     })
+}
+
+/// The names of the customers `requests` are for, in one query: `(id, name)`.
+async fn names_of(
+    db: &Db,
+    requests: &[PrivacyRequest],
+) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
+    let mut ids: Vec<&str> = requests
+        .iter()
+        .filter_map(|r| r.customer_id.as_deref())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, first_name, last_name FROM customers WHERE id IN ({})",
+        crate::store::list_placeholders(db.backend(), 1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (String, Option<String>, Option<String>)>(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, first, last)| {
+            let name = crate::customers::full_name(first.as_deref(), last.as_deref());
+            (id, name)
+        })
+        .collect())
 }
 
 /// Every column of every row of `table` for customer `id` (`customers` by its `id`), as

@@ -81,7 +81,7 @@ fn PrivacyLog() -> impl IntoView {
                     let (first, last) = (number <= 1, i64::from(number) >= pages);
                     view! {
                         <p class="muted" role="status">{format!("{} · page {number} of {pages}", crate::words::count(log.total, "request", "requests"))}</p>
-                        <History history=log.requests/>
+                        <History history=log.requests with_customer=true/>
                         <nav class="pagination" aria-label="Pages">
                             <button type="button" class="button secondary" disabled=first on:click=move |_| go(-1)>"Previous page"</button>
                             <button type="button" class="button secondary" disabled=last on:click=move |_| go(1)>"Next page"</button>

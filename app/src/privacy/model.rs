@@ -22,6 +22,10 @@ pub struct PrivacyRequest {
     pub executed_by: String,
     /// When.
     pub requested_at: EpochMillis,
+    /// The customer's name, as the global log shows it (`None` in a customer's own history,
+    /// for an unnamed customer, and once they were forgotten).
+    #[serde(default)]
+    pub customer_name: Option<String>,
 }
 
 /// The Data Privacy tab at a glance.

@@ -171,17 +171,46 @@ fn PrivacyActions(
     }
 }
 
-/// A table of data-privacy requests (also used by the global log).
+/// Whom a request was for: their profile, or a note that the customer was forgotten (the
+/// request log keeps no personal data of a forgotten customer).
+fn customer_cell(id: Option<String>, name: Option<String>) -> AnyView {
+    match id {
+        Some(id) => {
+            let text = name.unwrap_or_else(|| "Unnamed customer".into());
+            view! { <a href=format!("/customers/{id}")>{text}</a> }.into_any()
+        }
+        None => view! { <span class="muted">"Forgotten customer"</span> }.into_any(),
+    }
+}
+
+/// A table of data-privacy requests; the global log adds a column naming each request's
+/// customer (`with_customer`).
 #[component]
-pub fn History(history: Vec<PrivacyRequest>) -> impl IntoView {
+pub fn History(
+    history: Vec<PrivacyRequest>,
+    /// Show whom each request was for: a link to the profile, or that they were forgotten.
+    #[prop(optional)]
+    with_customer: bool,
+) -> impl IntoView {
     if history.is_empty() {
         return view! { <p class="muted">"No data-privacy requests yet."</p> }.into_any();
     }
+    let mut columns = vec![Column::text("Date and time")];
+    if with_customer {
+        columns.push(Column::text("Customer"));
+    }
+    columns.extend([
+        Column::text("Type"),
+        Column::text("Executed by"),
+        Column::text("Status"),
+        Column::text("Details"),
+    ]);
     view! {
-        <DataTable class="privacy-history" name=TableName::VisibleCaption("Request history") columns=vec![Column::text("Date and time"), Column::text("Type"), Column::text("Executed by"), Column::text("Status"), Column::text("Details")]>
+        <DataTable class="privacy-history" name=TableName::VisibleCaption("Request history") columns>
             {history.into_iter().map(|r| view! {
                 <tr>
                     <td class="nowrap">{format_date_time(r.requested_at)}</td>
+                    {with_customer.then(|| view! { <td>{customer_cell(r.customer_id.clone(), r.customer_name.clone())}</td> })}
                     <td>{r.request_type}</td>
                     <td>{r.executed_by}</td>
                     <td>{r.status}</td>

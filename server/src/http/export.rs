@@ -37,6 +37,30 @@ const STAFF_COLUMNS: [&str; 5] = [
     "executed_by_email",
 ];
 
+/// Columns only the console's own workings need (search keys, the edit version): left out.
+const INTERNAL_COLUMNS: [&str; 3] = ["first_name_key", "last_name_key", "version"];
+
+/// The value as the export writes it, `None` for a column it leaves out: times (columns named
+/// `…_at` or `…_since`, stored as epoch milliseconds) become ISO 8601 UTC,
+/// `2026-12-05T08:03:42.123Z`.
+fn export_value<'a>(field: &str, value: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+    if INTERNAL_COLUMNS.contains(&field) || STAFF_COLUMNS.contains(&field) {
+        return None;
+    }
+    let is_time = field.ends_with("_at") || field.ends_with("_since");
+    let instant = value
+        .parse::<i64>()
+        .ok()
+        .filter(|_| is_time)
+        .and_then(chrono::DateTime::from_timestamp_millis);
+    Some(match instant {
+        Some(at) => at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            .into(),
+        None => value.into(),
+    })
+}
+
 /// Starts the download; 404 for an unknown customer.
 pub async fn customer_export(
     State(state): State<AppState>,
@@ -118,11 +142,10 @@ async fn write_export(db: &Db, id: &str, sender: &Sender) -> Result<usize, Strin
                 .find(|(c, _)| c == "id" || c == "key")
                 .map(|(_, v)| v.clone())
                 .unwrap_or_else(|| (n + 1).to_string());
-            for (field, value) in row
-                .iter()
-                .filter(|(c, _)| !STAFF_COLUMNS.contains(&c.as_str()))
-            {
-                out.row([section, &record, field, value]).await?;
+            for (field, value) in row {
+                if let Some(value) = export_value(field, value) {
+                    out.row([section, &record, field, &value]).await?;
+                }
             }
         }
     }
@@ -140,7 +163,9 @@ async fn write_export(db: &Db, id: &str, sender: &Sender) -> Result<usize, Strin
             };
             let record = value("id");
             for (field, v) in row.iter().filter(|(c, _)| c != "id" && c != "customer_id") {
-                out.row(["events", &record, field, v]).await?;
+                if let Some(v) = export_value(field, v) {
+                    out.row(["events", &record, field, &v]).await?;
+                }
             }
             after = Some((value("occurred_at").parse().unwrap_or(i64::MIN), record));
         }
@@ -213,7 +238,29 @@ fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::spreadsheet_safe;
+    use super::{export_value, spreadsheet_safe};
+
+    #[test]
+    fn times_read_as_iso_8601_utc_and_internal_columns_are_left_out() {
+        let shown = |field, value| export_value(field, value).map(|v| v.into_owned());
+        assert_eq!(
+            shown("created_at", "1764921822123").as_deref(),
+            Some("2025-12-05T08:03:42.123Z")
+        );
+        assert_eq!(
+            shown("tier_since", "0").as_deref(),
+            Some("1970-01-01T00:00:00.000Z")
+        );
+        assert_eq!(shown("last_active_at", "").as_deref(), Some(""));
+        assert_eq!(
+            shown("points_balance", "1764921822123").as_deref(),
+            Some("1764921822123")
+        );
+        for internal in ["first_name_key", "last_name_key", "version", "executed_by"] {
+            assert_eq!(shown(internal, "x"), None, "{internal}");
+        }
+        assert_eq!(shown("first_name", "Zoë").as_deref(), Some("Zoë"));
+    }
 
     #[test]
     fn formulas_are_neutralised_and_numbers_kept() {

@@ -188,6 +188,14 @@ async fn forgetting_a_fully_populated_customer_leaves_nothing_in_any_table() {
             "{label}: the scan finds the customer before"
         );
 
+        let before = app::privacy::db::log(&db, &Default::default(), &Default::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            before.requests[0].customer_name.as_deref(),
+            Some("Zebediah Quuxworth"),
+            "{label}: the log names whom a request was for"
+        );
         let wrong = [("customer_id", id.as_str()), ("confirmation", "forget")];
         let refused = setup.admin.call("forget_customer", &wrong).await;
         assert_eq!(refused.status(), 422, "{label}");
@@ -221,7 +229,10 @@ async fn forgetting_a_fully_populated_customer_leaves_nothing_in_any_table() {
         let kinds: Vec<(&str, bool)> = log
             .requests
             .iter()
-            .map(|r| (r.request_type.as_str(), r.customer_id.is_none()))
+            .map(|r| {
+                let tombstone = r.customer_id.is_none() && r.customer_name.is_none();
+                (r.request_type.as_str(), tombstone)
+            })
             .collect();
         assert_eq!(
             kinds,
@@ -387,6 +398,21 @@ async fn the_export_holds_every_section_and_parses_back() {
     assert!(rows
         .iter()
         .any(|r| &r[0] == "notes" && &r[3] == "Called, twice"));
+    let iso_utc =
+        |value: &str| chrono::DateTime::parse_from_rfc3339(value).is_ok() && value.ends_with('Z');
+    for (section, field) in [("profile", "created_at"), ("events", "occurred_at")] {
+        let value = rows.iter().find(|r| &r[0] == section && &r[2] == field);
+        assert!(
+            value.is_some_and(|r| iso_utc(&r[3])),
+            "{section}.{field} in ISO 8601 UTC: {value:?}"
+        );
+    }
+    for internal in ["first_name_key", "last_name_key", "version"] {
+        assert!(
+            !rows.iter().any(|r| &r[2] == internal),
+            "{internal} is not exported"
+        );
+    }
     // The request is logged once the stream has been written out.
     let mut logged = false;
     for _ in 0..50 {
