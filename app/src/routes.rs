@@ -48,6 +48,7 @@ fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("locations") view={Lazy::<LocationsScreen>::new()}/>
             <Route path=path!("notes") view={Lazy::<NotesScreen>::new()}/>
             <Route path=path!("privacy") view={Lazy::<PrivacyTabScreen>::new()}/>
+            <Route path=path!("privacy/history") view={Lazy::<PrivacyTabScreen>::new()}/>
         </ParentRoute>
     }
     .into_inner()

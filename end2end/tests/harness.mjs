@@ -121,6 +121,31 @@ export async function assertAccessible(page, label) {
     return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   });
   assert.deepEqual(violations, [], `axe violations on ${label}`);
+  await assertTouchTargets(page, label);
+}
+
+/**
+ * At tablet width (1024 px and narrower) every visible interactive element is at least 44 px
+ * tall and wide; a checkbox or radio counts through its label, which takes the tap too.
+ */
+export async function assertTouchTargets(page, label) {
+  const small = await page.evaluate(() => {
+    if (window.innerWidth > 1024) return [];
+    const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=tab]';
+    return [...document.querySelectorAll(selector)]
+      .filter((el) => el.getClientRects().length > 0 && !el.closest('[hidden], [inert]'))
+      .map((el) => {
+        const box = ['checkbox', 'radio'].includes(el.type)
+          ? (el.closest('label') || document.querySelector(`label[for="${el.id}"]`) || el)
+          : el;
+        const rect = box.getBoundingClientRect();
+        return { el, width: rect.width, height: rect.height };
+      })
+      .filter(({ width, height }) => width < 44 - 0.5 || height < 44 - 0.5)
+      .map(({ el, width, height }) =>
+        `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || el.id || el.name || '').trim().slice(0, 40)}" ${Math.round(width)}×${Math.round(height)}`);
+  });
+  assert.deepEqual(small, [], `touch targets under 44 px on ${label}`);
 }
 
 /** External ids the seeder gives customers 0..3 (customer 0 is the showcase member). */

@@ -47,12 +47,20 @@ for (const [n, size] of [[1, 'desktop'], [2, 'tablet-portrait']]) {
     await officer.getByLabel(/I confirm: the customer takes part again/).check();
     await officer.getByRole('button', { name: 'Reinstate processing' }).click();
     await officer.waitForSelector('[data-testid=processing-state]:has-text("Not restricted")');
+    // The requests are on the History sub-tab, which has an address of its own.
+    assert.equal(await officer.locator('table.privacy-history').count(), 0);
+    await officer.getByRole('navigation', { name: 'Data privacy' }).getByRole('link', { name: 'History' }).click();
+    await officer.waitForURL(/\/privacy\/history$/);
     const history = officer.locator('table.privacy-history tbody tr');
     await officer.waitForFunction(() => document.querySelectorAll('table.privacy-history tbody tr').length === 3);
     assert.deepEqual(
       (await history.locator('td:nth-child(2)').allTextContents()).map((t) => t.trim()),
       ['reinstate', 'restrict', 'export'],
     );
+    assert.equal(await officer.locator('a[aria-current="page"]:has-text("History")').count(), 1);
+    await assertAccessible(officer, `privacy history at ${size}`);
+    await officer.getByRole('link', { name: 'Overview' }).click();
+    await officer.waitForSelector('#forget-confirmation');
 
     await officer.fill('#forget-confirmation', 'FORGET');
     await officer.getByRole('button', { name: 'Forget this customer' }).click();

@@ -55,9 +55,17 @@ fn property_name(payload: &Value) -> String {
     }
 }
 
+/// Whether an event reports a device: every `device_seen`, and an `app_session` that names
+/// the device it ran on (`device_id` or `model`).
+fn reports_device(event_type: &str, payload: &Value) -> bool {
+    event_type == "device_seen"
+        || (event_type == "app_session"
+            && (payload.get("device_id").is_some() || payload.get("model").is_some()))
+}
+
 /// Summarises `(event_type, occurred_at, payload)` of `app_session` and `device_seen` events
 /// (any order) into properties and devices. A device is its `device_id`, else platform and
-/// model; the latest report of each wins.
+/// model; the latest report of each (a `device_seen`, or a session naming its device) wins.
 pub fn summarise(events: &[(String, EpochMillis, Value)]) -> DigitalFootprint {
     let text = |p: &Value, key: &str| p.get(key).and_then(Value::as_str).map(str::to_string);
     let mut properties: Vec<PropertyUse> = Vec::new();
@@ -75,7 +83,7 @@ pub fn summarise(events: &[(String, EpochMillis, Value)]) -> DigitalFootprint {
                 last_seen: *at,
             }),
         }
-        if event_type != "device_seen" {
+        if !reports_device(event_type, payload) {
             continue;
         }
         let platform = text(payload, "platform").unwrap_or_else(|| "Unknown".into());
@@ -139,5 +147,36 @@ mod tests {
             (10, 30)
         );
         assert_eq!(summary.properties[1].name, "Website");
+    }
+
+    #[test]
+    fn a_session_that_names_its_device_reports_it() {
+        let events = vec![
+            (
+                "device_seen".to_string(),
+                10,
+                json!({"platform": "Android", "model": "Pixel 8", "os_version": "14"}),
+            ),
+            (
+                "app_session".to_string(),
+                40,
+                json!({"platform": "Android", "model": "Pixel 8", "os_version": "15",
+                       "screen": "1080x2400"}),
+            ),
+            (
+                "app_session".to_string(),
+                30,
+                json!({"platform": "iOS", "device_id": "d-1", "model": "iPhone 15"}),
+            ),
+            ("app_session".to_string(), 50, json!({"platform": "Web"})),
+        ];
+        let summary = summarise(&events);
+        let shown: Vec<(&str, Option<&str>)> = summary
+            .devices
+            .iter()
+            .map(|d| (d.platform.as_str(), d.os_version.as_deref()))
+            .collect();
+        assert_eq!(shown, [("Android", Some("15")), ("iOS", None)]);
+        assert_eq!(summary.devices[0].screen.as_deref(), Some("1080x2400"));
     }
 }

@@ -1,5 +1,6 @@
-//! The Data Privacy tab of a profile: status at a glance, export, restrict / reinstate,
-//! forget, and the customer's request history.
+//! The Data Privacy tab of a profile, in two sub-tabs: Overview (status at a glance, export,
+//! restrict / reinstate, forget) at `/privacy` and History (the customer's requests) at
+//! `/privacy/history`.
 
 use super::api::{get_privacy_overview, ForgetCustomer, ReinstateProcessing, RestrictProcessing};
 use super::model::{PrivacyRequest, FORGET_CONFIRMATION};
@@ -37,6 +38,25 @@ pub fn PrivacyTab() -> impl IntoView {
         }
     });
     let may_act = use_can(Permission::PrivacyRequest);
+    let location = leptos_router::hooks::use_location();
+    let on_history = Memo::new(move |_| location.pathname.get().ends_with("/privacy/history"));
+    let sub_tab = move |history: bool, label: &'static str| {
+        let href = move || {
+            let base = format!("/customers/{}/privacy", id.get());
+            if history {
+                format!("{base}/history")
+            } else {
+                base
+            }
+        };
+        view! {
+            <li>
+                <a href=href aria-current=move || (on_history.get() == history).then_some("page")>
+                    {label}
+                </a>
+            </li>
+        }
+    };
     // The forms depend on the restriction alone, so a refetch (a live event, a download
     // logged) that leaves it as it was does not rebuild them under the officer's typing.
     let restricted = Memo::new(move |_| {
@@ -48,6 +68,12 @@ pub fn PrivacyTab() -> impl IntoView {
     view! {
         <section class="panel privacy-tab" aria-labelledby="privacy-title">
             <h2 id="privacy-title">"Data privacy"</h2>
+            <nav class="sub-tab-bar" aria-label="Data privacy">
+                <ul>
+                    {sub_tab(false, "Overview")}
+                    {sub_tab(true, "History")}
+                </ul>
+            </nav>
             {move || forget.value().get().and_then(Result::ok).map(|summary| view! {
                 <div class="alert alert-success" role="status">
                     <h3>"Customer forgotten"</h3>
@@ -56,7 +82,7 @@ pub fn PrivacyTab() -> impl IntoView {
                 </div>
             })}
             <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || overview.get().map(|result| match result {
+                {move || overview.get().filter(|_| !on_history.get()).map(|result| match result {
                     Ok(state) => {
                         view! {
                             <dl class="profile-facts privacy-facts">
@@ -84,11 +110,12 @@ pub fn PrivacyTab() -> impl IntoView {
                     }
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 })}
-                {move || restricted.get().filter(|_| may_act).map(|restricted| view! {
+                {move || restricted.get().filter(|_| may_act && !on_history.get()).map(|restricted| view! {
                     <PrivacyActions restricted restrict reinstate forget/>
                 })}
-                {move || overview.get().and_then(Result::ok).map(|state| view! {
-                    <History history=state.history/>
+                {move || overview.get().filter(|_| on_history.get()).map(|result| match result {
+                    Ok(state) => view! { <History history=state.history/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 })}
             </Transition>
         </section>
