@@ -54,6 +54,17 @@ fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
+/// Admin → Settings: the organisation's settings, then the note reasons and the tier rules.
+#[component]
+fn OrganisationSettings() -> impl IntoView {
+    view! {
+        <crate::settings::SettingsPage>
+            <crate::notes::NoteReasonSettings/>
+            <crate::tiers::TierRulesSettings/>
+        </crate::settings::SettingsPage>
+    }
+}
+
 /// Declares `$route`, a lazily loaded route whose view is the component `$screen`.
 macro_rules! lazy_screen {
     ($($route:ident => $screen:path),+ $(,)?) => {$(
@@ -81,7 +92,7 @@ lazy_screen! {
     UsersScreen => crate::users::UsersPage,
     UserDetailScreen => crate::users::UserDetailPage,
     AuditTrailScreen => crate::audit::AuditTrailPage,
-    SettingsScreen => crate::settings::SettingsPage,
+    SettingsScreen => OrganisationSettings,
     ApiKeysScreen => crate::api_keys::ApiKeysPage,
     EventTypesScreen => crate::events::EventTypesPage,
     AnalyticsAdminScreen => crate::analytics::AnalyticsAdminPage,

@@ -8,18 +8,19 @@ use crate::layout::{Field, Loaded};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-/// The settings screen.
+/// The settings screen; `children` are the sections other features add below (note reasons,
+/// tier rules), composed in `routes.rs` so that this feature imports none of them.
 #[component]
-pub fn SettingsPage() -> impl IntoView {
+pub fn SettingsPage(children: Children) -> impl IntoView {
     view! {
         <RequirePermission permission=Permission::SettingsManage>
-            <SettingsScreen/>
+            <SettingsScreen sections=children/>
         </RequirePermission>
     }
 }
 
 #[component]
-fn SettingsScreen() -> impl IntoView {
+fn SettingsScreen(sections: Children) -> impl IntoView {
     let mode = ServerAction::<SetSearchMode>::new();
     let save = ServerAction::<SaveStatusType>::new();
     let code = ServerAction::<SetCallingCode>::new();
@@ -43,8 +44,7 @@ fn SettingsScreen() -> impl IntoView {
             <Loaded resource=settings what="settings" let:settings>
                 <SettingsForms settings mode save code zone/>
             </Loaded>
-            <crate::notes::NoteReasonSettings/>
-            <crate::tiers::TierRulesSettings/>
+            {sections()}
         </div>
     }
 }

@@ -46,6 +46,9 @@ impl Console {
             base: base.to_string(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // A response that stalls fails its test instead of holding the suite (once,
+                // the search page's response never finished under the full parallel suite).
+                .timeout(std::time::Duration::from_secs(60))
                 .build()
                 .unwrap(),
             cookie: None,
