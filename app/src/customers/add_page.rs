@@ -2,11 +2,10 @@
 //! (the same Rust code as on the server), the server checks again and refuses duplicates.
 
 use super::api::CreateCustomer;
-use super::new_customer::{validate, CreateOutcome};
+use super::new_customer::{check_in_browser, CreateOutcome};
 use crate::auth::{Permission, RequirePermission};
 use crate::layout::{CheckedForm, Field};
 use crate::settings::api::list_status_types;
-use crate::settings::model::DEFAULT_CALLING_CODE;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -49,17 +48,8 @@ fn AddCustomerForm() -> impl IntoView {
         _ => None,
     };
     let other_error = move || form.other_error();
-    // The server uses the organisation's calling code; national numbers are re-checked there.
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        form.submit(&ev, |data| {
-            validate(
-                &data.form,
-                DEFAULT_CALLING_CODE,
-                chrono::Utc::now().date_naive(),
-            )
-            .map(|_| ())
-        })
-    };
+    let on_submit =
+        move |ev: leptos::ev::SubmitEvent| form.submit(&ev, |data| check_in_browser(&data.form));
     let text = move |id: &'static str,
                      name: &'static str,
                      label: &'static str,

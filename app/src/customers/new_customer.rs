@@ -159,6 +159,14 @@ pub fn validate(
     })
 }
 
+/// [`validate`] as the browser runs it before sending Add Customer or a profile edit: with the
+/// default calling code (the server checks national numbers again with the organisation's)
+/// and today's date.
+pub fn check_in_browser(form: &NewCustomerForm) -> Result<(), Vec<FieldError>> {
+    let today = chrono::Utc::now().date_naive();
+    validate(form, crate::settings::model::DEFAULT_CALLING_CODE, today).map(|_| ())
+}
+
 /// The first problem of a failed [`validate`], as the error the server answers with.
 #[cfg(feature = "ssr")]
 pub fn first_error(errors: Vec<FieldError>) -> crate::error::AppError {

@@ -3,10 +3,9 @@
 
 use super::api::UpdateCustomerProfile;
 use super::model::CustomerProfile;
-use super::new_customer::validate;
+use super::new_customer::check_in_browser;
 use crate::error::AppError;
 use crate::layout::{CheckedForm, Field};
-use crate::settings::model::DEFAULT_CALLING_CODE;
 use leptos::prelude::*;
 
 /// Edit form for `profile`; `on_saved` after a successful save, `on_cancel` to discard,
@@ -28,16 +27,8 @@ pub fn ProfileEditForm(
     let error_for = move |field: &'static str| Signal::derive(move || form.problem(field));
     let conflict = move || matches!(action.value().get(), Some(Err(AppError::Conflict(_))));
     let other_error = move || form.other_error();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        form.submit(&ev, |data| {
-            validate(
-                &data.form,
-                DEFAULT_CALLING_CODE,
-                chrono::Utc::now().date_naive(),
-            )
-            .map(|_| ())
-        })
-    };
+    let on_submit =
+        move |ev: leptos::ev::SubmitEvent| form.submit(&ev, |data| check_in_browser(&data.form));
     let text = move |field: &'static str,
                      label: &'static str,
                      kind: &'static str,
