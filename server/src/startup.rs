@@ -163,12 +163,23 @@ fn leptos_options(address: SocketAddr) -> LeptosOptions {
     options
 }
 
+/// The app's routes, worked out once per process. Working them out runs the app with
+/// resource loading switched off by a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`), and a page rendering meanwhile on another thread whose resource
+/// first polls then never finishes (leptos-rs/leptos#4773): the HTTP tests, which start many
+/// servers in one process, saw a page response stall that way.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
     let state = ServerState {
         leptos_options: leptos_options.clone(),
         app: app.clone(),
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.app.clone();
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))

@@ -158,3 +158,45 @@ async fn every_api_v1_error_answers_in_one_json_shape() {
         assert!(error["message"].is_string(), "{url}: {body}");
     }
 }
+
+/// Starting a server works out the app's routes with resource loading switched off by a
+/// process-wide flag; a page whose resource first polled meanwhile never finished
+/// (leptos-rs/leptos#4773). Servers started while pages render must not stall them.
+#[tokio::test]
+async fn pages_render_while_other_servers_start() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 3).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let id = app::identity::db::owner(&db, "external_id", "CRM-00000031")
+        .await
+        .unwrap()
+        .unwrap();
+    let starting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let starter = {
+        let (db, starting) = (db.clone(), starting.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            while starting.load(std::sync::atomic::Ordering::Relaxed) {
+                runtime.block_on(async {
+                    let address = "127.0.0.1:0".parse().unwrap();
+                    server::startup::Application::build(db.clone(), Default::default(), address)
+                        .await
+                        .unwrap();
+                });
+            }
+        })
+    };
+    let agent = Console::signed_in(&base, "agent@demo.test").await;
+    let path = format!("/customers/{id}");
+    for _ in 0..100 {
+        let page = tokio::time::timeout(std::time::Duration::from_secs(10), profile(&agent, &path))
+            .await
+            .expect("the profile page finished");
+        assert!(page.contains("Points balance"));
+    }
+    starting.store(false, std::sync::atomic::Ordering::Relaxed);
+    starter.join().unwrap();
+}
