@@ -13,6 +13,9 @@ pub enum AppError {
     /// The thing asked for does not exist (or is not visible to this user).
     #[error("{0}")]
     NotFound(String),
+    /// The customer asked for was merged into another: the survivor's id. Pages go there.
+    #[error("This customer was merged into another profile.")]
+    Merged(String),
     /// No signed-in user.
     #[error("Please sign in to continue.")]
     Unauthorized,
@@ -62,7 +65,7 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status_code(&self) -> u16 {
         match self {
-            Self::NotFound(_) => 404,
+            Self::NotFound(_) | Self::Merged(_) => 404,
             Self::Unauthorized => 401,
             Self::Forbidden(_) => 403,
             Self::Validation { .. } => 422,
@@ -158,7 +161,16 @@ mod server {
         let result = body.await;
         if let Err(err) = &result {
             if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
+                // A page already redirecting (a merged-away customer's) keeps its redirect
+                // whatever its other panels fail with.
+                let redirecting = options
+                    .0
+                    .read()
+                    .map(|parts| parts.status.is_some_and(|s| s.is_redirection()))
+                    .unwrap_or(false);
+                if let (Ok(status), false) =
+                    (http::StatusCode::from_u16(err.status_code()), redirecting)
+                {
                     options.set_status(status);
                 }
             }

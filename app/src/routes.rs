@@ -18,6 +18,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/customers/new") view={Lazy::<AddCustomerScreen>::new()}/>
             <CustomerRoutes/>
             <Route path=path!("/privacy") view={Lazy::<PrivacyLogScreen>::new()}/>
+            <Route path=path!("/duplicates") view={Lazy::<DuplicatesScreen>::new()}/>
             <Route path=path!("/campaigns/:id") view={Lazy::<CampaignScreen>::new()}/>
             <Route path=path!("/admin") view={Lazy::<AdminScreen>::new()}/>
             <Route path=path!("/admin/users") view={Lazy::<UsersScreen>::new()}/>
@@ -44,6 +45,7 @@ fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                 <Route path=path!("activity/:section") view={Lazy::<ActivitySectionScreen>::new()}/>
             </ParentRoute>
             <Route path=path!("profile") view={Lazy::<ProfileTabScreen>::new()}/>
+            <Route path=path!("merge/:other") view={Lazy::<MergeScreen>::new()}/>
             <Route path=path!("digital-properties") view={Lazy::<DigitalPropertiesScreen>::new()}/>
             <Route path=path!("locations") view={Lazy::<LocationsScreen>::new()}/>
             <Route path=path!("notes") view={Lazy::<NotesScreen>::new()}/>
@@ -62,6 +64,20 @@ fn OrganisationSettings() -> impl IntoView {
             <crate::notes::NoteReasonSettings/>
             <crate::tiers::TierRulesSettings/>
         </crate::settings::SettingsPage>
+    }
+}
+
+/// The Profile tab: the profile and its identifiers, then who may be the same person and the
+/// merges this customer took part in.
+#[component]
+fn ProfileWithDuplicates() -> impl IntoView {
+    let context = expect_context::<crate::customers::ProfilePageContext>();
+    let (id, live_changes) = (context.customer_id, context.live_changes);
+    view! {
+        <crate::customers::ProfileTab>
+            <crate::duplicates::PossibleDuplicates id live_changes/>
+            <crate::merge::MergeHistory id live_changes/>
+        </crate::customers::ProfileTab>
     }
 }
 
@@ -97,7 +113,9 @@ lazy_screen! {
     EventTypesScreen => crate::events::EventTypesPage,
     AnalyticsAdminScreen => crate::analytics::AnalyticsAdminPage,
     ActivitySectionScreen => crate::activity::ActivitySection,
-    ProfileTabScreen => crate::customers::ProfileTab,
+    ProfileTabScreen => ProfileWithDuplicates,
+    MergeScreen => crate::merge::MergePage,
+    DuplicatesScreen => crate::duplicates::DuplicatesPage,
     DigitalPropertiesScreen => crate::devices::DigitalPropertiesTab,
     LocationsScreen => crate::locations::LocationsTab,
     NotesScreen => crate::notes::NotesTab,

@@ -10,13 +10,14 @@ use leptos_router::hooks::{use_location, use_query_map};
 pub const GLOBAL_SEARCH_ID: &str = "global-search";
 
 /// Main navigation: link, label, and the permissions of which one is needed to see it.
-const NAV: [(&str, &str, &[Permission]); 4] = [
+const NAV: [(&str, &str, &[Permission]); 5] = [
     ("/", "Search", &[Permission::CustomersSearch]),
     (
         "/customers/new",
         "Add customer",
         &[Permission::CustomersCreate],
     ),
+    ("/duplicates", "Duplicates", &[Permission::CustomersMerge]),
     (
         "/privacy",
         "Data privacy",

@@ -13,6 +13,8 @@ pub enum Permission {
     CustomersCreate,
     /// Edit the profile tab.
     ProfileEdit,
+    /// Merge duplicate customers and undo merges.
+    CustomersMerge,
     /// Change a customer's status flag.
     StatusChange,
     /// Add or deduct loyalty points.
@@ -39,11 +41,12 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the admin screens list them.
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Self::CustomersSearch,
         Self::CustomersViewPii,
         Self::CustomersCreate,
         Self::ProfileEdit,
+        Self::CustomersMerge,
         Self::StatusChange,
         Self::PointsAdjust,
         Self::OffersIssue,
@@ -64,6 +67,7 @@ impl Permission {
             Self::CustomersViewPii => "customers.view_pii",
             Self::CustomersCreate => "customers.create",
             Self::ProfileEdit => "profile.edit",
+            Self::CustomersMerge => "customers.merge",
             Self::StatusChange => "status.change",
             Self::PointsAdjust => "points.adjust",
             Self::OffersIssue => "offers.issue",
@@ -85,6 +89,7 @@ impl Permission {
             Self::CustomersViewPii => "See personal data unmasked",
             Self::CustomersCreate => "Add customers",
             Self::ProfileEdit => "Edit profiles",
+            Self::CustomersMerge => "Merge duplicate customers and undo merges",
             Self::StatusChange => "Change a customer's status",
             Self::PointsAdjust => "Add or deduct points",
             Self::OffersIssue => "Issue offers",
@@ -168,6 +173,7 @@ impl Role {
                 CustomersViewPii,
                 CustomersCreate,
                 ProfileEdit,
+                CustomersMerge,
                 StatusChange,
                 PointsAdjust,
                 OffersIssue,

@@ -10,9 +10,10 @@ use crate::identity::IdentifiersPanel;
 use crate::layout::Loaded;
 use leptos::prelude::*;
 
-/// Read view of the customer's profile (only fields with values), or the edit form.
+/// Read view of the customer's profile (only fields with values), or the edit form; then the
+/// identifiers and `children` (panels other features add, composed in `routes.rs`).
 #[component]
-pub fn ProfileTab() -> impl IntoView {
+pub fn ProfileTab(children: Children) -> impl IntoView {
     let id = use_customer_id();
     let context = expect_context::<ProfilePageContext>();
     let version = RwSignal::new(0u32);
@@ -63,6 +64,7 @@ pub fn ProfileTab() -> impl IntoView {
         <Show when=move || !editing.get()>
             <IdentifiersPanel id live_changes=context.live_changes on_changed/>
         </Show>
+        {children()}
     }
 }
 

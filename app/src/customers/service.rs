@@ -236,9 +236,16 @@ pub async fn get_customer_header(
     user: &CurrentUser,
     id: String,
 ) -> Result<CustomerHeader, AppError> {
-    let header = super::db::header(&state.db, &id, user.can(Permission::CustomersViewPii))
-        .await?
-        .ok_or_else(|| not_found(&id))?;
+    let Some(header) =
+        super::db::header(&state.db, &id, user.can(Permission::CustomersViewPii)).await?
+    else {
+        return Err(
+            match crate::identity::db::merged_into(&state.db, &id).await? {
+                Some(survivor) => AppError::Merged(survivor),
+                None => not_found(&id),
+            },
+        );
+    };
     state.recent.note(&state.db, &user.id, &id);
     Ok(header)
 }

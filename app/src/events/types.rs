@@ -51,7 +51,7 @@ pub const DIGITAL: &str = "Digital";
 pub const PROFILE: &str = "Profile";
 
 /// Every known event type, in the order the stream's filter lists them.
-pub const EVENT_TYPES: [EventType; 25] = [
+pub const EVENT_TYPES: [EventType; 27] = [
     api(
         "purchase",
         PURCHASE_RELATED,
@@ -114,6 +114,16 @@ pub const EVENT_TYPES: [EventType; 25] = [
         "status_changed",
         PROFILE,
         "Status changed from {from} to {to}",
+    ),
+    console(
+        "customers_merged",
+        PROFILE,
+        "Merged with {absorbed_name}[ by {agent}]",
+    ),
+    console(
+        "customers_unmerged",
+        PROFILE,
+        "Merge with {other_name} undone[ by {agent}]",
     ),
     console("sms_verification_reset", PROFILE, "SMS verification reset"),
     console(

@@ -6,7 +6,7 @@
 use crate::store::{list_placeholders, values_placeholders, Backend, Db};
 use sqlx::{Any, Transaction};
 
-/// Rows per multi-row insert (7 values each, well under SQLite's parameter limit).
+/// Rows per multi-row insert (8 values each, well under SQLite's parameter limit).
 const INSERT_BATCH: usize = 200;
 
 /// One identifier to store: its kind (`IdentifierKind::column`), the normalised value looked
@@ -80,8 +80,8 @@ pub async fn insert(
         query.execute(&mut **tx).await?;
         let sql = format!(
             "INSERT INTO customer_identifiers (customer_id, kind, normalized, value, is_primary, \
-             added_at, source) VALUES {}",
-            values_placeholders(backend, chunk.len(), 7)
+             added_at, source, match_key) VALUES {}",
+            values_placeholders(backend, chunk.len(), 8)
         );
         let mut query = sqlx::query(&sql);
         for id in chunk {
@@ -92,7 +92,8 @@ pub async fn insert(
                 .bind(id.value)
                 .bind(i64::from(id.is_primary))
                 .bind(id.added_at)
-                .bind(id.source);
+                .bind(id.source)
+                .bind(super::model::match_key(id.kind, id.normalized));
         }
         query.execute(&mut **tx).await?;
     }
@@ -275,4 +276,67 @@ pub async fn set_primary_copy(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Where customer id `id` leads now if that customer was merged into another (following
+/// later merges): the survivor, whose profile and identifiers it became.
+pub async fn merged_into(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    let mut current = id.to_string();
+    let mut found = None;
+    // A chain longer than this would be a cycle, which merges cannot make.
+    for _ in 0..16 {
+        let next: Option<String> =
+            sqlx::query_scalar("SELECT survivor_id FROM customer_redirects WHERE customer_id = $1")
+                .bind(&current)
+                .fetch_optional(db.pool())
+                .await?;
+        match next {
+            Some(next) => {
+                found = Some(next.clone());
+                current = next;
+            }
+            None => break,
+        }
+    }
+    Ok(found)
+}
+
+/// For each of `ids` that was merged into another customer, `(id, survivor)` (following later
+/// merges), for the ingest API, which takes events for a merged-away id.
+pub async fn survivors(
+    connection: &mut sqlx::AnyConnection,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let backend = Backend::of(connection);
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut asking: Vec<(String, String)> = ids.iter().map(|id| (id.clone(), id.clone())).collect();
+    for _ in 0..16 {
+        if asking.is_empty() {
+            break;
+        }
+        let sql = format!(
+            "SELECT customer_id, survivor_id FROM customer_redirects WHERE customer_id IN ({})",
+            list_placeholders(backend, 1, asking.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+        for (_, current) in &asking {
+            query = query.bind(current);
+        }
+        let hops: std::collections::HashMap<String, String> = query
+            .fetch_all(&mut *connection)
+            .await?
+            .into_iter()
+            .collect();
+        asking = asking
+            .into_iter()
+            .filter_map(|(id, current)| hops.get(&current).map(|next| (id, next.clone())))
+            .collect();
+        for (id, survivor) in &asking {
+            match found.iter_mut().find(|(f, _)| f == id) {
+                Some(entry) => entry.1 = survivor.clone(),
+                None => found.push((id.clone(), survivor.clone())),
+            }
+        }
+    }
+    Ok(found)
 }

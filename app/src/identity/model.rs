@@ -187,6 +187,27 @@ pub fn phone_e164(input: &str, calling_code: &str) -> Option<String> {
     (9..=16).contains(&e164.len()).then_some(e164)
 }
 
+/// The form of a stored identifier that finds likely duplicates (the same in the migration
+/// that filled it in): an email without dots or a `+suffix` in its local part
+/// (`Jane.Doe+shop@x.com` and `janedoe@x.com` meet), the last nine characters of a phone
+/// number (`+447700900123` and `+4407700900123`, written with the national prefix, meet).
+/// `None` for other kinds.
+#[cfg(feature = "ssr")]
+pub fn match_key(kind: &str, normalized: &str) -> Option<String> {
+    match kind {
+        "email" => {
+            let (local, domain) = normalized.split_once('@')?;
+            let local = local.split_once('+').map_or(local, |(base, _)| base);
+            Some(format!("{}@{domain}", local.replace('.', "")))
+        }
+        "phone" => {
+            let skip = normalized.chars().count().saturating_sub(9);
+            Some(normalized.chars().skip(skip).collect())
+        }
+        _ => None,
+    }
+}
+
 /// `jane.doe@example.com` → `j•••@example.com`.
 pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {
@@ -208,6 +229,32 @@ pub fn mask_phone(phone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn match_keys_meet_for_dotted_plus_and_prefixed_forms() {
+        assert_eq!(
+            match_key("email", "jane.doe+shop@example.com").as_deref(),
+            Some("janedoe@example.com")
+        );
+        assert_eq!(
+            match_key("email", "janedoe@example.com"),
+            match_key("email", "j.a.n.e.doe@example.com")
+        );
+        assert_ne!(
+            match_key("email", "janedoe@example.com"),
+            match_key("email", "janedoe@example.org")
+        );
+        assert_eq!(
+            match_key("phone", "+447700900123").as_deref(),
+            Some("700900123")
+        );
+        assert_eq!(
+            match_key("phone", "+4407700900123"),
+            match_key("phone", "+447700900123")
+        );
+        assert_eq!(match_key("card_number", "12345678"), None);
+    }
 
     fn kinds(input: &str) -> Vec<(IdentifierKind, String)> {
         identifier_candidates(input, "44")

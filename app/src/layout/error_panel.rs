@@ -11,6 +11,7 @@ pub fn ErrorPanel(
 ) -> impl IntoView {
     let heading = match &error {
         AppError::NotFound(_) => "Not found",
+        AppError::Merged(_) => "Merged",
         AppError::Unauthorized => "Signed out",
         AppError::Forbidden(_) => "Not allowed",
         AppError::Validation { .. } => "Please check the input",
@@ -19,7 +20,12 @@ pub fn ErrorPanel(
         AppError::Unavailable(_) => "Not available",
         AppError::Internal(_) => "Something went wrong",
     };
+    let merged = match &error {
+        AppError::Merged(survivor) => Some(view! { <ToSurvivor survivor=survivor.clone()/> }),
+        _ => None,
+    };
     view! {
+        {merged}
         <div class="alert alert-error" role="alert">
             <h2>{heading}</h2>
             <p>{error.to_string()}</p>
@@ -32,4 +38,19 @@ pub fn ErrorPanel(
             </p>
         </div>
     }
+}
+
+/// Sends the browser from a merged-away customer's page to the same page of the customer it
+/// was merged into (a redirect on the server, a navigation in the browser).
+#[component]
+fn ToSurvivor(survivor: String) -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let rest: String = path
+        .strip_prefix("/customers/")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(_, tail)| format!("/{tail}"))
+        .unwrap_or_default();
+    view! { <leptos_router::components::Redirect path=format!("/customers/{survivor}{rest}")/> }
 }

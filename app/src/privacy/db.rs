@@ -189,6 +189,15 @@ pub async fn forget(
     }
     crate::identity::db::remove_owners(tx, id).await?;
     let mut removed = Vec::new();
+    // Customers merged into this one are this person too: their data moved here, and what
+    // is kept about them elsewhere (merge records, audit records) goes or is anonymised.
+    let absorbed = crate::merge::service::merged_into(tx, id).await?;
+    let mut merges = crate::merge::db::forget(tx, id).await?;
+    for other in &absorbed {
+        merges += crate::merge::db::forget(tx, other).await?;
+        anonymise_records(tx, other).await?;
+    }
+    removed.push(("merge records", merges));
     for table in std::iter::once("events").chain(CUSTOMER_TABLES) {
         let done = sqlx::query(&format!("DELETE FROM {table} WHERE customer_id = $1"))
             .bind(id)
@@ -196,26 +205,33 @@ pub async fn forget(
             .await?;
         removed.push((table, done.rows_affected()));
     }
-    let audit = sqlx::query(
-        "UPDATE audit_log SET customer_id = NULL, subject = NULL, before_json = NULL, \
-         after_json = NULL WHERE customer_id = $1",
-    )
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    removed.push(("audit records anonymised", audit.rows_affected()));
-    sqlx::query(
-        "UPDATE privacy_requests SET customer_id = NULL, reason = NULL WHERE customer_id = $1",
-    )
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
+    let audit = anonymise_records(tx, id).await?;
+    removed.push(("audit records anonymised", audit));
     let customer = sqlx::query("DELETE FROM customers WHERE id = $1")
         .bind(id)
         .execute(&mut **tx)
         .await?;
     removed.insert(0, ("customers", customer.rows_affected()));
     Ok(removed)
+}
+
+/// Clears customer `id` from the audit trail and the privacy log (the records stay, naming
+/// nobody); how many audit records.
+async fn anonymise_records(tx: &mut Transaction<'_, Any>, id: &str) -> Result<u64, sqlx::Error> {
+    let audit = sqlx::query(
+        "UPDATE audit_log SET customer_id = NULL, subject = NULL, before_json = NULL, \
+         after_json = NULL WHERE customer_id = $1 OR subject = $1",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE privacy_requests SET customer_id = NULL, reason = NULL WHERE customer_id = $1",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(audit.rows_affected())
 }
 
 /// One page of the global log (its days as in `zone`), newest first.
@@ -336,23 +352,22 @@ async fn names_of(
         .collect())
 }
 
-/// Every column of every row of `table` for customer `id` (`customers` by its `id`), as
-/// `(row key, column, value)` text, for an export.
+/// Every column of every row of `table` whose `key` column is customer `id`, as
+/// `(column, value)` text, for an export; in a stable order (by value), so two exports of the
+/// same data read the same.
 pub async fn rows_of(
     db: &Db,
     table: &str,
+    key: &str,
     id: &str,
 ) -> Result<Vec<Vec<(String, String)>>, sqlx::Error> {
-    let key = if table == "customers" {
-        "id"
-    } else {
-        "customer_id"
-    };
     let rows = sqlx::query(&format!("SELECT * FROM {table} WHERE {key} = $1"))
         .bind(id)
         .fetch_all(db.pool())
         .await?;
-    Ok(rows.iter().map(columns).collect())
+    let mut rows: Vec<Vec<(String, String)>> = rows.iter().map(columns).collect();
+    rows.sort();
+    Ok(rows)
 }
 
 /// One page of customer `id`'s events, oldest first, after the `(occurred_at, id)` cursor.

@@ -139,7 +139,7 @@ impl AdvancedQuery {
         pairs.push(("page", self.page.max(1).to_string()));
         let query = pairs
             .iter()
-            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .map(|(k, v)| format!("{k}={}", crate::words::percent_encode(v)))
             .collect::<Vec<_>>()
             .join("&");
         format!("/search?{query}")
@@ -263,19 +263,6 @@ pub struct SearchResults {
     pub rows: Vec<ResultRow>,
     /// Matches in all, counted up to [`COUNT_CAP`] + 1.
     pub total: i64,
-}
-
-/// Percent-encodes a URL query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -4,5 +4,6 @@
 mod citus;
 mod db;
 pub mod placement;
+pub mod rows;
 
 pub use db::{list_placeholders, values_placeholders, Backend, Db, DEFAULT_DATABASE_URL};

@@ -30,9 +30,12 @@ pub const REFERENCE_TABLES: [&str; 18] = [
 /// Distributed by customer and co-located with `customers` (distributed by `id`): everything
 /// about one customer is on one shard, so a profile, an ingest batch's writes for a customer
 /// and a forget touch one shard per customer.
-pub const CUSTOMER_TABLES: [&str; 10] = [
+/// `customer_merges` is kept with the survivor, `customer_redirects` with the absorbed id.
+pub const CUSTOMER_TABLES: [&str; 12] = [
     "customer_attributes",
     "customer_identifiers",
+    "customer_merges",
+    "customer_redirects",
     "customer_offers",
     "customer_scores",
     "customer_tags",

@@ -48,7 +48,7 @@ impl From<AppError> for ApiError {
         let status =
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let code = match &error {
-            AppError::NotFound(_) => "not_found",
+            AppError::NotFound(_) | AppError::Merged(_) => "not_found",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::Validation { .. } => "invalid_request",

@@ -19,13 +19,16 @@ use tokio_stream::wrappers::ReceiverStream;
 /// Events read per query while exporting.
 const EVENT_PAGE: i64 = 1_000;
 
-/// Records kept about the customer besides their own tables: the privacy requests, the audit
-/// trail of changes to them (which holds earlier values, e.g. an email before an edit or a
-/// deleted note's text), and when their profile was opened.
-const RECORDS_ABOUT_THE_CUSTOMER: [(&str, &str); 3] = [
-    ("privacy_requests", "privacy_requests"),
-    ("audit_log", "audit_log"),
-    ("recent_views", "recent_views"),
+/// Records kept about the customer besides their own tables, as (section, table, column
+/// naming the customer): the privacy requests, the audit trail of changes to them (which holds
+/// earlier values, e.g. an email before an edit or a deleted note's text), when their profile
+/// was opened, and the merges they took part in (as the profile kept or the one merged away).
+const RECORDS_ABOUT_THE_CUSTOMER: [(&str, &str, &str); 5] = [
+    ("privacy_requests", "privacy_requests", "customer_id"),
+    ("audit_log", "audit_log", "customer_id"),
+    ("recent_views", "recent_views", "customer_id"),
+    ("merges", "customer_merges", "customer_id"),
+    ("merges", "customer_merges", "absorbed_id"),
 ];
 
 /// Columns naming platform users (the staff member's data, not the customer's): left out.
@@ -37,8 +40,15 @@ const STAFF_COLUMNS: [&str; 5] = [
     "executed_by_email",
 ];
 
-/// Columns only the console's own workings need (search keys, the edit version): left out.
-const INTERNAL_COLUMNS: [&str; 3] = ["first_name_key", "last_name_key", "version"];
+/// Columns only the console's own workings need (search and match keys, the edit version,
+/// what undoing a merge needs): left out.
+const INTERNAL_COLUMNS: [&str; 5] = [
+    "first_name_key",
+    "last_name_key",
+    "match_key",
+    "version",
+    "restore",
+];
 
 /// The value as the export writes it, `None` for a column it leaves out: times (columns named
 /// `…_at` or `…_since`, stored as epoch milliseconds) become ISO 8601 UTC,
@@ -68,7 +78,10 @@ pub async fn customer_export(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let user = super::extract::user_with(&session, Permission::PrivacyRequest)?;
-    if db::rows_of(&state.db, "customers", &id).await?.is_empty() {
+    if db::rows_of(&state.db, "customers", "id", &id)
+        .await?
+        .is_empty()
+    {
         return Err(AppError::NotFound("No such customer.".into()).into());
     }
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(8);
@@ -128,12 +141,12 @@ type Sender = mpsc::Sender<Result<Bytes, std::io::Error>>;
 async fn write_export(db: &Db, id: &str, sender: &Sender) -> Result<usize, String> {
     let mut out = Csv::new(sender);
     out.row(["section", "record", "field", "value"]).await?;
-    for (section, table) in [("profile", "customers")]
+    for (section, table, key) in [("profile", "customers", "id")]
         .into_iter()
-        .chain(CUSTOMER_TABLES.map(|t| (t, t)))
+        .chain(CUSTOMER_TABLES.map(|t| (t, t, "customer_id")))
         .chain(RECORDS_ABOUT_THE_CUSTOMER)
     {
-        let rows = db::rows_of(db, table, id)
+        let rows = db::rows_of(db, table, key, id)
             .await
             .map_err(|e| e.to_string())?;
         for (n, row) in rows.iter().enumerate() {

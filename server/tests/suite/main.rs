@@ -14,6 +14,7 @@ mod http;
 mod identity;
 mod ingest;
 mod loyalty;
+mod merge;
 mod privacy;
 mod promo;
 mod recent;

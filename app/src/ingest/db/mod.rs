@@ -201,10 +201,18 @@ async fn resolve_customers(
         values.sort_unstable();
         values.dedup();
         for chunk in values.chunks(IN_CHUNK) {
-            // Which customer holds each value: our own ids are theirs, other identifiers are
+            // Which customer holds each value: our own ids are theirs (or, merged away, their
+            // survivor's), other identifiers are
             // looked up where their owners are kept (one shard per value on Citus).
             let holders: Vec<(String, String)> = if kind == IdentifierKind::CustomerId {
-                chunk.iter().map(|id| (id.clone(), id.clone())).collect()
+                let merged: HashMap<String, String> = crate::identity::db::survivors(conn, chunk)
+                    .await?
+                    .into_iter()
+                    .collect();
+                chunk
+                    .iter()
+                    .map(|id| (id.clone(), merged.get(id).unwrap_or(id).clone()))
+                    .collect()
             } else {
                 crate::identity::db::owners(conn, column, chunk).await?
             };

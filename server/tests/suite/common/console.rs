@@ -107,9 +107,13 @@ impl Console {
         request.send().await.unwrap()
     }
 
-    /// Gets a page.
+    /// Gets a page, accepting HTML as a browser does (pages answer a redirect with 302 only
+    /// to such requests).
     pub async fn get(&self, path: &str) -> Response {
-        let mut request = self.client.get(format!("{}{path}", self.base));
+        let mut request = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(reqwest::header::ACCEPT, "text/html,*/*;q=0.8");
         if let Some(cookie) = &self.cookie {
             request = request.header(COOKIE, cookie);
         }

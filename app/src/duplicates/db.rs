@@ -1,0 +1,148 @@
+//! SQL of likely duplicates: customers with the same name keys (index
+//! `customers_by_name_and_birth`) and identifiers with the same match key (partial index
+//! `customer_identifiers_by_match_key`).
+
+use crate::store::{list_placeholders, Db};
+
+/// What the duplicate checks of one customer compare: (first name key, last name key, date
+/// of birth, postcode).
+pub type MatchFields = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Customer `id`'s name keys, date of birth and postcode; `None` when there is no such
+/// customer.
+pub async fn match_fields(db: &Db, id: &str) -> Result<Option<MatchFields>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT first_name_key, last_name_key, date_of_birth, postal_code FROM customers \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Other customers with the same name keys: (id, date of birth, postcode), at most 200.
+pub async fn same_name(
+    db: &Db,
+    first_key: &str,
+    last_key: &str,
+    except: &str,
+) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, date_of_birth, postal_code FROM customers \
+         WHERE last_name_key = $1 AND first_name_key = $2 AND id <> $3 LIMIT 200",
+    )
+    .bind(last_key)
+    .bind(first_key)
+    .bind(except)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Customer `id`'s email and phone identifiers: (kind, normalized, match key).
+pub async fn match_keys(db: &Db, id: &str) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT kind, normalized, match_key FROM customer_identifiers \
+         WHERE customer_id = $1 AND match_key IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Other customers holding an identifier of `kind` with match key `key`: (id, normalized),
+/// at most 50.
+pub async fn same_match_key(
+    db: &Db,
+    kind: &str,
+    key: &str,
+    except: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT customer_id, normalized FROM customer_identifiers \
+         WHERE match_key IS NOT NULL AND match_key = $1 AND kind = $2 \
+         AND customer_id <> $3 LIMIT 50",
+    )
+    .bind(key)
+    .bind(kind)
+    .bind(except)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// (id, first name, last name, is_test) of each of `ids` that exists.
+pub async fn names(
+    db: &Db,
+    ids: &[String],
+) -> Result<Vec<(String, Option<String>, Option<String>, i64)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, first_name, last_name, is_test FROM customers WHERE id IN ({})",
+        list_placeholders(db.backend(), 1, ids.len())
+    );
+    let mut query = sqlx::query_as(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(db.pool()).await
+}
+
+/// Up to `limit` match keys of `kind` after `after` that more than one customer holds, each
+/// with its holders: (match key, customer id, normalized), by key.
+pub async fn shared_match_keys(
+    db: &Db,
+    kind: &str,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.match_key, i.customer_id, i.normalized FROM customer_identifiers i \
+         JOIN (SELECT match_key FROM customer_identifiers \
+               WHERE match_key IS NOT NULL AND match_key > $1 AND kind = $2 \
+               GROUP BY match_key HAVING COUNT(DISTINCT customer_id) > 1 \
+               ORDER BY match_key LIMIT $3) shared ON shared.match_key = i.match_key \
+         WHERE i.kind = $4 ORDER BY i.match_key, i.customer_id",
+    )
+    .bind(after)
+    .bind(kind)
+    .bind(limit)
+    .bind(kind)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// A name-and-birth group's key: (last name key, first name key, date of birth).
+pub type BirthKey = (String, String, String);
+
+/// Up to `limit` (last name key, first name key, date of birth) after `after` that more than
+/// one customer shares, each with its customers: (key…, id), in key order.
+pub async fn shared_name_and_birth(
+    db: &Db,
+    after: &BirthKey,
+    limit: i64,
+) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+    let after_key = "(last_name_key, first_name_key, date_of_birth) > ($1, $2, $3)";
+    sqlx::query_as(&format!(
+        "SELECT c.last_name_key, c.first_name_key, c.date_of_birth, c.id FROM customers c \
+         JOIN (SELECT last_name_key, first_name_key, date_of_birth FROM customers \
+               WHERE date_of_birth IS NOT NULL AND last_name_key IS NOT NULL \
+               AND first_name_key IS NOT NULL AND {after_key} \
+               GROUP BY last_name_key, first_name_key, date_of_birth HAVING COUNT(*) > 1 \
+               ORDER BY last_name_key, first_name_key, date_of_birth LIMIT $4) shared \
+         ON shared.last_name_key = c.last_name_key AND shared.first_name_key = c.first_name_key \
+         AND shared.date_of_birth = c.date_of_birth \
+         ORDER BY c.last_name_key, c.first_name_key, c.date_of_birth, c.id"
+    ))
+    .bind(&after.0)
+    .bind(&after.1)
+    .bind(&after.2)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}

@@ -1,0 +1,95 @@
+//! Likely duplicate customers: why two profiles look like one person.
+
+use serde::{Deserialize, Serialize};
+
+/// Why two customers look like the same person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Reason {
+    /// The same email apart from dots or a `+suffix` in its local part.
+    Email,
+    /// The same phone number written with or without a national prefix.
+    Phone,
+    /// The same name and date of birth.
+    NameAndBirth,
+    /// The same name and postcode.
+    NameAndPostcode,
+}
+
+impl Reason {
+    /// Every reason, in the order the duplicates list offers them.
+    pub const ALL: [Reason; 3] = [Self::Email, Self::Phone, Self::NameAndBirth];
+
+    /// The stable name, e.g. `name_and_birth`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::NameAndBirth => "name_and_birth",
+            Self::NameAndPostcode => "name_and_postcode",
+        }
+    }
+
+    /// The reason called `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::Email,
+            Self::Phone,
+            Self::NameAndBirth,
+            Self::NameAndPostcode,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == name)
+    }
+
+    /// The reason in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Email => "Same email apart from dots or a +suffix",
+            Self::Phone => "Same phone number apart from a national prefix",
+            Self::NameAndBirth => "Same name and date of birth",
+            Self::NameAndPostcode => "Same name and postcode",
+        }
+    }
+}
+
+/// Another customer who may be the same person as the one shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// The other customer.
+    pub customer_id: String,
+    /// Their name.
+    pub name: String,
+    /// Why, each with what matched (masked without customers.view_pii).
+    pub reasons: Vec<(Reason, String)>,
+    /// A test persona.
+    pub is_test: bool,
+}
+
+/// Customers who share one match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateGroup {
+    /// Why.
+    pub reason: Reason,
+    /// What they share (masked without customers.view_pii).
+    pub shared: String,
+    /// (id, name) of each, oldest id first.
+    pub customers: Vec<(String, String)>,
+}
+
+/// One page of the organisation's likely duplicates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicatePage {
+    /// The groups on this page.
+    pub groups: Vec<DuplicateGroup>,
+    /// The cursor of the next page, if there is one.
+    pub next: Option<String>,
+}
+
+/// A postcode as compared: capitals, no spaces.
+pub fn postcode_key(postcode: &str) -> String {
+    postcode
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}

@@ -1,0 +1,179 @@
+//! Finding likely duplicates: for one customer (on the profile, after adding a customer or an
+//! identifier) and across the organisation, page by page (for supervisors).
+
+use super::db;
+use super::model::{postcode_key, DuplicateGroup, DuplicatePage, Reason, Suggestion};
+use crate::auth::{CurrentUser, Permission};
+use crate::error::AppError;
+use crate::identity::{mask_email, mask_phone};
+use crate::state::AppState;
+use crate::store::Db;
+use std::collections::BTreeMap;
+
+/// Groups per page of the duplicates list.
+pub const PAGE_SIZE: i64 = 25;
+
+/// `value` of `reason` as `user` may see it.
+fn shown(user: &CurrentUser, reason: Reason, value: &str) -> String {
+    if user.can(Permission::CustomersViewPii) {
+        return value.to_string();
+    }
+    match reason {
+        Reason::Email => mask_email(value),
+        Reason::Phone => mask_phone(value),
+        Reason::NameAndBirth => "date of birth hidden".into(),
+        Reason::NameAndPostcode => "postcode hidden".into(),
+    }
+}
+
+async fn named(db: &Db, ids: &[String]) -> Result<BTreeMap<String, (String, bool)>, AppError> {
+    Ok(db::names(db, ids)
+        .await?
+        .into_iter()
+        .map(|(id, first, last, is_test)| {
+            let name = crate::customers::full_name(first.as_deref(), last.as_deref())
+                .unwrap_or_else(|| "Unnamed customer".into());
+            (id, (name, is_test != 0))
+        })
+        .collect())
+}
+
+/// The other customers who may be the same person as customer `id`, each with why.
+pub async fn suggestions(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+) -> Result<Vec<Suggestion>, AppError> {
+    let db = &state.db;
+    let (first, last, birth, postcode) = db::match_fields(db, &id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
+    let mut reasons: BTreeMap<String, Vec<(Reason, String)>> = BTreeMap::new();
+    if let (Some(first), Some(last)) = (
+        first.filter(|f| !f.is_empty()),
+        last.filter(|l| !l.is_empty()),
+    ) {
+        let postcode = postcode
+            .as_deref()
+            .map(postcode_key)
+            .filter(|p| !p.is_empty());
+        for (other, other_birth, other_postcode) in db::same_name(db, &first, &last, &id).await? {
+            if birth.is_some() && other_birth == birth {
+                let value = birth.clone().unwrap_or_default();
+                reasons.entry(other.clone()).or_default().push((
+                    Reason::NameAndBirth,
+                    shown(user, Reason::NameAndBirth, &value),
+                ));
+            }
+            if postcode.is_some() && other_postcode.as_deref().map(postcode_key) == postcode {
+                let value = postcode.clone().unwrap_or_default();
+                reasons.entry(other).or_default().push((
+                    Reason::NameAndPostcode,
+                    shown(user, Reason::NameAndPostcode, &value),
+                ));
+            }
+        }
+    }
+    for (kind, _, key) in db::match_keys(db, &id).await? {
+        let reason = if kind == "email" {
+            Reason::Email
+        } else {
+            Reason::Phone
+        };
+        for (other, normalized) in db::same_match_key(db, &kind, &key, &id).await? {
+            reasons
+                .entry(other)
+                .or_default()
+                .push((reason, shown(user, reason, &normalized)));
+        }
+    }
+    let ids: Vec<String> = reasons.keys().cloned().collect();
+    let names = named(db, &ids).await?;
+    let mut found: Vec<Suggestion> = reasons
+        .into_iter()
+        .filter_map(|(customer_id, mut reasons)| {
+            let (name, is_test) = names.get(&customer_id)?.clone();
+            reasons.sort();
+            reasons.dedup();
+            Some(Suggestion {
+                customer_id,
+                name,
+                reasons,
+                is_test,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.reasons
+            .len()
+            .cmp(&a.reasons.len())
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(found)
+}
+
+/// One page of the organisation's likely duplicates sharing `reason`, after `cursor`.
+pub async fn list(
+    state: &AppState,
+    user: &CurrentUser,
+    reason: String,
+    cursor: Option<String>,
+) -> Result<DuplicatePage, AppError> {
+    let reason = Reason::parse(&reason)
+        .filter(|r| Reason::ALL.contains(r))
+        .ok_or_else(|| {
+            AppError::validation("reason", "Choose email, phone or name and date of birth.")
+        })?;
+    let db = &state.db;
+    let cursor = cursor.unwrap_or_default();
+    let mut groups: Vec<(String, DuplicateGroup)> = Vec::new();
+    let mut ids = Vec::new();
+    let mut add = |key: String, shared: String, id: String| {
+        if groups.last().is_none_or(|(k, _)| *k != key) {
+            groups.push((
+                key.clone(),
+                DuplicateGroup {
+                    reason,
+                    shared,
+                    customers: Vec::new(),
+                },
+            ));
+        }
+        ids.push(id.clone());
+        if let Some((_, group)) = groups.last_mut() {
+            group.customers.push((id, String::new()));
+        }
+    };
+    match reason {
+        Reason::Email | Reason::Phone => {
+            let kind = reason.as_str();
+            for (key, id, normalized) in db::shared_match_keys(db, kind, &cursor, PAGE_SIZE).await?
+            {
+                add(key, shown(user, reason, &normalized), id);
+            }
+        }
+        _ => {
+            let after: db::BirthKey = serde_json::from_str(&cursor).unwrap_or_default();
+            for (last, first, birth, id) in db::shared_name_and_birth(db, &after, PAGE_SIZE).await?
+            {
+                let key = serde_json::to_string(&(&last, &first, &birth)).unwrap_or_default();
+                add(key, shown(user, reason, &birth), id);
+            }
+        }
+    }
+    let names = named(db, &ids).await?;
+    let full = groups.len() as i64 == PAGE_SIZE;
+    let next = groups.last().filter(|_| full).map(|(key, _)| key.clone());
+    Ok(DuplicatePage {
+        groups: groups
+            .into_iter()
+            .map(|(_, mut group)| {
+                for (id, name) in &mut group.customers {
+                    *name = names.get(id).map(|(n, _)| n.clone()).unwrap_or_default();
+                }
+                group
+            })
+            .collect(),
+        next,
+    })
+}
