@@ -41,7 +41,7 @@ fn DuplicateList() -> impl IntoView {
             <p class="muted">
                 "Customers who may be one person. Open a pair to compare them and merge; a merge can be undone."
             </p>
-            <nav class="sub-tabs" aria-label="Why they match">
+            <nav class="sub-tab-bar" aria-label="Why they match">
                 <ul>
                     {Reason::ALL
                         .map(|r| view! {

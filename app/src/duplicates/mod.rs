@@ -15,4 +15,4 @@ pub mod service;
 pub use api::{list_duplicates, possible_duplicates};
 pub use list_page::DuplicatesPage;
 pub use model::{postcode_key, DuplicateGroup, DuplicatePage, Reason, Suggestion};
-pub use panel::PossibleDuplicates;
+pub use panel::{DuplicatesNotice, PossibleDuplicates};

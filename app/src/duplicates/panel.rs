@@ -69,3 +69,33 @@ fn SuggestionList(id: String, list: Vec<Suggestion>, may_merge: bool) -> impl In
     }
     .into_any()
 }
+
+/// A line under the profile header when other customers may be this person, linking to
+/// "Possible duplicates" on the Profile tab; nothing otherwise.
+#[component]
+pub fn DuplicatesNotice(
+    /// The customer on screen.
+    id: Memo<String>,
+    /// Goes up whenever the server says the customer changed.
+    live_changes: ReadSignal<u64>,
+) -> impl IntoView {
+    let suggestions = Resource::new(
+        move || (id.get(), live_changes.get()),
+        |(id, _)| possible_duplicates(id),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let found = suggestions.get().and_then(Result::ok).filter(|list| !list.is_empty())?;
+                let href = format!("/customers/{}/profile#duplicates-title", id.get());
+                let count = crate::words::count(found.len() as i64, "possible duplicate", "possible duplicates");
+                Some(view! {
+                    <p class="duplicates-notice" role="note">
+                        "Another profile may be this person: "
+                        <a href=href>{format!("review {count}")}</a>
+                    </p>
+                })
+            }}
+        </Transition>
+    }
+}

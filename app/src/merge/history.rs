@@ -79,7 +79,7 @@ fn MergeLine(
     let moved = merge
         .moved
         .iter()
-        .map(|(what, n)| format!("{n} {what}"))
+        .map(|(what, n)| super::model::moved_phrase(what, *n))
         .collect::<Vec<_>>()
         .join(", ");
     let undone = merge.undone_at.map(|at| {

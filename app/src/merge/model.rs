@@ -131,3 +131,28 @@ pub fn parse_choices(input: Option<&str>) -> Result<Vec<String>, crate::error::A
         }),
     }
 }
+
+/// What moved, as counted words: `("events", 1)` → "1 event".
+pub fn moved_phrase(what: &str, n: i64) -> String {
+    const SINGULAR: [(&str, &str); 11] = [
+        ("identifiers", "identifier"),
+        ("events", "event"),
+        ("points ledger entries", "points ledger entry"),
+        ("purchases", "purchase"),
+        (
+            "promo-code claims and failed claims",
+            "promo-code claim or failed claim",
+        ),
+        ("tags", "tag"),
+        ("notes", "note"),
+        ("offers held", "offer held"),
+        ("customer offers", "offer"),
+        ("support tickets", "support ticket"),
+        ("privacy requests", "privacy request"),
+    ];
+    let singular = SINGULAR
+        .iter()
+        .find(|(plural, _)| *plural == what)
+        .map_or(what, |(_, one)| one);
+    crate::words::count(n, singular, what)
+}

@@ -79,7 +79,7 @@ fn PreviewBody(preview: MergePreview) -> impl IntoView {
         .moves
         .iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(what, n)| format!("{} {what}", format_count(*n)))
+        .map(|(what, n)| super::model::moved_phrase(what, *n))
         .collect();
     view! {
         <h2 id="merge-title">{format!("Merge {} into {}", absorbed.name, survivor.name)}</h2>

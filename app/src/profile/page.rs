@@ -38,6 +38,7 @@ pub fn ProfilePage() -> impl IntoView {
         // Outside the header's Transition: when the header resolves or reloads, the open tab
         // is neither re-created nor re-fetched (re-creating it on the server gave its
         // resources other ids than in the browser, which broke hydration now and then).
+        <crate::duplicates::DuplicatesNotice id live_changes/>
         <TabBar/>
         <Outlet/>
     }
