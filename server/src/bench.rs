@@ -20,25 +20,7 @@ pub struct BenchArgs {
 
 /// Runs the benchmark and returns the report.
 pub async fn run(db: &Db, args: &BenchArgs) -> Result<String, String> {
-    let mut report = String::new();
-    let existing = app::customers::db::count(db)
-        .await
-        .map_err(|e| e.to_string())?;
-    if existing == 0 {
-        let started = Instant::now();
-        let seed = crate::seed::SeedArgs {
-            customers: args.customers,
-            seed: 42,
-            as_of: None,
-            without_events: true,
-        };
-        crate::seed::run(db, &seed).await?;
-        report.push_str(&format!(
-            "seeded {} customers (no events) in {:.1} s\n",
-            args.customers,
-            started.elapsed().as_secs_f64()
-        ));
-    }
+    let mut report = seed_if_empty(db, args.customers).await?;
     let total = app::customers::db::count(db)
         .await
         .map_err(|e| e.to_string())?;
@@ -116,7 +98,31 @@ pub async fn run(db: &Db, args: &BenchArgs) -> Result<String, String> {
     Ok(report)
 }
 
-async fn sample(db: &Db, total: i64, n: usize) -> Result<Vec<SampledCustomer>, String> {
+/// Seeds `customers` customers without events into an empty database; what it did, if
+/// anything, as a line of the report.
+pub async fn seed_if_empty(db: &Db, customers: u64) -> Result<String, String> {
+    let existing = app::customers::db::count(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    if existing > 0 {
+        return Ok(String::new());
+    }
+    let started = Instant::now();
+    let seed = crate::seed::SeedArgs {
+        customers,
+        seed: 42,
+        as_of: None,
+        without_events: true,
+    };
+    crate::seed::run(db, &seed).await?;
+    Ok(format!(
+        "seeded {customers} customers (no events) in {:.1} s\n",
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+/// `n` customers spread over the whole id range of `total`.
+pub async fn sample(db: &Db, total: i64, n: usize) -> Result<Vec<SampledCustomer>, String> {
     let total = u64::try_from(total.max(1)).unwrap_or(1);
     let mut samples = Vec::with_capacity(n);
     for i in 0..n as u64 {

@@ -44,6 +44,8 @@ enum Command {
     Analytics(crate::analytics::AnalyticsCommand),
     /// Time every kind of customer search (seeding customers into an empty database first).
     BenchSearch(crate::bench::BenchArgs),
+    /// Time likely-duplicate checks, and a merge and undo of a customer with many events.
+    BenchMerge(crate::bench_merge::BenchMergeArgs),
 }
 
 /// Options of `serve`.
@@ -174,6 +176,9 @@ impl Cli {
                 .await
                 .map(|report| println!("{report}")),
             Command::BenchSearch(args) => crate::bench::run(&db, &args)
+                .await
+                .map(|report| println!("{report}")),
+            Command::BenchMerge(args) => crate::bench_merge::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
             Command::CreateApiKey { name } => create_api_key(&db, &name).await,

@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod bench;
 pub mod bench_ingest;
+pub mod bench_merge;
 pub mod cli;
 pub mod http;
 pub mod seed;
