@@ -8,6 +8,7 @@ pub mod activity;
 pub mod admin;
 pub mod analytics;
 pub mod api_keys;
+pub mod attributes;
 pub mod audit;
 pub mod auth;
 pub mod campaigns;

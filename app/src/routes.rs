@@ -27,6 +27,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/settings") view={Lazy::<SettingsScreen>::new()}/>
             <Route path=path!("/admin/api-keys") view={Lazy::<ApiKeysScreen>::new()}/>
             <Route path=path!("/admin/event-types") view={Lazy::<EventTypesScreen>::new()}/>
+            <Route path=path!("/admin/attributes") view={Lazy::<AttributeTypesScreen>::new()}/>
             <Route path=path!("/admin/analytics") view={Lazy::<AnalyticsAdminScreen>::new()}/>
             <Route path=path!("/sign-in") view=crate::auth::SignInPage/>
         </Routes>
@@ -111,6 +112,7 @@ lazy_screen! {
     SettingsScreen => OrganisationSettings,
     ApiKeysScreen => crate::api_keys::ApiKeysPage,
     EventTypesScreen => crate::events::EventTypesPage,
+    AttributeTypesScreen => crate::attributes::AttributeTypesPage,
     AnalyticsAdminScreen => crate::analytics::AnalyticsAdminPage,
     ActivitySectionScreen => crate::activity::ActivitySection,
     ProfileTabScreen => ProfileWithDuplicates,

@@ -40,6 +40,10 @@ pub fn AdminPage() -> impl IntoView {
                         <p>"Categories, stream summaries and details of each event type; custom types."</p>
                     </li>
                     <li>
+                        <a href="/admin/attributes">"Profile attributes"</a>
+                        <p>"Custom fields of a customer (text, number, date, yes / no, web address) the API and the profile edit set."</p>
+                    </li>
+                    <li>
                         <a href="/admin/analytics">"Customer analytics"</a>
                         <p>"Refresh churn risk, lifetime value and affinities; CLV horizon and schedule."</p>
                     </li>

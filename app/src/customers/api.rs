@@ -46,10 +46,20 @@ pub async fn update_customer_profile(
     id: String,
     version: i64,
     form: NewCustomerForm,
+    attributes: Option<std::collections::BTreeMap<String, String>>,
 ) -> Result<(), AppError> {
     crate::error::respond(async {
         let user = require(Permission::ProfileEdit)?;
-        service::update(&crate::state::app_state()?, &user, id, version, form).await
+        let attributes = attributes.unwrap_or_default();
+        service::update(
+            &crate::state::app_state()?,
+            &user,
+            id,
+            version,
+            form,
+            attributes,
+        )
+        .await
     })
     .await
 }

@@ -127,12 +127,7 @@ async fn profile_on(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let attributes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT key, value FROM customer_attributes WHERE customer_id = $1 ORDER BY key",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let attributes = crate::attributes::db::of_customer(&mut *conn, id).await?;
     Ok(Some(CustomerProfile {
         id: row.id,
         contact: row.contact,

@@ -95,8 +95,8 @@ pub struct CustomerProfile {
     pub contact: Contact,
     /// Name of the home store, if any.
     pub home_store: Option<String>,
-    /// Custom attributes appended through the API, sorted by key.
-    pub attributes: Vec<(String, String)>,
+    /// Custom profile attributes (set through the API or the profile edit), by label.
+    pub attributes: Vec<crate::attributes::AttributeValue>,
     /// Marketing email opt-in.
     pub email_opt_in: bool,
     /// SMS opt-in.

@@ -91,9 +91,9 @@ pub fn ProfileEditForm(
                     {text("postal_code", "Postal code", "text", p.contact.postal_code)}
                     {text("country", "Country code (GB, IE, …)", "text", p.contact.country)}
                 </div>
-                {(!p.attributes.is_empty()).then(|| view! {
-                    <p class="muted">"Custom attributes are set by the brand's systems through the API and are not edited here."</p>
-                })}
+                <div class="form-grid">
+                    <AttributeFields values=p.attributes.clone() action/>
+                </div>
             </section>
             <section class="panel">
                 <h2>"Communication preferences"</h2>
@@ -112,5 +112,55 @@ pub fn ProfileEditForm(
                 </button>
             </div>
         </form>
+    }
+}
+
+/// An input per declared custom attribute (blank removes it), typed by its kind.
+#[component]
+fn AttributeFields(
+    values: Vec<crate::attributes::AttributeValue>,
+    action: ServerAction<UpdateCustomerProfile>,
+) -> impl IntoView {
+    use crate::attributes::{list_attribute_types, AttributeKind};
+    let declared = Resource::new(|| (), |()| list_attribute_types());
+    view! {
+        <Transition fallback=|| ()>
+            {move || declared.get().and_then(Result::ok).map(|types| {
+                let values = values.clone();
+                types.into_iter().map(move |t| {
+                    let id = format!("edit-attribute-{}", t.name.replace('_', "-"));
+                    let name = format!("attributes[{}]", t.name);
+                    let current = values.iter().find(|v| v.name == t.name).map(|v| v.value.clone()).unwrap_or_default();
+                    let field = name.clone();
+                    let error = Signal::derive(move || match action.value().get() {
+                        Some(Err(error)) => error.for_field(&field),
+                        _ => None,
+                    });
+                    let input = match t.kind {
+                        AttributeKind::Boolean => view! {
+                            <select id=id.clone() name=name aria-describedby=format!("{id}-error")>
+                                <option value="" selected=current.is_empty()>"Not set"</option>
+                                <option value="true" selected=current == "true">"Yes"</option>
+                                <option value="false" selected=current == "false">"No"</option>
+                            </select>
+                        }.into_any(),
+                        kind => {
+                            let kind = match kind {
+                                AttributeKind::Number => "number",
+                                AttributeKind::Date => "date",
+                                AttributeKind::Url => "url",
+                                _ => "text",
+                            };
+                            view! {
+                                <input id=id.clone() name=name type=kind value=current autocomplete="off" step="any"
+                                    aria-invalid=move || error.get().is_some().then_some("true")
+                                    aria-describedby=format!("{id}-error")/>
+                            }.into_any()
+                        }
+                    };
+                    view! { <Field id=id.clone() label=t.label.clone() error>{input}</Field> }
+                }).collect_view()
+            })}
+        </Transition>
     }
 }

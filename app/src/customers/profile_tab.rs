@@ -5,6 +5,7 @@ use super::api::get_customer_profile;
 use super::context::{use_customer_id, ProfilePageContext};
 use super::model::CustomerProfile;
 use super::profile_edit::ProfileEditForm;
+use crate::attributes::AttributeKind;
 use crate::auth::{use_can, Permission};
 use crate::identity::IdentifiersPanel;
 use crate::layout::Loaded;
@@ -94,7 +95,18 @@ fn ProfileSections(profile: CustomerProfile) -> impl IntoView {
         ("Country", profile.contact.country),
         ("Home store", profile.home_store),
     ]);
-    attributes.extend(profile.attributes);
+    let links: Vec<String> = profile
+        .attributes
+        .iter()
+        .filter(|a| a.kind == AttributeKind::Url)
+        .map(|a| a.value.clone())
+        .collect();
+    attributes.extend(
+        profile
+            .attributes
+            .into_iter()
+            .map(|a| (a.label, a.kind.shown(&a.value))),
+    );
     let yes_no = |flag: bool| if flag { "Yes" } else { "No" }.to_string();
     let preferences = vec![
         ("Marketing email".to_string(), yes_no(profile.email_opt_in)),
@@ -107,23 +119,36 @@ fn ProfileSections(profile: CustomerProfile) -> impl IntoView {
     ];
     view! {
         <div class="profile-sections">
-            <FactSection title="Basic info" facts=basic/>
+            <FactSection title="Basic info" facts=basic links=Vec::new()/>
             {(!attributes.is_empty())
-                .then(|| view! { <FactSection title="Profile attributes" facts=attributes/> })}
-            <FactSection title="Communication preferences" facts=preferences/>
+                .then(|| view! { <FactSection title="Profile attributes" facts=attributes links/> })}
+            <FactSection title="Communication preferences" facts=preferences links=Vec::new()/>
         </div>
     }
 }
 
+/// A section of label/value pairs; a value in `links` (a checked web address) is a link.
 #[component]
-fn FactSection(title: &'static str, facts: Vec<(String, String)>) -> impl IntoView {
+fn FactSection(
+    title: &'static str,
+    facts: Vec<(String, String)>,
+    links: Vec<String>,
+) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>{title}</h2>
             <dl class="fact-list">
                 {facts
                     .into_iter()
-                    .map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> })
+                    .map(|(label, value)| {
+                        let shown = if links.contains(&value) {
+                            let href = value.clone();
+                            view! { <a href=href rel="noopener noreferrer nofollow" target="_blank">{value}</a> }.into_any()
+                        } else {
+                            view! { {value} }.into_any()
+                        };
+                        view! { <dt>{label}</dt><dd>{shown}</dd> }
+                    })
                     .collect_view()}
             </dl>
         </section>

@@ -135,10 +135,52 @@ fn editable(profile: &CustomerProfile) -> Map<String, Value> {
         "email_opt_in": profile.email_opt_in, "sms_opt_in": profile.sms_opt_in,
         "push_opt_in": profile.push_opt_in,
     });
-    match value {
+    let mut map = match value {
         Value::Object(map) => map,
         _ => Map::new(),
+    };
+    for attribute in &profile.attributes {
+        map.insert(
+            attribute.name.clone(),
+            Value::String(attribute.value.clone()),
+        );
     }
+    map
+}
+
+/// The attributes of an edit in stored form, checked against the declared ones (a blank value
+/// removes an attribute): `(name, value)` for those that change from `before`.
+async fn attribute_changes(
+    state: &AppState,
+    before: &CustomerProfile,
+    typed: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<(String, Option<String>)>, AppError> {
+    let declared = crate::attributes::db::types(&state.db).await?;
+    let mut changes = Vec::new();
+    for (name, input) in typed {
+        let kind = declared
+            .iter()
+            .find(|t| t.name == *name)
+            .map(|t| t.kind)
+            .ok_or_else(|| {
+                AppError::validation(
+                    format!("attributes[{name}]"),
+                    "No profile attribute has this name.",
+                )
+            })?;
+        let value = kind.check_text(input).map_err(|m| {
+            AppError::validation(format!("attributes[{name}]"), format!("This {m}."))
+        })?;
+        let old = before
+            .attributes
+            .iter()
+            .find(|a| a.name == *name)
+            .map(|a| a.value.clone());
+        if old != value {
+            changes.push((name.clone(), value));
+        }
+    }
+    Ok(changes)
 }
 
 /// Saves a profile edit when `version` is still current (otherwise a conflict), audited and published.
@@ -148,6 +190,7 @@ pub async fn update(
     id: String,
     version: i64,
     form: NewCustomerForm,
+    attributes: std::collections::BTreeMap<String, String>,
 ) -> Result<(), AppError> {
     if !agent.can(Permission::CustomersViewPii) {
         return Err(AppError::Forbidden(
@@ -160,6 +203,7 @@ pub async fn update(
     let before = db::profile(&state.db, &id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no customer with id {id}.")))?;
+    let attribute_changes = attribute_changes(state, &before, &attributes).await?;
     if let Some((kind, _)) = held_by_another(&state.db, &valid.contact, Some(&id)).await? {
         return Err(AppError::Taken {
             field: kind.name().into(),
@@ -196,6 +240,9 @@ pub async fn update(
             .map_err(|e| {
                 AppError::taken_if_unique(e, kind, "Another customer was given this a moment ago.")
             })?;
+    }
+    for (name, value) in &attribute_changes {
+        crate::attributes::db::set_value(change.tx(), &id, name, value.as_deref(), now).await?;
     }
     let after = db::profile_in(change.tx(), &id).await?;
     let (old, new) = (

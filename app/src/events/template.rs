@@ -5,6 +5,8 @@
 //! `{key}` is replaced by a fact of the event: any payload key, or `amount` (money),
 //! `points` (size of the points change), `store`, `source`. A part in square brackets is
 //! dropped when a placeholder inside it has no value: `Spent {amount}[ at {store}]`.
+//! `{key|one|many}` adds the word for the count: `+{points|point|points}` reads `+1 point`,
+//! `+25 points`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -84,10 +86,16 @@ fn fill(text: &str, facts: &Facts<'_>) -> (String, bool) {
         out.push_str(&rest[..open]);
         match rest[open..].find('}') {
             Some(close) => {
-                let key = rest[open + 1..open + close].trim();
-                match facts.value(key) {
-                    Some(value) => out.push_str(&value),
-                    None => complete = false,
+                let mut parts = rest[open + 1..open + close].split('|').map(str::trim);
+                let key = parts.next().unwrap_or_default();
+                let words = (parts.next(), parts.next());
+                match (facts.value(key), words) {
+                    (Some(value), (Some(one), Some(many))) => {
+                        let word = if value == "1" { one } else { many };
+                        out.push_str(&format!("{value} {word}"));
+                    }
+                    (Some(value), _) => out.push_str(&value),
+                    (None, _) => complete = false,
                 }
                 rest = &rest[open + close + 1..];
             }
@@ -166,6 +174,17 @@ mod tests {
             store,
             source: "pos",
         }
+    }
+
+    #[test]
+    fn a_count_takes_its_word() {
+        let template = "+{points|point|points}[ ({reason})]";
+        let mut one = facts(&serde_json::json!({}), None);
+        one.points = Some("1".into());
+        assert_eq!(render_summary(template, &one), "+1 point");
+        let mut many = facts(&serde_json::json!({"reason": "goodwill"}), None);
+        many.points = Some("1,250".into());
+        assert_eq!(render_summary(template, &many), "+1,250 points (goodwill)");
     }
 
     #[test]

@@ -42,7 +42,8 @@ fn EventTypes() -> impl IntoView {
                 "How each kind of event reads in the stream. In a summary, "<code>"{key}"</code>
                 " is replaced by that payload field, or by "<code>"{amount}"</code>", "<code>"{points}"</code>", "
                 <code>"{store}"</code>" or "<code>"{source}"</code>"; a part in square brackets, like "
-                <code>"[ at {store}]"</code>", is left out when a field in it has no value."
+                <code>"[ at {store}]"</code>", is left out when a field in it has no value; "
+                <code>"{points|point|points}"</code>" adds the right word for the count."
             </p>
             <button type="button" class="button secondary" on:click=add>"Add a custom type"</button>
             {move || editing.get().map(|(def, is_new)| view! { <TypeForm def is_new save editing/> })}

@@ -93,13 +93,13 @@ proptest! {
 
     #[test]
     fn random_json_never_panics_the_validator(value in any_json()) {
-        let _ = validate(&value, NOW, &merge(Vec::new()));
+        let _ = validate(&value, NOW, &merge(Vec::new()), &[]);
         let _ = events_of(value);
     }
 
     #[test]
     fn accepted_events_keep_the_rules(value in event_like()) {
-        match validate(&value, NOW, &merge(Vec::new())) {
+        match validate(&value, NOW, &merge(Vec::new()), &[]) {
             Ok(event) => {
                 prop_assert!(event.occurred_at >= EARLIEST_MS);
                 prop_assert!(event.occurred_at <= NOW + MAX_FUTURE_MS);

@@ -53,6 +53,7 @@ pub async fn ingest(
     now: i64,
 ) -> Result<IngestReport, sqlx::Error> {
     let registry = crate::events::db::registry(db).await?;
+    let attributes = crate::attributes::db::types(db).await?;
     let batch = events
         .iter()
         .enumerate()
@@ -62,7 +63,7 @@ pub async fn ingest(
                 .get("event_id")
                 .and_then(Value::as_str)
                 .map(|id| id.chars().take(validate::MAX_ID_LEN).collect()),
-            event: validate::validate(event, now, &registry),
+            event: validate::validate(event, now, &registry, &attributes),
         })
         .collect();
     let ingested = db::ingest(db, batch, now).await?;

@@ -3,6 +3,7 @@
 
 use super::model::FieldError;
 use super::schema::{payload_fields, points_sign, Kind};
+use crate::attributes::{AttributeType, RESERVED_KEYS};
 use crate::events::EventTypeDef;
 use crate::identity::{phone_e164, Identifier, IdentifierKind};
 use serde_json::{Map, Value};
@@ -45,13 +46,14 @@ pub struct ValidEvent {
     pub payload: Map<String, Value>,
 }
 
-/// Validates one event (`value` is the JSON object) against the event-type `registry`; `now`
-/// is epoch ms. Returns every field error found, with paths relative to the event
+/// Validates one event (`value` is the JSON object) against the event-type `registry` and, for
+/// `profile_updated`, the declared profile `attributes`; `now` is epoch ms. Returns every field error found, with paths relative to the event
 /// (`payload.amount_cents`).
 pub fn validate(
     value: &Value,
     now: i64,
     registry: &[EventTypeDef],
+    attributes: &[AttributeType],
 ) -> Result<ValidEvent, Vec<FieldError>> {
     let mut errors = Vec::new();
     let Some(event) = value.as_object() else {
@@ -75,7 +77,9 @@ pub fn validate(
         }
     };
     let (amount_cents, points_delta, payload) = match (event_type, payload) {
-        (Some(event_type), Some(payload)) => check_payload(event_type, payload, &mut errors),
+        (Some(event_type), Some(payload)) => {
+            check_payload(event_type, payload, attributes, &mut errors)
+        }
         _ => (None, None, Map::new()),
     };
     match (client_event_id, event_type, occurred_at, customer, source) {
@@ -282,6 +286,7 @@ type Checked = (Option<i64>, Option<i64>, Map<String, Value>);
 fn check_payload(
     def: &EventTypeDef,
     mut payload: Map<String, Value>,
+    attributes: &[AttributeType],
     errors: &mut Vec<FieldError>,
 ) -> Checked {
     let event_type = def.name.as_str();
@@ -323,6 +328,9 @@ fn check_payload(
             }
         }
     }
+    if event_type == "profile_updated" {
+        check_attributes(&mut payload, attributes, errors);
+    }
     let amount_cents = payload.remove("amount_cents").and_then(|v| v.as_i64());
     let points_delta = points_sign(event_type).and_then(|sign| {
         payload
@@ -331,6 +339,35 @@ fn check_payload(
             .map(|p| sign * p)
     });
     (amount_cents, points_delta, payload)
+}
+
+/// Checks every payload key of a `profile_updated` event but its own (`fields`) as a declared
+/// profile attribute and puts each value in its stored form (`null` stays: it removes).
+fn check_attributes(
+    payload: &mut Map<String, Value>,
+    attributes: &[AttributeType],
+    errors: &mut Vec<FieldError>,
+) {
+    for (key, value) in payload.iter_mut() {
+        let path = format!("payload.{key}");
+        if RESERVED_KEYS.contains(&key.as_str()) || errors.iter().any(|e| e.field == path) {
+            continue;
+        }
+        let Some(declared) = attributes.iter().find(|a| a.name == *key) else {
+            errors.push(FieldError::new(
+                path,
+                format!(
+                    "no profile attribute is called {key}: an admin declares it under Admin → \
+                     Profile attributes"
+                ),
+            ));
+            continue;
+        };
+        match declared.kind.check_json(value) {
+            Ok(stored) => *value = stored.map_or(Value::Null, Value::String),
+            Err(message) => errors.push(FieldError::new(path, message)),
+        }
+    }
 }
 
 /// Refuses, at its path, text no store can hold or no page should carry: NUL and other
@@ -413,7 +450,7 @@ mod tests {
     }
 
     fn check(value: &Value) -> Result<ValidEvent, Vec<FieldError>> {
-        validate(value, NOW, &registry())
+        validate(value, NOW, &registry(), &[])
     }
 
     fn fields(value: Value) -> Vec<String> {

@@ -9,7 +9,8 @@ pub fn Field(
     #[prop(into)]
     id: String,
     /// Visible label.
-    label: &'static str,
+    #[prop(into)]
+    label: String,
     /// Message to show, if the value is wrong.
     #[prop(into)]
     error: Signal<Option<String>>,

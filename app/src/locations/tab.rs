@@ -65,7 +65,9 @@ fn LocationsView(locations: CustomerLocations) -> impl IntoView {
                             <dt>"Address"</dt><dd>{format!("{}, {} {}, {}", store.address, store.city, store.postal_code, store.country)}</dd>
                             <dt>"Hours"</dt><dd>{store.hours.clone()}</dd>
                             <dt>"Phone"</dt><dd>{store.phone.clone()}</dd>
-                            <dt>"Notes"</dt><dd>{store_notes(&store)}</dd>
+                            {Some(store_notes(&store)).filter(|notes| !notes.is_empty()).map(|notes| view! {
+                                <dt>"Notes"</dt><dd>{notes}</dd>
+                            })}
                         </dl>
                     }.into_any(),
                     None => view! { <p class="muted">"No home store set."</p> }.into_any(),

@@ -88,10 +88,11 @@ fn ClaimsTable(claims: Vec<Claim>) -> impl IntoView {
                         Some(p) => (p.description.clone(), describe_limits(p)),
                         None => ("Not in the catalogue".to_string(), "—".to_string()),
                     };
+                    let claims = crate::words::count(c.claims_of_code, "claim", "claims");
                     let uses = if c.limits_hit.is_empty() {
-                        format!("{} claim(s)", c.claims_of_code)
+                        claims
                     } else {
-                        format!("{} claim(s); {}", c.claims_of_code, c.limits_hit.join("; "))
+                        format!("{claims}; {}", c.limits_hit.join("; "))
                     };
                     view! {
                         <tr>

@@ -63,6 +63,12 @@ pub struct AdvancedQuery {
     pub id: String,
     /// Date of birth, `YYYY-MM-DD`.
     pub dob: String,
+    /// A custom profile attribute's name, searched with `value`.
+    #[serde(default)]
+    pub attribute: String,
+    /// The attribute's exact value.
+    #[serde(default)]
+    pub value: String,
     /// Order of results.
     pub sort: SortOrder,
     /// Results per page (one of [`PAGE_SIZES`]).
@@ -81,6 +87,7 @@ impl AdvancedQuery {
             &self.phone,
             &self.id,
             &self.dob,
+            &self.value,
         ]
         .iter()
         .any(|v| !v.trim().is_empty())
@@ -129,6 +136,8 @@ impl AdvancedQuery {
             ("phone", &self.phone),
             ("id", &self.id),
             ("dob", &self.dob),
+            ("attribute", &self.attribute),
+            ("value", &self.value),
         ] {
             if !value.trim().is_empty() {
                 pairs.push((key, value.trim().to_string()));
@@ -191,7 +200,24 @@ impl AdvancedQuery {
             let key = crate::customers::search_key(value);
             (!key.is_empty()).then_some(key)
         };
+        let attribute = match (self.attribute.trim(), self.value.trim()) {
+            ("", "") => None,
+            ("", _) => {
+                return Err(AppError::validation(
+                    "attribute",
+                    "Choose the attribute to search by.",
+                ))
+            }
+            (_, "") => {
+                return Err(AppError::validation(
+                    "value",
+                    "Type the value to search for.",
+                ))
+            }
+            (name, value) => Some((name.to_string(), value.to_string())),
+        };
         Ok(NormalisedQuery {
+            attribute,
             first_prefix: prefix(&self.first),
             last_prefix: prefix(&self.last),
             email_prefix: (!self.email.trim().is_empty()).then(|| self.email.trim().to_lowercase()),
@@ -229,6 +255,9 @@ pub struct NormalisedQuery {
     pub id: Option<String>,
     /// `YYYY-MM-DD`.
     pub dob: Option<String>,
+    /// A custom attribute's name and exact value (the value as typed until the service puts it
+    /// in its stored form).
+    pub attribute: Option<(String, String)>,
     /// Order.
     pub sort: SortOrder,
     /// Page size.

@@ -120,6 +120,17 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
             page_conditions.push(format!("{column} = ${}", values.len()));
         }
     }
+    if let Some((name, value)) = &query.attribute {
+        values.push(name.clone());
+        values.push(value.clone());
+        let (key, found) = (values.len() - 1, values.len());
+        let held = format!(
+            "EXISTS (SELECT 1 FROM customer_attributes a WHERE a.customer_id = c.id \
+             AND a.key = ${key} AND a.value = ${found})"
+        );
+        conditions.push(held.clone());
+        page_conditions.push(held);
+    }
     if let Some((letters, leading)) = &initial {
         values.push(leading.clone());
         // In both queries, so they bind the same values (the count's range implies it).

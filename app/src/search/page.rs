@@ -26,6 +26,8 @@ pub fn SearchPage() -> impl IntoView {
             phone: get("phone"),
             id: get("id"),
             dob: get("dob"),
+            attribute: get("attribute"),
+            value: get("value"),
             sort: SortOrder::parse(&get("sort")),
             size: get("size").parse().unwrap_or(PAGE_SIZES[0]),
             page: get("page").parse().unwrap_or(1),
@@ -154,6 +156,8 @@ fn AdvancedSearch(query: AdvancedQuery, results: ResultsResource) -> impl IntoVi
                     {show_pii.then(|| field("adv-phone", "phone", "Phone", "tel", query.phone.clone()))}
                     {field("adv-id", "id", "Customer id", "text", query.id.clone())}
                     {show_pii.then(|| field("adv-dob", "dob", "Date of birth", "date", query.dob.clone()))}
+                    <crate::attributes::AttributeFilter attribute=query.attribute.clone() value=query.value.clone()
+                        error=Callback::new(move |_field: &'static str| results.get().flatten().and_then(Result::err))/>
                 </div>
                 <input type="hidden" name="sort" value=query.sort.as_str()/>
                 <input type="hidden" name="size" value=query.size.to_string()/>

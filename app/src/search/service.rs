@@ -55,6 +55,20 @@ pub async fn advanced(
 ) -> Result<SearchResults, AppError> {
     query.refuse_masked_fields(show_pii)?;
     let calling_code = crate::settings::db::calling_code(db).await?;
-    let normal = query.normalise(&calling_code)?;
+    let mut normal = query.normalise(&calling_code)?;
+    if let Some((name, value)) = &mut normal.attribute {
+        let declared = crate::attributes::db::types(db).await?;
+        let kind = declared
+            .iter()
+            .find(|t| t.name == *name)
+            .map(|t| t.kind)
+            .ok_or_else(|| {
+                AppError::validation("attribute", "No profile attribute has this name.")
+            })?;
+        *value = kind
+            .check_text(value)
+            .map_err(|m| AppError::validation("value", format!("This {m}.")))?
+            .unwrap_or_default();
+    }
     Ok(super::db::advanced(db, &normal, show_pii).await?)
 }

@@ -6,7 +6,7 @@
 
 /// Small, read-mostly tables copied to every node (catalogues, users, settings), so that any
 /// shard joins them locally.
-pub const REFERENCE_TABLES: [&str; 18] = [
+pub const REFERENCE_TABLES: [&str; 19] = [
     "status_types",
     "stores",
     "products",
@@ -17,6 +17,7 @@ pub const REFERENCE_TABLES: [&str; 18] = [
     "settings",
     "api_keys",
     "event_types",
+    "attribute_types",
     "identifier_kinds",
     "note_reasons",
     "offer_catalog",

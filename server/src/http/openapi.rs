@@ -1,6 +1,7 @@
 //! `GET /api/v1/openapi.json`: the ingest API described as OpenAPI 3.0, built from the same
 //! event-type registry and payload schemas the validator uses, so the two cannot drift.
 
+use app::attributes::{AttributeKind, AttributeType, MAX_TEXT};
 use app::events::EventTypeDef;
 use app::ingest::model::MAX_BATCH;
 use app::ingest::schema::{payload_fields, Kind};
@@ -10,14 +11,17 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-/// The document, with the custom event types of the registry.
+/// The document, with the custom event types of the registry and the declared profile
+/// attributes.
 pub async fn document(State(state): State<AppState>) -> Result<Response, super::ApiError> {
     let registry = app::events::db::registry(&state.db).await?;
-    Ok(Json(openapi(&registry)).into_response())
+    let attributes = app::attributes::db::types(&state.db).await?;
+    Ok(Json(openapi(&registry, &attributes)).into_response())
 }
 
-/// The OpenAPI document for the event types of `registry`.
-pub fn openapi(registry: &[EventTypeDef]) -> Value {
+/// The OpenAPI document for the event types of `registry` (a `profile_updated` payload holds
+/// the declared `attributes`).
+pub fn openapi(registry: &[EventTypeDef], attributes: &[AttributeType]) -> Value {
     let ingestible: Vec<&EventTypeDef> = registry.iter().filter(|t| t.ingestible).collect();
     let events: Vec<Value> = ingestible
         .iter()
@@ -25,7 +29,11 @@ pub fn openapi(registry: &[EventTypeDef]) -> Value {
         .collect();
     let mut schemas = Map::new();
     for event_type in &ingestible {
-        schemas.insert(schema_name(&event_type.name), event_schema(event_type));
+        let mut schema = event_schema(event_type);
+        if event_type.name == "profile_updated" {
+            schema["properties"]["payload"] = attributes_schema(attributes);
+        }
+        schemas.insert(schema_name(&event_type.name), schema);
     }
     schemas.insert("Event".into(), json!({"oneOf": events}));
     schemas.insert(
@@ -110,6 +118,35 @@ pub fn openapi(registry: &[EventTypeDef]) -> Value {
             "schemas": schemas
         }
     })
+}
+
+/// A `profile_updated` payload: each declared attribute by its kind (`null` removes it), and
+/// nothing else.
+fn attributes_schema(attributes: &[AttributeType]) -> Value {
+    let mut properties = Map::new();
+    properties.insert(
+        "fields".into(),
+        json!({"type": "array", "items": {"type": "string"}, "description": "Which fields changed (informational)."}),
+    );
+    for attribute in attributes {
+        let schema = match attribute.kind {
+            AttributeKind::Text => {
+                json!({"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": "^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$"})
+            }
+            AttributeKind::Number => json!({"type": "number"}),
+            AttributeKind::Date => json!({"type": "string", "format": "date"}),
+            AttributeKind::Boolean => json!({"type": "boolean"}),
+            AttributeKind::Url => {
+                json!({"type": "string", "format": "uri", "pattern": "^https?://[^\\s/?#]+[^\\s]*$", "maxLength": 2000})
+            }
+        };
+        let mut schema = schema;
+        schema["nullable"] = json!(true);
+        schema["description"] = json!(format!("{}; null removes it.", attribute.label));
+        properties.insert(attribute.name.clone(), schema);
+    }
+    json!({"type": "object", "properties": properties, "additionalProperties": false,
+           "description": "Sets the declared profile attributes named (Admin → Profile attributes); a key that is not declared is refused."})
 }
 
 fn schema_name(event_type: &str) -> String {
@@ -216,7 +253,7 @@ mod tests {
     #[test]
     fn every_ingestible_type_has_a_schema_named_after_it() {
         let registry = app::events::merge(Vec::new());
-        let doc = openapi(&registry);
+        let doc = openapi(&registry, &[]);
         let schemas = &doc["components"]["schemas"];
         assert!(
             schemas["PurchaseEvent"]["properties"]["payload"]["required"]

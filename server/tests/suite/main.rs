@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod analytics;
+mod attributes;
 mod auth;
 mod campaigns;
 mod change;

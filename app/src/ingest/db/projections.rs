@@ -236,7 +236,42 @@ pub async fn apply_projections(
                 .await?;
         }
     }
+    apply_attributes(tx, stored).await?;
     add_tag_counts(tx, &tag_counts(stored.iter().copied())).await
+}
+
+/// Sets and removes the profile attributes `profile_updated` events carry (their values
+/// checked and in stored form), oldest first, each as of when it happened.
+async fn apply_attributes(
+    tx: &mut Transaction<'_, Any>,
+    stored: &[&NewEvent],
+) -> Result<(), sqlx::Error> {
+    let mut updates: Vec<&NewEvent> = stored
+        .iter()
+        .copied()
+        .filter(|e| e.event_type == "profile_updated")
+        .collect();
+    updates.sort_by_key(|e| e.occurred_at);
+    for event in updates {
+        let Some(payload) = event.payload.as_object() else {
+            continue;
+        };
+        for (name, value) in payload {
+            if crate::attributes::RESERVED_KEYS.contains(&name.as_str()) {
+                continue;
+            }
+            let value = value.as_str();
+            crate::attributes::db::set_value(
+                tx,
+                &event.customer_id,
+                name,
+                value,
+                event.occurred_at,
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// How often a customer was given one tag, and when first and last.

@@ -1,0 +1,131 @@
+//! SQL of custom profile attributes: the declared types (`attribute_types`, a reference table
+//! on Citus) and customers' values (`customer_attributes`, by customer).
+
+use super::model::{AttributeKind, AttributeType, AttributeValue};
+use crate::store::Db;
+use sqlx::{Any, Transaction};
+
+/// Every declared attribute with how many customers hold a value, by label.
+pub async fn types(db: &Db) -> Result<Vec<AttributeType>, sqlx::Error> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT t.name, t.label, t.kind, \
+         (SELECT COUNT(*) FROM customer_attributes a WHERE a.key = t.name) \
+         FROM attribute_types t ORDER BY t.label, t.name",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(name, label, kind, in_use)| {
+            Some(AttributeType {
+                name,
+                label,
+                kind: AttributeKind::parse(&kind)?,
+                in_use,
+            })
+        })
+        .collect())
+}
+
+/// Declares an attribute (a taken name fails with a unique violation).
+pub async fn add_type(
+    tx: &mut Transaction<'_, Any>,
+    name: &str,
+    label: &str,
+    kind: AttributeKind,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO attribute_types (name, label, kind, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(name)
+    .bind(label)
+    .bind(kind.as_str())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Removes the declaration of `name` when no customer holds a value; whether it did.
+pub async fn remove_unused_type(
+    tx: &mut Transaction<'_, Any>,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM attribute_types WHERE name = $1 \
+         AND NOT EXISTS (SELECT 1 FROM customer_attributes WHERE key = $1)",
+    )
+    .bind(name)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets (`Some`) or removes (`None`) customer `id`'s attribute `name` as of `at`, unless a
+/// later value is already stored (events may arrive out of order).
+pub async fn set_value(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    name: &str,
+    value: Option<&str>,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    match value {
+        Some(value) => {
+            sqlx::query(
+                "INSERT INTO customer_attributes (customer_id, key, value, updated_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id, key) DO UPDATE SET \
+                 value = excluded.value, updated_at = excluded.updated_at \
+                 WHERE customer_attributes.updated_at <= excluded.updated_at",
+            )
+            .bind(id)
+            .bind(name)
+            .bind(value)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "DELETE FROM customer_attributes WHERE customer_id = $1 AND key = $2 \
+                 AND updated_at <= $3",
+            )
+            .bind(id)
+            .bind(name)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Customer `id`'s attributes with their labels and kinds (an undeclared key reads as text
+/// under its own name), by label.
+pub async fn of_customer<'c, E>(executor: E, id: &str) -> Result<Vec<AttributeValue>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = Any>,
+{
+    let rows: Vec<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        "SELECT a.key, t.label, t.kind, a.value FROM customer_attributes a \
+         LEFT JOIN attribute_types t ON t.name = a.key WHERE a.customer_id = $1",
+    )
+    .bind(id)
+    .fetch_all(executor)
+    .await?;
+    let mut values: Vec<AttributeValue> = rows
+        .into_iter()
+        .map(|(name, label, kind, value)| AttributeValue {
+            label: label.unwrap_or_else(|| name.clone()),
+            kind: kind
+                .as_deref()
+                .and_then(AttributeKind::parse)
+                .unwrap_or(AttributeKind::Text),
+            name,
+            value,
+        })
+        .collect();
+    values.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(values)
+}
