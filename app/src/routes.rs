@@ -62,6 +62,7 @@ fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 fn OrganisationSettings() -> impl IntoView {
     view! {
         <crate::settings::SettingsPage>
+            <crate::identity::ExternalIdCaseSetting/>
             <crate::notes::NoteReasonSettings/>
             <crate::tiers::TierRulesSettings/>
         </crate::settings::SettingsPage>

@@ -22,9 +22,7 @@ pub async fn create(
     agent: &CurrentUser,
     form: NewCustomerForm,
 ) -> Result<CreateOutcome, AppError> {
-    let calling_code = crate::settings::db::calling_code(&state.db).await?;
-    let valid =
-        validate(&form, &calling_code, chrono::Utc::now().date_naive()).map_err(first_error)?;
+    let valid = checked(state, &form).await?;
     if let Some((kind, existing)) = held_by_another(&state.db, &valid.contact, None).await? {
         return Ok(CreateOutcome::Duplicate {
             field: kind.name().into(),
@@ -197,9 +195,7 @@ pub async fn update(
             Permission::CustomersViewPii.as_str().into(),
         ));
     }
-    let calling_code = crate::settings::db::calling_code(&state.db).await?;
-    let valid =
-        validate(&form, &calling_code, chrono::Utc::now().date_naive()).map_err(first_error)?;
+    let valid = checked(state, &form).await?;
     let before = db::profile(&state.db, &id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no customer with id {id}.")))?;
@@ -275,6 +271,21 @@ pub async fn update(
         .await?;
     change.commit().await?;
     Ok(())
+}
+
+/// `form` validated with the organisation's calling code, its external id in stored form.
+async fn checked(
+    state: &AppState,
+    form: &NewCustomerForm,
+) -> Result<super::new_customer::ValidCustomer, AppError> {
+    let calling_code = crate::settings::db::calling_code(&state.db).await?;
+    let mut valid =
+        validate(form, &calling_code, chrono::Utc::now().date_naive()).map_err(first_error)?;
+    let ignore_case = crate::settings::db::external_ids_ignore_case(&state.db).await?;
+    if let Some(id) = &mut valid.contact.external_id {
+        *id = crate::identity::fold_external_id(id, ignore_case);
+    }
+    Ok(valid)
 }
 
 /// See the server function `get_customer_header`.

@@ -60,3 +60,24 @@ pub async fn make_identifier_primary(
     })
     .await
 }
+
+/// Whether external ids match whatever their case (for the settings screen).
+#[server(endpoint = "external_id_case")]
+pub async fn external_id_case() -> Result<bool, AppError> {
+    crate::error::respond(async {
+        require(Permission::SettingsManage)?;
+        service::external_ids_ignore_case(&crate::state::app_state()?).await
+    })
+    .await
+}
+
+/// Makes external ids match whatever their case (`ignore_case` = "on") or only exactly.
+#[server(endpoint = "set_external_id_case")]
+pub async fn set_external_id_case(ignore_case: Option<String>) -> Result<bool, AppError> {
+    crate::error::respond(async {
+        let user = require(Permission::SettingsManage)?;
+        let state = crate::state::app_state()?;
+        service::set_external_id_case(&state, &user, ignore_case.as_deref() == Some("on")).await
+    })
+    .await
+}

@@ -340,3 +340,67 @@ pub async fn survivors(
     }
     Ok(found)
 }
+
+/// The database's ASCII lower-casing of `column` (SQLite's `lower` is ASCII only; PostgreSQL's
+/// `lower` follows the collation, so letters are translated one by one).
+fn ascii_lower(backend: Backend, column: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("lower({column})"),
+        Backend::Postgres => format!(
+            "translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+        ),
+    }
+}
+
+/// External ids that two identifiers would share once their case is ignored (held by two
+/// customers, or twice by one), at most five, as stored.
+pub async fn external_id_case_clashes(
+    tx: &mut Transaction<'_, Any>,
+) -> Result<Vec<String>, sqlx::Error> {
+    let folded = ascii_lower(Backend::of(tx), "normalized");
+    sqlx::query_scalar(&format!(
+        "SELECT MIN(normalized) FROM customer_identifiers WHERE kind = 'external_id' \
+         GROUP BY {folded} HAVING COUNT(*) > 1 ORDER BY 1 LIMIT 5"
+    ))
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Stores every external id in the form [`super::fold_external_id`] gives for `ignore_case`:
+/// the identifiers, their owner rows (deleted and inserted again: on Citus the value is the
+/// owners' distribution column) and the customers' copies of the primary. Check
+/// [`external_id_case_clashes`] first when turning `ignore_case` on.
+pub async fn refold_external_ids(
+    tx: &mut Transaction<'_, Any>,
+    ignore_case: bool,
+) -> Result<u64, sqlx::Error> {
+    let backend = Backend::of(tx);
+    let target = if ignore_case {
+        ascii_lower(backend, "TRIM(value)")
+    } else {
+        "TRIM(value)".to_string()
+    };
+    let changed = sqlx::query(&format!(
+        "UPDATE customer_identifiers SET normalized = {target} \
+         WHERE kind = 'external_id' AND normalized <> {target}"
+    ))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM identifier_owners WHERE kind = 'external_id'")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO identifier_owners (normalized, kind, customer_id) \
+         SELECT normalized, kind, customer_id FROM customer_identifiers WHERE kind = 'external_id'",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE customers SET external_id = (SELECT i.normalized FROM customer_identifiers i \
+         WHERE i.customer_id = customers.id AND i.kind = 'external_id' AND i.is_primary = 1) \
+         WHERE external_id IS NOT NULL",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(changed.rows_affected())
+}

@@ -3,6 +3,7 @@
 //! edit, ingest and the forget.
 
 mod api;
+mod case_setting;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod model;
@@ -10,9 +11,13 @@ mod panel;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use api::{add_identifier, list_identifiers, make_identifier_primary, remove_identifier};
+pub use api::{
+    add_identifier, external_id_case, list_identifiers, make_identifier_primary, remove_identifier,
+    set_external_id_case,
+};
+pub use case_setting::ExternalIdCaseSetting;
 pub use model::{
-    identifier_candidates, mask_email, mask_phone, phone_e164, HeldIdentifier, Identifier,
-    IdentifierKind,
+    fold_external_id, identifier_candidates, mask_email, mask_phone, phone_e164, HeldIdentifier,
+    Identifier, IdentifierKind,
 };
 pub use panel::IdentifiersPanel;

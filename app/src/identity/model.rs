@@ -208,6 +208,17 @@ pub fn match_key(kind: &str, normalized: &str) -> Option<String> {
     }
 }
 
+/// An external id as stored and looked up: as typed (trimmed), or with its letters A–Z in
+/// lower case when the organisation ignores their case (`CRM-0001` → `crm-0001`). ASCII only,
+/// like the databases' own folding the settings change uses.
+pub fn fold_external_id(value: &str, ignore_case: bool) -> String {
+    if ignore_case {
+        value.trim().to_ascii_lowercase()
+    } else {
+        value.trim().to_string()
+    }
+}
+
 /// `jane.doe@example.com` → `j•••@example.com`.
 pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {

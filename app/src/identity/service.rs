@@ -61,6 +61,12 @@ pub async fn add(
         .normalise(&value, &calling_code)
         .map_err(|message| AppError::validation("value", message))?
         .ok_or_else(|| AppError::validation("value", format!("Enter the {}.", kind.noun())))?;
+    let normalized = if kind == IdentifierKind::ExternalId {
+        let ignore_case = crate::settings::db::external_ids_ignore_case(&state.db).await?;
+        super::model::fold_external_id(&normalized, ignore_case)
+    } else {
+        normalized
+    };
     let taken = || AppError::Taken {
         field: "value".into(),
         message: format!("Another customer already has this {}.", kind.noun()),
@@ -275,4 +281,52 @@ fn no_customer() -> AppError {
 
 fn not_held(kind: IdentifierKind) -> AppError {
     AppError::NotFound(format!("The customer does not have this {}.", kind.noun()))
+}
+
+/// Whether external ids match whatever their case.
+pub async fn external_ids_ignore_case(state: &AppState) -> Result<bool, AppError> {
+    Ok(crate::settings::db::external_ids_ignore_case(&state.db).await?)
+}
+
+/// Makes external ids match whatever their letters' case (`ignore_case`) or only exactly,
+/// storing every one in the new form in one transaction, audited. Turning it on is refused
+/// while two identifiers differ only in case (they would become one).
+pub async fn set_external_id_case(
+    state: &AppState,
+    admin: &CurrentUser,
+    ignore_case: bool,
+) -> Result<bool, AppError> {
+    let before = crate::settings::db::external_ids_ignore_case(&state.db).await?;
+    if before == ignore_case {
+        return Ok(ignore_case);
+    }
+    let mut change = Change::begin(state, admin).await?;
+    if ignore_case {
+        let clashes = db::external_id_case_clashes(change.tx()).await?;
+        if !clashes.is_empty() {
+            return Err(AppError::Conflict(format!(
+                "Some external ids differ only in case ({}): they would become one. Merge \
+                 those customers or change their ids first.",
+                clashes.join(", ")
+            )));
+        }
+    }
+    let rewritten = db::refold_external_ids(change.tx(), ignore_case).await?;
+    let value = if ignore_case { "ignore" } else { "exact" };
+    crate::settings::db::set_setting(
+        &mut **change.tx(),
+        crate::settings::db::EXTERNAL_ID_CASE,
+        value,
+    )
+    .await?;
+    change
+        .audit("settings.external_id_case", |r| {
+            r.subject(crate::settings::db::EXTERNAL_ID_CASE).change(
+                json!({"ignore_case": before}),
+                json!({"ignore_case": ignore_case, "external_ids_rewritten": rewritten}),
+            )
+        })
+        .await?;
+    change.commit().await?;
+    Ok(ignore_case)
 }

@@ -12,7 +12,13 @@ use crate::store::Db;
 /// Finds the one customer holding exactly the identifier `q`.
 pub async fn exact(db: &Db, q: &str) -> Result<SearchOutcome, AppError> {
     let calling_code = crate::settings::db::calling_code(db).await?;
-    let candidates = identifier_candidates(q, &calling_code)?;
+    let ignore_case = crate::settings::db::external_ids_ignore_case(db).await?;
+    let mut candidates = identifier_candidates(q, &calling_code)?;
+    for candidate in &mut candidates {
+        if candidate.kind == crate::identity::IdentifierKind::ExternalId {
+            candidate.value = crate::identity::fold_external_id(&candidate.value, ignore_case);
+        }
+    }
     match super::db::find_by_identifier(db, &candidates).await? {
         Some(id) => Ok(SearchOutcome::Found(id)),
         None => {

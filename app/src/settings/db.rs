@@ -50,6 +50,12 @@ pub async fn calling_code(db: &Db) -> Result<String, sqlx::Error> {
         .unwrap_or_else(|| super::model::DEFAULT_CALLING_CODE.to_string()))
 }
 
+/// Whether external ids match whatever their letters' case (`crm-1` finds `CRM-1`); off
+/// until an admin turns it on.
+pub async fn external_ids_ignore_case(db: &Db) -> Result<bool, sqlx::Error> {
+    Ok(setting(db, EXTERNAL_ID_CASE).await?.as_deref() == Some("ignore"))
+}
+
 /// The organisation's time zone (an IANA name), if one was chosen.
 pub async fn time_zone(db: &Db) -> Result<Option<String>, sqlx::Error> {
     setting(db, TIME_ZONE).await
@@ -59,6 +65,8 @@ pub async fn time_zone(db: &Db) -> Result<Option<String>, sqlx::Error> {
 pub const SEARCH_MODE: &str = "search_mode";
 /// Key of the default calling code setting.
 pub const CALLING_CODE: &str = "default_calling_code";
+/// Key of the external-id case setting (`ignore` or `exact`).
+pub const EXTERNAL_ID_CASE: &str = "external_id_case";
 /// Key of the time zone setting.
 pub const TIME_ZONE: &str = "time_zone";
 

@@ -218,3 +218,91 @@ async fn two_agents_racing_for_one_value_leave_it_with_one_customer() {
         assert_eq!(holders, 1, "{name}");
     }
 }
+
+#[tokio::test]
+async fn external_ids_match_whatever_their_case_once_the_organisation_says_so() {
+    use app::search::SearchOutcome;
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        let (base, key) = common::server_with_key(&db, 3).await;
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let admin = user(Role::Admin);
+        let found = |q: &'static str| {
+            let db = db.clone();
+            async move {
+                matches!(
+                    app::search::service::exact(&db, q).await.unwrap(),
+                    SearchOutcome::Found(_)
+                )
+            }
+        };
+        assert!(
+            found("CRM-00000031").await && !found("crm-00000031").await,
+            "{name}"
+        );
+
+        let console = common::console::Console::signed_in(&base, "admin@demo.test").await;
+        let upper = common::add_customer(&db, &console, "Ida", "Upper", "CASE-A1").await;
+        let lower = common::add_customer(&db, &console, "Ida", "Lower", "case-a1").await;
+        let refused = service::set_external_id_case(&state, &admin, true).await;
+        let refused = refused.unwrap_err();
+        assert_eq!(refused.status_code(), 409, "{name}");
+        assert!(refused.to_string().contains("CASE-A1"), "{name}: {refused}");
+        let mut tx = db.begin_write().await.unwrap();
+        app::privacy::db::forget(&mut tx, &lower).await.unwrap();
+        tx.commit().await.unwrap();
+
+        assert!(service::set_external_id_case(&state, &admin, true)
+            .await
+            .unwrap());
+        assert!(
+            found("crm-00000031").await && found("CRM-00000031").await,
+            "{name}"
+        );
+        let owner = app::identity::db::owner(&db, "external_id", "case-a1")
+            .await
+            .unwrap();
+        assert_eq!(owner.as_deref(), Some(upper.as_str()), "{name}");
+        let event = serde_json::json!({"event_id": "case-1", "type": "app_session",
+            "occurred_at": "2026-11-20T10:00:00Z", "customer": {"external_id": "Case-A1"},
+            "payload": {"platform": "iOS"}});
+        let (status, report) = common::post_events(&base, &key, &event).await;
+        assert_eq!(status, 200, "{name}: {report}");
+        assert_eq!(
+            report["results"][0]["customer_id"],
+            serde_json::json!(upper),
+            "{name}"
+        );
+        let again = console
+            .call(
+                "create_customer",
+                &[
+                    ("form[first_name]", "Ida"),
+                    ("form[external_id]", "CASE-a1"),
+                    ("form[status_id]", "active"),
+                ],
+            )
+            .await;
+        let again: serde_json::Value = again.json().await.unwrap();
+        assert_eq!(
+            again["Duplicate"]["field"], "external_id",
+            "{name}: {again}"
+        );
+
+        assert!(!service::set_external_id_case(&state, &admin, false)
+            .await
+            .unwrap());
+        assert!(
+            !found("crm-00000031").await && found("CRM-00000031").await,
+            "{name}"
+        );
+        let owner = app::identity::db::owner(&db, "external_id", "CASE-A1")
+            .await
+            .unwrap();
+        assert_eq!(
+            owner.as_deref(),
+            Some(upper.as_str()),
+            "{name}: as typed again"
+        );
+    }
+}

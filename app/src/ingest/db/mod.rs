@@ -43,9 +43,10 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
     // Read before taking the writer: a read through the pool while holding it could wait
     // for a connection that other waiting writers hold.
     let tier_rules = crate::tiers::db::rules(db).await?;
+    let ignore_case = crate::settings::db::external_ids_ignore_case(db).await?;
     // The lookups too run on the writer, whose page cache holds the customers' index pages.
     let mut writer = db.writer().acquire().await?;
-    let customers = resolve_customers(db.backend(), &mut writer, &valid).await?;
+    let customers = resolve_customers(db.backend(), &mut writer, &valid, ignore_case).await?;
     let stores = stores(db.backend(), &mut writer, &valid).await?;
     let products = products(db.backend(), &mut writer, &valid).await?;
 
@@ -180,6 +181,7 @@ async fn resolve_customers(
     backend: Backend,
     conn: &mut AnyConnection,
     events: &[&ValidEvent],
+    external_ids_ignore_case: bool,
 ) -> Result<HashMap<(IdentifierKind, String), Customer>, sqlx::Error> {
     let mut by_kind: BTreeMap<&'static str, (IdentifierKind, Vec<String>)> = BTreeMap::new();
     for event in events {
@@ -212,6 +214,19 @@ async fn resolve_customers(
                 chunk
                     .iter()
                     .map(|id| (id.clone(), merged.get(id).unwrap_or(id).clone()))
+                    .collect()
+            } else if kind == IdentifierKind::ExternalId {
+                // Looked up in the stored form (lower case when the organisation ignores case).
+                let fold = |v: &str| crate::identity::fold_external_id(v, external_ids_ignore_case);
+                let keys: Vec<String> = chunk.iter().map(|v| fold(v)).collect();
+                let held: HashMap<String, String> =
+                    crate::identity::db::owners(conn, column, &keys)
+                        .await?
+                        .into_iter()
+                        .collect();
+                chunk
+                    .iter()
+                    .filter_map(|v| held.get(&fold(v)).map(|id| (v.clone(), id.clone())))
                     .collect()
             } else {
                 crate::identity::db::owners(conn, column, chunk).await?
