@@ -105,7 +105,7 @@ pub async fn shared_match_keys(
         "SELECT i.match_key, i.customer_id, i.normalized FROM customer_identifiers i \
          JOIN (SELECT match_key FROM customer_identifiers \
                WHERE match_key IS NOT NULL AND match_key > $1 AND kind = $2 \
-               GROUP BY match_key HAVING COUNT(DISTINCT customer_id) > 1 \
+               GROUP BY match_key HAVING MIN(customer_id) <> MAX(customer_id) \
                ORDER BY match_key LIMIT $3) shared ON shared.match_key = i.match_key \
          WHERE i.kind = $4 ORDER BY i.match_key, i.customer_id",
     )

@@ -100,7 +100,7 @@ pub fn customer(world: &World<'_>, index: u64) -> (NewCustomer, Vec<NewEvent>) {
                 pick(&mut rng, STREETS)
             )),
             city: Some(home.city.clone()),
-            postal_code: Some(home.postal_code.clone()),
+            postal_code: Some(home_postcode(&home.postal_code, index)),
             country: Some(home.country.clone()),
         },
         status_id: status_id.into(),
@@ -120,6 +120,18 @@ pub fn customer(world: &World<'_>, index: u64) -> (NewCustomer, Vec<NewEvent>) {
     };
     let events = History::new(world, index, &mut customer, rng).generate();
     (customer, events)
+}
+
+/// A postcode in the home store's district (`B2 4BF` → `B2 7QX`): the store's outward code
+/// and an inward code of the customer's own, worked out from the index so the random stream
+/// (and so every other seeded value) stays as it was. 4,000 inward codes per district, as
+/// precise as a real postcode, so that "same name and postcode" means what it does in life.
+fn home_postcode(store_postcode: &str, index: u64) -> String {
+    const LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
+    let outward = store_postcode.split_whitespace().next().unwrap_or(store_postcode);
+    let n = index.wrapping_mul(2_654_435_761) % 4_000;
+    let letter = |i: u64| LETTERS[(i % 20) as usize] as char;
+    format!("{outward} {}{}{}", n / 400, letter(n / 20), letter(n))
 }
 
 /// A UUIDv7 whose time part grows with the customer index, so that a seed appends to the
