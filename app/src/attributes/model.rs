@@ -166,8 +166,15 @@ pub struct AttributeValue {
     pub value: String,
 }
 
-/// Payload keys of a `profile_updated` event that are not attributes.
-pub const RESERVED_KEYS: [&str; 2] = ["fields", "agent"];
+/// Payload keys of a `profile_updated` event that are not attributes: the event's own and
+/// those ingest adds to every event (the tier at the time, the store's name and city).
+pub const RESERVED_KEYS: [&str; 5] = [
+    "fields",
+    "agent",
+    "customer_tier",
+    "store_name",
+    "store_city",
+];
 
 /// A new attribute's name: lower-case letters, digits and `_`, starting with a letter, at
 /// most 64 characters, not a reserved key.

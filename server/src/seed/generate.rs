@@ -128,7 +128,10 @@ pub fn customer(world: &World<'_>, index: u64) -> (NewCustomer, Vec<NewEvent>) {
 /// precise as a real postcode, so that "same name and postcode" means what it does in life.
 fn home_postcode(store_postcode: &str, index: u64) -> String {
     const LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
-    let outward = store_postcode.split_whitespace().next().unwrap_or(store_postcode);
+    let outward = store_postcode
+        .split_whitespace()
+        .next()
+        .unwrap_or(store_postcode);
     let n = index.wrapping_mul(2_654_435_761) % 4_000;
     let letter = |i: u64| LETTERS[(i % 20) as usize] as char;
     format!("{outward} {}{}{}", n / 400, letter(n / 20), letter(n))

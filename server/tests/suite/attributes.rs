@@ -70,6 +70,12 @@ async fn attributes_are_declared_set_by_events_edited_and_found() {
 
         let admin_console = Console::signed_in(&base, "admin@demo.test").await;
         let id = common::add_customer(&db, &admin_console, "Ada", "Attr", "ATTR-1").await;
+        // Ingest adds the customer's tier to every event it stores.
+        sqlx::query("UPDATE customers SET tier = 'Bronze' WHERE id = $1")
+            .bind(&id)
+            .execute(db.pool())
+            .await
+            .unwrap();
         let batch = json!({"events": [
             update("a-1", "2026-11-20T10:00:00Z", json!({"favourite_drink": "Flat white", "shoe_size": 9.0})),
             update("a-2", "2026-11-20T09:00:00Z", json!({"favourite_drink": "Older tea"})),
@@ -99,7 +105,8 @@ async fn attributes_are_declared_set_by_events_edited_and_found() {
                 ("favourite_drink".to_string(), "Flat white".to_string()),
                 ("shoe_size".to_string(), "9".to_string())
             ],
-            "{name}: the older event did not overwrite"
+            "{name}: the older event did not overwrite, and what ingest adds to every event \
+             (the tier at the time) is no attribute"
         );
         let removal = update("a-5", "2026-11-21T10:00:00Z", json!({"shoe_size": null}));
         let (status, _) = common::post_events(&base, &key, &removal).await;
