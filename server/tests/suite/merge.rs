@@ -349,12 +349,24 @@ async fn forgetting_a_survivor_forgets_what_was_merged_into_it() {
         let supervisor = user(Role::Supervisor);
         let (a, b) = pair(&db).await;
         let versions = (version(&db, &a).await, version(&db, &b).await);
+        let emails: Vec<String> =
+            sqlx::query_scalar("SELECT normalized FROM customer_identifiers WHERE customer_id IN ($1, $2) AND kind = 'email'")
+                .bind(&a)
+                .bind(&b)
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        assert!(!emails.is_empty(), "{name}");
         service::merge(&state, &supervisor, request(&a, &b, versions, &[]))
             .await
             .unwrap();
         let mut tx = db.begin_write().await.unwrap();
         app::privacy::db::forget(&mut tx, &a).await.unwrap();
         tx.commit().await.unwrap();
+        let mut needles: Vec<&str> = emails.iter().map(String::as_str).collect();
+        needles.extend([a.as_str(), b.as_str()]);
+        let left = crate::privacy::text_traces(&db, &needles).await;
+        assert!(left.is_empty(), "{name}: the catalogue scan finds {left:?}");
         for (table, column) in [
             ("customer_merges", "customer_id"),
             ("customer_merges", "absorbed_id"),

@@ -93,6 +93,14 @@ async fn tables(db: &Db) -> Vec<String> {
 
 /// `table.column` where any needle (or the customer id) still appears.
 async fn traces(db: &Db, id: &str) -> Vec<String> {
+    let mut needles: Vec<&str> = NEEDLES.to_vec();
+    needles.push(id);
+    text_traces(db, &needles).await
+}
+
+/// `table.column` of every table (from the catalogue) where any of `needles` appears, in any
+/// case.
+pub async fn text_traces(db: &Db, needles: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     let tables = tables(db).await;
     assert!(
@@ -113,7 +121,7 @@ async fn traces(db: &Db, id: &str) -> Vec<String> {
                     continue;
                 };
                 let lower = text.to_lowercase();
-                if lower.contains(id) || NEEDLES.iter().any(|n| lower.contains(&n.to_lowercase())) {
+                if needles.iter().any(|n| lower.contains(&n.to_lowercase())) {
                     found.push(format!("{table}.{}", column.name()));
                 }
             }
