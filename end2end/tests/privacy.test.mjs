@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startApp, signedInPage, openCustomer, assertAccessible, SEEDED_EXTERNAL_IDS, VIEWPORTS, ARTIFACTS,
+  startApp, hydrated, signedInPage, openCustomer, assertAccessible, SEEDED_EXTERNAL_IDS, VIEWPORTS, ARTIFACTS,
 } from './harness.mjs';
 
 let app;
@@ -83,6 +83,7 @@ for (const size of ['desktop', 'tablet-landscape']) {
     ]);
     await officer.goto(`${app.baseUrl}/privacy`);
     await officer.waitForSelector('h1:text("Data privacy requests")');
+    await hydrated(officer);
     await officer.selectOption('#log-type', 'forget');
     await officer.waitForFunction(() => {
       const types = [...document.querySelectorAll('table.privacy-history tbody td:nth-child(3)')].map((c) => c.textContent.trim());

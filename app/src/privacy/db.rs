@@ -197,7 +197,6 @@ pub async fn forget(
         merges += crate::merge::db::forget(tx, other).await?;
         anonymise_records(tx, other).await?;
     }
-    removed.push(("merge records", merges));
     for table in std::iter::once("events").chain(CUSTOMER_TABLES) {
         let done = sqlx::query(&format!("DELETE FROM {table} WHERE customer_id = $1"))
             .bind(id)
@@ -207,6 +206,9 @@ pub async fn forget(
     }
     let audit = anonymise_records(tx, id).await?;
     removed.push(("audit records anonymised", audit));
+    if merges > 0 {
+        removed.push(("merge records", merges));
+    }
     let customer = sqlx::query("DELETE FROM customers WHERE id = $1")
         .bind(id)
         .execute(&mut **tx)
