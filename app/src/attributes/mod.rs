@@ -15,6 +15,8 @@ pub mod service;
 pub use admin_page::AttributeTypesPage;
 pub use api::{add_attribute_type, list_attribute_types, remove_attribute_type};
 pub use filter::AttributeFilter;
+#[cfg(feature = "ssr")]
+pub use model::checked_input;
 pub use model::{
     checked_name, AttributeKind, AttributeType, AttributeValue, MAX_TEXT, RESERVED_KEYS,
 };

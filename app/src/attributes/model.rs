@@ -153,6 +153,27 @@ pub struct AttributeType {
     pub in_use: i64,
 }
 
+/// `input` typed (in a form or a search) for attribute `name`, in stored form (`None` when
+/// blank), checked against the `declared` attributes: a name nobody declared is refused at
+/// `name_field`, a value of the wrong kind at `value_field`.
+#[cfg(feature = "ssr")]
+pub fn checked_input(
+    declared: &[AttributeType],
+    name: &str,
+    input: &str,
+    name_field: &str,
+    value_field: &str,
+) -> Result<Option<String>, crate::error::AppError> {
+    use crate::error::AppError;
+    let kind = declared
+        .iter()
+        .find(|t| t.name == name)
+        .map(|t| t.kind)
+        .ok_or_else(|| AppError::validation(name_field, "No profile attribute has this name."))?;
+    kind.check_text(input)
+        .map_err(|m| AppError::validation(value_field, format!("This {m}.")))
+}
+
 /// One attribute of a customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttributeValue {

@@ -156,19 +156,8 @@ async fn attribute_changes(
     let declared = crate::attributes::db::types(&state.db).await?;
     let mut changes = Vec::new();
     for (name, input) in typed {
-        let kind = declared
-            .iter()
-            .find(|t| t.name == *name)
-            .map(|t| t.kind)
-            .ok_or_else(|| {
-                AppError::validation(
-                    format!("attributes[{name}]"),
-                    "No profile attribute has this name.",
-                )
-            })?;
-        let value = kind.check_text(input).map_err(|m| {
-            AppError::validation(format!("attributes[{name}]"), format!("This {m}."))
-        })?;
+        let field = format!("attributes[{name}]");
+        let value = crate::attributes::checked_input(&declared, name, input, &field, &field)?;
         let old = before
             .attributes
             .iter()

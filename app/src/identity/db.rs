@@ -281,28 +281,14 @@ pub async fn set_primary_copy(
 /// Where customer id `id` leads now if that customer was merged into another (following
 /// later merges): the survivor, whose profile and identifiers it became.
 pub async fn merged_into(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
-    let mut current = id.to_string();
-    let mut found = None;
-    // A chain longer than this would be a cycle, which merges cannot make.
-    for _ in 0..16 {
-        let next: Option<String> =
-            sqlx::query_scalar("SELECT survivor_id FROM customer_redirects WHERE customer_id = $1")
-                .bind(&current)
-                .fetch_optional(db.pool())
-                .await?;
-        match next {
-            Some(next) => {
-                found = Some(next.clone());
-                current = next;
-            }
-            None => break,
-        }
-    }
-    Ok(found)
+    let mut connection = db.pool().acquire().await?;
+    let found = survivors(&mut connection, &[id.to_string()]).await?;
+    Ok(found.into_iter().next().map(|(_, survivor)| survivor))
 }
 
 /// For each of `ids` that was merged into another customer, `(id, survivor)` (following later
-/// merges), for the ingest API, which takes events for a merged-away id.
+/// merges; a chain longer than 16 would be a cycle, which merges cannot make), for the ingest
+/// API, which takes events for a merged-away id, and for pages.
 pub async fn survivors(
     connection: &mut sqlx::AnyConnection,
     ids: &[String],

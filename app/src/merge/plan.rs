@@ -166,7 +166,8 @@ pub fn conflicts(a: &JsonRow, b: &JsonRow, group: &FieldGroup) -> bool {
             .any(|c| text(a, c).to_lowercase() != text(b, c).to_lowercase())
 }
 
-fn int(row: &JsonRow, column: &str) -> Option<i64> {
+/// The integer in `column` of `row`, if it holds one.
+pub fn int(row: &JsonRow, column: &str) -> Option<i64> {
     row.get(column).and_then(Value::as_i64)
 }
 

@@ -5,7 +5,7 @@
 
 use super::db::{self, NewMerge};
 use super::model::{FieldConflict, MergeDone, MergePreview, MergeRecord, MergeSide, UndoDone};
-use super::plan::{self, ADDITIVE_CUSTOMER_COLUMNS, COMBINED_TABLES, FIELD_GROUPS};
+use super::plan::{self, int, ADDITIVE_CUSTOMER_COLUMNS, COMBINED_TABLES, FIELD_GROUPS};
 use crate::auth::{CurrentUser, Permission};
 use crate::change::{Change, Tx};
 use crate::error::AppError;
@@ -49,10 +49,6 @@ fn text(row: &JsonRow, column: &str) -> Option<String> {
         .and_then(Value::as_str)
         .map(str::to_string)
         .filter(|s| !s.trim().is_empty())
-}
-
-fn int(row: &JsonRow, column: &str) -> Option<i64> {
-    row.get(column).and_then(Value::as_i64)
 }
 
 /// The customer's name, or "Unnamed customer".

@@ -64,16 +64,7 @@ pub async fn advanced(
     let mut normal = query.normalise(&calling_code)?;
     if let Some((name, value)) = &mut normal.attribute {
         let declared = crate::attributes::db::types(db).await?;
-        let kind = declared
-            .iter()
-            .find(|t| t.name == *name)
-            .map(|t| t.kind)
-            .ok_or_else(|| {
-                AppError::validation("attribute", "No profile attribute has this name.")
-            })?;
-        *value = kind
-            .check_text(value)
-            .map_err(|m| AppError::validation("value", format!("This {m}.")))?
+        *value = crate::attributes::checked_input(&declared, name, value, "attribute", "value")?
             .unwrap_or_default();
     }
     Ok(super::db::advanced(db, &normal, show_pii).await?)

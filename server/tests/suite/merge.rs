@@ -36,6 +36,26 @@ async fn pair(db: &Db) -> (String, String) {
     (ids[0].clone(), ids[1].clone())
 }
 
+/// A seeded database's state, a supervisor, and two customers to merge with their versions.
+struct Setup {
+    state: AppState,
+    supervisor: CurrentUser,
+    a: String,
+    b: String,
+    versions: (i64, i64),
+}
+
+async fn setup(db: &Db) -> Setup {
+    let (a, b) = pair(db).await;
+    Setup {
+        state: AppState::new(db.clone(), Config::default()).await.unwrap(),
+        supervisor: user(Role::Supervisor),
+        versions: (version(db, &a).await, version(db, &b).await),
+        a,
+        b,
+    }
+}
+
 async fn version(db: &Db, id: &str) -> i64 {
     sqlx::query_scalar("SELECT version FROM customers WHERE id = $1")
         .bind(id)
@@ -225,10 +245,13 @@ async fn merges_are_refused_with_reasons_and_two_at_once_leave_one_winner() {
     let (dbs, _guard) = common::each_database().await;
     for (name, db) in dbs {
         common::seed(&db, 30).await;
-        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
-        let supervisor = user(Role::Supervisor);
-        let (a, b) = pair(&db).await;
-        let versions = (version(&db, &a).await, version(&db, &b).await);
+        let Setup {
+            state,
+            supervisor,
+            a,
+            b,
+            versions,
+        } = setup(&db).await;
 
         let itself = service::merge(&state, &supervisor, request(&a, &a, versions, &[])).await;
         let itself = itself.unwrap_err();
@@ -304,10 +327,13 @@ async fn merges_are_refused_with_reasons_and_two_at_once_leave_one_winner() {
 async fn events_for_a_merged_away_id_reach_the_survivor_and_stay_there_after_an_undo() {
     let (db, _guard) = common::sqlite().await;
     let (base, key) = common::server_with_key(&db, 30).await;
-    let state = AppState::new(db.clone(), Config::default()).await.unwrap();
-    let supervisor = user(Role::Supervisor);
-    let (a, b) = pair(&db).await;
-    let versions = (version(&db, &a).await, version(&db, &b).await);
+    let Setup {
+        state,
+        supervisor,
+        a,
+        b,
+        versions,
+    } = setup(&db).await;
     let done = service::merge(&state, &supervisor, request(&a, &b, versions, &[]))
         .await
         .unwrap();
@@ -345,10 +371,13 @@ async fn forgetting_a_survivor_forgets_what_was_merged_into_it() {
     let (dbs, _guard) = common::each_database().await;
     for (name, db) in dbs {
         common::seed(&db, 30).await;
-        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
-        let supervisor = user(Role::Supervisor);
-        let (a, b) = pair(&db).await;
-        let versions = (version(&db, &a).await, version(&db, &b).await);
+        let Setup {
+            state,
+            supervisor,
+            a,
+            b,
+            versions,
+        } = setup(&db).await;
         let emails: Vec<String> =
             sqlx::query_scalar("SELECT normalized FROM customer_identifiers WHERE customer_id IN ($1, $2) AND kind = 'email'")
                 .bind(&a)
