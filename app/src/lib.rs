@@ -21,6 +21,7 @@ pub mod duplicates;
 pub mod error;
 pub mod events;
 pub mod identity;
+pub mod import;
 #[cfg(feature = "ssr")]
 pub mod ingest;
 pub mod layout;

@@ -18,6 +18,18 @@ pub struct Config {
     pub background_jobs: bool,
     /// Searches a user may run per minute (`None`: the default).
     pub searches_per_minute: Option<u32>,
+    /// Where files uploaded for import are kept until imported (`None`: a folder in the
+    /// system's temporary directory).
+    pub import_dir: Option<std::path::PathBuf>,
+}
+
+impl Config {
+    /// The folder uploaded import files are kept in.
+    pub fn import_dir(&self) -> std::path::PathBuf {
+        self.import_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("customer-profiles-imports"))
+    }
 }
 
 /// What a request handler needs: provided once per request by the server crate.

@@ -46,6 +46,9 @@ enum Command {
     BenchSearch(crate::bench::BenchArgs),
     /// Time likely-duplicate checks, and a merge and undo of a customer with many events.
     BenchMerge(crate::bench_merge::BenchMergeArgs),
+    /// Import customers (CSV or NDJSON) or historical events (NDJSON) from a file.
+    #[command(subcommand)]
+    Import(crate::import::ImportCommand),
 }
 
 /// Options of `serve`.
@@ -106,6 +109,10 @@ pub struct ServeArgs {
     /// Signing secret of the Zendesk webhook that posts to /api/v1/webhooks/zendesk.
     #[arg(long, env = "ZENDESK_WEBHOOK_SECRET", hide_env_values = true)]
     pub zendesk_webhook_secret: Option<String>,
+    /// Where files uploaded under Admin → Import are kept until imported (default: a folder
+    /// in the system's temporary directory).
+    #[arg(long, env = "IMPORT_DIR")]
+    pub import_dir: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -144,6 +151,7 @@ impl ServeArgs {
             zendesk,
             background_jobs: !self.no_background_jobs,
             searches_per_minute: Some(self.searches_per_minute),
+            import_dir: self.import_dir.clone(),
         })
     }
 }
@@ -179,6 +187,9 @@ impl Cli {
                 .await
                 .map(|report| println!("{report}")),
             Command::BenchMerge(args) => crate::bench_merge::run(&db, &args)
+                .await
+                .map(|report| println!("{report}")),
+            Command::Import(command) => crate::import::run(&db, command)
                 .await
                 .map(|report| println!("{report}")),
             Command::CreateApiKey { name } => create_api_key(&db, &name).await,

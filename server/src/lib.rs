@@ -6,6 +6,7 @@ pub mod bench_ingest;
 pub mod bench_merge;
 pub mod cli;
 pub mod http;
+pub mod import;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -55,6 +55,12 @@ impl Application {
             .await
             .map_err(|e| format!("cannot read the time zone setting: {e}"))?;
         if app.config.background_jobs {
+            let stopped = app::import::service::interrupted(&app)
+                .await
+                .map_err(|e| format!("cannot check for interrupted imports: {e}"))?;
+            if stopped > 0 {
+                tracing::warn!(stopped, "imports left running by the last server are stopped; resume them under Admin → Import");
+            }
             app.analytics.clone().schedule(db.clone());
             app::tiers::engine::schedule_expiry(db.clone(), app.live.clone());
         }
@@ -196,6 +202,16 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
         .route(
             "/api/v1/customers/{id}/privacy/export",
             post(crate::http::export::customer_export),
+        )
+        .route(
+            "/admin/import/upload",
+            post(crate::http::import::upload).layer(DefaultBodyLimit::max(
+                usize::try_from(app::import::MAX_UPLOAD_BYTES).unwrap_or(usize::MAX) + 64 * 1024,
+            )),
+        )
+        .route(
+            "/admin/import/{id}/rejections.csv",
+            get(crate::http::import::rejections),
         )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(

@@ -15,6 +15,8 @@ pub enum Permission {
     ProfileEdit,
     /// Merge duplicate customers and undo merges.
     CustomersMerge,
+    /// Import customers and historical events from files.
+    CustomersImport,
     /// Change a customer's status flag.
     StatusChange,
     /// Add or deduct loyalty points.
@@ -41,12 +43,13 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the admin screens list them.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Self::CustomersSearch,
         Self::CustomersViewPii,
         Self::CustomersCreate,
         Self::ProfileEdit,
         Self::CustomersMerge,
+        Self::CustomersImport,
         Self::StatusChange,
         Self::PointsAdjust,
         Self::OffersIssue,
@@ -68,6 +71,7 @@ impl Permission {
             Self::CustomersCreate => "customers.create",
             Self::ProfileEdit => "profile.edit",
             Self::CustomersMerge => "customers.merge",
+            Self::CustomersImport => "customers.import",
             Self::StatusChange => "status.change",
             Self::PointsAdjust => "points.adjust",
             Self::OffersIssue => "offers.issue",
@@ -90,6 +94,7 @@ impl Permission {
             Self::CustomersCreate => "Add customers",
             Self::ProfileEdit => "Edit profiles",
             Self::CustomersMerge => "Merge duplicate customers and undo merges",
+            Self::CustomersImport => "Import customers and event history from files",
             Self::StatusChange => "Change a customer's status",
             Self::PointsAdjust => "Add or deduct points",
             Self::OffersIssue => "Issue offers",

@@ -220,11 +220,19 @@ pub async fn update(
             continue;
         }
         let new = new.as_deref().map(|n| (n, typed.trim()));
-        crate::identity::db::replace_primary(change.tx(), &id, kind, old.as_deref(), new, now)
-            .await
-            .map_err(|e| {
-                AppError::taken_if_unique(e, kind, "Another customer was given this a moment ago.")
-            })?;
+        crate::identity::db::replace_primary(
+            change.tx(),
+            &id,
+            kind,
+            old.as_deref(),
+            new,
+            "console",
+            now,
+        )
+        .await
+        .map_err(|e| {
+            AppError::taken_if_unique(e, kind, "Another customer was given this a moment ago.")
+        })?;
     }
     for (name, value) in &attribute_changes {
         crate::attributes::db::set_value(change.tx(), &id, name, value.as_deref(), now).await?;

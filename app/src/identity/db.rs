@@ -167,13 +167,14 @@ pub async fn remove_owners(
 /// Makes `new` (normalised, as entered) the customer's primary identifier of `kind` in place
 /// of `old` (normalised; either may be absent): the old one is removed, the new one added, or
 /// promoted when the customer already holds it. A value another customer holds fails with a
-/// unique violation.
+/// unique violation. `source` says what added it (`console`, `import`).
 pub async fn replace_primary(
     tx: &mut Transaction<'_, Any>,
     customer_id: &str,
     kind: &str,
     old: Option<&str>,
     new: Option<(&str, &str)>,
+    source: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     if let Some(old) = old {
@@ -187,7 +188,7 @@ pub async fn replace_primary(
             normalized,
             value,
             is_primary: true,
-            source: "console",
+            source,
             added_at: now,
         };
         insert(tx, std::slice::from_ref(&identifier)).await?;

@@ -52,6 +52,24 @@ pub async fn ingest(
     events: Vec<Value>,
     now: i64,
 ) -> Result<IngestReport, sqlx::Error> {
+    let ingested = checked_and_stored(db, events, now, true).await?;
+    for customer_id in &ingested.customers {
+        live.publish(customer_id);
+    }
+    Ok(ingested.report)
+}
+
+/// What [`ingest`] would answer for `events`, with nothing stored (an import's dry run).
+pub async fn check(db: &Db, events: Vec<Value>, now: i64) -> Result<IngestReport, sqlx::Error> {
+    Ok(checked_and_stored(db, events, now, false).await?.report)
+}
+
+async fn checked_and_stored(
+    db: &Db,
+    events: Vec<Value>,
+    now: i64,
+    store: bool,
+) -> Result<db::Ingested, sqlx::Error> {
     let registry = crate::events::db::registry(db).await?;
     let attributes = crate::attributes::db::types(db).await?;
     let batch = events
@@ -66,11 +84,7 @@ pub async fn ingest(
             event: validate::validate(event, now, &registry, &attributes),
         })
         .collect();
-    let ingested = db::ingest(db, batch, now).await?;
-    for customer_id in &ingested.customers {
-        live.publish(customer_id);
-    }
-    Ok(ingested.report)
+    db::ingest(db, batch, now, store).await
 }
 
 #[cfg(test)]

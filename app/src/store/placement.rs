@@ -54,10 +54,14 @@ pub const CUSTOMER_TABLES: [&str; 12] = [
 /// - `audit_log` and `privacy_requests` by their id: their rows outlive a forgotten customer
 ///   (whose `customer_id` is cleared), are written once and read by time or by request, so
 ///   co-location with a customer would not help, and appends spread over every shard.
-pub const OWN_KEY_TABLES: [(&str, &str); 3] = [
+/// - `imports` by id and `import_rejections` by import: an import's progress and refused rows
+///   are read and written together, never with one customer's rows.
+pub const OWN_KEY_TABLES: [(&str, &str); 5] = [
     ("identifier_owners", "normalized"),
     ("audit_log", "id"),
     ("privacy_requests", "id"),
+    ("imports", "id"),
+    ("import_rejections", "import_id"),
 ];
 
 /// The distribution column of a distributed table (`None` for reference tables and tables

@@ -240,7 +240,7 @@ impl<'a> Csv<'a> {
 /// A cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, tab or carriage
 /// return (OWASP "CSV injection") gets a leading apostrophe; plain numbers ("-150") stay
 /// numbers.
-fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     if risky && cell.parse::<f64>().is_err() {
         format!("'{cell}").into()

@@ -7,6 +7,7 @@ pub mod export;
 pub mod extract;
 pub mod guard;
 pub mod headers;
+pub mod import;
 pub mod ingest;
 pub mod live;
 pub mod openapi;

@@ -42,7 +42,7 @@ async fn create_user_reads_the_password_from_stdin_and_validates_it() {
     let (ok, text) = create_user(&url, "Root@Example.com", "admin", "a long admin passphrase");
     assert!(ok, "{text}");
     assert!(
-        text.contains("created root@example.com (admin) with 16 permissions"),
+        text.contains("created root@example.com (admin) with 17 permissions"),
         "{text}"
     );
     let (ok, text) = create_user(&url, "root@example.com", "admin", "a long admin passphrase");

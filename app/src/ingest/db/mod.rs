@@ -37,8 +37,14 @@ pub struct Ingested {
 /// Largest `IN (…)` list per statement.
 const IN_CHUNK: usize = 500;
 
-/// Stores every valid event of `batch` (received at `now`) and reports on each.
-pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, sqlx::Error> {
+/// Stores every valid event of `batch` (received at `now`) and reports on each; with `store`
+/// false (an import's dry run) everything is checked in the transaction, then rolled back.
+pub async fn ingest(
+    db: &Db,
+    batch: Vec<Checked>,
+    now: i64,
+    store: bool,
+) -> Result<Ingested, sqlx::Error> {
     let valid: Vec<&ValidEvent> = batch.iter().filter_map(|c| c.event.as_ref().ok()).collect();
     // Read before taking the writer: a read through the pool while holding it could wait
     // for a connection that other waiting writers hold.
@@ -141,7 +147,12 @@ pub async fn ingest(db: &Db, batch: Vec<Checked>, now: i64) -> Result<Ingested, 
         .collect();
     let qualifying: Vec<&str> = qualifying.into_iter().collect();
     crate::tiers::engine::apply_rules(&mut tx, &tier_rules, &qualifying, now).await?;
-    tx.commit().await?;
+    if store {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+        stored.clear();
+    }
 
     let results = batch
         .into_iter()

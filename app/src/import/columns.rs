@@ -1,0 +1,260 @@
+//! Which customer field each column of a file fills: the saved mapping first, then the column's
+//! own name (and the names CRMs export it under: `E-mail`, `Mobile`, `Surname`, `Zip`…), then a
+//! declared profile attribute of that name. A column nothing matches stops the import until it
+//! is mapped or ignored, so nothing is dropped without a word.
+
+use super::model::{
+    ColumnMapping, Mapping, RowProblem, CUSTOMER_FIELDS, IDENTIFIER_FIELDS, IGNORE,
+};
+
+/// Other names of the customer fields, lower case with `_` between words.
+const ALIASES: [(&str, &str); 38] = [
+    ("id", "customer_id"),
+    ("e_mail", "email"),
+    ("email_address", "email"),
+    ("mail", "email"),
+    ("mobile", "phone"),
+    ("mobile_number", "phone"),
+    ("phone_number", "phone"),
+    ("telephone", "phone"),
+    ("tel", "phone"),
+    ("card", "card_number"),
+    ("loyalty_card", "card_number"),
+    ("loyalty_card_number", "card_number"),
+    ("crm_id", "external_id"),
+    ("customer_number", "external_id"),
+    ("firstname", "first_name"),
+    ("given_name", "first_name"),
+    ("forename", "first_name"),
+    ("lastname", "last_name"),
+    ("surname", "last_name"),
+    ("family_name", "last_name"),
+    ("dob", "date_of_birth"),
+    ("birthday", "date_of_birth"),
+    ("birth_date", "date_of_birth"),
+    ("birthdate", "date_of_birth"),
+    ("address", "address_line"),
+    ("street", "address_line"),
+    ("address_1", "address_line"),
+    ("address_line_1", "address_line"),
+    ("town", "city"),
+    ("postcode", "postal_code"),
+    ("post_code", "postal_code"),
+    ("zip", "postal_code"),
+    ("zip_code", "postal_code"),
+    ("country_code", "country"),
+    ("accepts_marketing", "email_opt_in"),
+    ("email_consent", "email_opt_in"),
+    ("sms_consent", "sms_opt_in"),
+    ("test_persona", "is_test"),
+];
+
+/// `"E-mail Address "` → `email_address`: lower case, words joined by `_`.
+pub fn normalised_name(column: &str) -> String {
+    let mut name = String::with_capacity(column.len());
+    for c in column.trim().chars() {
+        if c.is_alphanumeric() {
+            name.extend(c.to_lowercase());
+        } else if !name.is_empty() && !name.ends_with('_') {
+            name.push('_');
+        }
+    }
+    while name.ends_with('_') {
+        name.pop();
+    }
+    name
+}
+
+/// Whether `target` is something a column can fill: a customer field, `attribute:<name>` of a
+/// declared attribute, or `ignore`.
+pub fn is_target(target: &str, attributes: &[String]) -> bool {
+    target == IGNORE
+        || CUSTOMER_FIELDS.iter().any(|(name, _)| *name == target)
+        || target
+            .strip_prefix("attribute:")
+            .is_some_and(|name| attributes.iter().any(|a| a == name))
+}
+
+/// What `column` fills without a saved mapping: a field of that name or alias, or a declared
+/// attribute of that name.
+fn guessed(column: &str, attributes: &[String]) -> Option<String> {
+    let name = normalised_name(column);
+    if CUSTOMER_FIELDS.iter().any(|(field, _)| *field == name) {
+        return Some(name);
+    }
+    if let Some((_, field)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
+        return Some((*field).to_string());
+    }
+    attributes
+        .iter()
+        .find(|a| **a == name || normalised_name(a) == name)
+        .map(|a| format!("attribute:{a}"))
+}
+
+/// What a column (or NDJSON key) named `column` fills: the saved mapping, else its name.
+pub fn target_of(column: &str, saved: &Mapping, attributes: &[String]) -> Option<ColumnMapping> {
+    match saved.get(column) {
+        Some(mapping) if is_target(&mapping.target, attributes) => Some(mapping.clone()),
+        _ => guessed(column, attributes).map(|target| ColumnMapping {
+            target,
+            clear_when_empty: false,
+        }),
+    }
+}
+
+/// Each of `headers` with what it fills, or every problem with the header (as row 1): a blank
+/// or repeated column name, a column nothing matches, two columns filling one field, no column
+/// that finds a customer.
+pub fn resolve(
+    headers: &[String],
+    saved: &Mapping,
+    attributes: &[String],
+) -> Result<Vec<(String, ColumnMapping)>, Vec<RowProblem>> {
+    let mut problems = Vec::new();
+    let mut columns: Vec<(String, ColumnMapping)> = Vec::new();
+    for (index, header) in headers.iter().enumerate() {
+        let place = format!("column {} ({header})", index + 1);
+        if header.trim().is_empty() {
+            problems.push(RowProblem::new(
+                1,
+                format!("column {}", index + 1),
+                "has no name in the header row; name it, or remove the column",
+            ));
+            continue;
+        }
+        if columns.iter().any(|(name, _)| name == header) {
+            problems.push(RowProblem::new(1, place, "appears twice in the header row"));
+            continue;
+        }
+        let mapping = match target_of(header, saved, attributes) {
+            Some(mapping) => mapping,
+            None => {
+                problems.push(RowProblem::new(
+                    1,
+                    place.clone(),
+                    "is not a customer field or a declared profile attribute: choose what it \
+                         fills, or ignore it",
+                ));
+                ColumnMapping::default()
+            }
+        };
+        if mapping.target != IGNORE && !mapping.target.is_empty() {
+            if let Some((other, _)) = columns.iter().find(|(_, m)| m.target == mapping.target) {
+                problems.push(RowProblem::new(
+                    1,
+                    place,
+                    format!(
+                        "fills {} like column \"{other}\"; one column per field",
+                        mapping.target
+                    ),
+                ));
+            }
+        }
+        columns.push((header.clone(), mapping));
+    }
+    let finds_customers = columns
+        .iter()
+        .any(|(_, m)| IDENTIFIER_FIELDS.contains(&m.target.as_str()));
+    if !finds_customers {
+        let first: Vec<&str> = headers.iter().take(6).map(String::as_str).collect();
+        problems.push(RowProblem::new(
+            1,
+            "",
+            format!(
+                "The first row must name the columns, and one must be an email, phone, card \
+                 number, external id or customer id; the first row reads: {}",
+                first.join(", ")
+            ),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(columns)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn crm_column_names_find_their_fields() {
+        let headers = names(&[
+            "E-mail Address",
+            "Mobile",
+            "Surname",
+            "Zip",
+            "Favourite drink",
+        ]);
+        let columns = resolve(&headers, &Mapping::new(), &names(&["favourite_drink"]))
+            .expect("every column is known");
+        let targets: Vec<&str> = columns.iter().map(|(_, m)| m.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                "email",
+                "phone",
+                "last_name",
+                "postal_code",
+                "attribute:favourite_drink"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_repeated_and_unnamed_columns_are_named_at_the_header() {
+        let headers = names(&["email", "shoe size", "email", ""]);
+        let problems = resolve(&headers, &Mapping::new(), &[]).expect_err("refused");
+        let places: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            places,
+            ["column 2 (shoe size)", "column 3 (email)", "column 4"]
+        );
+        assert!(problems.iter().all(|p| p.row == 1));
+    }
+
+    #[test]
+    fn a_saved_mapping_wins_and_can_ignore_a_column() {
+        let mut saved = Mapping::new();
+        saved.insert(
+            "shoe size".into(),
+            ColumnMapping {
+                target: IGNORE.into(),
+                clear_when_empty: false,
+            },
+        );
+        saved.insert(
+            "Ref".into(),
+            ColumnMapping {
+                target: "external_id".into(),
+                clear_when_empty: true,
+            },
+        );
+        let columns = resolve(&names(&["Ref", "shoe size"]), &saved, &[]).expect("mapped");
+        assert_eq!(columns[0].1.target, "external_id");
+        assert!(columns[0].1.clear_when_empty);
+        assert_eq!(columns[1].1.target, IGNORE);
+    }
+
+    #[test]
+    fn a_file_without_an_identifier_column_has_no_usable_header() {
+        let problems =
+            resolve(&names(&["Ada", "Lovelace"]), &Mapping::new(), &[]).expect_err("no header");
+        assert!(problems
+            .last()
+            .is_some_and(|p| p.message.starts_with("The first row must name the columns")));
+    }
+
+    #[test]
+    fn two_columns_cannot_fill_one_field() {
+        let problems =
+            resolve(&names(&["email", "E-mail"]), &Mapping::new(), &[]).expect_err("refused");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("one column per field"));
+    }
+}

@@ -1,0 +1,22 @@
+//! Bringing a brand's existing customers and history in: customers from CSV or NDJSON, created
+//! or updated by any identifier (never a duplicate), and historical events from NDJSON through
+//! the ingest API's own checks. A dry run first, then the import, a batch at a time, resumable;
+//! each refused row named with its column. Admin → Import in the console, `import` on the
+//! command line.
+
+mod columns;
+#[cfg(feature = "ssr")]
+mod customers;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod model;
+#[cfg(feature = "ssr")]
+pub mod reader;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use columns::normalised_name;
+pub use model::{
+    ColumnMapping, ImportDetail, ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping,
+    RowProblem, CUSTOMER_FIELDS, IGNORE, MAX_UPLOAD_BYTES,
+};

@@ -1,0 +1,282 @@
+//! What an import is, as the browser and the server both see it: its kind, state, counts and
+//! column mapping, and the refused rows.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Largest file the console accepts through the browser (the command line streams any size).
+pub const MAX_UPLOAD_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// What a file brings in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    /// Customers, created or updated by any identifier (CSV or NDJSON).
+    Customers,
+    /// Historical events, one JSON object a line, as the ingest API takes them.
+    Events,
+}
+
+impl ImportKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customers => "customers",
+            Self::Events => "events",
+        }
+    }
+
+    /// The kind stored as `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Customers, Self::Events]
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+}
+
+/// The file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportFormat {
+    /// Comma-separated, a header row naming the columns.
+    Csv,
+    /// One JSON object a line.
+    Ndjson,
+}
+
+impl ImportFormat {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Ndjson => "ndjson",
+        }
+    }
+
+    /// The format stored as `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Csv, Self::Ndjson]
+            .into_iter()
+            .find(|f| f.as_str() == name)
+    }
+
+    /// The format of a file, from its first bytes: a `{` (after a byte-order mark and white
+    /// space) is NDJSON, anything else is taken for CSV.
+    pub fn sniff(head: &[u8]) -> Self {
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        match head.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => Self::Ndjson,
+            _ => Self::Csv,
+        }
+    }
+}
+
+/// Where an import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    /// Uploaded; mapping and a dry run may follow.
+    Ready,
+    /// Running (a dry run or the import).
+    Running,
+    /// Asked to stop after the batch in hand.
+    Stopping,
+    /// Stopped by a user, or cut off (server restart, error): can resume.
+    Stopped,
+    /// Could not run at all (the file is not what it says); `message` says why.
+    Failed,
+    /// A dry run that finished: nothing was written.
+    Checked,
+    /// Finished.
+    Done,
+}
+
+impl ImportStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ready => "ready",
+            Self::Running => "running",
+            Self::Stopping => "stopping",
+            Self::Stopped => "stopped",
+            Self::Failed => "failed",
+            Self::Checked => "checked",
+            Self::Done => "done",
+        }
+    }
+
+    /// The status stored as `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::Ready,
+            Self::Running,
+            Self::Stopping,
+            Self::Stopped,
+            Self::Failed,
+            Self::Checked,
+            Self::Done,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+
+    /// Whether a batch is being processed or about to be.
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Running | Self::Stopping)
+    }
+}
+
+/// What one column of a customers file fills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ColumnMapping {
+    /// A customer field (`email`, `first_name`, …), `attribute:<name>`, or `ignore`.
+    pub target: String,
+    /// Whether an empty cell clears the stored value (otherwise it is left alone).
+    #[serde(default)]
+    pub clear_when_empty: bool,
+}
+
+/// Column name as in the file → what it fills.
+pub type Mapping = BTreeMap<String, ColumnMapping>;
+
+/// What a column leaves out.
+pub const IGNORE: &str = "ignore";
+
+/// The customer fields a column can fill: (name, label).
+pub const CUSTOMER_FIELDS: [(&str, &str); 16] = [
+    ("customer_id", "Customer id (this console's)"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("card_number", "Card number"),
+    ("external_id", "External id"),
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("date_of_birth", "Date of birth (YYYY-MM-DD)"),
+    ("address_line", "Address"),
+    ("city", "City"),
+    ("postal_code", "Postal code"),
+    ("country", "Country (two letters)"),
+    ("email_opt_in", "Email opt-in (yes / no)"),
+    ("sms_opt_in", "SMS opt-in (yes / no)"),
+    ("push_opt_in", "Push opt-in (yes / no)"),
+    ("is_test", "Test persona (yes / no)"),
+];
+
+/// The fields that find a customer.
+pub const IDENTIFIER_FIELDS: [&str; 5] = [
+    "customer_id",
+    "email",
+    "phone",
+    "card_number",
+    "external_id",
+];
+
+/// One import as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportJob {
+    /// Its id.
+    pub id: String,
+    /// Customers or events.
+    pub kind: ImportKind,
+    /// CSV or NDJSON.
+    pub format: ImportFormat,
+    /// The file's name as uploaded or given.
+    pub file_name: String,
+    /// Its size.
+    pub file_bytes: i64,
+    /// The column mapping in use (customers).
+    pub mapping: Mapping,
+    /// Whether the last run was a dry run.
+    pub dry_run: bool,
+    /// Where it is.
+    pub status: ImportStatus,
+    /// Why it failed or stopped, or what a finished run adds.
+    pub message: Option<String>,
+    /// Data rows read and settled (the header not counted).
+    pub rows_done: i64,
+    /// How far into the file, in bytes.
+    pub bytes_done: i64,
+    /// Customers created, or events stored.
+    pub created: i64,
+    /// Customers updated.
+    pub updated: i64,
+    /// Rows that changed nothing (events stored before).
+    pub unchanged: i64,
+    /// Rows refused.
+    pub rejected: i64,
+    /// Who uploaded it.
+    pub created_by: String,
+    /// When (epoch ms).
+    pub created_at: i64,
+    /// When the last run started.
+    pub started_at: Option<i64>,
+    /// When the last batch was settled.
+    pub progress_at: Option<i64>,
+    /// When the last run ended.
+    pub finished_at: Option<i64>,
+}
+
+impl ImportJob {
+    /// Rows a second over the run so far, once a batch is settled.
+    pub fn rows_per_second(&self) -> Option<f64> {
+        let elapsed = self.progress_at? - self.started_at?;
+        (elapsed > 0 && self.rows_done > 0).then(|| self.rows_done as f64 * 1000.0 / elapsed as f64)
+    }
+
+    /// Seconds left at the pace so far, from the bytes still to read.
+    pub fn seconds_left(&self) -> Option<i64> {
+        let elapsed = self.progress_at? - self.started_at?;
+        if elapsed <= 0 || self.bytes_done <= 0 {
+            return None;
+        }
+        let left = (self.file_bytes - self.bytes_done).max(0) as f64;
+        Some((left * elapsed as f64 / self.bytes_done as f64 / 1000.0).ceil() as i64)
+    }
+
+    /// How far, 0 to 100.
+    pub fn percent(&self) -> i64 {
+        if self.file_bytes <= 0 {
+            return 100;
+        }
+        (self.bytes_done * 100 / self.file_bytes).clamp(0, 100)
+    }
+}
+
+/// One refused row's problem: the row (as a spreadsheet numbers it, the header being row 1; a
+/// line for NDJSON), the column or JSON field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    /// Row or line number.
+    pub row: i64,
+    /// The column (CSV) or field path (NDJSON); empty for the row as a whole.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl RowProblem {
+    /// A problem at `field` of `row`.
+    pub fn new(row: i64, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            row,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An import's page: the job, the file's columns with their mapping, and the first refused rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportDetail {
+    /// The job.
+    pub job: ImportJob,
+    /// The file's columns, in order, each with what it fills (customers files).
+    pub columns: Vec<(String, ColumnMapping)>,
+    /// What is wrong with the file as a whole (no header, unknown columns…); the import
+    /// cannot run until these are mended.
+    pub file_problems: Vec<RowProblem>,
+    /// The declared profile attributes a column can fill: (name, label).
+    pub attributes: Vec<(String, String)>,
+    /// The first refused rows' problems.
+    pub rejections: Vec<RowProblem>,
+}

@@ -1,0 +1,511 @@
+//! The use cases of imports: take a file in, show its columns, save a mapping, and run it — a
+//! dry run that writes nothing, or the import — a batch at a time. Each batch of customers is
+//! one `Change` holding its rows and the import's progress, so a stopped or cut-off import
+//! resumes exactly after the last batch that landed. Events go through the ingest API's own
+//! validation, matching and projections (idempotent by `event_id`).
+
+use super::customers::{self, Seen, Settings};
+use super::db::{self, NewImport, Progress};
+use super::model::{
+    ImportDetail, ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping, RowProblem,
+};
+use super::reader::{Cells, ImportFile, Row};
+use crate::auth::CurrentUser;
+use crate::change::Change;
+use crate::error::AppError;
+use crate::ingest::model::{Outcome, MAX_BATCH};
+use crate::state::AppState;
+use crate::time::now_millis;
+use serde_json::{json, Value};
+
+/// Customers settled per transaction.
+pub const CUSTOMER_BATCH: usize = 2_000;
+
+/// Events stored at or above which an import refreshes the analytics when it ends.
+pub const ANALYTICS_AFTER_EVENTS: i64 = 10_000;
+
+/// Refused rows shown on the import's page (the CSV download has them all).
+const SHOWN_REJECTIONS: i64 = 100;
+
+fn not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("There is no import with id {id}."))
+}
+
+/// Registers `file_path` (already on this machine) as an import of `kind` named `file_name`.
+/// The format is told from the first bytes; events must be NDJSON.
+pub async fn create(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: ImportKind,
+    file_name: &str,
+    file_path: &str,
+) -> Result<ImportJob, AppError> {
+    let size = std::fs::metadata(file_path)
+        .map_err(|e| AppError::validation("file", format!("Cannot read the file: {e}.")))?
+        .len();
+    if size == 0 {
+        return Err(AppError::validation("file", "The file is empty."));
+    }
+    let head = super::reader::head(file_path)
+        .map_err(|e| AppError::validation("file", format!("Cannot read the file: {e}.")))?;
+    let format = ImportFormat::sniff(&head);
+    if kind == ImportKind::Events && format != ImportFormat::Ndjson {
+        return Err(AppError::validation(
+            "file",
+            "Events come one JSON object a line (NDJSON), as the ingest API takes them.",
+        ));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    db::insert(
+        &state.db,
+        &NewImport {
+            id: &id,
+            kind,
+            format,
+            file_name: &name,
+            file_path,
+            file_bytes: i64::try_from(size).unwrap_or(i64::MAX),
+            created_by: &user.display_name,
+            created_at: now_millis(),
+        },
+    )
+    .await?;
+    db::job(&state.db, &id).await?.ok_or_else(|| not_found(&id))
+}
+
+/// The latest imports.
+pub async fn recent(state: &AppState) -> Result<Vec<ImportJob>, AppError> {
+    Ok(db::recent(&state.db, 20).await?)
+}
+
+/// One import: its columns with what each fills, what stops it from running, and the first
+/// refused rows.
+pub async fn detail(state: &AppState, id: &str) -> Result<ImportDetail, AppError> {
+    let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
+    let declared = crate::attributes::db::types(&state.db).await?;
+    let (columns, file_problems) = match job.kind {
+        ImportKind::Customers if job.format == ImportFormat::Csv => {
+            let path = db::file_path(&state.db, id).await?.unwrap_or_default();
+            match ImportFile::open(&path, ImportFormat::Csv, 0, 0) {
+                Err(problem) => (Vec::new(), vec![problem]),
+                Ok(file) => mapped_columns(state, &job, &file.headers, &declared).await?,
+            }
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
+    Ok(ImportDetail {
+        rejections: db::rejections(state.db.pool(), id, SHOWN_REJECTIONS).await?,
+        attributes: declared.into_iter().map(|a| (a.name, a.label)).collect(),
+        job,
+        columns,
+        file_problems,
+    })
+}
+
+/// The columns of a customers CSV with what each fills (the import's own mapping over the
+/// saved one), and the header's problems.
+async fn mapped_columns(
+    state: &AppState,
+    job: &ImportJob,
+    headers: &[String],
+    declared: &[crate::attributes::AttributeType],
+) -> Result<(Vec<(String, super::model::ColumnMapping)>, Vec<RowProblem>), AppError> {
+    let mapping = effective_mapping(state, job).await?;
+    let names: Vec<String> = declared.iter().map(|a| a.name.clone()).collect();
+    Ok(match super::columns::resolve(headers, &mapping, &names) {
+        Ok(columns) => (columns, Vec::new()),
+        Err(problems) => {
+            let columns = headers
+                .iter()
+                .map(|h| {
+                    let mapping =
+                        super::columns::target_of(h, &mapping, &names).unwrap_or_default();
+                    (h.clone(), mapping)
+                })
+                .collect();
+            (columns, problems)
+        }
+    })
+}
+
+async fn effective_mapping(state: &AppState, job: &ImportJob) -> Result<Mapping, AppError> {
+    let mut mapping = db::saved_mapping(&state.db).await?;
+    mapping.extend(job.mapping.clone());
+    Ok(mapping)
+}
+
+/// Sets what each column of import `id` fills; with `save`, also for the organisation's next
+/// customers files (audited).
+pub async fn set_mapping(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    mapping: Mapping,
+    save: bool,
+) -> Result<ImportDetail, AppError> {
+    let declared = crate::attributes::db::types(&state.db).await?;
+    let names: Vec<String> = declared.iter().map(|a| a.name.clone()).collect();
+    for (column, target) in &mapping {
+        if !super::columns::is_target(&target.target, &names) {
+            return Err(AppError::validation(
+                format!("mapping[{column}]"),
+                "Choose a customer field, a profile attribute, or ignore.",
+            ));
+        }
+    }
+    if !db::set_mapping(&state.db, id, &mapping).await? {
+        return Err(AppError::Conflict(
+            "The import is running; change the mapping once it has stopped.".into(),
+        ));
+    }
+    if save {
+        let mut change = Change::begin(state, user).await?;
+        db::save_mapping(change.tx(), &mapping).await?;
+        change
+            .audit("import.mapping", |r| {
+                r.subject("import.customer_mapping")
+                    .change(Value::Null, json!(mapping))
+            })
+            .await?;
+        change.commit().await?;
+    }
+    detail(state, id).await
+}
+
+/// Claims import `id` for a run (a dry run, the import, or a resume of a stopped import):
+/// refused while it runs, once it is done, or while its columns are not all mapped. The caller
+/// then calls [`run`].
+pub async fn start(
+    state: &AppState,
+    id: &str,
+    dry_run: bool,
+    resume: bool,
+) -> Result<ImportJob, AppError> {
+    let detail = detail(state, id).await?;
+    if !detail.file_problems.is_empty() {
+        let problems: Vec<String> = detail
+            .file_problems
+            .iter()
+            .map(|p| format!("{} {}", p.field, p.message).trim().to_string())
+            .collect();
+        return Err(AppError::validation("mapping", problems.join("; ")));
+    }
+    if !db::start(&state.db, id, dry_run, resume, now_millis()).await? {
+        return Err(AppError::Conflict(match detail.job.status {
+            ImportStatus::Running | ImportStatus::Stopping => "This import is running already.".into(),
+            ImportStatus::Done => "This import is done; upload the file again to import it again (nothing is added twice).".into(),
+            _ => "Only a stopped import can resume, as the same kind of run.".into(),
+        }));
+    }
+    db::job(&state.db, id).await?.ok_or_else(|| not_found(id))
+}
+
+/// Asks a running import to stop after the batch in hand.
+pub async fn stop(state: &AppState, id: &str) -> Result<(), AppError> {
+    if db::request_stop(&state.db, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("This import is not running.".into()))
+    }
+}
+
+/// Runs a claimed import to its end (or until asked to stop), calling `on_batch` with the job
+/// after each settled batch; audits it, and refreshes the analytics after a large events
+/// import. A failure mid-way leaves it stopped, resumable.
+pub async fn run(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    on_batch: &mut (dyn FnMut(&ImportJob) + Send),
+) -> Result<ImportJob, AppError> {
+    let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
+    let outcome = run_batches(state, user, &job, on_batch).await;
+    let now = now_millis();
+    let status = match &outcome {
+        Ok(false) => ImportStatus::Stopped,
+        Ok(true) if job.dry_run => ImportStatus::Checked,
+        Ok(true) => ImportStatus::Done,
+        Err(AppError::Validation { .. }) => ImportStatus::Failed,
+        Err(_) => ImportStatus::Stopped,
+    };
+    let message = match &outcome {
+        Ok(false) => Some("Stopped by a user; resume it to go on.".to_string()),
+        Err(AppError::Validation { message, .. }) => Some(message.clone()),
+        Err(error) => Some(format!(
+            "Stopped by an error ({error}); resume it to go on."
+        )),
+        Ok(true) => None,
+    };
+    db::finish(&state.db, id, status, message.as_deref(), now).await?;
+    let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
+    if status == ImportStatus::Done {
+        forget_upload(state, id).await?;
+    }
+    if !job.dry_run {
+        audit(state, user, &job).await?;
+    }
+    if status == ImportStatus::Done
+        && job.kind == ImportKind::Events
+        && job.created >= ANALYTICS_AFTER_EVENTS
+    {
+        refresh_analytics(state, user).await;
+    }
+    outcome.map(|_| job)
+}
+
+/// Deletes an imported file the console kept (an upload); a file named on the command line
+/// is the operator's and stays.
+async fn forget_upload(state: &AppState, id: &str) -> Result<(), AppError> {
+    let path = db::file_path(&state.db, id).await?.unwrap_or_default();
+    let path = std::path::Path::new(&path);
+    if path.starts_with(state.config.import_dir()) {
+        if let Err(error) = std::fs::remove_file(path) {
+            tracing::warn!(%error, "could not delete an imported upload");
+        }
+    }
+    Ok(())
+}
+
+async fn audit(state: &AppState, user: &CurrentUser, job: &ImportJob) -> Result<(), AppError> {
+    let action = match job.kind {
+        ImportKind::Customers => "customers.import",
+        ImportKind::Events => "events.import",
+    };
+    let mut change = Change::begin(state, user).await?;
+    change
+        .audit(action, |r| {
+            r.subject(&job.id).change(
+                Value::Null,
+                json!({
+                    "file": job.file_name, "bytes": job.file_bytes, "status": job.status.as_str(),
+                    "rows": job.rows_done, "created": job.created, "updated": job.updated,
+                    "unchanged": job.unchanged, "rejected": job.rejected,
+                }),
+            )
+        })
+        .await?;
+    change.commit().await
+}
+
+async fn refresh_analytics(state: &AppState, user: &CurrentUser) {
+    if state.config.background_jobs {
+        state
+            .analytics
+            .start(state.db.clone(), "import", Some(user.display_name.clone()));
+    } else if let Err(error) =
+        crate::analytics::job::refresh(&state.db, "import", Some(&user.display_name)).await
+    {
+        tracing::warn!(%error, "analytics refresh after an import failed");
+    }
+}
+
+/// Reads and settles the file batch by batch: `true` at its end, `false` when asked to stop.
+async fn run_batches(
+    state: &AppState,
+    user: &CurrentUser,
+    job: &ImportJob,
+    on_batch: &mut (dyn FnMut(&ImportJob) + Send),
+) -> Result<bool, AppError> {
+    let path = db::file_path(&state.db, &job.id).await?.unwrap_or_default();
+    let resume_at = u64::try_from(job.bytes_done).unwrap_or(0);
+    let mut file = ImportFile::open(&path, job.format, job.rows_done, resume_at)
+        .map_err(|p| AppError::validation("file", p.message))?;
+    let mut settings = match job.kind {
+        ImportKind::Customers => Some(customer_settings(state, job, &file.headers).await?),
+        ImportKind::Events => None,
+    };
+    // After a resume, rows before the resume point are not in `seen`: they were written, so
+    // a repeat further down finds (and updates) their customer instead of being refused.
+    let mut seen = Seen::default();
+    let batch_rows = if settings.is_some() {
+        CUSTOMER_BATCH
+    } else {
+        MAX_BATCH
+    };
+    let header_rows = i64::from(job.format == ImportFormat::Csv);
+    loop {
+        let rows: Vec<Row> = std::iter::from_fn(|| file.next_row())
+            .take(batch_rows)
+            .collect();
+        let Some(last) = rows.last() else {
+            return Ok(true);
+        };
+        let position = (
+            last.number - header_rows,
+            i64::try_from(last.next_byte).unwrap_or(0),
+        );
+        match &mut settings {
+            Some(settings) => {
+                customer_batch(state, user, job, rows, settings, &mut seen, position).await?
+            }
+            None => event_batch(state, job, rows, position).await?,
+        }
+        let now = db::job(&state.db, &job.id)
+            .await?
+            .ok_or_else(|| not_found(&job.id))?;
+        on_batch(&now);
+        if now.status == ImportStatus::Stopping {
+            return Ok(false);
+        }
+    }
+}
+
+async fn customer_settings(
+    state: &AppState,
+    job: &ImportJob,
+    headers: &[String],
+) -> Result<Settings, AppError> {
+    let declared = crate::attributes::db::types(&state.db).await?;
+    let saved = effective_mapping(state, job).await?;
+    let columns = if job.format == ImportFormat::Csv {
+        let (columns, problems) = mapped_columns(state, job, headers, &declared).await?;
+        if let Some(problem) = problems.first() {
+            return Err(AppError::validation(
+                "mapping",
+                format!("Row 1, {}: {}", problem.field, problem.message),
+            ));
+        }
+        columns
+    } else {
+        Vec::new()
+    };
+    let statuses = crate::settings::db::status_types(&state.db).await?;
+    let default_status = statuses
+        .iter()
+        .find(|s| s.is_default)
+        .or(statuses.first())
+        .map(|s| s.id.clone())
+        .unwrap_or_default();
+    Ok(Settings {
+        columns,
+        saved,
+        declared,
+        calling_code: crate::settings::db::calling_code(&state.db).await?,
+        ignore_case: crate::settings::db::external_ids_ignore_case(&state.db).await?,
+        default_status,
+        today: chrono::Utc::now().date_naive(),
+        file_name: job.file_name.clone(),
+    })
+}
+
+/// Settles and (unless a dry run) writes one batch of customers with the import's progress, in
+/// one transaction. A unique violation (someone added one of these identifiers meanwhile)
+/// settles the batch again, at most three times.
+async fn customer_batch(
+    state: &AppState,
+    user: &CurrentUser,
+    job: &ImportJob,
+    rows: Vec<Row>,
+    settings: &mut Settings,
+    seen: &mut Seen,
+    (rows_done, bytes_done): (i64, i64),
+) -> Result<(), AppError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let now = now_millis();
+        let mut change = Change::begin(state, user).await?;
+        let mut batch = customers::decide(change.tx(), rows.clone(), settings, seen, now).await?;
+        batch.progress.rows_done = rows_done;
+        batch.progress.bytes_done = bytes_done;
+        if job.dry_run {
+            db::record_batch(change.tx(), &job.id, &batch.progress, &batch.problems, now).await?;
+            change.commit().await?;
+            seen.add(&batch);
+            return Ok(());
+        }
+        let written = customers::write(change.tx(), &mut batch, settings, now).await;
+        let events = match written {
+            Ok(events) => events,
+            Err(error)
+                if attempt < 3
+                    && error
+                        .as_database_error()
+                        .is_some_and(|e| e.is_unique_violation()) =>
+            {
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
+        change.events(&events).await?;
+        db::record_batch(change.tx(), &job.id, &batch.progress, &batch.problems, now).await?;
+        change.commit().await?;
+        seen.add(&batch);
+        return Ok(());
+    }
+}
+
+/// Sends one batch of events through the ingest API's validation and storage (or its check,
+/// for a dry run) and records the outcome.
+async fn event_batch(
+    state: &AppState,
+    job: &ImportJob,
+    rows: Vec<Row>,
+    (rows_done, bytes_done): (i64, i64),
+) -> Result<(), AppError> {
+    let mut problems = Vec::new();
+    let mut numbers = Vec::with_capacity(rows.len());
+    let mut events = Vec::with_capacity(rows.len());
+    for row in rows {
+        match row.cells {
+            Ok(Cells::Json(object)) => {
+                numbers.push(row.number);
+                events.push(Value::Object(object));
+            }
+            Ok(Cells::Csv(_)) => {
+                problems.push(RowProblem::new(row.number, "", "must be one JSON object"))
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let now = now_millis();
+    let report = if events.is_empty() {
+        None
+    } else if job.dry_run {
+        Some(crate::ingest::check(&state.db, events, now).await?)
+    } else {
+        Some(crate::ingest::ingest(&state.db, &state.live, events, now).await?)
+    };
+    let mut progress = Progress {
+        rows_done,
+        bytes_done,
+        rejected: problems.len() as i64,
+        ..Progress::default()
+    };
+    for result in report.map(|r| r.results).unwrap_or_default() {
+        let number = numbers.get(result.index).copied().unwrap_or_default();
+        match result.outcome {
+            Outcome::Accepted { .. } => progress.created += 1,
+            Outcome::Duplicate { .. } => progress.unchanged += 1,
+            Outcome::Rejected { errors } => {
+                progress.rejected += 1;
+                problems.extend(
+                    errors
+                        .into_iter()
+                        .map(|e| RowProblem::new(number, e.field, e.message)),
+                );
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.row);
+    let mut tx = state.db.begin_write().await?;
+    db::record_batch(&mut tx, &job.id, &progress, &problems, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every refused row's problems, in file order, for the CSV download.
+pub async fn all_rejections(state: &AppState, id: &str) -> Result<Vec<RowProblem>, AppError> {
+    db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
+    Ok(db::rejections(state.db.pool(), id, db::MAX_KEPT_PROBLEMS).await?)
+}
+
+/// Marks imports a stopped server left running as stopped (resumable); called at start-up.
+pub async fn interrupted(state: &AppState) -> Result<u64, AppError> {
+    Ok(db::mark_interrupted(&state.db, now_millis()).await?)
+}
