@@ -28,7 +28,7 @@ pub struct Change<'a> {
     tx: Tx,
     actor: &'a CurrentUser,
     live: &'a LiveHub,
-    changed_customers: Vec<String>,
+    changed_customers: std::collections::HashSet<String>,
     after_commit: Vec<AfterCommit>,
 }
 
@@ -40,7 +40,26 @@ impl<'a> Change<'a> {
             tx: state.db.begin_write().await?,
             actor,
             live: &state.live,
-            changed_customers: Vec::new(),
+            changed_customers: std::collections::HashSet::new(),
+            after_commit: Vec::new(),
+        })
+    }
+
+    /// [`Change::begin`] for a bulk batch (an import): on SQLite the transaction runs on the
+    /// writer connection, whose page cache stays warm from one batch to the next.
+    pub async fn begin_batch(
+        state: &'a AppState,
+        actor: &'a CurrentUser,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            tx: state
+                .db
+                .writer()
+                .begin_with(state.db.backend().begin_write())
+                .await?,
+            actor,
+            live: &state.live,
+            changed_customers: std::collections::HashSet::new(),
             after_commit: Vec::new(),
         })
     }
@@ -90,8 +109,8 @@ impl<'a> Change<'a> {
 
     /// Marks `customer_id` as changed without an event (a projection or a flag).
     pub fn customer_changed(&mut self, customer_id: &str) {
-        if !self.changed_customers.iter().any(|id| id == customer_id) {
-            self.changed_customers.push(customer_id.to_string());
+        if !self.changed_customers.contains(customer_id) {
+            self.changed_customers.insert(customer_id.to_string());
         }
     }
 

@@ -29,6 +29,8 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/event-types") view={Lazy::<EventTypesScreen>::new()}/>
             <Route path=path!("/admin/attributes") view={Lazy::<AttributeTypesScreen>::new()}/>
             <Route path=path!("/admin/analytics") view={Lazy::<AnalyticsAdminScreen>::new()}/>
+            <Route path=path!("/admin/import") view={Lazy::<ImportScreen>::new()}/>
+            <Route path=path!("/admin/import/:id") view={Lazy::<ImportJobScreen>::new()}/>
             <Route path=path!("/sign-in") view=crate::auth::SignInPage/>
         </Routes>
     }
@@ -115,6 +117,8 @@ lazy_screen! {
     EventTypesScreen => crate::events::EventTypesPage,
     AttributeTypesScreen => crate::attributes::AttributeTypesPage,
     AnalyticsAdminScreen => crate::analytics::AnalyticsAdminPage,
+    ImportScreen => crate::import::ImportPage,
+    ImportJobScreen => crate::import::ImportJobPage,
     ActivitySectionScreen => crate::activity::ActivitySection,
     ProfileTabScreen => ProfileWithDuplicates,
     MergeScreen => crate::merge::MergePage,

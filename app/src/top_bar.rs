@@ -26,7 +26,11 @@ const NAV: [(&str, &str, &[Permission]); 5] = [
     (
         "/admin",
         "Admin",
-        &[Permission::UsersManage, Permission::SettingsManage],
+        &[
+            Permission::UsersManage,
+            Permission::SettingsManage,
+            Permission::CustomersImport,
+        ],
     ),
 ];
 

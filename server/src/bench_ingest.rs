@@ -193,7 +193,7 @@ async fn ingest(
 
 /// One event of a realistic mix: purchases with line items, points earned, app sessions,
 /// tags, campaign progress, offers and the odd tier promotion.
-fn mixed_event(rng: &mut ChaCha8Rng, event_id: String, customer: &str) -> Value {
+pub(crate) fn mixed_event(rng: &mut ChaCha8Rng, event_id: String, customer: &str) -> Value {
     const SKUS: [&str; 5] = ["DRK-001", "DRK-002", "DRK-003", "DRK-004", "DRK-005"];
     let at = chrono::Utc::now() - chrono::Duration::seconds(rng.gen_range(60..86_400 * 30));
     let mut event = json!({

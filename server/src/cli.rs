@@ -46,6 +46,8 @@ enum Command {
     BenchSearch(crate::bench::BenchArgs),
     /// Time likely-duplicate checks, and a merge and undo of a customer with many events.
     BenchMerge(crate::bench_merge::BenchMergeArgs),
+    /// Time a customers CSV import (and an events NDJSON import) beside a plain insert script.
+    BenchImport(crate::bench_import::BenchImportArgs),
     /// Import customers (CSV or NDJSON) or historical events (NDJSON) from a file.
     #[command(subcommand)]
     Import(crate::import::ImportCommand),
@@ -187,6 +189,9 @@ impl Cli {
                 .await
                 .map(|report| println!("{report}")),
             Command::BenchMerge(args) => crate::bench_merge::run(&db, &args)
+                .await
+                .map(|report| println!("{report}")),
+            Command::BenchImport(args) => crate::bench_import::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
             Command::Import(command) => crate::import::run(&db, command)

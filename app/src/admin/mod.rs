@@ -8,8 +8,9 @@ use leptos::prelude::*;
 pub fn AdminPage() -> impl IntoView {
     let users = use_can(Permission::UsersManage);
     let settings = use_can(Permission::SettingsManage);
-    if !users && !settings {
-        return crate::auth::not_allowed("users.manage or settings.manage");
+    let import = use_can(Permission::CustomersImport);
+    if !users && !settings && !import {
+        return crate::auth::not_allowed("users.manage, settings.manage or customers.import");
     }
     view! {
         <leptos_meta::Title text="Admin · Customer Profiles"/>
@@ -20,6 +21,12 @@ pub fn AdminPage() -> impl IntoView {
                     <li>
                         <a href="/admin/users">"Platform users"</a>
                         <p>"Add users, deactivate them, reset passwords, grant permissions."</p>
+                    </li>
+                })}
+                {import.then(|| view! {
+                    <li>
+                        <a href="/admin/import">"Import"</a>
+                        <p>"Customers from your CRM (CSV or NDJSON) and years of history as events; dry run first."</p>
                     </li>
                 })}
                 {settings.then(|| view! {

@@ -38,11 +38,17 @@ pub struct Settings {
     pub today: chrono::NaiveDate,
     /// The file's name, for the events of created customers.
     pub file_name: String,
+    /// When the run started: a customer written since was written by an earlier row.
+    pub run_started: i64,
+    /// A dry run (nothing is written, so earlier rows' identifiers are remembered in memory).
+    pub dry_run: bool,
 }
 
-/// Identifiers seen in the file so far (a hash of kind and value → the row), so that a
-/// customer in the file twice is refused the second time, in any batch. A batch adds its own
-/// only once it is written ([`Seen::add`]), so a batch tried again does not meet itself.
+/// Identifiers of earlier rows (a hash of kind and value → the row), so that a customer in the
+/// file twice is refused the second time. Within a batch always; across batches only in a dry
+/// run (an import finds the customer an earlier batch wrote by its `updated_at` instead, so
+/// its memory does not grow with the file). A batch adds its own once settled
+/// ([`Seen::add`]), so a batch tried again does not meet itself.
 #[derive(Default)]
 pub struct Seen(HashMap<u64, i64>);
 
@@ -252,6 +258,21 @@ pub async fn decide(
         }
     }
     let owners = look_up(tx, &parsed).await?;
+    let touched: HashSet<String> = if settings.dry_run {
+        HashSet::new()
+    } else {
+        let ids: Vec<String> = owners
+            .values()
+            .cloned()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut touched = HashSet::new();
+        for chunk in ids.chunks(500) {
+            touched.extend(super::db::written_since(&mut **tx, chunk, settings.run_started).await?);
+        }
+        touched
+    };
     let mut batch = Batch {
         progress: Progress::default(),
         problems: Vec::new(),
@@ -261,7 +282,12 @@ pub async fn decide(
     };
     let mut rejected_rows: HashSet<i64> = problems.iter().map(|p| p.row).collect();
     for row in parsed {
-        match settle(tx, &row, settings, (seen, &batch.seen), &owners, now).await? {
+        let earlier = Earlier {
+            seen,
+            in_batch: &batch.seen,
+            touched: &touched,
+        };
+        match settle(tx, &row, settings, earlier, &owners, now).await? {
             Ok(decision) => {
                 for (kind, normalized, ..) in &row.identifiers {
                     batch.seen.insert(seen_key(*kind, normalized), row.row);
@@ -329,23 +355,46 @@ async fn look_up(
     Ok(found)
 }
 
+/// What earlier rows of the file did: identifiers of rows settled before (in this batch, or
+/// in earlier ones of a dry run) and customers this run wrote.
+struct Earlier<'a> {
+    seen: &'a Seen,
+    in_batch: &'a HashMap<u64, i64>,
+    touched: &'a HashSet<String>,
+}
+
 /// The decision for one parsed row, or its problems.
 async fn settle(
     tx: &mut Tx,
     row: &Parsed,
     settings: &Settings,
-    (seen, in_batch): (&Seen, &HashMap<u64, i64>),
+    earlier: Earlier<'_>,
     owners: &HashMap<(IdentifierKind, String), String>,
     now: i64,
 ) -> Result<Result<Decision, Vec<RowProblem>>, sqlx::Error> {
     let mut problems = Vec::new();
     let mut matched: Option<(String, &str)> = None;
     for (kind, normalized, _, column) in &row.identifiers {
-        if let Some(first) = seen.first_row(in_batch, seen_key(*kind, normalized)) {
+        if let Some(first) = earlier
+            .seen
+            .first_row(earlier.in_batch, seen_key(*kind, normalized))
+        {
             problems.push(RowProblem::new(
                 row.row,
                 column.clone(),
                 format!("is also on row {first}: put each customer in the file once"),
+            ));
+            continue;
+        }
+        if owners
+            .get(&(*kind, normalized.clone()))
+            .is_some_and(|owner| earlier.touched.contains(owner))
+        {
+            problems.push(RowProblem::new(
+                row.row,
+                column.clone(),
+                "belongs to a customer an earlier row of this file created or updated: put each \
+                 customer in the file once",
             ));
             continue;
         }

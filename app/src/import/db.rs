@@ -379,6 +379,25 @@ pub async fn existing_customers(
     Ok(found.into_iter().map(|id| (id.clone(), id)).collect())
 }
 
+/// Which of customers `ids` were written (created or changed) at or after `since`.
+pub async fn written_since(
+    connection: &mut sqlx::AnyConnection,
+    ids: &[String],
+    since: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let backend = Backend::of(&*connection);
+    let sql = format!(
+        "SELECT id FROM customers WHERE updated_at >= {} AND id IN ({})",
+        crate::store::list_placeholders(backend, 1, 1),
+        crate::store::list_placeholders(backend, 2, ids.len())
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql).bind(since);
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(connection).await
+}
+
 /// Marks a customer a test persona or not; whether that changed anything.
 pub async fn set_test_persona(
     connection: &mut sqlx::AnyConnection,
@@ -386,9 +405,11 @@ pub async fn set_test_persona(
     is_test: bool,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE customers SET is_test = $1, version = version + 1 WHERE id = $2 AND is_test <> $1",
+        "UPDATE customers SET is_test = $1, version = version + 1, updated_at = $2 \
+         WHERE id = $3 AND is_test <> $1",
     )
     .bind(i64::from(is_test))
+    .bind(crate::time::now_millis())
     .bind(id)
     .execute(connection)
     .await?;

@@ -4,19 +4,23 @@
 //! each refused row named with its column. Admin → Import in the console, `import` on the
 //! command line.
 
+mod api;
 mod columns;
 #[cfg(feature = "ssr")]
 mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod model;
+mod page;
 #[cfg(feature = "ssr")]
 pub mod reader;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+pub use api::{get_import, list_imports, set_import_mapping, start_import, stop_import};
 pub use columns::normalised_name;
 pub use model::{
     ColumnMapping, ImportDetail, ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping,
     RowProblem, CUSTOMER_FIELDS, IGNORE, MAX_UPLOAD_BYTES,
 };
+pub use page::{ImportJobPage, ImportPage};

@@ -24,6 +24,9 @@ pub const CUSTOMER_BATCH: usize = 2_000;
 /// Events stored at or above which an import refreshes the analytics when it ends.
 pub const ANALYTICS_AFTER_EVENTS: i64 = 10_000;
 
+/// The SQLite writer's page cache during an import, in MB (back to its usual size after).
+const IMPORT_CACHE_MB: u32 = 256;
+
 /// Refused rows shown on the import's page (the CSV download has them all).
 const SHOWN_REJECTIONS: i64 = 100;
 
@@ -224,7 +227,12 @@ pub async fn run(
     on_batch: &mut (dyn FnMut(&ImportJob) + Send),
 ) -> Result<ImportJob, AppError> {
     let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
+    state.db.set_writer_cache_mb(IMPORT_CACHE_MB).await?;
     let outcome = run_batches(state, user, &job, on_batch).await;
+    state
+        .db
+        .set_writer_cache_mb(crate::store::WRITER_CACHE_MB)
+        .await?;
     let now = now_millis();
     let status = match &outcome {
         Ok(false) => ImportStatus::Stopped,
@@ -319,8 +327,6 @@ async fn run_batches(
         ImportKind::Customers => Some(customer_settings(state, job, &file.headers).await?),
         ImportKind::Events => None,
     };
-    // After a resume, rows before the resume point are not in `seen`: they were written, so
-    // a repeat further down finds (and updates) their customer instead of being refused.
     let mut seen = Seen::default();
     let batch_rows = if settings.is_some() {
         CUSTOMER_BATCH
@@ -390,6 +396,8 @@ async fn customer_settings(
         default_status,
         today: chrono::Utc::now().date_naive(),
         file_name: job.file_name.clone(),
+        run_started: job.started_at.unwrap_or_else(now_millis),
+        dry_run: job.dry_run,
     })
 }
 
@@ -409,7 +417,7 @@ async fn customer_batch(
     loop {
         attempt += 1;
         let now = now_millis();
-        let mut change = Change::begin(state, user).await?;
+        let mut change = Change::begin_batch(state, user).await?;
         let mut batch = customers::decide(change.tx(), rows.clone(), settings, seen, now).await?;
         batch.progress.rows_done = rows_done;
         batch.progress.bytes_done = bytes_done;
@@ -435,7 +443,6 @@ async fn customer_batch(
         change.events(&events).await?;
         db::record_batch(change.tx(), &job.id, &batch.progress, &batch.problems, now).await?;
         change.commit().await?;
-        seen.add(&batch);
         return Ok(());
     }
 }
@@ -508,4 +515,71 @@ pub async fn all_rejections(state: &AppState, id: &str) -> Result<Vec<RowProblem
 /// Marks imports a stopped server left running as stopped (resumable); called at start-up.
 pub async fn interrupted(state: &AppState) -> Result<u64, AppError> {
     Ok(db::mark_interrupted(&state.db, now_millis()).await?)
+}
+
+/// Starts `run` (`check`: a dry run, `import`, or `resume`) of import `id` and lets it go on
+/// in the background, for the console.
+pub async fn start_in_background(
+    state: AppState,
+    user: CurrentUser,
+    id: String,
+    run_kind: &str,
+) -> Result<ImportJob, AppError> {
+    let (dry_run, resume) = match run_kind {
+        "check" => (true, false),
+        "import" => (false, false),
+        "resume" => {
+            let job = db::job(&state.db, &id)
+                .await?
+                .ok_or_else(|| not_found(&id))?;
+            (job.dry_run, true)
+        }
+        _ => {
+            return Err(AppError::validation(
+                "run",
+                "Choose a dry run, the import or resume.",
+            ))
+        }
+    };
+    let job = start(&state, &id, dry_run, resume).await?;
+    tokio::spawn(async move {
+        if let Err(error) = run(&state, &user, &id, &mut |_| {}).await {
+            tracing::warn!(%error, import = %id, "import stopped");
+        }
+    });
+    Ok(job)
+}
+
+/// The mapping form: `target[cN]` and `clear[cN]` for the Nth column of the file.
+pub struct MappingForm {
+    /// What each column fills.
+    pub target: std::collections::BTreeMap<String, String>,
+    /// The columns whose empty cells clear the stored value.
+    pub clear: std::collections::BTreeMap<String, String>,
+    /// Also for the organisation's next files.
+    pub save: bool,
+}
+
+/// [`set_mapping`] from the mapping form, the columns named by their place in the file.
+pub async fn set_mapping_from_form(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    form: MappingForm,
+) -> Result<ImportDetail, AppError> {
+    let columns = detail(state, id).await?.columns;
+    let mut mapping = Mapping::new();
+    for (index, (column, _)) in columns.iter().enumerate() {
+        let key = format!("c{index}");
+        if let Some(target) = form.target.get(&key) {
+            mapping.insert(
+                column.clone(),
+                super::model::ColumnMapping {
+                    target: target.clone(),
+                    clear_when_empty: form.clear.contains_key(&key),
+                },
+            );
+        }
+    }
+    set_mapping(state, user, id, mapping, form.save).await
 }

@@ -84,7 +84,9 @@ impl Db {
                 // SQLite empties a connection's page cache whenever another connection wrote
                 // in between, so batch writes go through one connection of their own whose
                 // cache (32 MB: the event indexes' pages that batches keep changing) stays warm.
-                let writer = open(sqlite_pool(1, 32)).await.map_err(failed)?;
+                let writer = open(sqlite_pool(1, WRITER_CACHE_MB))
+                    .await
+                    .map_err(failed)?;
                 (pool, writer)
             }
             Backend::Postgres => {
@@ -178,6 +180,17 @@ impl Db {
         &self.writer
     }
 
+    /// Sets the page cache of the writer connection on SQLite (nothing on PostgreSQL): an
+    /// import raises it for its run, as its inserts touch every index of `customers`.
+    pub async fn set_writer_cache_mb(&self, mb: u32) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            self.writer
+                .execute(format!("PRAGMA cache_size = -{}", mb * 1024).as_str())
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Whether this is a Citus cluster (PostgreSQL with the `citus` extension when opened),
     /// where a statement that locks rows must name one customer.
     pub fn is_citus(&self) -> bool {
@@ -251,6 +264,9 @@ impl Db {
         self.pool.close().await;
     }
 }
+
+/// The page cache of SQLite's writer connection, in MB.
+pub const WRITER_CACHE_MB: u32 = 32;
 
 /// A SQLite pool of `connections`, each with a `cache_mb` page cache, in WAL mode. The WAL
 /// is checkpointed into the database at 256 MB (65,536 pages): pages the batches change again

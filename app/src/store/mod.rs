@@ -6,4 +6,6 @@ mod db;
 pub mod placement;
 pub mod rows;
 
-pub use db::{list_placeholders, values_placeholders, Backend, Db, DEFAULT_DATABASE_URL};
+pub use db::{
+    list_placeholders, values_placeholders, Backend, Db, DEFAULT_DATABASE_URL, WRITER_CACHE_MB,
+};

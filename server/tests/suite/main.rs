@@ -13,6 +13,7 @@ mod cli;
 mod common;
 mod http;
 mod identity;
+mod import;
 mod ingest;
 mod loyalty;
 mod merge;

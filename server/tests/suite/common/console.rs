@@ -95,6 +95,34 @@ impl Console {
         request.send().await.unwrap()
     }
 
+    /// Uploads `bytes` as file `file_name` with the other `fields` to `path` (a multipart form),
+    /// from this site's own pages.
+    pub async fn upload(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+        );
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(ORIGIN, self.base.clone())
+            .multipart(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+
     /// Posts an empty form to `path` from this site's own pages.
     pub async fn post(&self, path: &str) -> Response {
         let mut request = self

@@ -1,0 +1,558 @@
+//! Imports on both databases: customers from CSV and NDJSON created or updated by any
+//! identifier (never twice), each bad row refused at its column while its neighbours go in, a
+//! dry run that writes nothing, a stopped import that resumes after its last batch, events
+//! through the ingest checks once only with their projections, the upload and refused-rows
+//! routes behind customers.import, and files that are not what they claim.
+
+use crate::common;
+use crate::common::console::Console;
+use app::auth::{CurrentUser, Role};
+use app::import::{ImportJob, ImportKind, ImportStatus};
+use app::state::{AppState, Config};
+use std::io::Write;
+
+fn admin() -> CurrentUser {
+    CurrentUser {
+        id: uuid::Uuid::now_v7().to_string(),
+        email: "admin@brand.test".into(),
+        display_name: "Ada Admin".into(),
+        role: Role::Admin,
+        permissions: Role::Admin.permissions(),
+    }
+}
+
+/// A file in `dir` holding `content`.
+fn file(dir: &common::tempdir::Guard, name: &str, content: &[u8]) -> String {
+    let path = format!("{}/{name}", dir.path());
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(content)
+        .unwrap();
+    path
+}
+
+async fn import(state: &AppState, kind: ImportKind, path: &str, dry_run: bool) -> ImportJob {
+    let user = admin();
+    let job = app::import::service::create(state, &user, kind, "file", path)
+        .await
+        .unwrap();
+    app::import::service::start(state, &job.id, dry_run, false)
+        .await
+        .unwrap();
+    app::import::service::run(state, &user, &job.id, &mut |_| {})
+        .await
+        .unwrap()
+}
+
+async fn count(db: &app::store::Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
+}
+
+async fn problems(state: &AppState, id: &str) -> Vec<(i64, String)> {
+    app::import::service::all_rejections(state, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.row, p.field))
+        .collect()
+}
+
+#[tokio::test]
+async fn customers_are_created_or_updated_and_bad_rows_refused_at_their_column() {
+    let (dbs, dir) = common::each_database().await;
+    for (name, db) in dbs {
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let user = admin();
+        app::attributes::service::add(
+            &state,
+            &user,
+            "shoe_size".into(),
+            "Shoe size".into(),
+            "number".into(),
+        )
+        .await
+        .unwrap();
+        common::seed(&db, 6).await;
+        let before = count(&db, "SELECT COUNT(*) FROM customers").await;
+        let emails: Vec<String> = sqlx::query_scalar(
+            "SELECT email FROM customers WHERE email IS NOT NULL ORDER BY id LIMIT 3",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        let (kept, renamed, clashing) = (&emails[0], &emails[1], &emails[2]);
+        let other: String = sqlx::query_scalar(
+            "SELECT phone FROM customers WHERE phone IS NOT NULL AND email <> $1 ORDER BY id LIMIT 1",
+        )
+        .bind(clashing)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        let mut csv = format!(
+            "E-mail,First name,Surname,Mobile,Date of birth,Accepts marketing,Shoe size,customer_id\n\
+             new1@import.test,Nia,New,,1990-04-01,yes,42,\n\
+             {kept},,,,,,,\n\
+             {},Ken,Known,,,,,\n\
+             not-an-email,Bad,Email,,,,,\n\
+             new1@import.test,Twice,Over,,,,,\n\
+             {clashing},,,{other},,,,\n\
+             new2@import.test,Dee,Date,,01/02/1990,,,\n\
+             new3@import.test,Yan,Maybe,,,maybe,,\n\
+             new4@import.test,Sam,Shoe,,,,large,\n\
+             ,Ida,Id,,,,,00000000-0000-0000-0000-000000000000\n",
+            renamed.to_uppercase()
+        )
+        .into_bytes();
+        csv.extend_from_slice(b"new5@import.test,Lat,\xE9,,,,,\n");
+        let path = file(&dir, &format!("{name}-customers.csv"), &csv);
+
+        let dry = import(&state, ImportKind::Customers, &path, true).await;
+        assert_eq!(dry.status, ImportStatus::Checked, "{name}");
+        assert_eq!(
+            (dry.created, dry.updated, dry.unchanged, dry.rejected),
+            (1, 1, 1, 8),
+            "{name}"
+        );
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM customers").await,
+            before,
+            "{name}: a dry run writes nothing"
+        );
+
+        let done = import(&state, ImportKind::Customers, &path, false).await;
+        assert_eq!(done.status, ImportStatus::Done, "{name}");
+        assert_eq!(
+            (done.created, done.updated, done.unchanged, done.rejected),
+            (1, 1, 1, 8),
+            "{name}"
+        );
+        assert_eq!(
+            problems(&state, &done.id).await,
+            vec![
+                (5, "E-mail".to_string()),
+                (6, "E-mail".into()),
+                (7, "Mobile".into()),
+                (8, "Date of birth".into()),
+                (9, "Accepts marketing".into()),
+                (10, "Shoe size".into()),
+                (11, "customer_id".into()),
+                (12, "Surname".into()),
+            ],
+            "{name}"
+        );
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM customers").await,
+            before + 1,
+            "{name}"
+        );
+        let (first, opt_in, shoe): (String, i64, String) = sqlx::query_as(
+            "SELECT c.first_name, c.email_opt_in, a.value FROM customers c \
+             JOIN customer_attributes a ON a.customer_id = c.id AND a.key = 'shoe_size' \
+             WHERE c.email = 'new1@import.test'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            (first.as_str(), opt_in, shoe.as_str()),
+            ("Nia", 1, "42"),
+            "{name}"
+        );
+        let names: (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT first_name, last_name FROM customers WHERE email = $1")
+                .bind(renamed)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            names,
+            (Some("Ken".into()), Some("Known".into())),
+            "{name}: empty cells leave the rest"
+        );
+        let audited = count(
+            &db,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'customers.import'",
+        )
+        .await;
+        assert_eq!(
+            audited, 1,
+            "{name}: the real run is audited, the dry run not"
+        );
+
+        let again = import(&state, ImportKind::Customers, &path, false).await;
+        assert_eq!(
+            (again.created, again.updated),
+            (0, 0),
+            "{name}: nothing twice"
+        );
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM customers").await,
+            before + 1,
+            "{name}"
+        );
+
+        let ndjson =
+            b"{\"email\": \"nd@import.test\", \"first_name\": \"Nd\", \"is_test\": true}\n\
+            {\"email\": \"nd2@import.test\", \"favourite\": \"tea\"}\n\
+            {\"email\": \"nd3@import.test\", \"first_name\": {\"nested\": 1}}\n";
+        let path = file(&dir, &format!("{name}-customers.ndjson"), ndjson);
+        let nd = import(&state, ImportKind::Customers, &path, false).await;
+        assert_eq!((nd.created, nd.rejected), (1, 2), "{name}");
+        assert_eq!(
+            problems(&state, &nd.id).await,
+            vec![(2, "favourite".to_string()), (3, "first_name".into())],
+            "{name}"
+        );
+        let test_persona = count(
+            &db,
+            "SELECT is_test FROM customers WHERE email = 'nd@import.test'",
+        )
+        .await;
+        assert_eq!(test_persona, 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_stopped_import_resumes_after_its_last_batch() {
+    let (dbs, dir) = common::each_database().await;
+    for (name, db) in dbs {
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let user = admin();
+        let rows = app::import::service::CUSTOMER_BATCH + 500;
+        let mut csv = String::from("email,first_name\n");
+        for n in 0..rows {
+            csv.push_str(&format!("resume{n}@import.test,R{n}\n"));
+        }
+        let path = file(&dir, &format!("{name}-resume.csv"), csv.as_bytes());
+        let job =
+            app::import::service::create(&state, &user, ImportKind::Customers, "resume.csv", &path)
+                .await
+                .unwrap();
+        app::import::service::start(&state, &job.id, false, false)
+            .await
+            .unwrap();
+        let resumed_too_early = app::import::service::start(&state, &job.id, false, true).await;
+        assert_eq!(
+            resumed_too_early.unwrap_err().status_code(),
+            409,
+            "{name}: one run at a time"
+        );
+        app::import::service::stop(&state, &job.id).await.unwrap();
+        let stopped = app::import::service::run(&state, &user, &job.id, &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(stopped.status, ImportStatus::Stopped, "{name}");
+        assert_eq!(
+            stopped.created,
+            app::import::service::CUSTOMER_BATCH as i64,
+            "{name}"
+        );
+        assert_eq!(
+            stopped.rows_done,
+            app::import::service::CUSTOMER_BATCH as i64,
+            "{name}"
+        );
+
+        app::import::service::start(&state, &job.id, false, true)
+            .await
+            .unwrap();
+        let mut batches = 0;
+        let done = app::import::service::run(&state, &user, &job.id, &mut |_| batches += 1)
+            .await
+            .unwrap();
+        assert_eq!((done.status, batches), (ImportStatus::Done, 1), "{name}");
+        assert_eq!(
+            (done.created, done.rejected, done.rows_done),
+            (rows as i64, 0, rows as i64),
+            "{name}"
+        );
+        let imported = count(
+            &db,
+            "SELECT COUNT(*) FROM customers WHERE email LIKE 'resume%'",
+        )
+        .await;
+        assert_eq!(imported, rows as i64, "{name}: every row once");
+    }
+}
+
+#[tokio::test]
+async fn events_are_imported_once_through_the_ingest_checks() {
+    let (dbs, dir) = common::each_database().await;
+    for (name, db) in dbs {
+        common::seed(&db, 3).await;
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let (id, external): (String, String) = sqlx::query_as(
+            "SELECT id, external_id FROM customers WHERE external_id IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        let read = |sql: &'static str| {
+            let db = db.clone();
+            let id = id.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .bind(id)
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap()
+            }
+        };
+        let purchases = read("SELECT purchase_count FROM customers WHERE id = $1").await;
+        let spend = read("SELECT lifetime_spend_cents FROM customers WHERE id = $1").await;
+        let mut lines = String::new();
+        for n in 0..3 {
+            lines.push_str(&format!(
+                "{{\"event_id\": \"hist-{n}\", \"type\": \"purchase\", \"occurred_at\": \"2021-03-0{}T10:00:00Z\", \
+                 \"customer\": {{\"external_id\": \"{external}\"}}, \"payload\": {{\"amount_cents\": 1000, \"currency\": \"GBP\"}}}}\n",
+                n + 1
+            ));
+        }
+        lines.push_str("{\"event_id\": \"hist-x\", \"type\": \"purchase\", \"customer\": {\"email\": \"nobody@import.test\"}, \"occurred_at\": \"2021-03-01T10:00:00Z\", \"payload\": {\"amount_cents\": 5, \"currency\": \"GBP\"}}\n");
+        lines.push_str("{not json\n");
+        let path = file(&dir, &format!("{name}-events.ndjson"), lines.as_bytes());
+
+        let dry = import(&state, ImportKind::Events, &path, true).await;
+        assert_eq!((dry.created, dry.rejected), (3, 2), "{name}");
+        assert_eq!(
+            read("SELECT purchase_count FROM customers WHERE id = $1").await,
+            purchases,
+            "{name}: dry run"
+        );
+
+        let done = import(&state, ImportKind::Events, &path, false).await;
+        assert_eq!(
+            (done.created, done.unchanged, done.rejected),
+            (3, 0, 2),
+            "{name}"
+        );
+        assert_eq!(
+            problems(&state, &done.id).await,
+            vec![(4, "customer.email".to_string()), (5, String::new())],
+            "{name}"
+        );
+        assert_eq!(
+            read("SELECT purchase_count FROM customers WHERE id = $1").await,
+            purchases + 3,
+            "{name}"
+        );
+        assert_eq!(
+            read("SELECT lifetime_spend_cents FROM customers WHERE id = $1").await,
+            spend + 3000,
+            "{name}"
+        );
+
+        let again = import(&state, ImportKind::Events, &path, false).await;
+        assert_eq!(
+            (again.created, again.unchanged),
+            (0, 3),
+            "{name}: idempotent by event id"
+        );
+        assert_eq!(
+            read("SELECT purchase_count FROM customers WHERE id = $1").await,
+            purchases + 3,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn files_that_are_not_what_they_claim_are_refused_with_a_reason() {
+    let (db, dir) = common::sqlite().await;
+    common::seed(&db, 1).await;
+    let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+    let user = admin();
+    let create = |kind, name: &str, content: &[u8]| {
+        let path = file(&dir, name, content);
+        let state = state.clone();
+        let user = user.clone();
+        async move { app::import::service::create(&state, &user, kind, "f", &path).await }
+    };
+    let empty = create(ImportKind::Customers, "empty.csv", b"")
+        .await
+        .unwrap_err();
+    assert_eq!(empty.field(), Some("file"));
+    let events_as_csv = create(ImportKind::Events, "events.csv", b"type,customer\n")
+        .await
+        .unwrap_err();
+    assert!(
+        events_as_csv.to_string().contains("NDJSON"),
+        "{events_as_csv}"
+    );
+
+    let binary = create(
+        ImportKind::Customers,
+        "photo.csv",
+        b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe",
+    )
+    .await
+    .unwrap();
+    let detail = app::import::service::detail(&state, &binary.id)
+        .await
+        .unwrap();
+    assert!(detail.file_problems[0]
+        .message
+        .starts_with("This is not a CSV"));
+    let refused = app::import::service::start(&state, &binary.id, true, false)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status_code(), 422);
+
+    let unknown = create(
+        ImportKind::Customers,
+        "unknown.csv",
+        b"email,Shoe size\na@b.io,9\n",
+    )
+    .await
+    .unwrap();
+    let refused = app::import::service::start(&state, &unknown.id, true, false)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("Shoe size"), "{refused}");
+    let mut mapping = app::import::Mapping::new();
+    mapping.insert(
+        "Shoe size".into(),
+        app::import::ColumnMapping {
+            target: "ignore".into(),
+            clear_when_empty: false,
+        },
+    );
+    app::import::service::set_mapping(&state, &user, &unknown.id, mapping, true)
+        .await
+        .unwrap();
+    app::import::service::start(&state, &unknown.id, false, false)
+        .await
+        .unwrap();
+    let done = app::import::service::run(&state, &user, &unknown.id, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!((done.status, done.created), (ImportStatus::Done, 1));
+    let next = create(
+        ImportKind::Customers,
+        "next.csv",
+        b"email,Shoe size\nc@d.io,9\n",
+    )
+    .await
+    .unwrap();
+    let detail = app::import::service::detail(&state, &next.id)
+        .await
+        .unwrap();
+    assert!(
+        detail.file_problems.is_empty(),
+        "the saved mapping applies to the next file"
+    );
+
+    let headerless = create(ImportKind::Customers, "headerless.csv", b"a@b.io,Ada\n")
+        .await
+        .unwrap();
+    let detail = app::import::service::detail(&state, &headerless.id)
+        .await
+        .unwrap();
+    assert!(detail
+        .file_problems
+        .iter()
+        .any(|p| p.message.starts_with("The first row must name the columns")));
+}
+
+#[tokio::test]
+async fn the_upload_and_the_refused_rows_need_the_import_permission() {
+    let (db, _dir) = common::sqlite().await;
+    common::seed(&db, 2).await;
+    let import_dir = common::tempdir::Guard::create();
+    let base = common::console::spawn_with(
+        db.clone(),
+        Config {
+            import_dir: Some(import_dir.path().into()),
+            ..Config::default()
+        },
+    )
+    .await;
+    let agent = Console::signed_in(&base, "agent@demo.test").await;
+    let csv = b"email,=HYPERLINK(\"http://x\")\nup@import.test,1\n".to_vec();
+    let refused = agent
+        .upload(
+            "/admin/import/upload",
+            &[("kind", "customers")],
+            "c.csv",
+            csv.clone(),
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(agent.get("/admin/import").await.status(), 403);
+
+    let browser = Console::signed_in(&base, "admin@demo.test").await;
+    let uploaded = browser
+        .upload(
+            "/admin/import/upload",
+            &[("kind", "customers")],
+            "c.csv",
+            csv,
+        )
+        .await;
+    assert_eq!(uploaded.status(), 303);
+    let location = uploaded.headers()["location"].to_str().unwrap().to_string();
+    let id = location.strip_prefix("/admin/import/").unwrap().to_string();
+    assert_eq!(browser.get(&location).await.status(), 200);
+    assert_eq!(
+        std::fs::read_dir(import_dir.path()).unwrap().count(),
+        1,
+        "kept until imported"
+    );
+
+    let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+    let detail = app::import::service::detail(&state, &id).await.unwrap();
+    assert_eq!(
+        detail.file_problems.len(),
+        1,
+        "the formula column is unknown"
+    );
+    let mut mapping = app::import::Mapping::new();
+    mapping.insert(
+        "=HYPERLINK(\"http://x\")".into(),
+        app::import::ColumnMapping {
+            target: "date_of_birth".into(),
+            clear_when_empty: false,
+        },
+    );
+    app::import::service::set_mapping(&state, &admin(), &id, mapping, false)
+        .await
+        .unwrap();
+    app::import::service::start(&state, &id, false, false)
+        .await
+        .unwrap();
+    let done = app::import::service::run(&state, &admin(), &id, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(done.rejected, 1);
+
+    let csv = browser
+        .get(&format!("/admin/import/{id}/rejections.csv"))
+        .await;
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.contains("2,\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "{text}"
+    );
+    assert_eq!(
+        agent
+            .get(&format!("/admin/import/{id}/rejections.csv"))
+            .await
+            .status(),
+        403
+    );
+
+    let empty = browser
+        .upload(
+            "/admin/import/upload",
+            &[("kind", "events")],
+            "e.csv",
+            b"a,b\n".to_vec(),
+        )
+        .await;
+    assert_eq!(empty.status(), 303);
+    assert!(empty.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/admin/import?error="));
+}
