@@ -135,7 +135,7 @@ fn customer_row(n: u64) -> [String; 9] {
         format!("19{:02}-{:02}-{:02}", 40 + n % 60, 1 + n % 12, 1 + n % 28),
         CITIES[(n % 4) as usize].into(),
         format!("LS{} {}AB", n % 30, n % 9),
-        (if n % 3 == 0 { "yes" } else { "no" }).into(),
+        (if n.is_multiple_of(3) { "yes" } else { "no" }).into(),
     ]
 }
 

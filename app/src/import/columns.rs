@@ -8,9 +8,10 @@ use super::model::{
 };
 
 /// Other names of the customer fields, lower case with `_` between words.
-const ALIASES: [(&str, &str); 38] = [
+const ALIASES: [(&str, &str); 39] = [
     ("id", "customer_id"),
     ("e_mail", "email"),
+    ("e_mail_address", "email"),
     ("email_address", "email"),
     ("mail", "email"),
     ("mobile", "phone"),

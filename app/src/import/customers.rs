@@ -269,7 +269,7 @@ pub async fn decide(
             .collect();
         let mut touched = HashSet::new();
         for chunk in ids.chunks(500) {
-            touched.extend(super::db::written_since(&mut **tx, chunk, settings.run_started).await?);
+            touched.extend(super::db::written_since(tx, chunk, settings.run_started).await?);
         }
         touched
     };
@@ -334,18 +334,18 @@ async fn look_up(
     for (name, (kind, values)) in by_kind {
         for chunk in values.chunks(500) {
             let pairs = if kind == IdentifierKind::CustomerId {
-                let mut pairs = super::db::existing_customers(&mut **tx, chunk).await?;
+                let mut pairs = super::db::existing_customers(tx, chunk).await?;
                 let missing: Vec<String> = chunk
                     .iter()
                     .filter(|id| !pairs.iter().any(|(found, _)| found == *id))
                     .cloned()
                     .collect();
                 if !missing.is_empty() {
-                    pairs.extend(crate::identity::db::survivors(&mut **tx, &missing).await?);
+                    pairs.extend(crate::identity::db::survivors(tx, &missing).await?);
                 }
                 pairs
             } else {
-                crate::identity::db::owners(&mut **tx, name, chunk).await?
+                crate::identity::db::owners(tx, name, chunk).await?
             };
             for (value, customer) in pairs {
                 found.insert((kind, value), customer);
@@ -719,7 +719,7 @@ pub async fn write(
         }
         let mut changed = update.changed.clone();
         if let Some(is_test) = update.is_test {
-            if super::db::set_test_persona(&mut **tx, id, is_test).await? {
+            if super::db::set_test_persona(tx, id, is_test).await? {
                 changed.push("is_test".into());
             }
         }

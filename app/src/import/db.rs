@@ -238,7 +238,7 @@ pub async fn record_batch(
             .fetch_one(&mut **tx)
             .await?;
     let room = usize::try_from((MAX_KEPT_PROBLEMS - kept).max(0)).unwrap_or(0);
-    let backend = Backend::of(&**tx);
+    let backend = Backend::of(tx);
     for (chunk_index, chunk) in problems[..problems.len().min(room)]
         .chunks(INSERT_BATCH)
         .enumerate()

@@ -5,6 +5,7 @@
 //! command line.
 
 mod api;
+#[cfg(feature = "ssr")]
 mod columns;
 #[cfg(feature = "ssr")]
 mod customers;
@@ -18,7 +19,6 @@ pub mod reader;
 pub mod service;
 
 pub use api::{get_import, list_imports, set_import_mapping, start_import, stop_import};
-pub use columns::normalised_name;
 pub use model::{
     ColumnMapping, ImportDetail, ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping,
     RowProblem, CUSTOMER_FIELDS, IGNORE, MAX_UPLOAD_BYTES,

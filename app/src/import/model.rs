@@ -163,6 +163,7 @@ pub const CUSTOMER_FIELDS: [(&str, &str); 16] = [
 ];
 
 /// The fields that find a customer.
+#[cfg(feature = "ssr")]
 pub const IDENTIFIER_FIELDS: [&str; 5] = [
     "customer_id",
     "email",
