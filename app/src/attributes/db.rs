@@ -114,16 +114,41 @@ pub async fn of_customer<'c, E>(executor: E, id: &str) -> Result<Vec<AttributeVa
 where
     E: sqlx::Executor<'c, Database = Any>,
 {
-    let rows: Vec<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
-        "SELECT a.key, t.label, t.kind, a.value FROM customer_attributes a \
+    let rows: Vec<(String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        "SELECT a.customer_id, a.key, t.label, t.kind, a.value FROM customer_attributes a \
          LEFT JOIN attribute_types t ON t.name = a.key WHERE a.customer_id = $1",
     )
     .bind(id)
     .fetch_all(executor)
     .await?;
-    let mut values: Vec<AttributeValue> = rows
-        .into_iter()
-        .map(|(name, label, kind, value)| AttributeValue {
+    Ok(by_customer(rows).remove(id).unwrap_or_default())
+}
+
+/// [`of_customer`] for each of customers `ids` (those holding none are missing).
+pub async fn of_customers(
+    connection: &mut sqlx::AnyConnection,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, Vec<AttributeValue>>, sqlx::Error> {
+    let sql = format!(
+        "SELECT a.customer_id, a.key, t.label, t.kind, a.value FROM customer_attributes a \
+         LEFT JOIN attribute_types t ON t.name = a.key WHERE a.customer_id IN ({})",
+        crate::store::list_placeholders(crate::store::Backend::of(&*connection), 1, ids.len())
+    );
+    let mut query = sqlx::query_as(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    Ok(by_customer(query.fetch_all(connection).await?))
+}
+
+/// Attribute rows `(customer, name, label, kind, value)` as each customer's values, by label.
+fn by_customer(
+    rows: Vec<(String, String, Option<String>, Option<String>, String)>,
+) -> std::collections::HashMap<String, Vec<AttributeValue>> {
+    let mut found: std::collections::HashMap<String, Vec<AttributeValue>> =
+        std::collections::HashMap::new();
+    for (customer, name, label, kind, value) in rows {
+        found.entry(customer).or_default().push(AttributeValue {
             label: label.unwrap_or_else(|| name.clone()),
             kind: kind
                 .as_deref()
@@ -131,8 +156,10 @@ where
                 .unwrap_or(AttributeKind::Text),
             name,
             value,
-        })
-        .collect();
-    values.sort_by(|a, b| a.label.cmp(&b.label));
-    Ok(values)
+        });
+    }
+    for values in found.values_mut() {
+        values.sort_by(|a, b| a.label.cmp(&b.label));
+    }
+    found
 }

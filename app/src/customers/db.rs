@@ -2,7 +2,7 @@
 
 use super::model::{Contact, CustomerHeader, CustomerProfile, NewCustomer, StatusBadge};
 use crate::identity::db::NewIdentifier;
-use crate::store::{values_placeholders, Backend, Db};
+use crate::store::{list_placeholders, values_placeholders, Backend, Db};
 use sqlx::{Any, FromRow, Transaction};
 
 /// How many customers one multi-row INSERT carries (SQLite allows 32,766 variables).
@@ -116,29 +116,49 @@ async fn profile_on(
     conn: &mut sqlx::AnyConnection,
     id: &str,
 ) -> Result<Option<CustomerProfile>, sqlx::Error> {
-    let row: Option<ProfileRow> = sqlx::query_as(
+    Ok(profiles_on(conn, &[id.to_string()])
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// The profiles of customers `ids` (those that exist, in no particular order), in two
+/// statements whatever their number (an import reads a batch's matches at once).
+pub async fn profiles_on(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[String],
+) -> Result<Vec<CustomerProfile>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = list_placeholders(Backend::of(&*conn), 1, ids.len());
+    let sql = format!(
         "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.card_number, c.external_id, \
                 c.date_of_birth, c.address_line, c.city, c.postal_code, c.country, \
                 s.name AS home_store, c.email_opt_in, c.sms_opt_in, c.push_opt_in, c.phone_verified, \
                 c.version \
-         FROM customers c LEFT JOIN stores s ON s.id = c.home_store_id WHERE c.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let attributes = crate::attributes::db::of_customer(&mut *conn, id).await?;
-    Ok(Some(CustomerProfile {
-        id: row.id,
-        contact: row.contact,
-        home_store: row.home_store,
-        attributes,
-        email_opt_in: row.email_opt_in != 0,
-        sms_opt_in: row.sms_opt_in != 0,
-        push_opt_in: row.push_opt_in != 0,
-        phone_verified: row.phone_verified != 0,
-        version: row.version,
-    }))
+         FROM customers c LEFT JOIN stores s ON s.id = c.home_store_id WHERE c.id IN ({placeholders})"
+    );
+    let mut query = sqlx::query_as::<_, ProfileRow>(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut attributes = crate::attributes::db::of_customers(&mut *conn, ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| CustomerProfile {
+            attributes: attributes.remove(&row.id).unwrap_or_default(),
+            id: row.id,
+            contact: row.contact,
+            home_store: row.home_store,
+            email_opt_in: row.email_opt_in != 0,
+            sms_opt_in: row.sms_opt_in != 0,
+            push_opt_in: row.push_opt_in != 0,
+            phone_verified: row.phone_verified != 0,
+            version: row.version,
+        })
+        .collect())
 }
 
 /// Up to `limit` external ids, in index order (for benchmarks and tests).

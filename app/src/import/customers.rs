@@ -273,6 +273,19 @@ pub async fn decide(
         }
         touched
     };
+    let matched: Vec<String> = owners
+        .values()
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut profiles = HashMap::new();
+    for chunk in matched.chunks(500) {
+        for profile in crate::customers::db::profiles_on(tx, chunk).await? {
+            profiles.insert(profile.id.clone(), profile);
+        }
+    }
+    let mut customers_in_batch: HashMap<String, i64> = HashMap::new();
     let mut batch = Batch {
         progress: Progress::default(),
         problems: Vec::new(),
@@ -286,11 +299,15 @@ pub async fn decide(
             seen,
             in_batch: &batch.seen,
             touched: &touched,
+            customers: &customers_in_batch,
         };
-        match settle(tx, &row, settings, earlier, &owners, now).await? {
-            Ok(decision) => {
+        match settle(&row, settings, earlier, &owners, &profiles, now) {
+            Ok((customer, decision)) => {
                 for (kind, normalized, ..) in &row.identifiers {
                     batch.seen.insert(seen_key(*kind, normalized), row.row);
+                }
+                if let Some(customer) = customer {
+                    customers_in_batch.insert(customer, row.row);
                 }
                 match decision {
                     Decision::Create(customer, attributes) => {
@@ -361,17 +378,18 @@ struct Earlier<'a> {
     seen: &'a Seen,
     in_batch: &'a HashMap<u64, i64>,
     touched: &'a HashSet<String>,
+    customers: &'a HashMap<String, i64>,
 }
 
 /// The decision for one parsed row, or its problems.
-async fn settle(
-    tx: &mut Tx,
+fn settle(
     row: &Parsed,
     settings: &Settings,
     earlier: Earlier<'_>,
     owners: &HashMap<(IdentifierKind, String), String>,
+    profiles: &HashMap<String, CustomerProfile>,
     now: i64,
-) -> Result<Result<Decision, Vec<RowProblem>>, sqlx::Error> {
+) -> Result<(Option<String>, Decision), Vec<RowProblem>> {
     let mut problems = Vec::new();
     let mut matched: Option<(String, &str)> = None;
     for (kind, normalized, _, column) in &row.identifiers {
@@ -418,14 +436,25 @@ async fn settle(
             _ => {}
         }
     }
-    if !problems.is_empty() {
-        return Ok(Err(problems));
+    if let Some((id, column)) = &matched {
+        if let Some(first) = earlier.customers.get(id) {
+            problems.push(RowProblem::new(
+                row.row,
+                column.to_string(),
+                format!(
+                    "finds the same customer as row {first}: put each customer in the file once"
+                ),
+            ));
+        }
     }
-    let before = match &matched {
-        Some((id, _)) => crate::customers::db::profile_in(tx, id).await?,
-        None => None,
-    };
-    Ok(decision(row, settings, before, now))
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let before = matched
+        .as_ref()
+        .and_then(|(id, _)| profiles.get(id).cloned());
+    let customer = matched.map(|(id, _)| id);
+    decision(row, settings, before, now).map(|d| (customer, d))
 }
 
 fn text_field(row: &Parsed, field: &str, stored: Option<&String>) -> String {
@@ -551,7 +580,8 @@ fn decision(
             tier_since: None,
             purchase_count: 0,
             lifetime_spend_cents: 0,
-            last_active_at: Some(now),
+            // Active when their history says so (an events import), not when they were imported.
+            last_active_at: None,
             created_at: now,
         };
         let attributes = attributes

@@ -216,7 +216,7 @@ fn Progress(job: ImportJob) -> impl IntoView {
             <h2 id="progress-title">{format!("{what} · {}", status_text(&job))}</h2>
             <progress id="import-progress" max="100" value=job.percent() aria-labelledby="progress-title progress-text"></progress>
             <p id="progress-text" role="status">{parts.join(" · ")}</p>
-            {job.message.clone().map(|m| view! { <p class="alert alert-warning">{m}</p> })}
+            {job.message.clone().map(|m| view! { <p class="alert alert-info">{m}</p> })}
         </section>
     }
 }
@@ -294,9 +294,9 @@ fn Summary(job: ImportJob) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="summary-title">
             <h2 id="summary-title">{if job.dry_run { "Dry run: nothing was written" } else { "Result" }}</h2>
-            <dl class="facts import-summary">
+            <dl class="fact-list import-summary">
                 {rows.into_iter().map(|(label, n)| view! {
-                    <div><dt>{label}</dt><dd class="number">{format_count(n)}</dd></div>
+                    <dt>{label}</dt><dd>{format_count(n)}</dd>
                 }).collect_view()}
             </dl>
         </section>
@@ -335,8 +335,10 @@ fn MappingForm(detail: ImportDetail, map: ServerAction<SetImportMapping>) -> imp
                     </td>
                     <td>
                         <input type="checkbox" id=clear_id.clone() name=format!("clear[c{index}]")
-                            checked=mapping.clear_when_empty disabled=!editable
-                            aria-label=format!("Empty cells of {column} clear the stored value")/>
+                            checked=mapping.clear_when_empty disabled=!editable/>
+                        <label for=clear_id>
+                            "Clear"<span class="visually-hidden">{format!(" the stored {column} when a cell is empty")}</span>
+                        </label>
                     </td>
                 </tr>
             }
@@ -358,7 +360,7 @@ fn MappingForm(detail: ImportDetail, map: ServerAction<SetImportMapping>) -> imp
             <ActionForm action=map>
                 <input type="hidden" name="id" value=detail.job.id.clone()/>
                 <DataTable class="mapping" name=TableName::Section columns=vec![
-                    Column::text("Column in the file"), Column::text("Fills"), Column::text("Empty cells clear the stored value"),
+                    Column::text("Column in the file"), Column::text("Fills"), Column::text("Empty cells"),
                 ]>
                     {rows}
                 </DataTable>

@@ -1,0 +1,114 @@
+// Admin → Import in a real browser, at desktop and tablet sizes: an admin uploads a customers
+// CSV with a column the console does not know, maps it away, runs a dry run (nothing written,
+// the bad rows listed at their row and column), imports, reloads the page (the result is read
+// back from the server), finds an imported customer, and reads the refused rows' CSV.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  startApp, hydrated, signedInPage, openCustomer, assertAccessible, VIEWPORTS, ARTIFACTS,
+} from './harness.mjs';
+
+let app;
+before(async () => { app = await startApp(); });
+after(async () => { await app?.stop(); });
+
+for (const size of ['desktop', 'tablet-portrait']) {
+  test(`${size}: a customers file is mapped, checked, imported and its refused rows listed`, async () => {
+    const s = size === 'desktop' ? 'd' : 't';
+    const csv = [
+      'Customer Number,E-mail,First name,Surname,Date of birth,Shoe size',
+      `IMP-${s}-1,imported-${s}1@example.com,Ines,<b>Import</b>,1988-05-17,41`,
+      `IMP-${s}-2,not an email,Bad,Row,,40`,
+      `IMP-${s}-3,imported-${s}3@example.com,Ida,Later,17/05/1988,39`,
+      `IMP-${s}-4,imported-${s}1@example.com,Twice,Again,,38`,
+    ].join('\n');
+    const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS[size], '/admin/import');
+    await admin.waitForSelector('#import-file');
+    await hydrated(admin);
+    await assertAccessible(admin, `${size} import upload`);
+
+    await admin.getByRole('button', { name: 'Upload' }).click();
+    await admin.locator('#import-file-error').getByText('Choose a file to import.').waitFor();
+
+    await admin.selectOption('#import-kind', 'customers');
+    await admin.setInputFiles('#import-file', { name: `crm-${s}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await admin.getByRole('button', { name: 'Upload' }).click();
+    await admin.waitForURL(/\/admin\/import\/[0-9a-f-]{36}$/);
+    await admin.getByRole('heading', { name: `crm-${s}.csv` }).waitFor();
+    await hydrated(admin);
+    const problems = admin.getByRole('alert').filter({ hasText: 'Mend these before the import can run' });
+    await problems.getByText('column 6 (Shoe size)').waitFor();
+    assert.equal(await admin.getByRole('button', { name: 'Dry run' }).isDisabled(), true);
+
+    await admin.getByLabel('Shoe size', { exact: true }).selectOption('ignore');
+    await admin.getByRole('button', { name: 'Save the mapping' }).click();
+    await problems.waitFor({ state: 'detached' });
+
+    await admin.getByRole('button', { name: 'Dry run' }).click();
+    await admin.getByRole('heading', { name: 'Dry run: nothing was written' }).waitFor();
+    const summary = admin.locator('.import-summary');
+    await summary.locator('dt:has-text("Would be created") + dd').getByText('1', { exact: true }).waitFor();
+    await summary.locator('dt:has-text("Refused") + dd').getByText('3', { exact: true }).waitFor();
+    const refused = admin.locator('section', { has: admin.getByRole('heading', { name: 'Refused rows' }) });
+    for (const [row, column] of [['3', 'E-mail'], ['4', 'Date of birth'], ['5', 'E-mail']]) {
+      await refused.locator('tr', { hasText: column }).filter({ has: admin.locator(`td.number:text-is("${row}")`) }).waitFor();
+    }
+    await assertAccessible(admin, `${size} import after a dry run`);
+
+    await admin.getByRole('button', { name: 'Import', exact: true }).click();
+    await admin.getByRole('heading', { name: 'Result' }).waitFor();
+    await summary.locator('dt:has-text("Created") + dd').getByText('1', { exact: true }).waitFor();
+    await admin.reload();
+    await hydrated(admin);
+    await admin.getByRole('heading', { name: 'Customers · Imported' }).waitFor();
+    assert.equal(await admin.locator('#import-progress').getAttribute('value'), '100');
+    await admin.screenshot({ path: join(ARTIFACTS, `import-${size}.png`), fullPage: true });
+
+    const download = await admin.request.get(await refused.getByRole('link', { name: /Download the refused rows/ }).getAttribute('href'));
+    assert.equal(download.status(), 200);
+    const lines = (await download.text()).trim().split('\n');
+    assert.equal(lines[0], 'row,column,problem');
+    assert.equal(lines.length, 4, lines.join('\n'));
+
+    await openCustomer(admin, app.baseUrl, `IMP-${s}-1`);
+    await admin.locator('.profile-header h1').getByText('Ines <b>Import</b>').waitFor();
+    assert.equal(await admin.locator('.profile-header h1 b').count(), 0, 'the name is text, not markup');
+    await admin.context().close();
+  });
+}
+
+test('a running import survives a reload, stops after its batch and resumes', async () => {
+  const rows = ['email,first_name'];
+  for (let n = 0; n < 100000; n++) rows.push(`bulk${n}@example.com,Bulk${n}`);
+  const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS.desktop, '/admin/import');
+  await admin.waitForSelector('#import-file');
+  await hydrated(admin);
+  await admin.setInputFiles('#import-file', { name: 'bulk.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await admin.getByRole('button', { name: 'Upload' }).click();
+  await admin.waitForURL(/\/admin\/import\/[0-9a-f-]{36}$/);
+  await hydrated(admin);
+  await admin.getByRole('button', { name: 'Import', exact: true }).click();
+  await admin.getByRole('heading', { name: 'Customers · Importing' }).waitFor();
+  await admin.reload();
+  await hydrated(admin);
+  await admin.getByRole('heading', { name: 'Customers · Importing' }).waitFor();
+  const percent = Number(await admin.locator('#import-progress').getAttribute('value'));
+  assert.ok(percent < 100, `still running after the reload (${percent} %)`);
+  await admin.getByRole('button', { name: 'Stop after this batch' }).click();
+  await admin.getByRole('heading', { name: 'Customers · Stopped (can resume)' }).waitFor();
+  const stoppedAt = await admin.locator('#progress-text').textContent();
+  await admin.getByRole('button', { name: 'Resume' }).click();
+  await admin.getByRole('heading', { name: 'Customers · Imported' }).waitFor({ timeout: 120000 });
+  const summary = admin.locator('.import-summary');
+  await summary.locator('dt:has-text("Created") + dd').getByText('100,000', { exact: true }).waitFor();
+  assert.ok(!stoppedAt.startsWith('100 %'), `stopped part-way: ${stoppedAt}`);
+  await admin.context().close();
+});
+
+test('an agent without customers.import does not see Import', async () => {
+  const agent = await signedInPage(app, 'agent@demo.test', VIEWPORTS.desktop, '/admin/import');
+  await agent.getByText('customers.import').first().waitFor();
+  assert.equal(await agent.locator('#import-file').count(), 0);
+  await agent.context().close();
+});
