@@ -42,9 +42,12 @@ for (const size of ['desktop', 'tablet-portrait']) {
     assert.equal(await admin.getByRole('button', { name: 'Dry run' }).isDisabled(), true);
 
     await admin.getByLabel('Shoe size', { exact: true }).selectOption('ignore');
+    await admin.getByText('Save the mapping to run with it.').waitFor();
+    assert.equal(await admin.getByRole('button', { name: 'Import', exact: true }).isDisabled(), true);
     await admin.getByRole('button', { name: 'Save the mapping' }).click();
     await problems.waitFor({ state: 'detached' });
 
+    await admin.screenshot({ path: join(ARTIFACTS, `import-mapping-${size}.png`), fullPage: true });
     await admin.getByRole('button', { name: 'Dry run' }).click();
     await admin.getByRole('heading', { name: 'Dry run: nothing was written' }).waitFor();
     const summary = admin.locator('.import-summary');
@@ -65,7 +68,8 @@ for (const size of ['desktop', 'tablet-portrait']) {
     assert.equal(await admin.locator('#import-progress').getAttribute('value'), '100');
     await admin.screenshot({ path: join(ARTIFACTS, `import-${size}.png`), fullPage: true });
 
-    const download = await admin.request.get(await refused.getByRole('link', { name: /Download the refused rows/ }).getAttribute('href'));
+    const href = await refused.getByRole('link', { name: /Download the refused rows/ }).getAttribute('href');
+    const download = await admin.request.get(`${app.baseUrl}${href}`);
     assert.equal(download.status(), 200);
     const lines = (await download.text()).trim().split('\n');
     assert.equal(lines[0], 'row,column,problem');

@@ -146,6 +146,12 @@ pub fn ImportJobPage() -> impl IntoView {
     let stop = ServerAction::<StopImport>::new();
     let map = ServerAction::<SetImportMapping>::new();
     let poll = RwSignal::new(0u32);
+    let dirty = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = map.value().get() {
+            dirty.set(false);
+        }
+    });
     let detail = Resource::new(
         move || {
             (
@@ -183,9 +189,9 @@ pub fn ImportJobPage() -> impl IntoView {
                     <h1>{d.job.file_name.clone()}</h1>
                     <Progress job=d.job.clone()/>
                     <p class="alert alert-error" role="alert" hidden=move || action_error.get().is_none()>{action_error}</p>
-                    <Actions job=d.job.clone() blocked=!d.file_problems.is_empty() start stop/>
+                    <Actions job=d.job.clone() blocked=!d.file_problems.is_empty() dirty start stop/>
                     <Summary job=d.job.clone()/>
-                    <MappingForm detail=d.clone() map/>
+                    <MappingForm detail=d.clone() map dirty/>
                     <Rejections detail=d/>
                 </Loaded>
             </div>
@@ -233,6 +239,8 @@ fn duration_text(seconds: i64) -> String {
 fn Actions(
     job: ImportJob,
     blocked: bool,
+    /// The mapping has unsaved changes: save them before a run.
+    dirty: RwSignal<bool>,
     start: ServerAction<StartImport>,
     stop: ServerAction<StopImport>,
 ) -> impl IntoView {
@@ -242,7 +250,7 @@ fn Actions(
             <ActionForm action=start>
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="run" value=run/>
-                <button type="submit" class=class disabled=blocked>{label}</button>
+                <button type="submit" class=class disabled=move || blocked || dirty.get()>{label}</button>
             </ActionForm>
         }
     };
@@ -269,7 +277,10 @@ fn Actions(
         }
         .into_any(),
     };
-    view! { <div class="button-row">{buttons}</div> }
+    view! {
+        <div class="button-row">{buttons}</div>
+        <p class="muted" role="status" hidden=move || !dirty.get()>"Save the mapping to run with it."</p>
+    }
 }
 
 #[component]
@@ -277,16 +288,22 @@ fn Summary(job: ImportJob) -> impl IntoView {
     if job.started_at.is_none() {
         return ().into_any();
     }
-    let would = if job.dry_run { "Would be " } else { "" };
+    let label = |done: &str| {
+        if job.dry_run {
+            format!("Would be {}", done.to_lowercase())
+        } else {
+            done.to_string()
+        }
+    };
     let rows = match job.kind {
         ImportKind::Customers => vec![
-            (format!("{would}created"), job.created),
-            (format!("{would}updated"), job.updated),
+            (label("Created"), job.created),
+            (label("Updated"), job.updated),
             ("Unchanged".to_string(), job.unchanged),
             ("Refused".to_string(), job.rejected),
         ],
         ImportKind::Events => vec![
-            (format!("{would}stored"), job.created),
+            (label("Stored"), job.created),
             ("Stored before (skipped)".to_string(), job.unchanged),
             ("Refused".to_string(), job.rejected),
         ],
@@ -305,7 +322,12 @@ fn Summary(job: ImportJob) -> impl IntoView {
 }
 
 #[component]
-fn MappingForm(detail: ImportDetail, map: ServerAction<SetImportMapping>) -> impl IntoView {
+fn MappingForm(
+    detail: ImportDetail,
+    map: ServerAction<SetImportMapping>,
+    /// Set when a choice changed and is not saved yet.
+    dirty: RwSignal<bool>,
+) -> impl IntoView {
     if detail.columns.is_empty() && detail.file_problems.is_empty() {
         return ().into_any();
     }
@@ -329,13 +351,13 @@ fn MappingForm(detail: ImportDetail, map: ServerAction<SetImportMapping>) -> imp
                 <tr>
                     <th scope="row"><label for=select_id.clone()>{column.clone()}</label></th>
                     <td>
-                        <select id=select_id name=format!("target[c{index}]") disabled=!editable>
+                        <select id=select_id name=format!("target[c{index}]") disabled=!editable on:change=move |_| dirty.set(true)>
                             {options}
                         </select>
                     </td>
                     <td>
                         <input type="checkbox" id=clear_id.clone() name=format!("clear[c{index}]")
-                            checked=mapping.clear_when_empty disabled=!editable/>
+                            checked=mapping.clear_when_empty disabled=!editable on:change=move |_| dirty.set(true)/>
                         <label for=clear_id>
                             "Clear"<span class="visually-hidden">{format!(" the stored {column} when a cell is empty")}</span>
                         </label>

@@ -92,6 +92,8 @@ pub async fn detail(state: &AppState, id: &str) -> Result<ImportDetail, AppError
     let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
     let declared = crate::attributes::db::types(&state.db).await?;
     let (columns, file_problems) = match job.kind {
+        // A finished import's upload is deleted; its columns no longer matter.
+        _ if job.status == ImportStatus::Done => (Vec::new(), Vec::new()),
         ImportKind::Customers if job.format == ImportFormat::Csv => {
             let path = db::file_path(&state.db, id).await?.unwrap_or_default();
             match ImportFile::open(&path, ImportFormat::Csv, 0, 0) {
