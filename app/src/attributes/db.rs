@@ -114,7 +114,7 @@ pub async fn of_customer<'c, E>(executor: E, id: &str) -> Result<Vec<AttributeVa
 where
     E: sqlx::Executor<'c, Database = Any>,
 {
-    let rows: Vec<(String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+    let rows: Vec<AttributeRow> = sqlx::query_as(
         "SELECT a.customer_id, a.key, t.label, t.kind, a.value FROM customer_attributes a \
          LEFT JOIN attribute_types t ON t.name = a.key WHERE a.customer_id = $1",
     )
@@ -123,6 +123,9 @@ where
     .await?;
     Ok(by_customer(rows).remove(id).unwrap_or_default())
 }
+
+/// A stored attribute with its declaration: customer, name, label, kind, value.
+type AttributeRow = (String, String, Option<String>, Option<String>, String);
 
 /// [`of_customer`] for each of customers `ids` (those holding none are missing).
 pub async fn of_customers(
@@ -142,9 +145,7 @@ pub async fn of_customers(
 }
 
 /// Attribute rows `(customer, name, label, kind, value)` as each customer's values, by label.
-fn by_customer(
-    rows: Vec<(String, String, Option<String>, Option<String>, String)>,
-) -> std::collections::HashMap<String, Vec<AttributeValue>> {
+fn by_customer(rows: Vec<AttributeRow>) -> std::collections::HashMap<String, Vec<AttributeValue>> {
     let mut found: std::collections::HashMap<String, Vec<AttributeValue>> =
         std::collections::HashMap::new();
     for (customer, name, label, kind, value) in rows {

@@ -177,6 +177,37 @@ pub struct NewCustomer {
     pub created_at: EpochMillis,
 }
 
+impl NewCustomer {
+    /// A customer joining now (`now`): a new id, no points, purchases, tier or activity yet,
+    /// the phone not verified.
+    pub fn joining(
+        contact: Contact,
+        status_id: String,
+        is_test: bool,
+        (email_opt_in, sms_opt_in, push_opt_in): (bool, bool, bool),
+        now: EpochMillis,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            contact,
+            status_id,
+            is_test,
+            email_opt_in,
+            sms_opt_in,
+            push_opt_in,
+            phone_verified: false,
+            home_store_id: None,
+            points_balance: 0,
+            tier: None,
+            tier_since: None,
+            purchase_count: 0,
+            lifetime_spend_cents: 0,
+            last_active_at: None,
+            created_at: now,
+        }
+    }
+}
+
 /// Folds a name for case- and accent-insensitive prefix search: `Zoë Ångström` → `zoe angstrom`.
 pub fn search_key(name: &str) -> String {
     name.trim()

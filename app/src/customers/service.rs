@@ -48,22 +48,8 @@ pub async fn create(
     };
     let now = now_millis();
     let customer = NewCustomer {
-        id: uuid::Uuid::now_v7().to_string(),
-        contact: valid.contact,
-        status_id,
-        is_test: valid.is_test,
-        email_opt_in: valid.opt_ins.0,
-        sms_opt_in: valid.opt_ins.1,
-        push_opt_in: valid.opt_ins.2,
-        phone_verified: false,
-        home_store_id: None,
-        points_balance: 0,
-        tier: None,
-        tier_since: None,
-        purchase_count: 0,
-        lifetime_spend_cents: 0,
         last_active_at: Some(now),
-        created_at: now,
+        ..NewCustomer::joining(valid.contact, status_id, valid.is_test, valid.opt_ins, now)
     };
     let event = NewEvent::console(
         &customer.id,

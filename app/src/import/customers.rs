@@ -565,25 +565,14 @@ fn decision(
         .map(|kind| (kind, text_field(row, kind, None)))
         .collect();
     let Some(before) = before else {
-        let customer = NewCustomer {
-            id: uuid::Uuid::now_v7().to_string(),
-            contact: valid.contact,
-            status_id: settings.default_status.clone(),
-            is_test: valid.is_test,
-            email_opt_in: valid.opt_ins.0,
-            sms_opt_in: valid.opt_ins.1,
-            push_opt_in: valid.opt_ins.2,
-            phone_verified: false,
-            home_store_id: None,
-            points_balance: 0,
-            tier: None,
-            tier_since: None,
-            purchase_count: 0,
-            lifetime_spend_cents: 0,
-            // Active when their history says so (an events import), not when they were imported.
-            last_active_at: None,
-            created_at: now,
-        };
+        // Active when their history says so (an events import), not when imported.
+        let customer = NewCustomer::joining(
+            valid.contact,
+            settings.default_status.clone(),
+            valid.is_test,
+            valid.opt_ins,
+            now,
+        );
         let attributes = attributes
             .into_iter()
             .filter_map(|(name, value)| value.map(|v| (name, v)))
