@@ -52,3 +52,70 @@ async fn create_user_reads_the_password_from_stdin_and_validates_it() {
     assert!(!ok);
     assert!(text.contains("role: Choose a role"), "{text}");
 }
+
+fn import(database_url: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_customer-profiles"))
+        .args(["--database-url", database_url, "import"])
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+#[tokio::test]
+async fn import_maps_columns_reports_and_writes_the_refused_rows_beside_the_file() {
+    let guard = common::tempdir::Guard::create();
+    let url = format!("sqlite://{}/cli.db", guard.path());
+    let file = format!("{}/crm.csv", guard.path());
+    std::fs::write(
+        &file,
+        "Email,First name,Notes\nann@example.com,Ann,vip\nnot-an-email,Bob,\n",
+    )
+    .unwrap();
+    let (ok, text) = import(&url, &["customers", &file, "--quiet"]);
+    assert!(!ok, "an unknown column stops the import: {text}");
+    assert!(text.contains("column 3 (Notes)"), "{text}");
+    let (ok, text) = import(
+        &url,
+        &[
+            "customers",
+            &file,
+            "--quiet",
+            "--map",
+            "Notes=ignore",
+            "--dry-run",
+        ],
+    );
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("would be created: 1") && text.contains("rejected: 1"),
+        "{text}"
+    );
+    let (ok, text) = import(
+        &url,
+        &["customers", &file, "--quiet", "--map", "Notes=ignore"],
+    );
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("done: 2 rows") && text.contains("created: 1"),
+        "{text}"
+    );
+    let refused = std::fs::read_to_string(format!("{}/crm.rejected.csv", guard.path())).unwrap();
+    assert_eq!(
+        refused.lines().collect::<Vec<_>>(),
+        [
+            "row,column,problem",
+            "3,Email,Enter an email address like name@example.com."
+        ]
+    );
+    let (ok, text) = import(
+        &url,
+        &["customers", &file, "--quiet", "--map", "Notes=ignore"],
+    );
+    assert!(
+        ok && text.contains("created: 0") && text.contains("unchanged: 1"),
+        "{text}"
+    );
+}
