@@ -190,20 +190,8 @@ async fn write_rejections(
         .await
         .map_err(|e| e.to_string())?;
     let out = path.with_extension("rejected.csv");
-    let mut writer = csv::Writer::from_path(&out).map_err(|e| e.to_string())?;
-    writer
-        .write_record(["row", "column", "problem"])
-        .map_err(|e| e.to_string())?;
-    for p in problems {
-        writer
-            .write_record([
-                p.row.to_string(),
-                crate::http::export::spreadsheet_safe(&p.field).into_owned(),
-                crate::http::export::spreadsheet_safe(&p.message).into_owned(),
-            ])
-            .map_err(|e| e.to_string())?;
-    }
-    writer.flush().map_err(|e| e.to_string())?;
+    let csv = crate::http::import::rejections_csv(&problems)?;
+    std::fs::write(&out, csv).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     Ok(Some(out))
 }
 

@@ -32,12 +32,7 @@ pub async fn create(
     }
     let statuses = crate::settings::db::status_types(&state.db).await?;
     let status_id = if valid.status_id.is_empty() {
-        statuses
-            .iter()
-            .find(|s| s.is_default)
-            .or(statuses.first())
-            .map(|s| s.id.clone())
-            .unwrap_or_default()
+        crate::settings::model::default_status_id(&statuses)
     } else if statuses.iter().any(|s| s.id == valid.status_id) {
         valid.status_id.clone()
     } else {

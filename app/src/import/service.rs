@@ -383,12 +383,7 @@ async fn customer_settings(
         Vec::new()
     };
     let statuses = crate::settings::db::status_types(&state.db).await?;
-    let default_status = statuses
-        .iter()
-        .find(|s| s.is_default)
-        .or(statuses.first())
-        .map(|s| s.id.clone())
-        .unwrap_or_default();
+    let default_status = crate::settings::model::default_status_id(&statuses);
     Ok(Settings {
         columns,
         saved,

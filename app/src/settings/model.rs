@@ -61,6 +61,17 @@ pub struct OrgSettings {
     pub status_types: Vec<StatusType>,
 }
 
+/// The id of the status new customers get: the one marked default, else the first listed
+/// (empty when there are none).
+pub fn default_status_id(statuses: &[StatusType]) -> String {
+    statuses
+        .iter()
+        .find(|s| s.is_default)
+        .or(statuses.first())
+        .map(|s| s.id.clone())
+        .unwrap_or_default()
+}
+
 /// The WCAG contrast ratio between white text and the `#rrggbb` colour, if it parses.
 pub fn contrast_with_white(colour: &str) -> Option<f64> {
     let hex = colour.strip_prefix('#')?;

@@ -109,22 +109,7 @@ pub async fn rejections(
 ) -> Result<Response, ApiError> {
     super::extract::user_with(&session, Permission::CustomersImport)?;
     let problems = app::import::service::all_rejections(&state, &id).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let write = |writer: &mut csv::Writer<Vec<u8>>, cells: [&str; 3]| {
-        writer
-            .write_record(cells.map(|c| super::export::spreadsheet_safe(c).into_owned()))
-            .map_err(|e| ApiError::internal(e.to_string()))
-    };
-    write(&mut writer, ["row", "column", "problem"])?;
-    for problem in &problems {
-        write(
-            &mut writer,
-            [&problem.row.to_string(), &problem.field, &problem.message],
-        )?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let body = rejections_csv(&problems).map_err(ApiError::internal)?;
     Ok((
         StatusCode::OK,
         [
@@ -137,4 +122,23 @@ pub async fn rejections(
         body,
     )
         .into_response())
+}
+
+/// Refused rows as CSV (`row,column,problem`), cells a spreadsheet would run neutralised: for
+/// the download and for the file the command line writes beside the import.
+pub fn rejections_csv(problems: &[app::import::RowProblem]) -> Result<Vec<u8>, String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(["row", "column", "problem"])
+        .map_err(|e| e.to_string())?;
+    for problem in problems {
+        let row = problem.row.to_string();
+        writer
+            .write_record(
+                [row.as_str(), &problem.field, &problem.message]
+                    .map(|cell| super::export::spreadsheet_safe(cell).into_owned()),
+            )
+            .map_err(|e| e.to_string())?;
+    }
+    writer.into_inner().map_err(|e| e.to_string())
 }
