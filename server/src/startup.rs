@@ -192,8 +192,12 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/api/v1/webhooks/zendesk", post(crate::http::webhooks::zendesk))
         .route(
             "/api/v1/events",
-            post(crate::http::ingest::post_events).layer(DefaultBodyLimit::disable()),
+            post(crate::http::ingest::post_events)
+                .layer::<_, std::convert::Infallible>(DefaultBodyLimit::disable())
+                .layer::<_, std::convert::Infallible>(crate::http::sdk::events_cors(&app)),
         )
+        .route("/sdk/v1/customer-profiles.js", get(crate::http::sdk::script))
+        .route("/sdk/v1/customer-profiles.mjs", get(crate::http::sdk::module))
         .route("/api/v1/openapi.json", get(crate::http::openapi::document))
         .route(
             "/api/v1/customers/{id}/live",

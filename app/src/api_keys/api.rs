@@ -1,6 +1,6 @@
 //! Server functions of the API keys screen (permission settings.manage).
 
-use super::model::{ApiKeySummary, NewApiKey};
+use super::model::{ApiKeySummary, NewApiKey, NewKeyForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -17,12 +17,12 @@ pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
     .await
 }
 
-/// Creates a key called `name`; the answer is the only time the key is shown.
+/// Creates a key from the New key form; the answer is the only time a secret key is shown.
 #[server(endpoint = "create_api_key")]
-pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
+pub async fn create_api_key(form: NewKeyForm) -> Result<NewApiKey, AppError> {
     crate::error::respond(async {
         let user = require(Permission::SettingsManage)?;
-        service::create(&crate::state::app_state()?, &user, name).await
+        service::create(&crate::state::app_state()?, &user, form).await
     })
     .await
 }

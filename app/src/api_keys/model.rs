@@ -1,7 +1,39 @@
-//! API keys as the admin screen shows them.
+//! API keys as the admin screen shows them, and the rules of a publishable key's limits.
 
 use crate::time::EpochMillis;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Who holds a key: a server (secret) or a web page (publishable, limited).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyKind {
+    /// For servers: sends any event type, from anywhere, shown once.
+    #[default]
+    Secret,
+    /// For web pages (the JavaScript SDK): limited to some event types, some origins and a
+    /// request rate; not a secret, so it is shown again.
+    Publishable,
+}
+
+impl KeyKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Secret => "secret",
+            Self::Publishable => "publishable",
+        }
+    }
+
+    /// The kind stored as `name` (secret for anything unknown).
+    pub fn parse(name: &str) -> Self {
+        if name == "publishable" {
+            Self::Publishable
+        } else {
+            Self::Secret
+        }
+    }
+}
 
 /// One API key, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,9 +50,19 @@ pub struct ApiKeySummary {
     pub last_used_at: Option<EpochMillis>,
     /// When it was revoked; `None` while it works.
     pub revoked_at: Option<EpochMillis>,
+    /// Secret or publishable.
+    pub kind: KeyKind,
+    /// A publishable key in full (it is not a secret: it sits in web pages).
+    pub public_key: Option<String>,
+    /// Event types a publishable key may send.
+    pub event_types: Vec<String>,
+    /// Origins (`https://shop.example`) a publishable key may send from.
+    pub origins: Vec<String>,
+    /// Requests a minute a publishable key may make.
+    pub per_minute: Option<i64>,
 }
 
-/// A key just created: the only time its secret is shown.
+/// A key just created: the only time a secret key is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewApiKey {
     /// The stored part.
@@ -29,7 +71,41 @@ pub struct NewApiKey {
     pub key: String,
 }
 
-/// Characters of a key shown in lists (the `cpk_` marker and 8 more).
+/// The New key form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NewKeyForm {
+    /// What uses it.
+    pub name: String,
+    /// `secret` or `publishable`.
+    #[serde(default)]
+    pub kind: String,
+    /// Event types ticked for a publishable key (checkbox name → "on").
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
+    /// Allowed origins, one per line.
+    #[serde(default)]
+    pub origins: String,
+    /// Requests a minute.
+    #[serde(default)]
+    pub per_minute: String,
+}
+
+/// The limits of a publishable key, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BrowserLimits {
+    /// Event types it may send.
+    pub event_types: Vec<String>,
+    /// Origins it may send from.
+    pub origins: Vec<String>,
+    /// Requests a minute.
+    pub per_minute: i64,
+}
+
+/// Requests a minute a new publishable key may make unless the admin says otherwise: a page
+/// flushes every few seconds, so a few hundred visitors behind one office NAT fit.
+pub const DEFAULT_PER_MINUTE: i64 = 600;
+
+/// Characters of a key shown in lists (the `cpk_`/`cpp_` marker and 8 more).
 #[cfg(feature = "ssr")]
 pub const PREFIX_LEN: usize = 12;
 
@@ -43,5 +119,101 @@ pub fn checked_name(name: &str) -> Result<String, &'static str> {
         Err("Keep the name to 80 characters.")
     } else {
         Ok(name.to_string())
+    }
+}
+
+/// A web origin as browsers send it in `Origin`: `http` or `https`, a host, an optional port,
+/// nothing after; lower-cased. Else what is wrong.
+pub fn checked_origin(origin: &str) -> Result<String, String> {
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return Err(format!(
+            "“{origin}” is not an origin: write it as https://shop.example."
+        ));
+    };
+    if scheme != "https" && scheme != "http" {
+        return Err(format!(
+            "“{origin}”: an origin starts with https:// or http://."
+        ));
+    }
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
+    if !host_ok || !port_ok {
+        return Err(format!(
+            "“{origin}” is not an origin: a scheme, a host and an optional port, no path."
+        ));
+    }
+    Ok(origin)
+}
+
+/// The origins of a textarea (one per line, blank lines skipped): at least one, at most 50.
+pub fn checked_origins(text: &str) -> Result<Vec<String>, String> {
+    let mut origins = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let origin = checked_origin(line)?;
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+    }
+    match origins.len() {
+        0 => Err("List the sites that may use this key, e.g. https://shop.example.".into()),
+        n if n > 50 => Err("List at most 50 origins per key.".into()),
+        _ => Ok(origins),
+    }
+}
+
+/// Requests a minute: empty for the default, else 1 to 100,000.
+pub fn checked_per_minute(text: &str) -> Result<i64, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(DEFAULT_PER_MINUTE);
+    }
+    match text.parse::<i64>() {
+        Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+        _ => Err("Give a whole number of requests a minute, from 1 to 100,000."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        assert_eq!(
+            checked_origin(" HTTPS://Shop.Example/ "),
+            Ok("https://shop.example".into())
+        );
+        assert_eq!(
+            checked_origin("http://127.0.0.1:8080"),
+            Ok("http://127.0.0.1:8080".into())
+        );
+        assert!(checked_origin("shop.example").is_err());
+        assert!(checked_origin("ftp://shop.example").is_err());
+        assert!(checked_origin("https://shop.example/path").is_err());
+        assert!(checked_origin("https://shop.example:99999").is_err());
+        assert!(checked_origin("https://").is_err());
+        assert!(checked_origin("https://a b").is_err());
+        assert!(checked_origins("\n\n").is_err());
+        assert_eq!(
+            checked_origins("https://a.example\nhttps://A.example/\n"),
+            Ok(vec!["https://a.example".to_string()])
+        );
+    }
+
+    #[test]
+    fn the_rate_is_bounded_and_defaults() {
+        assert_eq!(checked_per_minute(""), Ok(DEFAULT_PER_MINUTE));
+        assert_eq!(checked_per_minute("120"), Ok(120));
+        assert!(checked_per_minute("0").is_err());
+        assert!(checked_per_minute("1.5").is_err());
+        assert!(checked_per_minute("100001").is_err());
     }
 }

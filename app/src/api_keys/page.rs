@@ -1,8 +1,10 @@
-//! `/admin/api-keys`: create, list and revoke the keys of the ingest API.
+//! `/admin/api-keys`: create, list and revoke the keys of the ingest API: secret keys for
+//! servers, publishable keys (limited event types, origins and rate) for web pages.
 
 use super::api::{list_api_keys, CreateApiKey, RevokeApiKey};
-use super::model::ApiKeySummary;
+use super::model::{ApiKeySummary, KeyKind, NewApiKey, DEFAULT_PER_MINUTE};
 use crate::auth::{Permission, RequirePermission};
+use crate::events::{list_event_types, DIGITAL};
 use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
@@ -30,6 +32,7 @@ fn ApiKeys() -> impl IntoView {
     let create_error = move || create.value().get().and_then(Result::err);
     let revoke_error = form_error(move || revoke.value().get().and_then(Result::err));
     let new_key = move || create.value().get().and_then(Result::ok);
+    let publishable = RwSignal::new(false);
     view! {
         <div class="page">
             <h1>"API keys"</h1>
@@ -40,19 +43,28 @@ fn ApiKeys() -> impl IntoView {
             </p>
             <section class="card" aria-labelledby="new-key-title">
                 <h2 id="new-key-title">"New key"</h2>
-                <ActionForm action=create attr:class="inline-form">
+                <ActionForm action=create attr:class="stacked-form">
                     <Field id="api-key-name" label="What uses it" error=field_error(create_error, "name")>
-                        <input id="api-key-name" name="name" required maxlength="80" autocomplete="off"
+                        <input id="api-key-name" name="form[name]" required maxlength="80" autocomplete="off"
                             aria-describedby="api-key-name-error"/>
                     </Field>
+                    <fieldset>
+                        <legend>"Who holds it"</legend>
+                        <ul class="checkbox-list">
+                            <li><input type="radio" id="api-key-secret" name="form[kind]" value="secret" checked
+                                on:change=move |_| publishable.set(false)/>
+                                <label for="api-key-secret">"A server (secret key: any event, shown once)"</label></li>
+                            <li><input type="radio" id="api-key-publishable" name="form[kind]" value="publishable"
+                                on:change=move |_| publishable.set(true)/>
+                                <label for="api-key-publishable">"Web pages (publishable key for the JavaScript SDK)"</label></li>
+                        </ul>
+                    </fieldset>
+                    <div hidden=move || !publishable.get()>
+                        <BrowserLimitFields error=create_error/>
+                    </div>
                     <button type="submit" class="button">"Create key"</button>
                 </ActionForm>
-                {move || new_key().map(|created| view! {
-                    <div class="alert alert-success" role="status">
-                        <p>"Key “" {created.summary.name} "” created. Copy it now: it is not shown again."</p>
-                        <p><code class="secret" data-testid="new-api-key">{created.key}</code></p>
-                    </div>
-                })}
+                {move || new_key().map(|created| view! { <CreatedKey created/> })}
             </section>
             <p class="alert alert-error" role="alert" hidden=move || revoke_error.get().is_none()>{revoke_error}</p>
             <Loaded resource=keys what="keys" let:value>
@@ -65,17 +77,103 @@ fn ApiKeys() -> impl IntoView {
     }
 }
 
+/// The limits of a publishable key: event types, origins, rate.
+#[component]
+fn BrowserLimitFields(
+    error: impl Fn() -> Option<crate::error::AppError> + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let types = Resource::new(|| (), |_| list_event_types());
+    let types_error = field_error(error, "types");
+    view! {
+        <fieldset aria-describedby="api-key-types-error">
+            <legend>"Event types web pages may send"</legend>
+            <p class="muted">"A browser can be made to send anything: leave points, tier and purchase events to your servers."</p>
+            <Loaded resource=types what="event types" let:list>
+                <ul class="checkbox-list columns">
+                    {list.into_iter().filter(|t| t.ingestible).map(|t| {
+                        let id = format!("api-key-type-{}", t.name);
+                        let harmless = !t.builtin || t.category == DIGITAL;
+                        view! {
+                            <li><input type="checkbox" id=id.clone() name=format!("form[types][{}]", t.name) checked=harmless/>
+                                <label for=id>{t.name}</label></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Loaded>
+            <p class="field-error" id="api-key-types-error" aria-live="polite">{move || types_error.get()}</p>
+        </fieldset>
+        <Field id="api-key-origins" label="Sites that may use it (one origin a line, e.g. https://shop.example)" error=field_error(error, "origins")>
+            <textarea id="api-key-origins" name="form[origins]" rows="3" aria-describedby="api-key-origins-error"></textarea>
+        </Field>
+        <Field id="api-key-rate" label="Requests a minute (all visitors together)" error=field_error(error, "per_minute")>
+            <input id="api-key-rate" name="form[per_minute]" inputmode="numeric" placeholder=DEFAULT_PER_MINUTE.to_string()
+                aria-describedby="api-key-rate-error"/>
+        </Field>
+    }
+}
+
+/// The key just created: a secret key for the last time, a publishable key with the snippet
+/// a web page needs.
+#[component]
+fn CreatedKey(created: NewApiKey) -> impl IntoView {
+    let name = created.summary.name.clone();
+    match created.summary.kind {
+        KeyKind::Secret => view! {
+            <div class="alert alert-success" role="status">
+                <p>"Key “" {name} "” created. Copy it now: it is not shown again."</p>
+                <p><code class="secret" data-testid="new-api-key">{created.key}</code></p>
+            </div>
+        }
+        .into_any(),
+        KeyKind::Publishable => {
+            let snippet = sdk_snippet(&created.key);
+            view! {
+                <div class="alert alert-success" role="status">
+                    <p>"Publishable key “" {name} "” created. Put it in your pages:"</p>
+                    <p><code data-testid="new-api-key">{created.key}</code></p>
+                    <pre class="snippet" data-testid="sdk-snippet"><code>{snippet}</code></pre>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The lines a web page adds to use the SDK with `key`.
+fn sdk_snippet(key: &str) -> String {
+    let origin = console_origin();
+    format!(
+        "<script src=\"{origin}/sdk/v1/customer-profiles.js\"></script>\n<script>\n  \
+         const profiles = CustomerProfiles.init({{ key: \"{key}\", endpoint: \"{origin}\" }});\n  \
+         profiles.identify({{ email: \"customer@example.com\" }});\n  \
+         profiles.track(\"app_session\", {{ platform: \"web\" }});\n</script>"
+    )
+}
+
+/// This console's origin as the browser sees it (empty while rendering on the server).
+fn console_origin() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        window().location().origin().unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
 #[component]
 fn KeyTable(list: Vec<ApiKeySummary>, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
     view! {
-        <DataTable name=TableName::Caption("API keys") columns=vec![Column::text("Name"), Column::text("Key"), Column::text("Created"), Column::text("Last used"), Column::text("State")]>
+        <DataTable name=TableName::Caption("API keys") columns=vec![Column::text("Name"), Column::text("Key and limits"), Column::text("Created"), Column::text("Last used"), Column::text("State")]>
             {list.into_iter().map(|key| {
                 let id = key.id.clone();
                 let name = key.name.clone();
+                let described = describe_key(&key);
                 view! {
                     <tr>
                         <td>{key.name}</td>
-                        <td><code>{key.prefix}"…"</code></td>
+                        <td>{described}</td>
                         <td>{format_date_time(key.created_at)}</td>
                         <td>{key.last_used_at.map(format_date_time).unwrap_or_else(|| "Never".into())}</td>
                         <td>
@@ -93,5 +191,22 @@ fn KeyTable(list: Vec<ApiKeySummary>, revoke: ServerAction<RevokeApiKey>) -> imp
                 }
             }).collect_view()}
         </DataTable>
+    }
+}
+
+/// A key in the list: a secret key's first characters; a publishable key in full with its
+/// limits.
+fn describe_key(key: &ApiKeySummary) -> impl IntoView {
+    match (&key.kind, &key.public_key) {
+        (KeyKind::Publishable, Some(public)) => view! {
+            <div class="key-limits">
+                <code>{public.clone()}</code>
+                <p>"Web pages on " {key.origins.join(", ")}</p>
+                <p>"May send " {key.event_types.join(", ")}</p>
+                <p>{key.per_minute.unwrap_or(DEFAULT_PER_MINUTE)} " requests a minute"</p>
+            </div>
+        }
+        .into_any(),
+        _ => view! { <code>{key.prefix.clone()}"…"</code> }.into_any(),
     }
 }

@@ -1,6 +1,9 @@
 //! The use cases behind the server functions of this feature.
 
-use super::model::{ApiKeySummary, NewApiKey};
+use super::model::{
+    checked_origins, checked_per_minute, ApiKeySummary, BrowserLimits, KeyKind, NewApiKey,
+    NewKeyForm,
+};
 use crate::api_keys::{db, model::checked_name};
 use crate::auth::CurrentUser;
 use crate::change::Change;
@@ -8,31 +11,71 @@ use crate::error::AppError;
 use crate::state::AppState;
 use serde_json::json;
 
-/// Creates an ingest API key, audited; the secret is returned once and stored hashed.
+/// Creates an ingest API key from the New key form, audited: a secret key is returned once
+/// and stored hashed; a publishable key carries its checked limits.
 pub async fn create(
     state: &AppState,
     admin: &CurrentUser,
-    name: String,
+    form: NewKeyForm,
 ) -> Result<NewApiKey, AppError> {
-    let name = checked_name(&name).map_err(|m| AppError::validation("name", m))?;
+    let name = checked_name(&form.name).map_err(|m| AppError::validation("name", m))?;
+    let limits = match KeyKind::parse(&form.kind) {
+        KeyKind::Secret => None,
+        KeyKind::Publishable => Some(browser_limits(state, &form).await?),
+    };
     let mut change = Change::begin(state, admin).await?;
-    let created = db::create(
-        &mut **change.tx(),
-        &name,
-        Some(&admin.id),
-        crate::time::now_millis(),
-    )
-    .await?;
+    let now = crate::time::now_millis();
+    let created = match &limits {
+        None => db::create(&mut **change.tx(), &name, Some(&admin.id), now).await?,
+        Some(limits) => {
+            db::create_publishable(&mut **change.tx(), &name, limits, Some(&admin.id), now).await?
+        }
+    };
+    let summary = &created.summary;
     change
         .audit("api_key.create", |r| {
-            r.subject(&created.summary.id).change(
+            r.subject(&summary.id).change(
                 json!(null),
-                json!({"name": name, "prefix": created.summary.prefix}),
+                json!({
+                    "name": name, "prefix": summary.prefix, "kind": summary.kind.as_str(),
+                    "event_types": summary.event_types, "origins": summary.origins,
+                    "per_minute": summary.per_minute,
+                }),
             )
         })
         .await?;
     change.commit().await?;
     Ok(created)
+}
+
+/// The limits of a publishable key from the form: ticked types the ingest API takes, origins,
+/// rate; each wrong one answered at its field.
+async fn browser_limits(state: &AppState, form: &NewKeyForm) -> Result<BrowserLimits, AppError> {
+    let registry = crate::events::db::registry(&state.db).await?;
+    let mut event_types = Vec::new();
+    for name in form.types.keys() {
+        if !registry.iter().any(|t| &t.name == name && t.ingestible) {
+            return Err(AppError::validation(
+                "types",
+                format!("“{name}” is not an event type the API takes."),
+            ));
+        }
+        event_types.push(name.clone());
+    }
+    if event_types.is_empty() {
+        return Err(AppError::validation(
+            "types",
+            "Tick the event types web pages may send with this key.",
+        ));
+    }
+    let origins = checked_origins(&form.origins).map_err(|m| AppError::validation("origins", m))?;
+    let per_minute =
+        checked_per_minute(&form.per_minute).map_err(|m| AppError::validation("per_minute", m))?;
+    Ok(BrowserLimits {
+        event_types,
+        origins,
+        per_minute,
+    })
 }
 
 /// Revokes an API key, audited; requests with it are refused from then on.

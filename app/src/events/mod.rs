@@ -21,5 +21,5 @@ pub use live::{live_url, use_live_changes};
 pub use model::{event_label, EventPage, EventView, NewEvent, StreamQuery};
 pub use registry::{list_event_types, save_event_type};
 pub use template::EventTypeDef;
-pub use types::{categories, check_type_name, merge, types_in, EventType, EVENT_TYPES};
+pub use types::{categories, check_type_name, merge, types_in, EventType, DIGITAL, EVENT_TYPES};
 pub use types_page::EventTypesPage;

@@ -52,7 +52,19 @@ pub async fn ingest(
     events: Vec<Value>,
     now: i64,
 ) -> Result<IngestReport, sqlx::Error> {
-    let ingested = checked_and_stored(db, events, now, true).await?;
+    ingest_limited(db, live, events, now, None).await
+}
+
+/// [`ingest`] for a sender limited to `allowed_types` (a publishable key): an event of any
+/// other type is refused at its `type`.
+pub async fn ingest_limited(
+    db: &Db,
+    live: &LiveHub,
+    events: Vec<Value>,
+    now: i64,
+    allowed_types: Option<&[String]>,
+) -> Result<IngestReport, sqlx::Error> {
+    let ingested = checked_and_stored(db, events, now, true, allowed_types).await?;
     for customer_id in &ingested.customers {
         live.publish(customer_id);
     }
@@ -61,7 +73,9 @@ pub async fn ingest(
 
 /// What [`ingest`] would answer for `events`, with nothing stored (an import's dry run).
 pub async fn check(db: &Db, events: Vec<Value>, now: i64) -> Result<IngestReport, sqlx::Error> {
-    Ok(checked_and_stored(db, events, now, false).await?.report)
+    Ok(checked_and_stored(db, events, now, false, None)
+        .await?
+        .report)
 }
 
 async fn checked_and_stored(
@@ -69,6 +83,7 @@ async fn checked_and_stored(
     events: Vec<Value>,
     now: i64,
     store: bool,
+    allowed_types: Option<&[String]>,
 ) -> Result<db::Ingested, sqlx::Error> {
     let registry = crate::events::db::registry(db).await?;
     let attributes = crate::attributes::db::types(db).await?;
@@ -81,10 +96,29 @@ async fn checked_and_stored(
                 .get("event_id")
                 .and_then(Value::as_str)
                 .map(|id| id.chars().take(validate::MAX_ID_LEN).collect()),
-            event: validate::validate(event, now, &registry, &attributes),
+            event: match refused_type(event, allowed_types) {
+                Some(refusal) => Err(vec![refusal]),
+                None => validate::validate(event, now, &registry, &attributes),
+            },
         })
         .collect();
     db::ingest(db, batch, now, store).await
+}
+
+/// Why a sender limited to `allowed_types` (a publishable key) may not send `event`: its
+/// `type` is not on the list. Checked before the payload: no other answer matters then.
+fn refused_type(event: &Value, allowed_types: Option<&[String]>) -> Option<model::FieldError> {
+    let types = allowed_types?;
+    let event_type = event.get("type").and_then(Value::as_str).unwrap_or("");
+    (!types.iter().any(|t| t == event_type)).then(|| {
+        model::FieldError::new(
+            "type",
+            format!(
+                "this key may not send “{event_type}” events (an admin can allow them on the \
+                 API keys screen)"
+            ),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub struct ApiError {
     pub message: String,
     /// The JSON field at fault, when there is one.
     pub field: Option<String>,
+    /// Seconds to wait before trying again (a `Retry-After` header), for 429 answers.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -28,7 +30,14 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
+    }
+
+    /// Tells the client to wait `seconds` before trying again.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// About `field`.
@@ -63,6 +72,7 @@ impl From<AppError> for ApiError {
             code,
             message: error.to_string(),
             field,
+            retry_after: None,
         }
     }
 }
@@ -79,7 +89,13 @@ impl IntoResponse for ApiError {
         if let Some(field) = self.field {
             error["field"] = json!(field);
         }
-        (self.status, Json(json!({ "error": error }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

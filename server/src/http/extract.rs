@@ -2,6 +2,7 @@
 //! key and a JSON body (content type, size, syntax).
 
 use super::error::ApiError;
+use app::api_keys::KeyKind;
 use app::state::AppState;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -14,9 +15,18 @@ pub const API_KEY_HEADER: &str = "x-api-key";
 /// Largest JSON body accepted: 4 MiB (1,000 purchases with line items fit easily).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-/// A valid, unrevoked ingest API key was sent in `X-Api-Key`.
-#[derive(Debug, Clone, Copy)]
-pub struct ApiKey;
+/// A valid, unrevoked ingest API key, sent in `X-Api-Key` or (a publishable key only, for
+/// `navigator.sendBeacon`, which cannot set headers) as `?key=`. A publishable key is
+/// accepted only from a page of one of its origins and within its request rate.
+#[derive(Debug, Clone)]
+pub struct ApiKey(pub app::api_keys::db::AuthenticatedKey);
+
+impl ApiKey {
+    /// The event types this key may send, when limited.
+    pub fn allowed_types(&self) -> Option<&[String]> {
+        (self.0.kind == KeyKind::Publishable).then_some(self.0.limits.event_types.as_slice())
+    }
+}
 
 impl<S> FromRequestParts<S> for ApiKey
 where
@@ -27,29 +37,79 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let key = parts
+        let header = parts
             .headers
             .get(API_KEY_HEADER)
-            .and_then(|v| v.to_str().ok());
-        let Some(key) = key.filter(|k| !k.is_empty()) else {
+            .and_then(|v| v.to_str().ok())
+            .filter(|k| !k.is_empty())
+            .map(str::to_string);
+        let in_url = key_in_query(parts.uri.query());
+        let Some(key) = header.clone().or(in_url) else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "missing_api_key",
                 "Send an API key in the X-Api-Key header.",
             ));
         };
-        match app::api_keys::db::authenticate(&state.db, key, app::time::now_millis()).await? {
-            Some(_) => Ok(ApiKey),
-            None => Err(ApiError::new(
+        let found =
+            app::api_keys::db::authenticate(&state.db, &key, app::time::now_millis()).await?;
+        let Some(found) = found else {
+            return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_api_key",
                 "This API key is unknown or revoked.",
-            )),
+            ));
+        };
+        if found.kind == KeyKind::Secret && header.is_none() {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "secret_key_in_url",
+                "A secret key goes in the X-Api-Key header, never in a URL (URLs are logged): \
+                 revoke this key and create another.",
+            ));
         }
+        if found.kind == KeyKind::Publishable {
+            let origin = parts
+                .headers
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !found.limits.origins.iter().any(|o| o == origin) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "origin_not_allowed",
+                    "This publishable key works only from the web pages of the sites listed \
+                     for it; an admin can add a site on the API keys screen.",
+                ));
+            }
+            if let Err(wait) = app::api_keys::rate::take(&found.id, found.limits.per_minute) {
+                let seconds = wait.as_secs() + 1;
+                return Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!(
+                        "This key may make {} requests a minute; try again in {seconds} s.",
+                        found.limits.per_minute
+                    ),
+                )
+                .retry_after(seconds));
+            }
+        }
+        Ok(ApiKey(found))
     }
 }
 
-/// A JSON body of at most [`MAX_BODY_BYTES`] sent as `application/json`.
+/// The `key` parameter of a query string.
+fn key_in_query(query: Option<&str>) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query?).ok()?;
+    pairs
+        .into_iter()
+        .find(|(name, value)| name == "key" && !value.is_empty())
+        .map(|(_, value)| value)
+}
+
+/// A JSON body of at most [`MAX_BODY_BYTES`] sent as `application/json` (or `text/plain`,
+/// the only type `navigator.sendBeacon` can send to another site without a preflight).
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
 
@@ -66,7 +126,10 @@ where
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+            .map(str::trim)
+            .is_some_and(|v| {
+                v.eq_ignore_ascii_case("application/json") || v.eq_ignore_ascii_case("text/plain")
+            });
         if !is_json {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -12,7 +12,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 /// Runs before every handler.
 pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    if is_state_changing(request.method()) && is_cross_site(&request) {
+    if is_state_changing(request.method())
+        && !is_key_authenticated(request.uri().path())
+        && is_cross_site(&request)
+    {
         tracing::warn!(uri = %request.uri(), "cross-site request refused");
         return (
             StatusCode::FORBIDDEN,
@@ -74,6 +77,13 @@ fn next_after_sign_in(request: &Request<Body>) -> String {
         .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "next").map(|(_, v)| v))
         .unwrap_or_else(|| "/".into());
     app::auth::model::safe_next_path(&next)
+}
+
+/// Routes that authenticate by API key, never by the session cookie: web pages of other sites
+/// post events there with a publishable key (the JavaScript SDK), so the cross-site refusal,
+/// which protects cookie-authenticated actions, does not apply.
+fn is_key_authenticated(path: &str) -> bool {
+    path == "/api/v1/events"
 }
 
 fn is_state_changing(method: &Method) -> bool {

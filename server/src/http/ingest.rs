@@ -13,7 +13,7 @@ use axum::Json;
 /// Stores one event or a batch; see the OpenAPI document for every answer.
 pub async fn post_events(
     State(state): State<AppState>,
-    _key: ApiKey,
+    key: ApiKey,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
     let events = events_of(body).map_err(|bad| match bad {
@@ -27,9 +27,11 @@ pub async fn post_events(
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message).at(field)
         }
     })?;
-    let report = app::ingest::ingest(&state.db, &state.live, events, app::time::now_millis())
-        .await
-        .map_err(ApiError::internal)?;
+    let now = app::time::now_millis();
+    let report =
+        app::ingest::ingest_limited(&state.db, &state.live, events, now, key.allowed_types())
+            .await
+            .map_err(ApiError::internal)?;
     let status = StatusCode::from_u16(report.status_code()).unwrap_or(StatusCode::OK);
     Ok((status, Json(report)).into_response())
 }

@@ -107,9 +107,7 @@ async fn requests_without_a_live_key_json_or_sane_size_are_refused_with_a_clear_
             "{label}"
         );
 
-        let (status, answer) = api
-            .post_raw(Some(&api.key), "text/plain", body.clone())
-            .await;
+        let (status, answer) = api.post_raw(Some(&api.key), "text/csv", body.clone()).await;
         assert_eq!(
             (status, answer["error"]["code"].as_str()),
             (415, Some("unsupported_media_type")),

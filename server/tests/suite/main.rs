@@ -22,6 +22,7 @@ mod promo;
 mod recent;
 mod rewards;
 mod schema;
+mod sdk;
 mod security;
 mod store;
 mod support;

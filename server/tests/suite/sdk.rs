@@ -1,0 +1,281 @@
+//! Publishable keys and the JavaScript SDK over HTTP on both databases: the admin form's
+//! checks, CORS preflights by origin, origins and event types enforced per key, the beacon
+//! path (`?key=`, `text/plain`), a secret key refused in a URL, the per-key rate limit, and the
+//! SDK files themselves.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::common;
+use crate::common::console::{spawn, Console};
+use app::api_keys::BrowserLimits;
+use serde_json::{json, Value};
+
+const SHOP: &str = "https://shop.example";
+
+async fn publishable(db: &app::store::Db, per_minute: i64) -> String {
+    let limits = BrowserLimits {
+        event_types: vec!["app_session".into()],
+        origins: vec![SHOP.into()],
+        per_minute,
+    };
+    app::api_keys::db::create_publishable(db.pool(), "web", &limits, None, 0)
+        .await
+        .unwrap()
+        .key
+}
+
+fn session(event_id: &str, external: &str, event_type: &str) -> Value {
+    json!({"event_id": event_id, "type": event_type, "occurred_at": "2026-11-20T09:00:00Z",
+           "customer": {"external_id": external}, "source": "web",
+           "payload": {"platform": "web"}})
+}
+
+#[tokio::test]
+async fn the_admin_form_checks_kind_types_origins_and_rate_at_their_fields() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let admin = Console::signed_in(&base, "admin@demo.test").await;
+        let create = |form: Vec<(&'static str, &'static str)>| {
+            let admin = &admin;
+            async move { admin.call("create_api_key", &form).await }
+        };
+        let field_of = |answer: Value| answer["Validation"]["field"].as_str().map(str::to_string);
+        let base_form = vec![("form[name]", "Shop"), ("form[kind]", "publishable")];
+
+        let answer = create(base_form.clone()).await;
+        assert_eq!(answer.status(), 422, "{label}");
+        assert_eq!(
+            field_of(answer.json().await.unwrap()).as_deref(),
+            Some("types")
+        );
+
+        let mut form = base_form.clone();
+        form.push(("form[types][points_earned_by_magic]", "on"));
+        let answer: Value = create(form).await.json().await.unwrap();
+        assert_eq!(field_of(answer).as_deref(), Some("types"), "{label}");
+
+        let mut form = base_form.clone();
+        form.push(("form[types][app_session]", "on"));
+        form.push(("form[origins]", "shop.example/path"));
+        let answer: Value = create(form.clone()).await.json().await.unwrap();
+        assert_eq!(field_of(answer).as_deref(), Some("origins"), "{label}");
+
+        form.pop();
+        form.push((
+            "form[origins]",
+            "https://Shop.example/\nhttp://127.0.0.1:8080",
+        ));
+        form.push(("form[per_minute]", "0"));
+        let answer: Value = create(form.clone()).await.json().await.unwrap();
+        assert_eq!(field_of(answer).as_deref(), Some("per_minute"), "{label}");
+
+        form.pop();
+        let created = create(form).await;
+        assert_eq!(created.status(), 200, "{label}");
+        let created: Value = created.json().await.unwrap();
+        let key = created["key"].as_str().unwrap();
+        assert!(key.starts_with("cpp_"), "{label}: {key}");
+        assert_eq!(created["summary"]["public_key"], key, "{label}");
+        assert_eq!(
+            created["summary"]["origins"],
+            json!(["https://shop.example", "http://127.0.0.1:8080"]),
+            "{label}"
+        );
+        assert_eq!(created["summary"]["per_minute"], 600, "{label}");
+
+        let agent = Console::signed_in(&base, "agent@demo.test").await;
+        let refused = agent
+            .call(
+                "create_api_key",
+                &[("form[name]", "Mine"), ("form[kind]", "secret")],
+            )
+            .await;
+        assert_eq!(refused.status(), 403, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_publishable_key_sends_only_its_types_from_its_origins() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 3).await;
+        let key = publishable(&db, 1000).await;
+        let secret = app::api_keys::db::create(db.pool(), "server", None, 0)
+            .await
+            .unwrap()
+            .key;
+        let base = spawn(db.clone(), Default::default()).await;
+        let external = app::customers::db::external_ids(&db, 3).await.unwrap()[0].clone();
+        let client = reqwest::Client::new();
+        let url = format!("{base}/api/v1/events");
+
+        let preflight = |origin: &'static str| {
+            client
+                .request(reqwest::Method::OPTIONS, &url)
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "content-type,x-api-key")
+                .send()
+        };
+        let allowed = preflight(SHOP).await.unwrap();
+        assert!(
+            allowed.status().is_success(),
+            "{label}: {}",
+            allowed.status()
+        );
+        assert_eq!(allowed.headers()["access-control-allow-origin"], SHOP);
+        let allow_headers = allowed.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase();
+        assert!(allow_headers.contains("x-api-key"), "{allow_headers}");
+        let foreign = preflight("https://evil.example").await.unwrap();
+        assert!(
+            foreign
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none(),
+            "{label}: a site no key lists gets no CORS answer"
+        );
+
+        let body = json!({"events": [session("web-1", &external, "app_session"),
+                                     session("web-2", &external, "points_earned")]});
+        let sent = client
+            .post(&url)
+            .header("origin", SHOP)
+            .header("x-api-key", &key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), 207, "{label}");
+        assert_eq!(sent.headers()["access-control-allow-origin"], SHOP);
+        let report: Value = sent.json().await.unwrap();
+        assert_eq!(report["results"][0]["status"], "accepted", "{label}");
+        assert_eq!(report["results"][1]["status"], "rejected", "{label}");
+        assert_eq!(
+            report["results"][1]["errors"][0]["field"], "type",
+            "{label}"
+        );
+
+        for origin in [None, Some("https://evil.example")] {
+            let mut request = client.post(&url).header("x-api-key", &key).json(&body);
+            if let Some(origin) = origin {
+                request = request.header("origin", origin);
+            }
+            let refused = request.send().await.unwrap();
+            assert_eq!(refused.status(), 403, "{label} from {origin:?}");
+            let answer: Value = refused.json().await.unwrap();
+            assert_eq!(answer["error"]["code"], "origin_not_allowed", "{label}");
+        }
+
+        // The beacon path: key in the URL, JSON as text/plain, no preflight.
+        let beacon = json!({"events": [session("web-1", &external, "app_session"),
+                                       session("web-3", &external, "app_session")]});
+        let sent = client
+            .post(format!("{url}?key={key}"))
+            .header("origin", SHOP)
+            .header("content-type", "text/plain;charset=UTF-8")
+            .body(beacon.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), 200, "{label}");
+        let report: Value = sent.json().await.unwrap();
+        assert_eq!(
+            (report["duplicates"].as_u64(), report["accepted"].as_u64()),
+            (Some(1), Some(1)),
+            "{label}: web-1 again is a repeat, web-3 is new: {report}"
+        );
+
+        let leaked = client
+            .post(format!("{url}?key={secret}"))
+            .header("content-type", "application/json")
+            .body(beacon.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(leaked.status(), 401, "{label}");
+        let answer: Value = leaked.json().await.unwrap();
+        assert_eq!(answer["error"]["code"], "secret_key_in_url", "{label}");
+
+        // A secret key still sends any type, without an Origin.
+        let mut tag = session("srv-1", &external, "tag_appended");
+        tag["payload"] = json!({"tag": "vip"});
+        let (status, report) = common::post_events(&base, &secret, &tag).await;
+        assert_eq!(status, 200, "{label}: {report}");
+    }
+}
+
+#[tokio::test]
+async fn a_publishable_key_is_held_to_its_rate_with_retry_after() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 2).await;
+    let key = publishable(&db, 3).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let external = app::customers::db::external_ids(&db, 2).await.unwrap()[0].clone();
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for n in 0..4 {
+        let response = client
+            .post(format!("{base}/api/v1/events"))
+            .header("origin", SHOP)
+            .header("x-api-key", &key)
+            .json(&session(&format!("rate-{n}"), &external, "app_session"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+        retry_after = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_string());
+    }
+    assert_eq!(statuses, vec![200, 200, 200, 429]);
+    let seconds: u64 = retry_after.unwrap().parse().unwrap();
+    assert!(
+        (1..=21).contains(&seconds),
+        "one request refills every 20 s: {seconds}"
+    );
+}
+
+#[tokio::test]
+async fn the_sdk_is_served_as_a_script_and_a_module_small_and_cacheable() {
+    let (db, _guard) = common::sqlite().await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let client = reqwest::Client::new();
+    for (path, marker) in [
+        ("/sdk/v1/customer-profiles.js", "root.CustomerProfiles ="),
+        ("/sdk/v1/customer-profiles.mjs", "export default"),
+    ] {
+        let response = client.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers().clone();
+        assert!(headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript"));
+        assert_eq!(headers["access-control-allow-origin"], "*", "{path}");
+        assert!(
+            headers["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("max-age"),
+            "{path}"
+        );
+        assert!(response.text().await.unwrap().contains(marker), "{path}");
+        let zipped = client
+            .get(format!("{base}{path}"))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(zipped.headers()["content-encoding"], "gzip", "{path}");
+        let size = zipped.bytes().await.unwrap().len();
+        println!("{path}: {size} bytes gzipped");
+        assert!(size < 4096, "{path} is {size} bytes gzipped; keep it small");
+    }
+}
