@@ -22,7 +22,6 @@ pub mod error;
 pub mod events;
 pub mod identity;
 pub mod import;
-#[cfg(feature = "ssr")]
 pub mod ingest;
 pub mod layout;
 pub mod locations;

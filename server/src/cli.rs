@@ -39,6 +39,9 @@ enum Command {
     },
     /// Time event ingest in batches of 1,000 (seeding customers into an empty database first).
     BenchIngest(crate::bench_ingest::BenchIngestArgs),
+    /// Time events/s into a running server through each way in: raw HTTP, the Rust client,
+    /// and the JavaScript SDK's two requests.
+    BenchHttp(crate::bench_http::BenchHttpArgs),
     /// Customer analytics: fit the models to a CSV, import the CDNOW purchase log.
     #[command(subcommand)]
     Analytics(crate::analytics::AnalyticsCommand),
@@ -202,6 +205,9 @@ impl Cli {
                 .await
                 .map(|report| println!("{report}")),
             Command::BenchIngest(args) => crate::bench_ingest::run(&db, &args)
+                .await
+                .map(|report| println!("{report}")),
+            Command::BenchHttp(args) => crate::bench_http::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
             Command::CreateUser(args) => crate::users::create_user(&db, args)

@@ -2,6 +2,7 @@
 
 pub mod analytics;
 pub mod bench;
+pub mod bench_http;
 pub mod bench_import;
 pub mod bench_ingest;
 pub mod bench_merge;

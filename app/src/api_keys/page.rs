@@ -37,9 +37,10 @@ fn ApiKeys() -> impl IntoView {
         <div class="page">
             <h1>"API keys"</h1>
             <p class="muted">
-                "Systems that send events (tills, apps, web) use a key in the "
+                "Systems that send events (tills, apps, servers) use a secret key in the "
                 <code>"X-Api-Key"</code>" header of "<code>"POST /api/v1/events"</code>
-                ". The API is described at "<a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a>"."
+                "; web pages use a publishable key with the JavaScript SDK. The API is described at "
+                <a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a>"."
             </p>
             <section class="card" aria-labelledby="new-key-title">
                 <h2 id="new-key-title">"New key"</h2>
@@ -130,7 +131,7 @@ fn CreatedKey(created: NewApiKey) -> impl IntoView {
             view! {
                 <div class="alert alert-success" role="status">
                     <p>"Publishable key “" {name} "” created. Put it in your pages:"</p>
-                    <p><code data-testid="new-api-key">{created.key}</code></p>
+                    <p><code class="public-key" data-testid="new-api-key">{created.key}</code></p>
                     <pre class="snippet" data-testid="sdk-snippet"><code>{snippet}</code></pre>
                 </div>
             }

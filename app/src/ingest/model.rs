@@ -5,6 +5,102 @@ use serde::{Deserialize, Serialize};
 /// Most events one request may carry.
 pub const MAX_BATCH: usize = 1000;
 
+/// An event as a sender posts it: the request shape of `POST /api/v1/events`, shared with the
+/// Rust client (`customer-profiles-client`) so that what it sends is what `validate` reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventIn {
+    /// The sender's id of the event: the same id for the same customer is stored once, so a
+    /// retry is safe.
+    pub event_id: String,
+    /// An ingestible event type, e.g. `purchase`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// When it happened.
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    /// Whom it is about.
+    pub customer: CustomerRef,
+    /// The store it happened in, when in one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_id: Option<String>,
+    /// What sent it (`api` when not said).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The type's fields, e.g. `{"amount_cents": 750, "currency": "GBP"}`.
+    #[serde(default)]
+    pub payload: serde_json::Map<String, serde_json::Value>,
+}
+
+impl EventIn {
+    /// An event of `event_type` about `customer` happening now, with a fresh (UUID v7) id and
+    /// `payload` (its fields when it is a JSON object, none otherwise).
+    pub fn new(
+        event_type: impl Into<String>,
+        customer: CustomerRef,
+        payload: serde_json::Value,
+    ) -> Self {
+        Self {
+            event_id: uuid::Uuid::now_v7().to_string(),
+            event_type: event_type.into(),
+            occurred_at: chrono::Utc::now(),
+            customer,
+            store_id: None,
+            source: None,
+            payload: match payload {
+                serde_json::Value::Object(fields) => fields,
+                _ => serde_json::Map::new(),
+            },
+        }
+    }
+
+    /// With the sender's own `event_id` (a till's receipt number, say).
+    pub fn id(mut self, event_id: impl Into<String>) -> Self {
+        self.event_id = event_id.into();
+        self
+    }
+
+    /// Happened at `at`.
+    pub fn at(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
+        self.occurred_at = at;
+        self
+    }
+
+    /// In store `store_id`.
+    pub fn store(mut self, store_id: impl Into<String>) -> Self {
+        self.store_id = Some(store_id.into());
+        self
+    }
+
+    /// Sent by `source` (e.g. `pos`, `web`).
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+}
+
+/// How an event names its customer: exactly one identifier, sent as e.g.
+/// `{"external_id": "CRM-1"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerRef {
+    /// The console's customer id (UUID).
+    Id(String),
+    /// The brand's own id.
+    ExternalId(String),
+    /// An email address.
+    Email(String),
+    /// A phone number in E.164 (`+447700900123`).
+    Phone(String),
+    /// A loyalty card number, digits only.
+    CardNumber(String),
+}
+
+/// A request body of many events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    /// 1 to [`MAX_BATCH`] events.
+    pub events: Vec<EventIn>,
+}
+
 /// One bad field of an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {

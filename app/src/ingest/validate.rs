@@ -449,6 +449,47 @@ mod tests {
         crate::events::merge(vec![survey])
     }
 
+    #[test]
+    fn the_shared_request_type_is_what_the_validator_reads() {
+        use crate::ingest::model::{CustomerRef, EventIn};
+        let at = chrono::DateTime::from_timestamp_millis(NOW - 60_000).expect("a valid time");
+        let sent = EventIn::new(
+            "purchase",
+            CustomerRef::ExternalId("C-1".into()),
+            json!({"amount_cents": 750, "currency": "GBP"}),
+        )
+        .id("till-7-1")
+        .at(at)
+        .store("LDN-001")
+        .source("pos");
+        let json = serde_json::to_value(&sent).expect("serialisable");
+        let event = validate(&json, NOW, &registry(), &[]).expect("valid");
+        assert_eq!(event.client_event_id, "till-7-1");
+        assert_eq!(event.customer.kind, IdentifierKind::ExternalId);
+        assert_eq!(event.occurred_at, NOW - 60_000);
+        assert_eq!(event.amount_cents, Some(750));
+        assert_eq!(event.store_id.as_deref(), Some("LDN-001"));
+        for (customer, kind) in [
+            (
+                CustomerRef::Email("A@Example.com".into()),
+                IdentifierKind::Email,
+            ),
+            (
+                CustomerRef::Phone("+447700900123".into()),
+                IdentifierKind::Phone,
+            ),
+            (
+                CustomerRef::CardNumber("600000000001".into()),
+                IdentifierKind::Card,
+            ),
+        ] {
+            let sent = EventIn::new("app_session", customer, json!({"platform": "web"})).at(at);
+            let json = serde_json::to_value(&sent).expect("serialisable");
+            let event = validate(&json, NOW, &registry(), &[]).expect("valid");
+            assert_eq!(event.customer.kind, kind);
+        }
+    }
+
     fn check(value: &Value) -> Result<ValidEvent, Vec<FieldError>> {
         validate(value, NOW, &registry(), &[])
     }

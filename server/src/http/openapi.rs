@@ -91,10 +91,14 @@ pub fn openapi(registry: &[EventTypeDef], attributes: &[AttributeType]) -> Value
             "version": "1.0.0",
             "description": "Send events about customers: one event, or up to 1,000 as {\"events\": [...]}. \
                             Each event is answered on its own; valid events are stored even when others \
-                            in the batch are refused. The same event_id for the same customer is stored once."
+                            in the batch are refused. The same event_id for the same customer is stored once. \
+                            Servers use a secret key in X-Api-Key; web pages use a publishable key (in \
+                            X-Api-Key, or as ?key= with the JSON sent as text/plain, which is what \
+                            navigator.sendBeacon can send), accepted only from its listed origins, for its \
+                            event types and within its request rate."
         },
         "servers": [{"url": "/"}],
-        "security": [{"apiKey": []}],
+        "security": [{"apiKey": []}, {"publishableKey": []}],
         "paths": {"/api/v1/events": {"post": {
             "operationId": "ingestEvents",
             "summary": "Store one event or a batch",
@@ -105,16 +109,22 @@ pub fn openapi(registry: &[EventTypeDef], attributes: &[AttributeType]) -> Value
                 "200": {"description": "Every event accepted or a duplicate.", "content": report},
                 "207": {"description": "Some events refused; the rest stored.", "content": report},
                 "400": {"description": "The body is not JSON.", "content": error},
-                "401": {"description": "Missing, unknown or revoked API key.", "content": error},
+                "401": {"description": "Missing, unknown or revoked API key, or a secret key in the URL.", "content": error},
+                "403": {"description": "A publishable key used from an origin not listed for it.", "content": error},
                 "413": {"description": "Body over 4 MiB or more than 1,000 events.", "content": error},
-                "415": {"description": "Content-Type is not application/json.", "content": error},
+                "415": {"description": "Content-Type is not application/json (or text/plain).", "content": error},
                 "422": {"description": "Every event refused (an IngestReport), or the body is not an event or a batch (an Error).",
                         "content": {"application/json": {"schema": {"oneOf": [
-                            {"$ref": "#/components/schemas/IngestReport"}, {"$ref": "#/components/schemas/Error"}]}}}}
+                            {"$ref": "#/components/schemas/IngestReport"}, {"$ref": "#/components/schemas/Error"}]}}}},
+                "429": {"description": "A publishable key over its requests a minute; see Retry-After.", "content": error}
             }
         }}},
         "components": {
-            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}},
+            "securitySchemes": {
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+                "publishableKey": {"type": "apiKey", "in": "query", "name": "key",
+                                   "description": "A publishable key (cpp_…) only, for navigator.sendBeacon."}
+            },
             "schemas": schemas
         }
     })

@@ -10,6 +10,7 @@ mod auth;
 mod campaigns;
 mod change;
 mod cli;
+mod client;
 mod common;
 mod http;
 mod identity;
