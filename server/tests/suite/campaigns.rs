@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
+use customer_profiles_client::{CustomerRef, EventIn};
 
 use crate::common::console::Console;
 use serde_json::{json, Value};
@@ -18,18 +19,26 @@ async fn progress_events_decide_the_standing_in_each_campaign() {
         let external = "CAMPAIGN-1";
         let admin = Console::signed_in(&base, "admin@demo.test").await;
         let id = common::add_customer(&db, &admin, "Cam", "Paign", external).await;
-        let progress = |n: i64, campaign: &str, value: i64, goal: i64| {
-            json!({"event_id": format!("cp-{n}"), "type": "campaign_progress",
-                "occurred_at": format!("2026-11-0{n}T10:00:00Z"), "customer": {"external_id": external},
-                "payload": {"campaign": campaign, "progress": value, "goal": goal}})
+        let progress = |n: u32, campaign: &str, value: i64, goal: i64| {
+            let at = chrono::NaiveDate::from_ymd_opt(2026, 11, n)
+                .and_then(|d| d.and_hms_opt(10, 0, 0))
+                .unwrap()
+                .and_utc();
+            EventIn::new(
+                "campaign_progress",
+                CustomerRef::ExternalId(external.into()),
+                json!({"campaign": campaign, "progress": value, "goal": goal}),
+            )
+            .id(format!("cp-{n}"))
+            .at(at)
         };
-        let batch = json!({"events": [
+        let events = vec![
             progress(1, "Visit 3 times in March", 2, 3),
             progress(2, "Visit 3 times in March", 3, 3),
             progress(3, "Try 5 new drinks", 2, 5),
-        ]});
-        let (status, report) = common::post_events(&base, &key, &batch).await;
-        assert_eq!(status, 200, "{label}: {report}");
+        ];
+        let report = common::send_events(&base, &key, events).await;
+        assert_eq!(report.accepted, 3, "{label}: {report:?}");
 
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let response = agent

@@ -263,15 +263,19 @@ async fn external_ids_match_whatever_their_case_once_the_organisation_says_so() 
             .await
             .unwrap();
         assert_eq!(owner.as_deref(), Some(upper.as_str()), "{name}");
-        let event = serde_json::json!({"event_id": "case-1", "type": "app_session",
-            "occurred_at": "2026-11-20T10:00:00Z", "customer": {"external_id": "Case-A1"},
-            "payload": {"platform": "iOS"}});
-        let (status, report) = common::post_events(&base, &key, &event).await;
-        assert_eq!(status, 200, "{name}: {report}");
-        assert_eq!(
-            report["results"][0]["customer_id"],
-            serde_json::json!(upper),
-            "{name}"
+        let event = customer_profiles_client::EventIn::new(
+            "app_session",
+            customer_profiles_client::CustomerRef::ExternalId("Case-A1".into()),
+            serde_json::json!({"platform": "iOS"}),
+        )
+        .id("case-1");
+        let report = common::send_events(&base, &key, vec![event]).await;
+        assert!(
+            matches!(
+                &report.results[0].outcome,
+                customer_profiles_client::Outcome::Accepted { customer_id, .. } if *customer_id == upper
+            ),
+            "{name}: {report:?}"
         );
         let again = console
             .call(

@@ -337,12 +337,21 @@ async fn events_for_a_merged_away_id_reach_the_survivor_and_stay_there_after_an_
     let done = service::merge(&state, &supervisor, request(&a, &b, versions, &[]))
         .await
         .unwrap();
-    let event = json!({"event_id": "after-merge-1", "type": "points_earned",
-        "customer": {"id": b}, "occurred_at": "2026-11-20T10:00:00Z", "source": "pos",
-        "payload": {"points": 25}});
-    let (status, report) = common::post_events(&base, &key, &event).await;
-    assert_eq!(status, 200, "{report}");
-    assert_eq!(report["results"][0]["customer_id"], json!(a), "{report}");
+    let event = customer_profiles_client::EventIn::new(
+        "points_earned",
+        customer_profiles_client::CustomerRef::Id(b.clone()),
+        json!({"points": 25}),
+    )
+    .id("after-merge-1")
+    .source("pos");
+    let report = common::send_events(&base, &key, vec![event]).await;
+    assert!(
+        matches!(
+            &report.results[0].outcome,
+            customer_profiles_client::Outcome::Accepted { customer_id, .. } if *customer_id == a
+        ),
+        "{report:?}"
+    );
 
     let agent = Console::signed_in(&base, "agent@demo.test").await;
     let refused = agent

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
+use customer_profiles_client::{CustomerRef, EventIn};
 
 use crate::common::console::Console;
 use serde_json::{json, Value};
@@ -34,16 +35,19 @@ async fn failed_claims_lock_out_and_an_agent_resets_the_lockout() {
 
         // Five failed claims ten minutes apart, the last a minute ago.
         let now = chrono::Utc::now();
-        let events: Vec<Value> = (0..5)
+        let events: Vec<EventIn> = (0..5)
             .map(|i| {
-                let at = now - chrono::Duration::minutes(41 - i * 10);
-                json!({"event_id": format!("fail-{i}"), "type": "promo_code_claim_error",
-                    "occurred_at": at.to_rfc3339(), "customer": {"external_id": external},
-                    "payload": {"code": "WELCOME10", "reason": "code already used"}})
+                EventIn::new(
+                    "promo_code_claim_error",
+                    CustomerRef::ExternalId(external.clone()),
+                    json!({"code": "WELCOME10", "reason": "code already used"}),
+                )
+                .id(format!("fail-{i}"))
+                .at(now - chrono::Duration::minutes(41 - i * 10))
             })
             .collect();
-        let (status, report) = common::post_events(&base, &key, &json!({ "events": events })).await;
-        assert_eq!(status, 200, "{label}: {report}");
+        let report = common::send_events(&base, &key, events).await;
+        assert_eq!(report.accepted, 5, "{label}: {report:?}");
 
         let (_, locked) = overview(&agent, &id).await;
         let until = locked["lockout"]["locked_until"].as_i64().expect("locked");

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
+use customer_profiles_client::{CustomerRef, EventIn};
 
 use crate::common::console::{spawn, Console};
 use serde_json::{json, Value};
@@ -30,13 +31,15 @@ async fn points_promote_and_the_expiry_job_demotes() {
         let id = common::add_customer(&db, &admin, "Tia", "Ring", "TIER-1").await;
         // Two earnings in one batch: the rules see both (they run in the batch's transaction).
         let earn = |n: u32| {
-            json!({"event_id": format!("earn-{n}"), "type": "points_earned",
-            "occurred_at": chrono::Utc::now().to_rfc3339(),
-            "customer": {"external_id": "TIER-1"}, "payload": {"points": 300}})
+            EventIn::new(
+                "points_earned",
+                CustomerRef::ExternalId("TIER-1".into()),
+                json!({"points": 300}),
+            )
+            .id(format!("earn-{n}"))
         };
-        let batch = json!({"events": [earn(1), earn(2)]});
-        let (status, report) = common::post_events(&base, &key, &batch).await;
-        assert_eq!(status, 200, "{label}: {report}");
+        let report = common::send_events(&base, &key, vec![earn(1), earn(2)]).await;
+        assert_eq!(report.accepted, 2, "{label}: {report:?}");
 
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let promoted = tier_summary(&agent, &id).await;

@@ -138,6 +138,19 @@ pub async fn server_with_key(db: &Db, customers: u64) -> (String, String) {
     (base, key)
 }
 
+/// Sends well-formed `events` to the ingest API of `base` with `key` through the typed Rust
+/// client (hand-built JSON is for the tests of malformed bodies).
+pub async fn send_events(
+    base: &str,
+    key: &str,
+    events: Vec<customer_profiles_client::EventIn>,
+) -> customer_profiles_client::IngestReport {
+    customer_profiles_client::Client::new(base, key)
+        .send(&events)
+        .await
+        .unwrap()
+}
+
 /// Posts `body` to the ingest API of `base` with `key`: (status, JSON answer).
 pub async fn post_events(
     base: &str,
