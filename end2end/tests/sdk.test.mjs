@@ -1,6 +1,6 @@
 // The JavaScript web SDK in a real browser, on a page of another site: an admin creates a
-// publishable key for that site; the page loads the SDK from the console, identifies a
-// customer and tracks events that an agent sees arrive live on the open profile; events
+// publishable key for that site and later edits its sites; the page loads the SDK from the
+// console, identifies a customer and tracks events that an agent sees arrive live on the open profile; events
 // tracked while the browser is offline wait and go when it is back; an event type the key may
 // not send goes to onRejected; a page closed mid-batch hands its events to sendBeacon, and a
 // later visit resending them stores nothing twice.
@@ -41,9 +41,9 @@ async function createPublishableKey(size) {
   const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS[size], '/admin/api-keys');
   await admin.fill('#api-key-name', `Web shop ${size}`);
   await admin.getByLabel('Web pages (publishable key for the JavaScript SDK)').check();
-  await admin.getByLabel('app_session').waitFor();
-  assert.equal(await admin.getByLabel('app_session').isChecked(), true, 'harmless types come ticked');
-  assert.equal(await admin.getByLabel('points_earned', { exact: true }).isChecked(), false, 'points are not');
+  await admin.locator('#api-key-type-app_session').waitFor();
+  assert.equal(await admin.isChecked('#api-key-type-app_session'), true, 'harmless types come ticked');
+  assert.equal(await admin.isChecked('#api-key-type-points_earned'), false, 'points are not');
   // A wrong origin is answered at its field, and nothing typed is lost.
   await admin.fill('#api-key-origins', 'shop.example/path');
   await admin.getByRole('button', { name: 'Create key' }).click();
@@ -87,6 +87,19 @@ const queued = (page) => page.evaluate(() => Object.keys(localStorage)
 test('a web page tracks events through the SDK: live, offline, refused, and on close', async () => {
   const key = await createPublishableKey('desktop');
   await createPublishableKey('tablet-portrait');
+
+  // The shop adds its staging site: the key's limits are edited in place, the key unchanged.
+  const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS['tablet-portrait'], '/admin/api-keys');
+  const editing = admin.locator('details.edit-limits', { hasText: 'of key Web shop desktop' });
+  await editing.locator('summary').click();
+  await editing.locator('textarea').fill('not a site');
+  await editing.getByRole('button', { name: 'Save limits' }).click();
+  await editing.locator('.field-error:has-text("is not an origin")').waitFor();
+  await editing.locator('textarea').fill(`${shop.origin}\nhttps://staging.shop.example`);
+  await editing.getByRole('button', { name: 'Save limits' }).click();
+  await admin.waitForSelector('table tbody tr:has-text("Web shop desktop"):has-text("https://staging.shop.example")');
+  await assertAccessible(admin, 'API keys after editing limits');
+  await admin.context().close();
 
   const agent = await signedInPage(app, 'agent@demo.test', VIEWPORTS.desktop);
   await openCustomer(agent, app.baseUrl, externalId);

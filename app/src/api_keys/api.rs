@@ -27,6 +27,19 @@ pub async fn create_api_key(form: NewKeyForm) -> Result<NewApiKey, AppError> {
     .await
 }
 
+/// Replaces the limits (event types, origins, rate) of publishable key `id`.
+#[server(endpoint = "update_api_key_limits")]
+pub async fn update_api_key_limits(
+    id: String,
+    form: NewKeyForm,
+) -> Result<ApiKeySummary, AppError> {
+    crate::error::respond(async {
+        let user = require(Permission::SettingsManage)?;
+        service::update_limits(&crate::state::app_state()?, &user, id, form).await
+    })
+    .await
+}
+
 /// Revokes key `id`: requests with it are refused from now on.
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(id: String) -> Result<ApiKeySummary, AppError> {

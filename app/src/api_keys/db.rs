@@ -182,6 +182,41 @@ where
     Ok(row.map(ApiKeySummary::from))
 }
 
+/// Replaces the limits of live publishable key `id`; `None` when there is no such key.
+pub async fn update_limits<'e, E>(
+    executor: E,
+    id: &str,
+    limits: &BrowserLimits,
+) -> Result<Option<ApiKeySummary>, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row: Option<KeyRow> = sqlx::query_as(&format!(
+        "UPDATE api_keys SET event_types = $1, origins = $2, per_minute = $3 \
+         WHERE id = $4 AND kind = 'publishable' AND revoked_at IS NULL RETURNING {KEY_COLUMNS}"
+    ))
+    .bind(limits.event_types.join("\n"))
+    .bind(limits.origins.join("\n"))
+    .bind(limits.per_minute)
+    .bind(id)
+    .fetch_optional(executor)
+    .await?;
+    Ok(row.map(ApiKeySummary::from))
+}
+
+/// The key `id` as listed; `None` when there is no such key.
+pub async fn find<'e, E>(executor: E, id: &str) -> Result<Option<ApiKeySummary>, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row: Option<KeyRow> =
+        sqlx::query_as(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(executor)
+            .await?;
+    Ok(row.map(ApiKeySummary::from))
+}
+
 /// The live key `key`, noting its use; `None` for unknown or revoked keys.
 pub async fn authenticate(
     db: &Db,

@@ -12,6 +12,6 @@ pub mod rate;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use api::{create_api_key, list_api_keys, revoke_api_key};
+pub use api::{create_api_key, list_api_keys, revoke_api_key, update_api_key_limits};
 pub use model::{ApiKeySummary, BrowserLimits, KeyKind, NewApiKey, NewKeyForm};
 pub use page::ApiKeysPage;

@@ -74,7 +74,8 @@ pub struct NewApiKey {
 /// The New key form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct NewKeyForm {
-    /// What uses it.
+    /// What uses it (not sent when editing limits).
+    #[serde(default)]
     pub name: String,
     /// `secret` or `publishable`.
     #[serde(default)]

@@ -1,9 +1,10 @@
 //! `/admin/api-keys`: create, list and revoke the keys of the ingest API: secret keys for
 //! servers, publishable keys (limited event types, origins and rate) for web pages.
 
-use super::api::{list_api_keys, CreateApiKey, RevokeApiKey};
-use super::model::{ApiKeySummary, KeyKind, NewApiKey, DEFAULT_PER_MINUTE};
+use super::api::{list_api_keys, CreateApiKey, RevokeApiKey, UpdateApiKeyLimits};
+use super::model::{ApiKeySummary, BrowserLimits, KeyKind, NewApiKey, DEFAULT_PER_MINUTE};
 use crate::auth::{Permission, RequirePermission};
+use crate::error::AppError;
 use crate::events::{list_event_types, DIGITAL};
 use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
 use crate::time::format_date_time;
@@ -25,8 +26,9 @@ pub fn ApiKeysPage() -> impl IntoView {
 fn ApiKeys() -> impl IntoView {
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
+    let edited = RwSignal::new(0_usize);
     let keys = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
+        move || (create.version().get(), revoke.version().get(), edited.get()),
         |_| list_api_keys(),
     );
     let create_error = move || create.value().get().and_then(Result::err);
@@ -61,7 +63,7 @@ fn ApiKeys() -> impl IntoView {
                         </ul>
                     </fieldset>
                     <div hidden=move || !publishable.get()>
-                        <BrowserLimitFields error=create_error/>
+                        <BrowserLimitFields prefix="api-key" error=create_error/>
                     </div>
                     <button type="submit" class="button">"Create key"</button>
                 </ActionForm>
@@ -71,45 +73,98 @@ fn ApiKeys() -> impl IntoView {
             <Loaded resource=keys what="keys" let:value>
                 {match value {
                     list if list.is_empty() => view! { <p class="muted">"No keys yet."</p> }.into_any(),
-                    list => view! { <KeyTable list revoke/> }.into_any(),
+                    list => view! { <KeyTable list revoke edited/> }.into_any(),
                 }}
             </Loaded>
         </div>
     }
 }
 
-/// The limits of a publishable key: event types, origins, rate.
+/// The limits of a publishable key: event types, origins, rate; `current` when editing one.
 #[component]
 fn BrowserLimitFields(
-    error: impl Fn() -> Option<crate::error::AppError> + Send + Sync + Copy + 'static,
+    /// Prefix of the inputs' ids, unique on the page.
+    #[prop(into)]
+    prefix: String,
+    /// The limits shown first (a key being edited); the defaults when `None`.
+    #[prop(optional)]
+    current: Option<BrowserLimits>,
+    /// The last answer's error, for the messages at the fields.
+    error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
     let types = Resource::new(|| (), |_| list_event_types());
     let types_error = field_error(error, "types");
+    let types_error_id = format!("{prefix}-types-error");
+    let described_by = types_error_id.clone();
+    let origins_id = format!("{prefix}-origins");
+    let rate_id = format!("{prefix}-rate");
+    let origins = current
+        .as_ref()
+        .map(|c| c.origins.join("\n"))
+        .unwrap_or_default();
+    let rate = current
+        .as_ref()
+        .map(|c| c.per_minute.to_string())
+        .unwrap_or_default();
+    let ticked = current.map(|c| c.event_types);
     view! {
-        <fieldset aria-describedby="api-key-types-error">
+        <fieldset aria-describedby=described_by>
             <legend>"Event types web pages may send"</legend>
             <p class="muted">"A browser can be made to send anything: leave points, tier and purchase events to your servers."</p>
             <Loaded resource=types what="event types" let:list>
                 <ul class="checkbox-list columns">
                     {list.into_iter().filter(|t| t.ingestible).map(|t| {
-                        let id = format!("api-key-type-{}", t.name);
-                        let harmless = !t.builtin || t.category == DIGITAL;
+                        let id = format!("{prefix}-type-{}", t.name);
+                        let checked = match &ticked {
+                            Some(ticked) => ticked.contains(&t.name),
+                            None => !t.builtin || t.category == DIGITAL,
+                        };
                         view! {
-                            <li><input type="checkbox" id=id.clone() name=format!("form[types][{}]", t.name) checked=harmless/>
+                            <li><input type="checkbox" id=id.clone() name=format!("form[types][{}]", t.name) checked=checked/>
                                 <label for=id>{t.name}</label></li>
                         }
                     }).collect_view()}
                 </ul>
             </Loaded>
-            <p class="field-error" id="api-key-types-error" aria-live="polite">{move || types_error.get()}</p>
+            <p class="field-error" id=types_error_id aria-live="polite">{move || types_error.get()}</p>
         </fieldset>
-        <Field id="api-key-origins" label="Sites that may use it (one origin a line, e.g. https://shop.example)" error=field_error(error, "origins")>
-            <textarea id="api-key-origins" name="form[origins]" rows="3" aria-describedby="api-key-origins-error"></textarea>
+        <Field id=origins_id.clone() label="Sites that may use it (one origin a line, e.g. https://shop.example)" error=field_error(error, "origins")>
+            <textarea id=origins_id.clone() name="form[origins]" rows="3" aria-describedby=format!("{origins_id}-error")>{origins}</textarea>
         </Field>
-        <Field id="api-key-rate" label="Requests a minute (all visitors together)" error=field_error(error, "per_minute")>
-            <input id="api-key-rate" name="form[per_minute]" inputmode="numeric" placeholder=DEFAULT_PER_MINUTE.to_string()
-                aria-describedby="api-key-rate-error"/>
+        <Field id=rate_id.clone() label="Requests a minute (all visitors together)" error=field_error(error, "per_minute")>
+            <input id=rate_id.clone() name="form[per_minute]" inputmode="numeric" placeholder=DEFAULT_PER_MINUTE.to_string()
+                value=rate aria-describedby=format!("{rate_id}-error")/>
         </Field>
+    }
+}
+
+/// Editing a live publishable key's limits, in place under them.
+#[component]
+fn EditLimits(key: ApiKeySummary, edited: RwSignal<usize>) -> impl IntoView {
+    let update = ServerAction::<UpdateApiKeyLimits>::new();
+    let error = move || update.value().get().and_then(Result::err);
+    let saved = move || update.value().get().is_some_and(|r| r.is_ok());
+    Effect::new(move |_| {
+        if saved() {
+            edited.update(|n| *n += 1);
+        }
+    });
+    let current = BrowserLimits {
+        event_types: key.event_types,
+        origins: key.origins,
+        per_minute: key.per_minute.unwrap_or(DEFAULT_PER_MINUTE),
+    };
+    let prefix = format!("edit-{}", key.prefix);
+    view! {
+        <details class="edit-limits">
+            <summary>"Edit limits"<span class="visually-hidden">" of key " {key.name}</span></summary>
+            <ActionForm action=update attr:class="stacked-form">
+                <input type="hidden" name="id" value=key.id/>
+                <BrowserLimitFields prefix current error/>
+                <p class="field-error" aria-live="polite">{form_error(error)}</p>
+                <button type="submit" class="button">"Save limits"</button>
+            </ActionForm>
+        </details>
     }
 }
 
@@ -164,17 +219,23 @@ fn console_origin() -> String {
 }
 
 #[component]
-fn KeyTable(list: Vec<ApiKeySummary>, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
+fn KeyTable(
+    list: Vec<ApiKeySummary>,
+    revoke: ServerAction<RevokeApiKey>,
+    edited: RwSignal<usize>,
+) -> impl IntoView {
     view! {
         <DataTable name=TableName::Caption("API keys") columns=vec![Column::text("Name"), Column::text("Key and limits"), Column::text("Created"), Column::text("Last used"), Column::text("State")]>
             {list.into_iter().map(|key| {
                 let id = key.id.clone();
                 let name = key.name.clone();
                 let described = describe_key(&key);
+                let editable = (key.kind == KeyKind::Publishable && key.revoked_at.is_none())
+                    .then(|| view! { <EditLimits key=key.clone() edited/> });
                 view! {
                     <tr>
                         <td>{key.name}</td>
-                        <td>{described}</td>
+                        <td>{described}{editable}</td>
                         <td>{format_date_time(key.created_at)}</td>
                         <td>{key.last_used_at.map(format_date_time).unwrap_or_else(|| "Never".into())}</td>
                         <td>

@@ -48,6 +48,31 @@ pub async fn create(
     Ok(created)
 }
 
+/// Replaces the event types, origins and rate of a live publishable key, audited with the
+/// limits before and after; they apply to the next request.
+pub async fn update_limits(
+    state: &AppState,
+    admin: &CurrentUser,
+    id: String,
+    form: NewKeyForm,
+) -> Result<ApiKeySummary, AppError> {
+    let limits = browser_limits(state, &form).await?;
+    let gone = || AppError::NotFound("No live publishable key has this id.".into());
+    let mut change = Change::begin(state, admin).await?;
+    let before = db::find(&mut **change.tx(), &id).await?.ok_or_else(gone)?;
+    let after = db::update_limits(&mut **change.tx(), &id, &limits)
+        .await?
+        .ok_or_else(gone)?;
+    let shown = |key: &ApiKeySummary| json!({"event_types": key.event_types, "origins": key.origins, "per_minute": key.per_minute});
+    change
+        .audit("api_key.update", |r| {
+            r.subject(&id).change(shown(&before), shown(&after))
+        })
+        .await?;
+    change.commit().await?;
+    Ok(after)
+}
+
 /// The limits of a publishable key from the form: ticked types the ingest API takes, origins,
 /// rate; each wrong one answered at its field.
 async fn browser_limits(state: &AppState, form: &NewKeyForm) -> Result<BrowserLimits, AppError> {
