@@ -50,23 +50,8 @@ impl Path {
 
 /// Runs the benchmark against a server started here on a free loopback port.
 pub async fn run(db: &Db, args: &BenchHttpArgs) -> Result<String, String> {
-    let mut report = String::new();
-    if app::customers::db::count(db)
-        .await
-        .map_err(|e| e.to_string())?
-        == 0
-    {
-        let seed = crate::seed::SeedArgs {
-            customers: args.customers,
-            seed: 42,
-            as_of: None,
-            without_events: true,
-        };
-        crate::seed::run(db, &seed).await?;
-    }
-    let customers = app::customers::db::external_ids(db, 50_000)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (mut report, customers) =
+        crate::bench_ingest::customers_to_send_for(db, args.customers).await?;
     if customers.is_empty() {
         return Err("no customers with an external id to send events for".into());
     }

@@ -34,29 +34,7 @@ const BATCH: usize = 1_000;
 
 /// Runs the benchmark and returns the report.
 pub async fn run(db: &Db, args: &BenchIngestArgs) -> Result<String, String> {
-    let mut report = String::new();
-    if app::customers::db::count(db)
-        .await
-        .map_err(|e| e.to_string())?
-        == 0
-    {
-        let started = Instant::now();
-        let seed = crate::seed::SeedArgs {
-            customers: args.customers,
-            seed: 42,
-            as_of: None,
-            without_events: true,
-        };
-        crate::seed::run(db, &seed).await?;
-        report.push_str(&format!(
-            "seeded {} customers (no events) in {:.1} s\n",
-            args.customers,
-            started.elapsed().as_secs_f64()
-        ));
-    }
-    let customers = app::customers::db::external_ids(db, 50_000)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (mut report, customers) = customers_to_send_for(db, args.customers).await?;
     let Some(stream_customer) = customers.first().cloned() else {
         return Err("no customers with an external id to send events for".into());
     };
@@ -165,6 +143,37 @@ pub async fn run(db: &Db, args: &BenchIngestArgs) -> Result<String, String> {
         report.push_str(&crate::bench::line(name, &mut times));
     }
     Ok(report)
+}
+
+/// Seeds `count` customers (without history) into an empty database; returns what it did, as
+/// a report line, and the external ids of up to 50,000 customers to send events for.
+pub(crate) async fn customers_to_send_for(
+    db: &Db,
+    count: u64,
+) -> Result<(String, Vec<String>), String> {
+    let mut report = String::new();
+    if app::customers::db::count(db)
+        .await
+        .map_err(|e| e.to_string())?
+        == 0
+    {
+        let started = Instant::now();
+        let seed = crate::seed::SeedArgs {
+            customers: count,
+            seed: 42,
+            as_of: None,
+            without_events: true,
+        };
+        crate::seed::run(db, &seed).await?;
+        report.push_str(&format!(
+            "seeded {count} customers (no events) in {:.1} s\n",
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    let customers = app::customers::db::external_ids(db, 50_000)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((report, customers))
 }
 
 async fn ingest(
