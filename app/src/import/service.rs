@@ -485,7 +485,8 @@ async fn event_batch(
         let number = numbers.get(result.index).copied().unwrap_or_default();
         match result.outcome {
             Outcome::Accepted { .. } => progress.created += 1,
-            Outcome::Duplicate { .. } => progress.unchanged += 1,
+            // An import is not a publishable key: its answers are never redacted.
+            Outcome::Duplicate { .. } | Outcome::Received {} => progress.unchanged += 1,
             Outcome::Rejected { errors } => {
                 progress.rejected += 1;
                 problems.extend(

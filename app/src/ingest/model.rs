@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// Most events one request may carry.
 pub const MAX_BATCH: usize = 1000;
 
@@ -108,6 +112,10 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong.
     pub message: String,
+    /// Whether it says something about a stored customer (unknown, restricted, balance) rather
+    /// than about the event: such refusals are not told to a publishable key.
+    #[serde(skip)]
+    pub about_customer: bool,
 }
 
 impl FieldError {
@@ -116,6 +124,15 @@ impl FieldError {
         Self {
             field: field.into(),
             message: message.into(),
+            about_customer: false,
+        }
+    }
+
+    /// An error at `field` that depends on what is stored about the customer.
+    pub fn about_customer(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            about_customer: true,
+            ..Self::new(field, message)
         }
     }
 }
@@ -143,6 +160,10 @@ pub enum Outcome {
         /// What is wrong, field by field.
         errors: Vec<FieldError>,
     },
+    /// The answer to a publishable key for an event that passed its checks: stored, stored
+    /// before, or dropped because of what is stored about the customer (unknown, restricted) —
+    /// a public key may not learn which, or it could test who is a customer.
+    Received {},
 }
 
 /// The outcome of one event, in request order.
@@ -166,6 +187,9 @@ pub struct IngestReport {
     pub duplicates: usize,
     /// Events refused.
     pub rejected: usize,
+    /// Events taken from a publishable key (see [`Outcome::Received`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub received: usize,
     /// One entry per event, in request order.
     pub results: Vec<EventResult>,
 }
@@ -178,13 +202,37 @@ impl IngestReport {
             accepted: count(|o| matches!(o, Outcome::Accepted { .. })),
             duplicates: count(|o| matches!(o, Outcome::Duplicate { .. })),
             rejected: count(|o| matches!(o, Outcome::Rejected { .. })),
+            received: count(|o| matches!(o, Outcome::Received {})),
             results,
         }
     }
 
+    /// The report as a publishable key may see it: every outcome that depends on the stored
+    /// customer (stored, stored before, refused for the customer's state) becomes `Received`.
+    pub fn for_browser(self) -> Self {
+        let results = self
+            .results
+            .into_iter()
+            .map(|mut result| {
+                let about_customer = match &result.outcome {
+                    Outcome::Rejected { errors } => errors.iter().all(|e| e.about_customer),
+                    _ => true,
+                };
+                if about_customer {
+                    result.outcome = Outcome::Received {};
+                }
+                result
+            })
+            .collect();
+        Self::new(results)
+    }
+
     /// 200 when nothing was refused, 207 when some were, 422 when all were.
     pub fn status_code(&self) -> u16 {
-        match (self.rejected, self.accepted + self.duplicates) {
+        match (
+            self.rejected,
+            self.accepted + self.duplicates + self.received,
+        ) {
             (0, _) => 200,
             (_, 0) => 422,
             _ => 207,

@@ -50,7 +50,8 @@ pub async fn ingest(
 }
 
 /// [`ingest`] for a sender limited to `allowed_types` (a publishable key): an event of any
-/// other type is refused at its `type`.
+/// other type is refused at its `type`, and the answer does not tell what is stored about
+/// customers ([`IngestReport::for_browser`]).
 pub async fn ingest_limited(
     db: &Db,
     live: &LiveHub,
@@ -62,7 +63,10 @@ pub async fn ingest_limited(
     for customer_id in &ingested.customers {
         live.publish(customer_id);
     }
-    Ok(ingested.report)
+    Ok(match allowed_types {
+        Some(_) => ingested.report.for_browser(),
+        None => ingested.report,
+    })
 }
 
 /// What [`ingest`] would answer for `events`, with nothing stored (an import's dry run).

@@ -57,7 +57,8 @@ pub fn openapi(registry: &[EventTypeDef], attributes: &[AttributeType]) -> Value
         "properties": {
             "index": {"type": "integer", "description": "Position in the request (0 for a single event)."},
             "event_id": {"type": "string", "nullable": true},
-            "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected"]},
+            "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected", "received"],
+                       "description": "received: the answer to a publishable key for an event that passed its checks (stored, stored before, or dropped for the customer's state: a public key is not told which)."},
             "id": {"type": "string", "description": "Our event id (accepted, duplicate)."},
             "customer_id": {"type": "string", "description": "The matched customer (accepted, duplicate)."},
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"},
@@ -71,6 +72,7 @@ pub fn openapi(registry: &[EventTypeDef], attributes: &[AttributeType]) -> Value
             "properties": {
                 "accepted": {"type": "integer"}, "duplicates": {"type": "integer"},
                 "rejected": {"type": "integer"},
+                "received": {"type": "integer", "description": "Publishable keys only."},
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/EventResult"}}
             }
         }),

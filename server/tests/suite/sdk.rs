@@ -153,12 +153,44 @@ async fn a_publishable_key_sends_only_its_types_from_its_origins() {
         assert_eq!(sent.status(), 207, "{label}");
         assert_eq!(sent.headers()["access-control-allow-origin"], SHOP);
         let report: Value = sent.json().await.unwrap();
-        assert_eq!(report["results"][0]["status"], "accepted", "{label}");
+        assert_eq!(report["results"][0]["status"], "received", "{label}");
+        assert!(report["results"][0].get("customer_id").is_none(), "{label}");
         assert_eq!(report["results"][1]["status"], "rejected", "{label}");
         assert_eq!(
             report["results"][1]["errors"][0]["field"], "type",
             "{label}"
         );
+
+        // A public key cannot test who is a customer: an unknown email gets the same answer as
+        // a known customer (and nothing is stored for it); a malformed one is still refused.
+        let mut unknown = session("web-unknown", &external, "app_session");
+        unknown["customer"] = json!({"email": "not-a-customer@example.com"});
+        let mut malformed = session("web-malformed", &external, "app_session");
+        malformed["customer"] = json!({"phone": "07700 900123"});
+        let sent: Value = client
+            .post(&url)
+            .header("origin", SHOP)
+            .header("x-api-key", &key)
+            .json(&json!({"events": [unknown, malformed]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(sent["results"][0]["status"], "received", "{label}: {sent}");
+        assert_eq!(sent["results"][1]["status"], "rejected", "{label}: {sent}");
+        assert_eq!(
+            sent["results"][1]["errors"][0]["field"], "customer.phone",
+            "{label}"
+        );
+        let stored: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE client_event_id = $1")
+                .bind("web-unknown")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(stored, 0, "{label}");
 
         for origin in [None, Some("https://evil.example")] {
             let mut request = client.post(&url).header("x-api-key", &key).json(&body);
@@ -184,10 +216,16 @@ async fn a_publishable_key_sends_only_its_types_from_its_origins() {
             .unwrap();
         assert_eq!(sent.status(), 200, "{label}");
         let report: Value = sent.json().await.unwrap();
+        assert_eq!(report["received"], 2, "{label}: {report}");
+        let stored: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events WHERE client_event_id IN ('web-1', 'web-3')",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
         assert_eq!(
-            (report["duplicates"].as_u64(), report["accepted"].as_u64()),
-            (Some(1), Some(1)),
-            "{label}: web-1 again is a repeat, web-3 is new: {report}"
+            stored, 2,
+            "{label}: web-1 again is stored once, web-3 is new"
         );
 
         let leaked = client

@@ -75,7 +75,7 @@ pub async fn ingest(
             if REFUSED_WHILE_RESTRICTED.contains(&event.event_type.as_str()) {
                 *refused.entry(customer_id.clone()).or_insert(0) += 1;
                 outcomes[slot] = Some(Outcome::Rejected {
-                    errors: vec![FieldError::new(
+                    errors: vec![FieldError::about_customer(
                         "customer",
                         "processing of this customer's data is restricted (GDPR art. 18): \
                          no points, tiers, offers or rewards until reinstated",
@@ -130,7 +130,7 @@ pub async fn ingest(
     for (slot, event) in &events {
         if let Some(balance) = below_zero.get(&event.id) {
             outcomes[*slot] = Some(Outcome::Rejected {
-                errors: vec![FieldError::new(
+                errors: vec![FieldError::about_customer(
                     "payload.points",
                     format!("would take the points balance below zero (balance {balance})"),
                 )],
@@ -348,7 +348,7 @@ fn enrich(
     let Some((customer_id, tier, _)) = customer else {
         let kind = event.customer.kind;
         let key = kind.name();
-        errors.push(FieldError::new(
+        errors.push(FieldError::about_customer(
             format!("customer.{key}"),
             format!("no customer has this {}", kind.noun()),
         ));
