@@ -5,7 +5,7 @@ use super::api::{list_api_keys, CreateApiKey, RevokeApiKey, UpdateApiKeyLimits};
 use super::model::{ApiKeySummary, BrowserLimits, KeyKind, NewApiKey, DEFAULT_PER_MINUTE};
 use crate::auth::{Permission, RequirePermission};
 use crate::error::AppError;
-use crate::events::{list_event_types, DIGITAL};
+use crate::events::{list_event_types, EventTypeDef, DIGITAL};
 use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
@@ -35,6 +35,8 @@ fn ApiKeys() -> impl IntoView {
     let revoke_error = form_error(move || revoke.value().get().and_then(Result::err));
     let new_key = move || create.value().get().and_then(Result::ok);
     let publishable = RwSignal::new(false);
+    // Read once for the New key form and every key's Edit limits.
+    let types: EventTypes = Resource::new(|| (), |_| list_event_types());
     view! {
         <div class="page">
             <h1>"API keys"</h1>
@@ -63,7 +65,7 @@ fn ApiKeys() -> impl IntoView {
                         </ul>
                     </fieldset>
                     <div hidden=move || !publishable.get()>
-                        <BrowserLimitFields prefix="api-key" error=create_error/>
+                        <BrowserLimitFields prefix="api-key" types error=create_error/>
                     </div>
                     <button type="submit" class="button">"Create key"</button>
                 </ActionForm>
@@ -73,12 +75,15 @@ fn ApiKeys() -> impl IntoView {
             <Loaded resource=keys what="keys" let:value>
                 {match value {
                     list if list.is_empty() => view! { <p class="muted">"No keys yet."</p> }.into_any(),
-                    list => view! { <KeyTable list revoke edited/> }.into_any(),
+                    list => view! { <KeyTable list revoke edited types/> }.into_any(),
                 }}
             </Loaded>
         </div>
     }
 }
+
+/// The event types a publishable key may be allowed, loaded once for the page.
+type EventTypes = Resource<Result<Vec<EventTypeDef>, AppError>>;
 
 /// The limits of a publishable key: event types, origins, rate; `current` when editing one.
 #[component]
@@ -89,10 +94,11 @@ fn BrowserLimitFields(
     /// The limits shown first (a key being edited); the defaults when `None`.
     #[prop(optional)]
     current: Option<BrowserLimits>,
+    /// The event types to tick from.
+    types: EventTypes,
     /// The last answer's error, for the messages at the fields.
     error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
-    let types = Resource::new(|| (), |_| list_event_types());
     let types_error = field_error(error, "types");
     let types_error_id = format!("{prefix}-types-error");
     let described_by = types_error_id.clone();
@@ -140,7 +146,7 @@ fn BrowserLimitFields(
 
 /// Editing a live publishable key's limits, in place under them.
 #[component]
-fn EditLimits(key: ApiKeySummary, edited: RwSignal<usize>) -> impl IntoView {
+fn EditLimits(key: ApiKeySummary, edited: RwSignal<usize>, types: EventTypes) -> impl IntoView {
     let update = ServerAction::<UpdateApiKeyLimits>::new();
     let error = move || update.value().get().and_then(Result::err);
     let saved = move || update.value().get().is_some_and(|r| r.is_ok());
@@ -160,7 +166,7 @@ fn EditLimits(key: ApiKeySummary, edited: RwSignal<usize>) -> impl IntoView {
             <summary>"Edit limits"<span class="visually-hidden">" of key " {key.name}</span></summary>
             <ActionForm action=update attr:class="stacked-form">
                 <input type="hidden" name="id" value=key.id/>
-                <BrowserLimitFields prefix current error/>
+                <BrowserLimitFields prefix current types error/>
                 <p class="field-error" aria-live="polite">{form_error(error)}</p>
                 <button type="submit" class="button">"Save limits"</button>
             </ActionForm>
@@ -223,6 +229,7 @@ fn KeyTable(
     list: Vec<ApiKeySummary>,
     revoke: ServerAction<RevokeApiKey>,
     edited: RwSignal<usize>,
+    types: EventTypes,
 ) -> impl IntoView {
     view! {
         <DataTable name=TableName::Caption("API keys") columns=vec![Column::text("Name"), Column::text("Key and limits"), Column::text("Created"), Column::text("Last used"), Column::text("State")]>
@@ -231,7 +238,7 @@ fn KeyTable(
                 let name = key.name.clone();
                 let described = describe_key(&key);
                 let editable = (key.kind == KeyKind::Publishable && key.revoked_at.is_none())
-                    .then(|| view! { <EditLimits key=key.clone() edited/> });
+                    .then(|| view! { <EditLimits key=key.clone() edited types/> });
                 view! {
                     <tr>
                         <td>{key.name}</td>
