@@ -9,7 +9,6 @@ use crate::common;
 use crate::common::console::{spawn, Console};
 use app::store::Db;
 use serde_json::Value;
-use std::process::Command;
 
 async fn customer_analytics(console: &Console, id: &str) -> (u16, Value) {
     let response = console
@@ -231,16 +230,6 @@ async fn one_refresh_at_a_time() {
     );
 }
 
-fn binary(args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_customer-profiles"))
-        .args(args)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
-}
-
 const CDNOW_SUMMARY: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../app/tests/data/cdnow_customers_summary_with_transactions.csv"
@@ -250,7 +239,7 @@ const CDNOW_SUMMARY: &str = concat!(
 fn analytics_fit_prints_the_published_cdnow_parameters_and_writes_scores() {
     let guard = common::tempdir::Guard::create();
     let scores = format!("{}/scores.csv", guard.path());
-    let (ok, text) = binary(&[
+    let (ok, text) = common::run_binary(&[
         "analytics",
         "fit",
         "--rfm-csv",
@@ -297,15 +286,15 @@ fn analytics_fit_names_the_bad_line() {
         "ID,x,t_x,T,zbar\n1,2,30.43,38.86,22.35\n2,one,1.71,38.86,11.77\n",
     )
     .unwrap();
-    let (ok, text) = binary(&["analytics", "fit", "--rfm-csv", &csv]);
+    let (ok, text) = common::run_binary(&["analytics", "fit", "--rfm-csv", &csv]);
     assert!(!ok);
     assert!(text.contains("line 3, column x"), "{text}");
     std::fs::write(&csv, "ID,x,T\n1,2,3\n").unwrap();
-    let (ok, text) = binary(&["analytics", "fit", "--rfm-csv", &csv]);
+    let (ok, text) = common::run_binary(&["analytics", "fit", "--rfm-csv", &csv]);
     assert!(!ok);
     assert!(text.contains("no column t_x"), "{text}");
     std::fs::write(&csv, "ID,x,t_x,T,zbar\n1,2,40,38.86,22.35\n").unwrap();
-    let (ok, text) = binary(&["analytics", "fit", "--rfm-csv", &csv]);
+    let (ok, text) = common::run_binary(&["analytics", "fit", "--rfm-csv", &csv]);
     assert!(!ok);
     assert!(text.contains("recency cannot exceed age"), "{text}");
 }
@@ -332,16 +321,18 @@ fn import_cdnow_then_refresh() {
         }
     }
     std::fs::write(&log, text).unwrap();
-    let (ok, out) = binary(&["--database-url", &url, "analytics", "import-cdnow", &log]);
+    let (ok, out) =
+        common::run_binary(&["--database-url", &url, "analytics", "import-cdnow", &log]);
     assert!(ok, "{out}");
     assert!(
         out.contains("imported 30 CDNOW customers and 117 purchases"),
         "{out}"
     );
-    let (ok, out) = binary(&["--database-url", &url, "analytics", "import-cdnow", &log]);
+    let (ok, out) =
+        common::run_binary(&["--database-url", &url, "analytics", "import-cdnow", &log]);
     assert!(!ok, "a second import must not duplicate customers");
     assert!(out.contains("already imported"), "{out}");
-    let (ok, out) = binary(&["--database-url", &url, "analytics", "refresh"]);
+    let (ok, out) = common::run_binary(&["--database-url", &url, "analytics", "refresh"]);
     assert!(ok, "{out}");
     assert!(out.contains("scored 30 customers"), "{out}");
 }

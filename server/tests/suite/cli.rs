@@ -23,10 +23,7 @@ fn create_user(database_url: &str, email: &str, role: &str, password: &str) -> (
         .spawn()
         .unwrap();
     writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    let output = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+    common::printed(child.wait_with_output().unwrap())
 }
 
 #[tokio::test]
@@ -54,14 +51,7 @@ async fn create_user_reads_the_password_from_stdin_and_validates_it() {
 }
 
 fn import(database_url: &str, args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_customer-profiles"))
-        .args(["--database-url", database_url, "import"])
-        .args(args)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+    common::run_binary(&[&["--database-url", database_url, "import"], args].concat())
 }
 
 #[tokio::test]

@@ -7,6 +7,23 @@ pub mod console;
 use app::store::Db;
 use sqlx::{Connection, Executor};
 
+/// Runs the `customer-profiles` binary with `args`: whether it succeeded, and what it printed.
+pub fn run_binary(args: &[&str]) -> (bool, String) {
+    printed(
+        std::process::Command::new(env!("CARGO_BIN_EXE_customer-profiles"))
+            .args(args)
+            .output()
+            .unwrap(),
+    )
+}
+
+/// Whether a finished command succeeded, and what it printed (stdout, then stderr).
+pub fn printed(output: std::process::Output) -> (bool, String) {
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
 /// A fresh, migrated SQLite database in a temporary folder (kept alive by the returned guard).
 pub async fn sqlite() -> (Db, tempdir::Guard) {
     let (db, guard) = empty_sqlite().await;
