@@ -38,6 +38,7 @@ pub mod rewards;
 mod routes;
 pub mod search;
 pub mod settings;
+pub mod shopify;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod status;

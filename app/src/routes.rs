@@ -26,6 +26,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/audit") view={Lazy::<AuditTrailScreen>::new()}/>
             <Route path=path!("/admin/settings") view={Lazy::<SettingsScreen>::new()}/>
             <Route path=path!("/admin/api-keys") view={Lazy::<ApiKeysScreen>::new()}/>
+            <Route path=path!("/admin/integrations") view={Lazy::<IntegrationsScreen>::new()}/>
             <Route path=path!("/admin/event-types") view={Lazy::<EventTypesScreen>::new()}/>
             <Route path=path!("/admin/attributes") view={Lazy::<AttributeTypesScreen>::new()}/>
             <Route path=path!("/admin/analytics") view={Lazy::<AnalyticsAdminScreen>::new()}/>
@@ -114,6 +115,7 @@ lazy_screen! {
     AuditTrailScreen => crate::audit::AuditTrailPage,
     SettingsScreen => OrganisationSettings,
     ApiKeysScreen => crate::api_keys::ApiKeysPage,
+    IntegrationsScreen => crate::shopify::IntegrationsPage,
     EventTypesScreen => crate::events::EventTypesPage,
     AttributeTypesScreen => crate::attributes::AttributeTypesPage,
     AnalyticsAdminScreen => crate::analytics::AnalyticsAdminPage,

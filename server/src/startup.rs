@@ -190,6 +190,7 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/api/v1/webhooks/zendesk", post(crate::http::webhooks::zendesk))
+        .route(app::shopify::WEBHOOK_PATH, post(crate::http::webhooks::shopify))
         .route(
             "/api/v1/events",
             post(crate::http::ingest::post_events)

@@ -43,6 +43,10 @@ pub fn AdminPage() -> impl IntoView {
                         <p>"Keys for the systems that send events to the ingest API."</p>
                     </li>
                     <li>
+                        <a href="/admin/integrations">"Integrations"</a>
+                        <p>"Connect a Shopify shop: paid orders become purchases and points, refunds take them back."</p>
+                    </li>
+                    <li>
                         <a href="/admin/event-types">"Event types"</a>
                         <p>"Categories, stream summaries and details of each event type; custom types."</p>
                     </li>

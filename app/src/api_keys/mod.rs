@@ -6,7 +6,7 @@ mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;
-mod page;
+pub(crate) mod page;
 #[cfg(feature = "ssr")]
 pub mod rate;
 #[cfg(feature = "ssr")]

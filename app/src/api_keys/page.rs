@@ -213,7 +213,7 @@ fn sdk_snippet(key: &str) -> String {
 }
 
 /// This console's origin as the browser sees it (empty while rendering on the server).
-fn console_origin() -> String {
+pub(crate) fn console_origin() -> String {
     #[cfg(feature = "hydrate")]
     {
         window().location().origin().unwrap_or_default()

@@ -22,6 +22,17 @@ pub async fn create(
     agent: &CurrentUser,
     form: NewCustomerForm,
 ) -> Result<CreateOutcome, AppError> {
+    create_via(state, agent, form, "console").await
+}
+
+/// [`create`] by way of `channel` (`console`, `shopify`): the customer's joining event and
+/// identifiers say where they came from.
+pub async fn create_via(
+    state: &AppState,
+    agent: &CurrentUser,
+    form: NewCustomerForm,
+    channel: &str,
+) -> Result<CreateOutcome, AppError> {
     let valid = checked(state, &form).await?;
     if let Some((kind, existing)) = held_by_another(&state.db, &valid.contact, None).await? {
         return Ok(CreateOutcome::Duplicate {
@@ -46,14 +57,26 @@ pub async fn create(
         last_active_at: Some(now),
         ..NewCustomer::joining(valid.contact, status_id, valid.is_test, valid.opt_ins, now)
     };
-    let event = NewEvent::console(
+    let mut event = NewEvent::console(
         &customer.id,
         "customer_created",
         now,
-        json!({"channel": "console", "agent": agent.display_name, "test_persona": customer.is_test}),
+        json!({"channel": channel, "agent": agent.display_name, "test_persona": customer.is_test}),
     );
+    event.source = channel.to_string();
+    // Identifiers record how they came: typed in the console, or with events (an adapter).
+    let identifier_source = if channel == "console" {
+        "console"
+    } else {
+        "ingest"
+    };
     let mut change = Change::begin(state, agent).await?;
-    if let Err(err) = db::insert_many(change.tx(), std::slice::from_ref(&customer), "console").await
+    if let Err(err) = db::insert_many(
+        change.tx(),
+        std::slice::from_ref(&customer),
+        identifier_source,
+    )
+    .await
     {
         // Another agent added the same identifier a moment ago.
         if err

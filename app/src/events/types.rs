@@ -51,11 +51,16 @@ pub const DIGITAL: &str = "Digital";
 pub const PROFILE: &str = "Profile";
 
 /// Every known event type, in the order the stream's filter lists them.
-pub const EVENT_TYPES: [EventType; 27] = [
+pub const EVENT_TYPES: [EventType; 28] = [
     api(
         "purchase",
         PURCHASE_RELATED,
         "Spent {amount} {currency}[ at {store}]",
+    ),
+    api(
+        "refund",
+        PURCHASE_RELATED,
+        "Refunded {amount} {currency}[ of order {order_id}][, {points|point|points} taken back]",
     ),
     api("offer_redeemed", PURCHASE_RELATED, "Redeemed offer {offer}"),
     console(

@@ -18,7 +18,7 @@ pub enum Kind {
     Currency,
     /// An array of non-blank strings.
     TextList,
-    /// Line items: an array of `{sku, qty, price_cents?}`.
+    /// Line items: an array of `{sku, qty, price_cents?, title?}`.
     Items,
 }
 
@@ -75,6 +75,18 @@ pub fn payload_fields(event_type: &str) -> &'static [Field] {
                 ]
             }
         }
+        "refund" => {
+            const {
+                &[
+                    req("order_id", Kind::Text),
+                    req("amount_cents", Kind::Count),
+                    req("currency", Kind::Currency),
+                    opt("points", Kind::Positive),
+                    opt("items", Kind::Items),
+                    opt("reason", Kind::Text),
+                ]
+            }
+        }
         "offer_redeemed" => const { &[req("offer", Kind::Text)] },
         "points_earned" | "points_used" | "points_comped" | "points_expired" => POINTS,
         "tier_promoted" | "tier_demoted" => const { &[req("tier", Kind::Text)] },
@@ -118,11 +130,12 @@ pub fn payload_fields(event_type: &str) -> &'static [Field] {
 }
 
 /// +1 or −1 for the types whose `points` move the balance; `None` for the rest. Points move
-/// only through these four types, so a purchase and the points it earned are two events.
+/// only through these types, so a purchase and the points it earned are two events; a refund
+/// may carry the points it takes back.
 pub fn points_sign(event_type: &str) -> Option<i64> {
     match event_type {
         "points_earned" | "points_comped" => Some(1),
-        "points_used" | "points_expired" => Some(-1),
+        "points_used" | "points_expired" | "refund" => Some(-1),
         _ => None,
     }
 }
@@ -168,8 +181,12 @@ impl Kind {
             None => return Err(("qty", "is required")),
         }
         match object.get("price_cents") {
+            None | Some(Value::Null) => {}
+            Some(price) => whole(price, 0).map_err(|m| ("price_cents", m))?,
+        }
+        match object.get("title") {
             None | Some(Value::Null) => Ok(()),
-            Some(price) => whole(price, 0).map_err(|m| ("price_cents", m)),
+            Some(title) => text(title).map_err(|m| ("title", m)),
         }
     }
 }

@@ -204,6 +204,11 @@ pub async fn forget(
             .await?;
         removed.push((table, done.rows_affected()));
     }
+    // The deliveries stay (a replayed order must still have no effect), naming nobody.
+    sqlx::query("UPDATE shopify_deliveries SET customer_id = NULL WHERE customer_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     let audit = anonymise_records(tx, id).await?;
     removed.push(("audit records anonymised", audit));
     if merges > 0 {

@@ -14,7 +14,7 @@ struct StatusRow {
 }
 
 /// The value of setting `key`, if set.
-async fn setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
         .bind(key)
         .fetch_optional(db.pool())

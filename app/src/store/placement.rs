@@ -56,12 +56,15 @@ pub const CUSTOMER_TABLES: [&str; 12] = [
 ///   co-location with a customer would not help, and appends spread over every shard.
 /// - `imports` by id and `import_rejections` by import: an import's progress and refused rows
 ///   are read and written together, never with one customer's rows.
-pub const OWN_KEY_TABLES: [(&str, &str); 5] = [
+/// - `shopify_deliveries` by webhook id: the replay check reads one shard, and its primary
+///   key makes a delivery count once across the cluster.
+pub const OWN_KEY_TABLES: [(&str, &str); 6] = [
     ("identifier_owners", "normalized"),
     ("audit_log", "id"),
     ("privacy_requests", "id"),
     ("imports", "id"),
     ("import_rejections", "import_id"),
+    ("shopify_deliveries", "webhook_id"),
 ];
 
 /// The distribution column of a distributed table (`None` for reference tables and tables

@@ -25,6 +25,7 @@ mod rewards;
 mod schema;
 mod sdk;
 mod security;
+mod shopify;
 mod store;
 mod support;
 mod tiers;

@@ -367,11 +367,18 @@ fn enrich(
     if let Some(Value::Array(items)) = payload.get_mut("items") {
         for (i, item) in items.iter_mut().enumerate() {
             let sku = item.get("sku").and_then(Value::as_str).unwrap_or_default();
-            match products.get(sku).and_then(|v| v.first()) {
-                Some(name) => item["name"] = json!(name),
-                None => errors.push(FieldError::new(
+            // A sender's own title names an item the catalogue does not hold (a web shop's
+            // SKU); without one an unknown SKU is refused as a likely typo.
+            let title = item
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            match (products.get(sku).and_then(|v| v.first()), title) {
+                (Some(name), _) => item["name"] = json!(name),
+                (None, Some(title)) => item["name"] = json!(title),
+                (None, None) => errors.push(FieldError::new(
                     format!("payload.items[{i}].sku"),
-                    "no product in the catalogue has this sku",
+                    "no product in the catalogue has this sku (send a title to record it anyway)",
                 )),
             }
         }

@@ -61,7 +61,8 @@ pub async fn count_refusals(
 
 /// Moves points balances: finds the customers whose events would take the balance below
 /// zero (usually none), moves everyone else's in one statement, then takes those customers'
-/// events one by one, refusing (and removing) the ones that would. Returns the refused event
+/// events one by one, refusing (and removing) the ones that would — a refund instead takes back
+/// what is left. Returns the refused event
 /// ids with the balance they met. No statement returns a row per customer: that is what costs
 /// most on SQLite.
 pub async fn apply_points(
@@ -148,6 +149,10 @@ async fn one_by_one(
                     .bind(customer_id)
                     .fetch_one(&mut **tx)
                     .await?;
+            if event.event_type == "refund" {
+                take_back_what_is_left(tx, customer_id, &event.id, balance).await?;
+                continue;
+            }
             sqlx::query("DELETE FROM events WHERE customer_id = $1 AND id = $2")
                 .bind(customer_id)
                 .bind(&event.id)
@@ -156,6 +161,28 @@ async fn one_by_one(
             refused.insert(event.id.clone(), balance);
         }
     }
+    Ok(())
+}
+
+/// A refund is never refused because the points it would take back were spent: it takes back
+/// what is left (`balance`) and its event records that much.
+async fn take_back_what_is_left(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+    event_id: &str,
+    balance: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET points_balance = points_balance - $1 WHERE id = $2")
+        .bind(balance)
+        .bind(customer_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE events SET points_delta = $1 WHERE customer_id = $2 AND id = $3")
+        .bind((balance > 0).then_some(-balance))
+        .bind(customer_id)
+        .bind(event_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -181,6 +208,7 @@ pub async fn apply_projections(
                 change.purchases += 1;
                 change.spend += event.amount_cents.unwrap_or(0);
             }
+            "refund" => change.spend -= event.amount_cents.unwrap_or(0),
             "tier_promoted" | "tier_demoted" => {
                 if let Some(tier) = event.payload.get("tier").and_then(Value::as_str) {
                     if change.tier.is_none_or(|(at, _)| at <= event.occurred_at) {

@@ -1,0 +1,317 @@
+//! The Shopify adapter over HTTP on both databases, with Shopify's documented example
+//! payloads signed as Shopify signs them: the settings' checks, a bad signature, a replay, an
+//! unpaid order waiting for `orders/paid`, the purchase with its points and a new customer,
+//! the refund taking the refunded share back, an unknown customer refused by the setting, a
+//! known email matched (and the Shopify id kept), and a refund of points already spent.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::common;
+use crate::common::console::{spawn, Console};
+use app::shopify::signature;
+use app::store::Db;
+use serde_json::{json, Value};
+
+const SECRET: &str = "shpss_test_0123456789abcdef";
+const ORDER: &str = include_str!("../../../app/src/shopify/examples/orders_create.json");
+const REFUND: &str = include_str!("../../../app/src/shopify/examples/refunds_create.json");
+const SHOPIFY_CUSTOMER: &str = "shopify:115310627314723954";
+
+/// Posts `body` as Shopify delivers `topic` with webhook id `id`, signed with `secret`:
+/// (status, answer).
+async fn deliver(base: &str, topic: &str, id: &str, body: &str, secret: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}{}", app::shopify::WEBHOOK_PATH))
+        .header("content-type", "application/json")
+        .header("x-shopify-topic", topic)
+        .header("x-shopify-webhook-id", id)
+        .header("x-shopify-shop-domain", "jsmith.myshopify.com")
+        .header(signature::HEADER, signature::sign(secret, body.as_bytes()))
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The example order, paid.
+fn paid_order() -> String {
+    let mut order: Value = serde_json::from_str(ORDER).unwrap();
+    order["financial_status"] = json!("paid");
+    order.to_string()
+}
+
+async fn save(admin: &Console, form: &[(&str, &str)]) -> (u16, Value) {
+    let answer = admin.call("save_shopify_settings", form).await;
+    (answer.status().as_u16(), answer.json().await.unwrap())
+}
+
+/// (points balance, purchase count, lifetime spend, test persona) of customer `id`.
+async fn projections(db: &Db, id: &str) -> (i64, i64, i64, i64) {
+    sqlx::query_as(
+        "SELECT points_balance, purchase_count, lifetime_spend_cents, is_test FROM customers \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_documented_order_and_refund_become_a_purchase_points_and_a_refund() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let (status, _) = deliver(&base, "orders/paid", "w0", ORDER, SECRET).await;
+        assert_eq!(status, 503, "{label}: no secret set yet");
+
+        let admin = Console::signed_in(&base, "admin@demo.test").await;
+        let field = |answer: &Value| answer["Validation"]["field"].as_str().map(str::to_string);
+        let (status, answer) = save(&admin, &[("form[secret]", "short")]).await;
+        assert_eq!(
+            (status, field(&answer).as_deref()),
+            (422, Some("secret")),
+            "{label}"
+        );
+        let form = [
+            ("form[secret]", SECRET),
+            ("form[unknown_customers]", "create"),
+            ("form[points_per_unit]", "1.5"),
+        ];
+        let (status, answer) = save(&admin, &form).await;
+        assert_eq!(
+            (status, field(&answer).as_deref()),
+            (422, Some("points_per_unit")),
+            "{label}"
+        );
+        let agent = Console::signed_in(&base, "agent@demo.test").await;
+        let refused = agent
+            .call(
+                "save_shopify_settings",
+                &[("form[secret]", SECRET), ("form[points_per_unit]", "1")],
+            )
+            .await;
+        assert_eq!(refused.status(), 403, "{label}");
+        let form = [
+            ("form[secret]", SECRET),
+            ("form[unknown_customers]", "create"),
+            ("form[points_per_unit]", "1"),
+        ];
+        let (status, saved) = save(&admin, &form).await;
+        assert_eq!(status, 200, "{label}: {saved}");
+        assert_eq!(
+            saved["secret_hint"], "cdef",
+            "{label}: the secret is never sent back"
+        );
+
+        // Shopify's example order is voided: orders/create waits for orders/paid.
+        let (status, answer) = deliver(&base, "orders/create", "w1", ORDER, SECRET).await;
+        assert_eq!(
+            (status, answer["outcome"].as_str()),
+            (200, Some("ignored")),
+            "{label}: {answer}"
+        );
+        let (status, _) = deliver(
+            &base,
+            "orders/paid",
+            "w-bad",
+            &paid_order(),
+            "another secret x",
+        )
+        .await;
+        assert_eq!(status, 401, "{label}: a wrong signature");
+        let settings: Value = admin
+            .call("get_shopify_settings", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            settings["last_bad_signature_at"].is_i64(),
+            "{label}: {settings}"
+        );
+
+        let (status, answer) = deliver(&base, "orders/paid", "w2", &paid_order(), SECRET).await;
+        assert_eq!(
+            (status, answer["outcome"].as_str()),
+            (200, Some("recorded")),
+            "{label}: {answer}"
+        );
+        let detail = answer["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("404.95 USD") && detail.contains("+404 points"),
+            "{label}: {detail}"
+        );
+        assert!(detail.contains("customer added"), "{label}: {detail}");
+        let customer = app::identity::db::owner(&db, "external_id", SHOPIFY_CUSTOMER)
+            .await
+            .unwrap()
+            .expect("the new customer holds the Shopify id");
+        let by_email = app::identity::db::owner(&db, "email", "john@example.com")
+            .await
+            .unwrap();
+        assert_eq!(by_email.as_deref(), Some(customer.as_str()), "{label}");
+        assert_eq!(
+            projections(&db, &customer).await,
+            (404, 1, 40495, 1),
+            "{label}: a test order makes a test persona"
+        );
+
+        // The same delivery again, and the order's other topic: nothing more.
+        let (status, answer) = deliver(&base, "orders/paid", "w2", &paid_order(), SECRET).await;
+        assert_eq!(
+            (status, answer["outcome"].as_str()),
+            (200, Some("replay")),
+            "{label}"
+        );
+        let (_, answer) = deliver(&base, "orders/create", "w3", &paid_order(), SECRET).await;
+        assert_eq!(answer["outcome"], "already recorded", "{label}: {answer}");
+        assert_eq!(
+            projections(&db, &customer).await,
+            (404, 1, 40495, 1),
+            "{label}"
+        );
+
+        let (status, answer) = deliver(&base, "refunds/create", "w4", REFUND, SECRET).await;
+        assert_eq!(
+            (status, answer["outcome"].as_str()),
+            (200, Some("recorded")),
+            "{label}: {answer}"
+        );
+        assert!(
+            answer["detail"].as_str().unwrap().contains("89 points"),
+            "{label}: {answer}"
+        );
+        // 89.99 of 404.95 refunded: 89 of the 404 points go back, the spend goes down.
+        assert_eq!(
+            projections(&db, &customer).await,
+            (315, 1, 31496, 1),
+            "{label}"
+        );
+        let (_, answer) = deliver(&base, "refunds/create", "w5", REFUND, SECRET).await;
+        assert_eq!(
+            answer["outcome"], "already recorded",
+            "{label}: a refund counts once"
+        );
+        let (_, answer) = deliver(&base, "products/update", "w6", "{}", SECRET).await;
+        assert_eq!(answer["outcome"], "ignored", "{label}");
+
+        let log: Value = admin
+            .call("list_shopify_deliveries", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let log = log.as_array().unwrap();
+        let row = |id: &str| log.iter().find(|d| d["webhook_id"] == id).cloned().unwrap();
+        assert_eq!(row("w2")["replays"], 1, "{label}");
+        assert_eq!(row("w2")["customer_id"], customer.as_str(), "{label}");
+        assert_eq!(row("w4")["outcome"], "recorded", "{label}");
+        assert!(
+            log.iter().all(|d| !d.to_string().contains("example.com")),
+            "{label}: no personal data in the log"
+        );
+        assert!(
+            log.iter().all(|d| d["webhook_id"] != "w-bad"),
+            "{label}: forged deliveries write no rows"
+        );
+        let denied = agent.call("list_shopify_deliveries", &[]).await;
+        assert_eq!(denied.status(), 403, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_customers_are_refused_by_the_setting_and_a_known_email_is_matched() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let admin = Console::signed_in(&base, "admin@demo.test").await;
+        let form = [
+            ("form[secret]", SECRET),
+            ("form[unknown_customers]", "refuse"),
+            ("form[points_per_unit]", "1"),
+        ];
+        assert_eq!(save(&admin, &form).await.0, 200, "{label}");
+        let (status, answer) = deliver(&base, "orders/paid", "r1", &paid_order(), SECRET).await;
+        assert_eq!(
+            (status, answer["outcome"].as_str()),
+            (200, Some("refused")),
+            "{label}: {answer}"
+        );
+        assert_eq!(
+            app::identity::db::owner(&db, "email", "john@example.com")
+                .await
+                .unwrap(),
+            None
+        );
+        // A refund of an order never recorded here changes nothing.
+        let (_, answer) = deliver(&base, "refunds/create", "r2", REFUND, SECRET).await;
+        assert_eq!(answer["outcome"], "ignored", "{label}: {answer}");
+
+        let form = [
+            ("form[first_name]", "Jon"),
+            ("form[last_name]", "Example"),
+            ("form[email]", "JON@example.com"),
+            ("form[external_id]", "crm-jon"),
+            ("form[status_id]", "active"),
+        ];
+        let customer = common::add_customer_from(&db, &admin, &form).await;
+        let (_, answer) = deliver(&base, "orders/paid", "r3", &paid_order(), SECRET).await;
+        assert_eq!(answer["outcome"], "recorded", "{label}: {answer}");
+        assert!(
+            !answer["detail"]
+                .as_str()
+                .unwrap()
+                .contains("customer added"),
+            "{label}"
+        );
+        let by_shopify_id = app::identity::db::owner(&db, "external_id", SHOPIFY_CUSTOMER)
+            .await
+            .unwrap();
+        assert_eq!(
+            by_shopify_id.as_deref(),
+            Some(customer.as_str()),
+            "{label}: the Shopify id is kept"
+        );
+        assert_eq!(
+            projections(&db, &customer).await,
+            (404, 1, 40495, 0),
+            "{label}"
+        );
+
+        // The points were spent before the refund: it takes back what is left, never below 0.
+        let spend = app::ingest::model::EventIn::new(
+            "points_used",
+            app::ingest::model::CustomerRef::Id(customer.clone()),
+            json!({"points": 350}),
+        );
+        let live = app::events::LiveHub::default();
+        let report = app::ingest::ingest(&db, &live, vec![json!(spend)], app::time::now_millis())
+            .await
+            .unwrap();
+        assert_eq!(report.accepted, 1, "{label}");
+        let (_, answer) = deliver(&base, "refunds/create", "r4", REFUND, SECRET).await;
+        assert_eq!(answer["outcome"], "recorded", "{label}: {answer}");
+        assert_eq!(
+            projections(&db, &customer).await,
+            (0, 1, 31496, 0),
+            "{label}"
+        );
+        let taken: Option<i64> = sqlx::query_scalar(
+            "SELECT points_delta FROM events WHERE customer_id = $1 AND event_type = 'refund'",
+        )
+        .bind(&customer)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            taken,
+            Some(-54),
+            "{label}: the refund records the 54 points it took back"
+        );
+    }
+}
