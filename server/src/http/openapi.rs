@@ -235,7 +235,10 @@ fn kind_schema(kind: Kind) -> Value {
         Kind::TextList => json!({"type": "array", "items": text}),
         Kind::Items => json!({"type": "array", "items": {
             "type": "object", "required": ["sku", "qty"],
-            "properties": {"sku": text, "qty": whole(1), "price_cents": whole(0)}
+            "properties": {"sku": text, "qty": whole(1), "price_cents": whole(0), "title": {
+                "type": "string", "minLength": 1, "maxLength": 200,
+                "description": "Names an item the product catalogue does not hold; without it an unknown sku is refused."
+            }}
         }}),
     }
 }
