@@ -2,7 +2,8 @@
 //! by side: raw `POST /api/v1/events` with hand-built JSON and a secret key, the typed Rust
 //! client, and the two requests the JavaScript SDK makes with a publishable key (JSON with
 //! `X-Api-Key` and `Origin`, and the `sendBeacon` form: `?key=` with `text/plain`), so that
-//! what the key checks, CORS and the client add is measured against the same ingest.
+//! what the key checks, CORS and the client add is measured against the same ingest; then
+//! Shopify orders one per request ([`crate::bench_webhook`]).
 
 use crate::bench_ingest::mixed_event;
 use app::api_keys::BrowserLimits;
@@ -23,6 +24,9 @@ pub struct BenchHttpArgs {
     /// Batches of 1,000 events per way in.
     #[arg(long, default_value_t = 20)]
     pub batches: usize,
+    /// Orders sent one per request through the Shopify webhook (and as raw requests).
+    #[arg(long, default_value_t = 1_000)]
+    pub orders: usize,
 }
 
 const BATCH: usize = 1_000;
@@ -143,6 +147,9 @@ pub async fn run(db: &Db, args: &BenchHttpArgs) -> Result<String, String> {
         let total: Duration = times.iter().sum();
         report.push_str(&rate_line(path.label(), args.batches * BATCH, total, times));
     }
+    report.push_str(
+        &crate::bench_webhook::one_order_per_request(db, &base, &secret, args.orders).await?,
+    );
     Ok(report)
 }
 
@@ -177,7 +184,8 @@ async fn post(
     serde_json::from_str(&text).map_err(|_| format!("{}: {status} {text}", path.label()))
 }
 
-fn rate_line(name: &str, events: usize, total: Duration, times: &mut [Duration]) -> String {
+/// A result line: the name, events/s, then p50, p99 and max of `times`.
+pub fn rate_line(name: &str, events: usize, total: Duration, times: &mut [Duration]) -> String {
     let line = crate::bench::line(name, times);
     let (label, numbers) = line.split_at(44.min(line.len()));
     format!(

@@ -6,6 +6,7 @@ pub mod bench_http;
 pub mod bench_import;
 pub mod bench_ingest;
 pub mod bench_merge;
+pub mod bench_webhook;
 pub mod cli;
 pub mod http;
 pub mod import;

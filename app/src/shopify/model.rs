@@ -118,7 +118,7 @@ mod tests {
         assert!(checked_secret("has a space in it, sixteen+").is_err());
         assert_eq!(
             checked_secret(" shpss_0123456789abcdef ")
-                .unwrap()
+                .expect("a good secret")
                 .as_deref(),
             Some("shpss_0123456789abcdef")
         );

@@ -479,7 +479,10 @@ mod tests {
         let mut refund = example("refund");
         refund["transactions"] = json!([]);
         refund["refund_line_items"][0]["total_tax"] = json!(7.2);
-        assert_eq!(Refund::read(&refund).unwrap().amount_cents, 8999 + 720);
+        assert_eq!(
+            Refund::read(&refund).expect("reads").amount_cents,
+            8999 + 720
+        );
     }
 
     #[test]
