@@ -97,10 +97,8 @@ async fn webhook(http: &reqwest::Client, base: &str, order: &Value) -> Result<()
 /// The order's purchase and points as the adapter makes them, posted raw for the customer
 /// holding the buyer's Shopify id.
 async fn raw(http: &reqwest::Client, base: &str, key: &str, order: &Value) -> Result<(), String> {
-    let read = order::Order::read(order)?;
-    let mut order_copy = order.clone();
-    order_copy["id"] = json!(format!("raw-{}", read.id));
-    let read = order::Order::read(&order_copy)?;
+    let mut read = order::Order::read(order)?;
+    read.id = format!("raw-{}", read.id);
     let shopify_id = read.buyer.shopify_id.clone().unwrap_or_default();
     let customer = json!({"external_id": order::external_id(&shopify_id)});
     let mut events = vec![json!(read.purchase(""))];

@@ -140,6 +140,13 @@ pub fn points_sign(event_type: &str) -> Option<i64> {
     }
 }
 
+/// Whether an event of `event_type` whose points would take the balance below zero takes
+/// back what is left instead of being refused: a refund is not refused because the points the
+/// order earned were spent.
+pub fn takes_what_is_left(event_type: &str) -> bool {
+    event_type == "refund"
+}
+
 /// Largest amount or count accepted: 10^12 (no till rings up ten billion pounds).
 const MAX_NUMBER: i64 = 1_000_000_000_000;
 

@@ -2,7 +2,7 @@
 //! replay check, and what the console holds about an order.
 
 use super::model::{Delivery, ShopifySettings, UnknownCustomers};
-use crate::settings::db::{set_setting, setting};
+use crate::settings::db::set_setting;
 use crate::store::Db;
 use sqlx::{Any, Executor, FromRow};
 
@@ -14,35 +14,31 @@ const LAST_BAD_SIGNATURE: &str = "shopify.last_bad_signature_at";
 /// Deliveries are kept this long (Shopify retries for 48 hours), ms.
 const KEEP_DELIVERIES_MS: i64 = 30 * 24 * 3_600_000;
 
-/// The signing secret, when one is set.
-pub async fn secret(db: &Db) -> Result<Option<String>, sqlx::Error> {
-    Ok(setting(db, SECRET).await?.filter(|s| !s.is_empty()))
-}
-
-/// The settings as the screen shows them.
-pub async fn settings(db: &Db) -> Result<ShopifySettings, sqlx::Error> {
-    let secret = secret(db).await?;
-    Ok(ShopifySettings {
-        secret_hint: secret.map(|s| {
-            s.chars()
-                .rev()
-                .take(4)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect()
+/// The signing secret (when one is set) and the settings as the screen shows them, in one
+/// read: every delivery needs both.
+pub async fn settings(db: &Db) -> Result<(Option<String>, ShopifySettings), sqlx::Error> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4)")
+            .bind(SECRET)
+            .bind(UNKNOWN_CUSTOMERS)
+            .bind(POINTS_PER_UNIT)
+            .bind(LAST_BAD_SIGNATURE)
+            .fetch_all(db.pool())
+            .await?;
+    let value = |key: &str| rows.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let secret = value(SECRET).filter(|s| !s.is_empty()).map(str::to_string);
+    let settings = ShopifySettings {
+        secret_hint: secret.as_deref().map(|s| {
+            let skip = s.chars().count().saturating_sub(4);
+            s.chars().skip(skip).collect()
         }),
-        unknown_customers: UnknownCustomers::parse(
-            &setting(db, UNKNOWN_CUSTOMERS).await?.unwrap_or_default(),
-        ),
-        points_per_unit: setting(db, POINTS_PER_UNIT)
-            .await?
+        unknown_customers: UnknownCustomers::parse(value(UNKNOWN_CUSTOMERS).unwrap_or_default()),
+        points_per_unit: value(POINTS_PER_UNIT)
             .and_then(|p| p.parse().ok())
             .unwrap_or(0),
-        last_bad_signature_at: setting(db, LAST_BAD_SIGNATURE)
-            .await?
-            .and_then(|at| at.parse().ok()),
-    })
+        last_bad_signature_at: value(LAST_BAD_SIGNATURE).and_then(|at| at.parse().ok()),
+    };
+    Ok((secret, settings))
 }
 
 /// Stores the settings (the secret only when a new one is given).
@@ -122,28 +118,25 @@ pub async fn count_replay(db: &Db, webhook_id: &str) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
-/// What a processed delivery did.
-pub struct Finished<'a> {
-    /// `recorded`, `already recorded`, `ignored`, `refused` or `failed`.
-    pub outcome: &'a str,
-    /// In words, without personal data.
-    pub detail: &'a str,
-    /// The customer it was recorded for.
-    pub customer_id: Option<&'a str>,
-    /// The order it was about.
-    pub order_id: Option<&'a str>,
-}
-
-/// Records what delivery `webhook_id` did.
-pub async fn finish(db: &Db, webhook_id: &str, done: Finished<'_>) -> Result<(), sqlx::Error> {
+/// Records what delivery `webhook_id` did: its outcome (`recorded`, `already recorded`,
+/// `ignored`, `refused` or `failed`), in words without personal data, and the customer and
+/// order it was about.
+pub async fn finish(
+    db: &Db,
+    webhook_id: &str,
+    outcome: &str,
+    detail: &str,
+    customer_id: Option<&str>,
+    order_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE shopify_deliveries SET outcome = $1, detail = $2, customer_id = $3, order_id = $4 \
          WHERE webhook_id = $5",
     )
-    .bind(done.outcome)
-    .bind(done.detail)
-    .bind(done.customer_id)
-    .bind(done.order_id)
+    .bind(outcome)
+    .bind(detail)
+    .bind(customer_id)
+    .bind(order_id)
     .bind(webhook_id)
     .execute(db.pool())
     .await?;

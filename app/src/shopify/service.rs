@@ -1,7 +1,7 @@
 //! The use cases of the Shopify adapter: a webhook delivery checked, claimed once and turned
 //! into events; the settings saved (audited) and read.
 
-use super::db::{self, Finished};
+use super::db;
 use super::model::{
     checked_points_per_unit, checked_secret, SettingsForm, ShopifySettings, UnknownCustomers,
 };
@@ -78,7 +78,8 @@ pub async fn receive(
     headers: Headers<'_>,
     body: &[u8],
 ) -> Result<Answer, AppError> {
-    let Some(secret) = db::secret(&state.db).await? else {
+    let (secret, settings) = db::settings(&state.db).await?;
+    let Some(secret) = secret else {
         return Err(AppError::Unavailable(
             "Shopify is not connected here: set its signing secret in Admin → Integrations.".into(),
         ));
@@ -119,34 +120,36 @@ pub async fn receive(
         db::count_replay(&state.db, webhook_id).await?;
         return Ok(Answer::Replay);
     }
-    let done = match process(state, &topic, body, now).await {
+    let done = match process(state, &settings, &topic, body, now).await {
         Ok(done) => done,
         Err(error) => {
             let detail = "Failed here; Shopify will send it again.";
-            let failed = Finished {
-                outcome: "failed",
-                detail,
-                customer_id: None,
-                order_id: None,
-            };
-            db::finish(&state.db, webhook_id, failed).await?;
+            db::finish(&state.db, webhook_id, "failed", detail, None, None).await?;
             return Err(error);
         }
     };
-    let finished = Finished {
-        outcome: done.outcome,
-        detail: &done.detail,
-        customer_id: done.customer_id.as_deref(),
-        order_id: done.order_id.as_deref(),
-    };
-    db::finish(&state.db, webhook_id, finished).await?;
+    db::finish(
+        &state.db,
+        webhook_id,
+        done.outcome,
+        &done.detail,
+        done.customer_id.as_deref(),
+        done.order_id.as_deref(),
+    )
+    .await?;
     Ok(Answer::Processed {
         outcome: done.outcome,
         detail: done.detail,
     })
 }
 
-async fn process(state: &AppState, topic: &str, body: &[u8], now: i64) -> Result<Done, AppError> {
+async fn process(
+    state: &AppState,
+    settings: &ShopifySettings,
+    topic: &str,
+    body: &[u8],
+    now: i64,
+) -> Result<Done, AppError> {
     let payload: Value = match serde_json::from_slice(body) {
         Ok(payload) => payload,
         Err(error) => {
@@ -156,9 +159,8 @@ async fn process(state: &AppState, topic: &str, body: &[u8], now: i64) -> Result
             ))
         }
     };
-    let settings = db::settings(&state.db).await?;
     match topic {
-        "orders/create" | "orders/paid" => order(state, &settings, topic, &payload, now).await,
+        "orders/create" | "orders/paid" => order(state, settings, topic, &payload, now).await,
         "refunds/create" => refund(state, &payload, now).await,
         other => Ok(Done::new(
             "ignored",
@@ -297,8 +299,11 @@ async fn customer_of(
 ) -> Result<Result<(String, bool), String>, AppError> {
     let buyer = &order.buyer;
     let actor = integration_actor();
+    // Read once for both turns: how identifiers are matched.
+    let ignore_case = crate::settings::db::external_ids_ignore_case(&state.db).await?;
+    let calling_code = crate::settings::db::calling_code(&state.db).await?;
     for attempt in 0..2 {
-        if let Some(found) = find(state, buyer).await? {
+        if let Some(found) = find(state, buyer, ignore_case, &calling_code).await? {
             return Ok(Ok((found, false)));
         }
         if settings.unknown_customers == UnknownCustomers::Refuse {
@@ -311,7 +316,7 @@ async fn customer_of(
         match crate::customers::service::create_via(
             state,
             &actor,
-            new_customer(state, order).await?,
+            new_customer(order, &calling_code),
             "shopify",
         )
         .await
@@ -332,10 +337,15 @@ async fn customer_of(
 }
 
 /// The customer holding the buyer's Shopify id, email or phone (the Shopify id added to a
-/// customer found another way).
-async fn find(state: &AppState, buyer: &Buyer) -> Result<Option<String>, AppError> {
+/// customer found another way). External ids fold case as `ignore_case` says; phones are
+/// read with `calling_code`.
+async fn find(
+    state: &AppState,
+    buyer: &Buyer,
+    ignore_case: bool,
+    calling_code: &str,
+) -> Result<Option<String>, AppError> {
     let db = &state.db;
-    let ignore_case = crate::settings::db::external_ids_ignore_case(db).await?;
     let shopify_id = buyer
         .shopify_id
         .as_deref()
@@ -347,14 +357,13 @@ async fn find(state: &AppState, buyer: &Buyer) -> Result<Option<String>, AppErro
             return Ok(Some(found));
         }
     }
-    let calling_code = crate::settings::db::calling_code(db).await?;
     let candidates = buyer
         .emails
         .iter()
         .map(|e| (IdentifierKind::Email, e))
         .chain(buyer.phones.iter().map(|p| (IdentifierKind::Phone, p)));
     for (kind, value) in candidates {
-        let Ok(Some(normalized)) = kind.normalise(value, &calling_code) else {
+        let Ok(Some(normalized)) = kind.normalise(value, calling_code) else {
             continue;
         };
         if let Some(found) = crate::identity::db::owner(db, kind.name(), &normalized).await? {
@@ -386,18 +395,17 @@ async fn keep_shopify_id(state: &AppState, customer_id: &str, shopify_id: &str) 
 
 /// Add Customer's form filled from the order: name, the first email and phone that are
 /// valid, the Shopify id as external id, email opt-in when the buyer accepted marketing,
-/// test persona for a test order.
-async fn new_customer(state: &AppState, order: &Order) -> Result<NewCustomerForm, AppError> {
-    let calling_code = crate::settings::db::calling_code(&state.db).await?;
+/// test persona for a test order. Phones are read with `calling_code`.
+fn new_customer(order: &Order, calling_code: &str) -> NewCustomerForm {
     let valid = |kind: IdentifierKind, values: &[String]| {
         values
             .iter()
-            .find(|v| matches!(kind.normalise(v, &calling_code), Ok(Some(_))))
+            .find(|v| matches!(kind.normalise(v, calling_code), Ok(Some(_))))
             .cloned()
             .unwrap_or_default()
     };
     let buyer = &order.buyer;
-    Ok(NewCustomerForm {
+    NewCustomerForm {
         first_name: buyer.first_name.clone(),
         last_name: buyer.last_name.clone(),
         email: valid(IdentifierKind::Email, &buyer.emails),
@@ -410,7 +418,7 @@ async fn new_customer(state: &AppState, order: &Order) -> Result<NewCustomerForm
         email_opt_in: buyer.accepts_marketing.then(|| "on".to_string()),
         is_test: order.test.then(|| "on".to_string()),
         ..NewCustomerForm::default()
-    })
+    }
 }
 
 /// Who the audit trail names for the adapter's changes.
@@ -430,7 +438,7 @@ fn integration_actor() -> CurrentUser {
 
 /// The settings, for the Integrations screen.
 pub async fn settings(state: &AppState) -> Result<ShopifySettings, AppError> {
-    Ok(db::settings(&state.db).await?)
+    Ok(db::settings(&state.db).await?.1)
 }
 
 /// Saves the settings form (each bad value answered at its field), audited without the
@@ -443,7 +451,7 @@ pub async fn save_settings(
     let secret = checked_secret(&form.secret).map_err(|m| AppError::validation("secret", m))?;
     let points_per_unit = checked_points_per_unit(&form.points_per_unit)
         .map_err(|m| AppError::validation("points_per_unit", m))?;
-    let before = db::settings(&state.db).await?;
+    let (_, before) = db::settings(&state.db).await?;
     if secret.is_none() && before.secret_hint.is_none() {
         return Err(AppError::validation(
             "secret",
@@ -466,5 +474,5 @@ pub async fn save_settings(
         })
         .await?;
     change.commit().await?;
-    Ok(db::settings(&state.db).await?)
+    settings(state).await
 }

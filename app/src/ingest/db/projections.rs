@@ -149,7 +149,7 @@ async fn one_by_one(
                     .bind(customer_id)
                     .fetch_one(&mut **tx)
                     .await?;
-            if event.event_type == "refund" {
+            if crate::ingest::schema::takes_what_is_left(&event.event_type) {
                 take_back_what_is_left(tx, customer_id, &event.id, balance).await?;
                 continue;
             }
@@ -164,8 +164,8 @@ async fn one_by_one(
     Ok(())
 }
 
-/// A refund is never refused because the points it would take back were spent: it takes back
-/// what is left (`balance`) and its event records that much.
+/// An event that [`takes_what_is_left`](crate::ingest::schema::takes_what_is_left) takes
+/// `balance` (all there is) and records that much.
 async fn take_back_what_is_left(
     tx: &mut Transaction<'_, Any>,
     customer_id: &str,
