@@ -5,7 +5,7 @@ use super::model::{EventPage, EventView, NewEvent};
 use super::template::{field_list, EventTypeDef};
 use crate::store::{list_placeholders, values_placeholders, Backend, Db};
 use sqlx::{Any, FromRow, Transaction};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// Events shown per page of the stream.
 pub const PAGE_SIZE: usize = 50;
@@ -230,12 +230,18 @@ pub async fn insert_new(
             inserted.extend(chunk.iter().map(|e| e.id.clone()));
             continue;
         }
-        // Some were repeats: the fresh ids that made it in.
+        // Some were repeats: the fresh ids that made it in (found through the primary key,
+        // which starts with the customer).
+        let customers: BTreeSet<&str> = chunk.iter().map(|e| e.customer_id.as_str()).collect();
         let sql = format!(
-            "SELECT id FROM events WHERE id IN ({})",
-            list_placeholders(backend, 1, chunk.len())
+            "SELECT id FROM events WHERE customer_id IN ({}) AND id IN ({})",
+            list_placeholders(backend, 1, customers.len()),
+            list_placeholders(backend, customers.len() + 1, chunk.len())
         );
         let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for customer in customers {
+            query = query.bind(customer);
+        }
         for e in chunk {
             query = query.bind(e.id.clone());
         }

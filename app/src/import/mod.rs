@@ -11,6 +11,8 @@ mod columns;
 mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+mod events;
 mod model;
 mod page;
 #[cfg(feature = "ssr")]

@@ -215,6 +215,12 @@ pub struct ImportJob {
     pub progress_at: Option<i64>,
     /// When the last run ended.
     pub finished_at: Option<i64>,
+    /// An events import's second step: storing the events it kept, by customer.
+    pub storing: bool,
+    /// Events kept while reading the file, to store in the second step.
+    pub staged: i64,
+    /// Of those, how many the second step has handled.
+    pub staged_done: i64,
 }
 
 impl ImportJob {
@@ -224,24 +230,51 @@ impl ImportJob {
         (elapsed > 0 && self.rows_done > 0).then(|| self.rows_done as f64 * 1000.0 / elapsed as f64)
     }
 
-    /// Seconds left at the pace so far, from the bytes still to read.
+    /// Seconds left at the pace so far, from the work still to do.
     pub fn seconds_left(&self) -> Option<i64> {
         let elapsed = self.progress_at? - self.started_at?;
-        if elapsed <= 0 || self.bytes_done <= 0 {
+        let done = self.done_share();
+        if elapsed <= 0 || done <= 0.0 {
             return None;
         }
-        let left = (self.file_bytes - self.bytes_done).max(0) as f64;
-        Some((left * elapsed as f64 / self.bytes_done as f64 / 1000.0).ceil() as i64)
+        Some(((1.0 - done) * elapsed as f64 / done / 1000.0).ceil() as i64)
     }
 
     /// How far, 0 to 100.
     pub fn percent(&self) -> i64 {
-        if self.file_bytes <= 0 {
-            return 100;
+        ((self.done_share() * 100.0) as i64).clamp(0, 100)
+    }
+
+    /// The share of the work done, 0 to 1: the bytes read, and for an events import (which
+    /// reads the file, then stores what it kept) the events stored, each step weighed by the
+    /// share of the time it takes ([`READING_SHARE`]).
+    fn done_share(&self) -> f64 {
+        let read = if self.file_bytes <= 0 {
+            1.0
+        } else {
+            (self.bytes_done as f64 / self.file_bytes as f64).clamp(0.0, 1.0)
+        };
+        if self.status == ImportStatus::Done {
+            // Kept events a forget removed meanwhile are never stored.
+            return 1.0;
         }
-        (self.bytes_done * 100 / self.file_bytes).clamp(0, 100)
+        if self.kind == ImportKind::Customers || self.dry_run {
+            return read;
+        }
+        let stored = if !self.storing {
+            0.0
+        } else if self.staged <= 0 {
+            1.0
+        } else {
+            (self.staged_done as f64 / self.staged as f64).clamp(0.0, 1.0)
+        };
+        READING_SHARE * read + (1.0 - READING_SHARE) * stored
     }
 }
+
+/// The share of an events import's time spent reading the file (checking and matching each
+/// line); the rest is storing the kept events by customer. Measured on the benchmark.
+pub const READING_SHARE: f64 = 0.5;
 
 /// One refused row's problem: the row (as a spreadsheet numbers it, the header being row 1; a
 /// line for NDJSON), the column or JSON field, and why.

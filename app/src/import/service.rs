@@ -5,15 +5,16 @@
 //! validation, matching and projections (idempotent by `event_id`).
 
 use super::customers::{self, Seen, Settings};
-use super::db::{self, NewImport, Progress};
+use super::db::{self, NewImport};
+use super::events;
 use super::model::{
     ImportDetail, ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping, RowProblem,
 };
-use super::reader::{Cells, ImportFile, Row};
+use super::reader::{ImportFile, Row};
 use crate::auth::CurrentUser;
 use crate::change::Change;
 use crate::error::AppError;
-use crate::ingest::model::{Outcome, MAX_BATCH};
+use crate::ingest::model::MAX_BATCH;
 use crate::state::AppState;
 use crate::time::now_millis;
 use serde_json::{json, Value};
@@ -321,6 +322,10 @@ async fn run_batches(
     job: &ImportJob,
     on_batch: &mut (dyn FnMut(&ImportJob) + Send),
 ) -> Result<bool, AppError> {
+    let stores_kept_events = job.kind == ImportKind::Events && !job.dry_run;
+    if stores_kept_events && job.storing {
+        return events::store_kept(state, job, on_batch).await;
+    }
     let path = db::file_path(&state.db, &job.id).await?.unwrap_or_default();
     let resume_at = u64::try_from(job.bytes_done).unwrap_or(0);
     let mut file = ImportFile::open(&path, job.format, job.rows_done, resume_at)
@@ -341,6 +346,9 @@ async fn run_batches(
             .take(batch_rows)
             .collect();
         let Some(last) = rows.last() else {
+            if stores_kept_events {
+                return events::store_kept(state, job, on_batch).await;
+            }
             return Ok(true);
         };
         let position = (
@@ -351,7 +359,7 @@ async fn run_batches(
             Some(settings) => {
                 customer_batch(state, user, job, rows, settings, &mut seen, position).await?
             }
-            None => event_batch(state, job, rows, position).await?,
+            None => events::read_batch(state, job, rows, position).await?,
         }
         let now = db::job(&state.db, &job.id)
             .await?
@@ -442,66 +450,6 @@ async fn customer_batch(
         change.commit().await?;
         return Ok(());
     }
-}
-
-/// Sends one batch of events through the ingest API's validation and storage (or its check,
-/// for a dry run) and records the outcome.
-async fn event_batch(
-    state: &AppState,
-    job: &ImportJob,
-    rows: Vec<Row>,
-    (rows_done, bytes_done): (i64, i64),
-) -> Result<(), AppError> {
-    let mut problems = Vec::new();
-    let mut numbers = Vec::with_capacity(rows.len());
-    let mut events = Vec::with_capacity(rows.len());
-    for row in rows {
-        match row.cells {
-            Ok(Cells::Json(object)) => {
-                numbers.push(row.number);
-                events.push(Value::Object(object));
-            }
-            Ok(Cells::Csv(_)) => {
-                problems.push(RowProblem::new(row.number, "", "must be one JSON object"))
-            }
-            Err(problem) => problems.push(problem),
-        }
-    }
-    let now = now_millis();
-    let report = if events.is_empty() {
-        None
-    } else if job.dry_run {
-        Some(crate::ingest::check(&state.db, events, now).await?)
-    } else {
-        Some(crate::ingest::ingest(&state.db, &state.live, events, now).await?)
-    };
-    let mut progress = Progress {
-        rows_done,
-        bytes_done,
-        rejected: problems.len() as i64,
-        ..Progress::default()
-    };
-    for result in report.map(|r| r.results).unwrap_or_default() {
-        let number = numbers.get(result.index).copied().unwrap_or_default();
-        match result.outcome {
-            Outcome::Accepted { .. } => progress.created += 1,
-            // An import is not a publishable key: its answers are never redacted.
-            Outcome::Duplicate { .. } | Outcome::Received {} => progress.unchanged += 1,
-            Outcome::Rejected { errors } => {
-                progress.rejected += 1;
-                problems.extend(
-                    errors
-                        .into_iter()
-                        .map(|e| RowProblem::new(number, e.field, e.message)),
-                );
-            }
-        }
-    }
-    problems.sort_by_key(|p| p.row);
-    let mut tx = state.db.begin_write().await?;
-    db::record_batch(&mut tx, &job.id, &progress, &problems, now).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Every refused row's problems, in file order, for the CSV download.

@@ -83,9 +83,22 @@ async fn checked_and_stored(
     store: bool,
     allowed_types: Option<&[String]>,
 ) -> Result<db::Ingested, sqlx::Error> {
+    let batch = validated(db, &events, now, allowed_types).await?;
+    db::ingest(db, batch, now, store).await
+}
+
+/// Each of `events` received at `now` checked against its type's schema (and, for a sender
+/// limited to `allowed_types`, its type), in order: the first step of [`ingest`], which an
+/// events import takes too before [`db::prepare`].
+pub async fn validated(
+    db: &Db,
+    events: &[Value],
+    now: i64,
+    allowed_types: Option<&[String]>,
+) -> Result<Vec<db::Checked>, sqlx::Error> {
     let registry = crate::events::db::registry(db).await?;
     let attributes = crate::attributes::db::types(db).await?;
-    let batch = events
+    Ok(events
         .iter()
         .enumerate()
         .map(|(index, event)| db::Checked {
@@ -99,8 +112,7 @@ async fn checked_and_stored(
                 None => validate::validate(event, now, &registry, &attributes),
             },
         })
-        .collect();
-    db::ingest(db, batch, now, store).await
+        .collect())
 }
 
 /// Why a sender limited to `allowed_types` (a publishable key) may not send `event`: its

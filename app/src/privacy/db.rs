@@ -204,6 +204,8 @@ pub async fn forget(
             .await?;
         removed.push((table, done.rows_affected()));
     }
+    // Events an import read for this customer and has not stored yet go too.
+    crate::import::db::staged::forget_customer(tx, id).await?;
     // The deliveries stay (a replayed order must still have no effect), naming nobody.
     sqlx::query("UPDATE shopify_deliveries SET customer_id = NULL WHERE customer_id = $1")
         .bind(id)

@@ -31,8 +31,10 @@ pub const REFERENCE_TABLES: [&str; 19] = [
 /// Distributed by customer and co-located with `customers` (distributed by `id`): everything
 /// about one customer is on one shard, so a profile, an ingest batch's writes for a customer
 /// and a forget touch one shard per customer.
-/// `customer_merges` is kept with the survivor, `customer_redirects` with the absorbed id.
-pub const CUSTOMER_TABLES: [&str; 12] = [
+/// `customer_merges` is kept with the survivor, `customer_redirects` with the absorbed id;
+/// `import_staged_events` (an events import's events between reading and storing) with the
+/// customer they are for, so storing a range of customers stays shard-local per customer.
+pub const CUSTOMER_TABLES: [&str; 13] = [
     "customer_attributes",
     "customer_identifiers",
     "customer_merges",
@@ -41,6 +43,7 @@ pub const CUSTOMER_TABLES: [&str; 12] = [
     "customer_scores",
     "customer_tags",
     "events",
+    "import_staged_events",
     "notes",
     "recent_views",
     "support_sync",

@@ -357,6 +357,169 @@ async fn events_are_imported_once_through_the_ingest_checks() {
 }
 
 #[tokio::test]
+async fn events_are_kept_then_stored_by_customer_as_they_stand_after_a_pause() {
+    let (dbs, dir) = common::each_database().await;
+    for (name, db) in dbs {
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let user = admin();
+        let people = "external_id,first_name,last_name\nkeep-a,Ann,Able\nkeep-b,Bo,Baker\nkeep-c,Cy,Cole\nkeep-d,Di,Dunn\n";
+        let path = file(&dir, &format!("{name}-keep.csv"), people.as_bytes());
+        assert_eq!(
+            import(&state, ImportKind::Customers, &path, false)
+                .await
+                .created,
+            4
+        );
+        let id_of = |external: &'static str| {
+            let db = db.clone();
+            async move {
+                sqlx::query_scalar::<_, String>("SELECT id FROM customers WHERE external_id = $1")
+                    .bind(external)
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap()
+            }
+        };
+        let (a, b, c, d) = (
+            id_of("keep-a").await,
+            id_of("keep-b").await,
+            id_of("keep-c").await,
+            id_of("keep-d").await,
+        );
+        // In file order the points are used before they are earned; by time they are not.
+        let line = |n: u32, who: &str, kind: &str, day: u32, payload: &str| {
+            format!(
+                "{{\"event_id\": \"keep-{n}\", \"type\": \"{kind}\", \"occurred_at\": \"2021-03-0{day}T10:00:00Z\", \
+                 \"customer\": {{\"external_id\": \"{who}\"}}, \"payload\": {payload}}}\n"
+            )
+        };
+        let lines = [
+            line(1, "keep-a", "points_used", 2, r#"{"points": 50}"#),
+            line(2, "keep-a", "points_earned", 1, r#"{"points": 80}"#),
+            line(
+                3,
+                "keep-b",
+                "purchase",
+                1,
+                r#"{"amount_cents": 1000, "currency": "GBP"}"#,
+            ),
+            line(
+                4,
+                "keep-c",
+                "purchase",
+                1,
+                r#"{"amount_cents": 700, "currency": "GBP"}"#,
+            ),
+            line(5, "keep-a", "points_used", 3, r#"{"points": 100}"#),
+        ]
+        .concat();
+        let path = file(&dir, &format!("{name}-keep.ndjson"), lines.as_bytes());
+        let job =
+            app::import::service::create(&state, &user, ImportKind::Events, "keep.ndjson", &path)
+                .await
+                .unwrap();
+        app::import::service::start(&state, &job.id, false, false)
+            .await
+            .unwrap();
+        app::import::service::stop(&state, &job.id).await.unwrap();
+        let paused = app::import::service::run(&state, &user, &job.id, &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (paused.status, paused.staged, paused.created, paused.storing),
+            (ImportStatus::Stopped, 5, 0, false),
+            "{name}: read and kept, nothing stored yet"
+        );
+        let points = |id: String| {
+            let db = db.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT points_balance FROM customers WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(points(a.clone()).await, 0, "{name}");
+
+        // Meanwhile C is forgotten (their kept event goes with them) and B merged into D.
+        app::privacy::service::forget(&state, &user, c.clone(), "FORGET".into())
+            .await
+            .unwrap();
+        let kept_for_c = count(
+            &db,
+            &format!("SELECT COUNT(*) FROM import_staged_events WHERE customer_id = '{c}'"),
+        )
+        .await;
+        assert_eq!(kept_for_c, 0, "{name}: a forget reaches kept events");
+        let versions: (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT version FROM customers WHERE id = $1), \
+             (SELECT version FROM customers WHERE id = $2)",
+        )
+        .bind(&d)
+        .bind(&b)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        app::merge::service::merge(
+            &state,
+            &user,
+            app::merge::service::MergeRequest {
+                survivor_id: d.clone(),
+                absorbed_id: b.clone(),
+                survivor_version: versions.0,
+                absorbed_version: versions.1,
+                keep_absorbed: Vec::new(),
+                confirm_restricted: false,
+            },
+        )
+        .await
+        .unwrap();
+
+        app::import::service::start(&state, &job.id, false, true)
+            .await
+            .unwrap();
+        let done = app::import::service::run(&state, &user, &job.id, &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                done.status,
+                done.created,
+                done.unchanged,
+                done.rejected,
+                done.staged_done
+            ),
+            (ImportStatus::Done, 3, 0, 1, 4),
+            "{name}"
+        );
+        assert_eq!(done.percent(), 100, "{name}");
+        assert_eq!(
+            problems(&state, &done.id).await,
+            vec![(5, "payload.points".to_string())],
+            "{name}: only what the balance cannot pay, by time"
+        );
+        assert_eq!(
+            points(a.clone()).await,
+            30,
+            "{name}: 80 earned, then 50 used"
+        );
+        let spend: i64 =
+            sqlx::query_scalar("SELECT lifetime_spend_cents FROM customers WHERE id = $1")
+                .bind(&d)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(spend, 1000, "{name}: B's purchase went to D, whom B became");
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM import_staged_events").await,
+            0,
+            "{name}: kept events go once stored"
+        );
+    }
+}
+
+#[tokio::test]
 async fn files_that_are_not_what_they_claim_are_refused_with_a_reason() {
     let (db, dir) = common::sqlite().await;
     common::seed(&db, 1).await;

@@ -4,14 +4,14 @@
 
 mod projections;
 
-pub use projections::{add_tag_counts, tag_counts, TagCount};
+pub use projections::{add_tag_counts, count_refusals, tag_counts, TagCount};
 
 use super::model::{EventResult, FieldError, IngestReport, Outcome};
 use super::validate::ValidEvent;
 use crate::events::NewEvent;
 use crate::identity::{Identifier, IdentifierKind};
 use crate::store::{list_placeholders, Backend, Db};
-use projections::{apply_points, apply_projections, count_refusals, lock_customers};
+use projections::{apply_points, apply_projections, lock_customers};
 use serde_json::{json, Value};
 use sqlx::{Any, AnyConnection, Connection, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -45,16 +45,76 @@ pub async fn ingest(
     now: i64,
     store: bool,
 ) -> Result<Ingested, sqlx::Error> {
-    let valid: Vec<&ValidEvent> = batch.iter().filter_map(|c| c.event.as_ref().ok()).collect();
     // Read before taking the writer: a read through the pool while holding it could wait
     // for a connection that other waiting writers hold.
     let tier_rules = crate::tiers::db::rules(db).await?;
     let ignore_case = crate::settings::db::external_ids_ignore_case(db).await?;
     // The lookups too run on the writer, whose page cache holds the customers' index pages.
     let mut writer = db.writer().acquire().await?;
-    let customers = resolve_customers(db.backend(), &mut writer, &valid, ignore_case).await?;
-    let stores = stores(db.backend(), &mut writer, &valid).await?;
-    let products = products(db.backend(), &mut writer, &valid).await?;
+    let Prepared {
+        mut outcomes,
+        events,
+        refused,
+    } = prepare(db.backend(), &mut writer, &batch, ignore_case, now).await?;
+
+    let mut tx = writer.begin_with(db.backend().begin_write()).await?;
+    let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
+    let results = store_events(&mut tx, &fresh, &tier_rules, db.is_citus(), now).await?;
+    count_refusals(&mut tx, &refused).await?;
+    let mut customers: HashSet<String> = HashSet::new();
+    for ((slot, event), result) in events.iter().zip(results) {
+        if result == Stored::Accepted {
+            customers.insert(event.customer_id.clone());
+        }
+        outcomes[*slot] = Some(result.outcome(event));
+    }
+    if store {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+        customers.clear();
+    }
+
+    let results = batch
+        .into_iter()
+        .zip(outcomes)
+        .map(|(checked, outcome)| EventResult {
+            index: checked.index,
+            event_id: checked.event_id,
+            outcome: outcome.unwrap_or(Outcome::Rejected {
+                errors: vec![FieldError::new("", "not processed")],
+            }),
+        })
+        .collect();
+    Ok(Ingested {
+        report: IngestReport::new(results),
+        customers: customers.into_iter().collect(),
+    })
+}
+
+/// A batch's events ready to store: matched to their customers and enriched, with the
+/// answers already known (invalid, unknown customer, restricted, a repeat inside the batch).
+pub struct Prepared {
+    /// The answer for each event of the batch so far (`None`: waiting to be stored).
+    pub outcomes: Vec<Option<Outcome>>,
+    /// The events to store, each with its place in the batch.
+    pub events: Vec<(usize, NewEvent)>,
+    /// Events refused because their customer is restricted, counted per customer.
+    pub refused: BTreeMap<String, i64>,
+}
+
+/// Matches and enriches the valid events of `batch` through `conn`, reading only.
+pub async fn prepare(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    batch: &[Checked],
+    ignore_case: bool,
+    now: i64,
+) -> Result<Prepared, sqlx::Error> {
+    let valid: Vec<&ValidEvent> = batch.iter().filter_map(|c| c.event.as_ref().ok()).collect();
+    let customers = resolve_customers(backend, conn, &valid, ignore_case).await?;
+    let stores = stores(backend, conn, &valid).await?;
+    let products = products(backend, conn, &valid).await?;
 
     let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
     let mut events: Vec<(usize, NewEvent)> = Vec::new();
@@ -74,13 +134,7 @@ pub async fn ingest(
         if let Some((customer_id, _, true)) = customer {
             if REFUSED_WHILE_RESTRICTED.contains(&event.event_type.as_str()) {
                 *refused.entry(customer_id.clone()).or_insert(0) += 1;
-                outcomes[slot] = Some(Outcome::Rejected {
-                    errors: vec![FieldError::about_customer(
-                        "customer",
-                        "processing of this customer's data is restricted (GDPR art. 18): \
-                         no points, tiers, offers or rewards until reinstated",
-                    )],
-                });
+                outcomes[slot] = Some(restricted_refusal());
                 continue;
             }
         }
@@ -100,45 +154,76 @@ pub async fn ingest(
             }
         }
     }
+    Ok(Prepared {
+        outcomes,
+        events,
+        refused,
+    })
+}
 
-    let mut tx = writer.begin_with(db.backend().begin_write()).await?;
-    let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
-    lock_customers(&mut tx, &fresh.iter().collect::<Vec<_>>(), db.is_citus()).await?;
-    count_refusals(&mut tx, &refused).await?;
-    let inserted = crate::events::db::insert_new(&mut tx, &fresh).await?;
-    let earlier = earlier_ids(&mut tx, &fresh, &inserted).await?;
-    let mut stored: Vec<&NewEvent> = Vec::new();
-    for (slot, event) in &events {
-        if inserted.contains(&event.id) {
-            stored.push(event);
-            outcomes[*slot] = Some(Outcome::Accepted {
+/// The answer for an event refused because its customer's processing is restricted.
+pub fn restricted_refusal() -> Outcome {
+    Outcome::Rejected {
+        errors: vec![FieldError::about_customer(
+            "customer",
+            "processing of this customer's data is restricted (GDPR art. 18): \
+             no points, tiers, offers or rewards until reinstated",
+        )],
+    }
+}
+
+/// What storing did with one event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored, its projections moved.
+    Accepted,
+    /// Stored before under the same customer and `event_id`: the id it was stored under.
+    Duplicate(String),
+    /// Refused: it would take the points balance below zero (the balance it met).
+    BelowZero(i64),
+}
+
+impl Stored {
+    /// The sender's answer for `event`.
+    pub fn outcome(self, event: &NewEvent) -> Outcome {
+        match self {
+            Self::Accepted => Outcome::Accepted {
                 id: event.id.clone(),
                 customer_id: event.customer_id.clone(),
-            });
-        } else {
-            let key = (
-                event.customer_id.clone(),
-                event.client_event_id.clone().unwrap_or_default(),
-            );
-            outcomes[*slot] = Some(Outcome::Duplicate {
-                id: earlier.get(&key).cloned().unwrap_or_default(),
+            },
+            Self::Duplicate(id) => Outcome::Duplicate {
+                id,
                 customer_id: event.customer_id.clone(),
-            });
-        }
-    }
-    let below_zero = apply_points(&mut tx, &stored).await?;
-    for (slot, event) in &events {
-        if let Some(balance) = below_zero.get(&event.id) {
-            outcomes[*slot] = Some(Outcome::Rejected {
+            },
+            Self::BelowZero(balance) => Outcome::Rejected {
                 errors: vec![FieldError::about_customer(
                     "payload.points",
                     format!("would take the points balance below zero (balance {balance})"),
                 )],
-            });
+            },
         }
     }
+}
+
+/// Stores `events` (matched and enriched, no two with the same customer and `event_id`
+/// unless a repeat is meant to be answered as one) in `tx` with their projections: points
+/// balances, purchases, spend, last activity, tier and tag counts, then the tier rules for
+/// customers whose qualifying points grew. One answer per event, in order. `one_by_one`:
+/// lock customers one at a time (Citus).
+pub async fn store_events(
+    tx: &mut Transaction<'_, Any>,
+    events: &[NewEvent],
+    tier_rules: &crate::tiers::model::TierRules,
+    one_by_one: bool,
+    now: i64,
+) -> Result<Vec<Stored>, sqlx::Error> {
+    lock_customers(tx, &events.iter().collect::<Vec<_>>(), one_by_one).await?;
+    let inserted = crate::events::db::insert_new(tx, events).await?;
+    let earlier = earlier_ids(tx, events, &inserted).await?;
+    let mut stored: Vec<&NewEvent> = events.iter().filter(|e| inserted.contains(&e.id)).collect();
+    let below_zero = apply_points(tx, &stored).await?;
     stored.retain(|e| !below_zero.contains_key(&e.id));
-    apply_projections(&mut tx, &stored, now).await?;
+    apply_projections(tx, &stored, now).await?;
     // Points that qualify for tiers move tiers at once, in the same transaction.
     let qualifying: BTreeSet<&str> = stored
         .iter()
@@ -146,30 +231,23 @@ pub async fn ingest(
         .map(|e| e.customer_id.as_str())
         .collect();
     let qualifying: Vec<&str> = qualifying.into_iter().collect();
-    crate::tiers::engine::apply_rules(&mut tx, &tier_rules, &qualifying, now).await?;
-    if store {
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
-        stored.clear();
-    }
-
-    let results = batch
-        .into_iter()
-        .zip(outcomes)
-        .map(|(checked, outcome)| EventResult {
-            index: checked.index,
-            event_id: checked.event_id,
-            outcome: outcome.unwrap_or(Outcome::Rejected {
-                errors: vec![FieldError::new("", "not processed")],
-            }),
+    crate::tiers::engine::apply_rules(tx, tier_rules, &qualifying, now).await?;
+    Ok(events
+        .iter()
+        .map(|event| {
+            if let Some(balance) = below_zero.get(&event.id) {
+                Stored::BelowZero(*balance)
+            } else if inserted.contains(&event.id) {
+                Stored::Accepted
+            } else {
+                let key = (
+                    event.customer_id.clone(),
+                    event.client_event_id.clone().unwrap_or_default(),
+                );
+                Stored::Duplicate(earlier.get(&key).cloned().unwrap_or_default())
+            }
         })
-        .collect();
-    let customers: HashSet<String> = stored.iter().map(|e| e.customer_id.clone()).collect();
-    Ok(Ingested {
-        report: IngestReport::new(results),
-        customers: customers.into_iter().collect(),
-    })
+        .collect())
 }
 
 /// A matched customer: id and tier at the time.

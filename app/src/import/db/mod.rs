@@ -1,6 +1,8 @@
 //! SQL for imports: the job rows, their progress (written in the same transaction as each
 //! batch, so a resume starts exactly after the last batch that landed), the refused rows, and
-//! the saved column mapping.
+//! the saved column mapping. An events import's kept events: [`staged`].
+
+pub mod staged;
 
 use super::model::{ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping, RowProblem};
 use crate::store::{values_placeholders, Backend, Db};
@@ -37,6 +39,9 @@ struct JobRow {
     started_at: Option<i64>,
     progress_at: Option<i64>,
     finished_at: Option<i64>,
+    stage: Option<String>,
+    staged: i64,
+    staged_done: i64,
 }
 
 impl JobRow {
@@ -62,13 +67,19 @@ impl JobRow {
             started_at: self.started_at,
             progress_at: self.progress_at,
             finished_at: self.finished_at,
+            storing: self.stage.as_deref() == Some(STORING),
+            staged: self.staged,
+            staged_done: self.staged_done,
         }
     }
 }
 
 const JOB_COLUMNS: &str = "id, kind, format, file_name, file_bytes, mapping, dry_run, status, \
      message, rows_done, bytes_done, created, updated, unchanged, rejected, created_by, \
-     created_at, started_at, progress_at, finished_at";
+     created_at, started_at, progress_at, finished_at, stage, staged, staged_done";
+
+/// The stage of an events import storing the events it kept.
+pub const STORING: &str = "storing";
 
 /// A new import of `file_path` (kept by the server or named on the command line).
 pub struct NewImport<'a> {
@@ -167,7 +178,7 @@ pub async fn start(
     } else {
         "UPDATE imports SET status = 'running', message = NULL, dry_run = $3, rows_done = 0, \
          bytes_done = 0, created = 0, updated = 0, unchanged = 0, rejected = 0, \
-         started_at = $1, progress_at = $1, finished_at = NULL \
+         stage = NULL, staged = 0, staged_done = 0, stored_through = NULL, started_at = $1, progress_at = $1, finished_at = NULL \
          WHERE id = $2 AND status IN ('ready', 'checked', 'failed', 'stopped')"
     };
     let claimed = sqlx::query(sql)
@@ -183,6 +194,7 @@ pub async fn start(
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        staged::forget(&mut tx, id).await?;
     }
     tx.commit().await?;
     Ok(claimed)
@@ -203,6 +215,8 @@ pub struct Progress {
     pub unchanged: i64,
     /// Added in this batch.
     pub rejected: i64,
+    /// Events kept in this batch, to store in an events import's second step.
+    pub staged: i64,
 }
 
 /// Records a settled batch with `executor` (the batch's own transaction, or the pool for a
@@ -217,7 +231,7 @@ pub async fn record_batch(
     sqlx::query(
         "UPDATE imports SET rows_done = $1, bytes_done = $2, created = created + $3, \
          updated = updated + $4, unchanged = unchanged + $5, rejected = rejected + $6, \
-         progress_at = $7 WHERE id = $8",
+         staged = staged + $7, progress_at = $8 WHERE id = $9",
     )
     .bind(progress.rows_done)
     .bind(progress.bytes_done)
@@ -225,10 +239,68 @@ pub async fn record_batch(
     .bind(progress.updated)
     .bind(progress.unchanged)
     .bind(progress.rejected)
+    .bind(progress.staged)
     .bind(now)
     .bind(id)
     .execute(&mut **tx)
     .await?;
+    add_problems(tx, id, problems).await
+}
+
+/// Records a stored range of an events import's kept events: `handled` more of them, the
+/// last customer stored, the counts (`rows_done` and `bytes_done` unchanged) and the refused
+/// rows, in the range's transaction.
+pub async fn record_stored(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    progress: &Progress,
+    handled: i64,
+    through: &str,
+    problems: &[RowProblem],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE imports SET created = created + $1, unchanged = unchanged + $2, \
+         rejected = rejected + $3, staged_done = staged_done + $4, stored_through = $5, \
+         progress_at = $6 WHERE id = $7",
+    )
+    .bind(progress.created)
+    .bind(progress.unchanged)
+    .bind(progress.rejected)
+    .bind(handled)
+    .bind(through)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    add_problems(tx, id, problems).await
+}
+
+/// Moves an events import to its second step (storing what it kept).
+pub async fn start_storing(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE imports SET stage = $1 WHERE id = $2")
+        .bind(STORING)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The last customer an events import's second step stored, if any.
+pub async fn stored_through(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar::<_, Option<String>>("SELECT stored_through FROM imports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .map(Option::flatten)
+}
+
+/// Keeps `problems` (up to [`MAX_KEPT_PROBLEMS`] an import).
+async fn add_problems(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    problems: &[RowProblem],
+) -> Result<(), sqlx::Error> {
     if problems.is_empty() {
         return Ok(());
     }
