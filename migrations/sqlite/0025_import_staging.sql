@@ -17,3 +17,12 @@ ALTER TABLE imports ADD COLUMN stage TEXT;
 ALTER TABLE imports ADD COLUMN staged INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE imports ADD COLUMN staged_done INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE imports ADD COLUMN stored_through TEXT;
+
+-- The indexes of `customers` a large customers import sets aside while it loads (one sort to
+-- build an index after the load costs a fraction of updating it row by row), recorded in the
+-- transaction that drops them: a run that ends in any way builds them again, and so does the
+-- next start-up or import after a crash.
+CREATE TABLE import_dropped_indexes (
+    name        TEXT PRIMARY KEY,
+    definition  TEXT NOT NULL
+);

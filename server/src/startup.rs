@@ -54,6 +54,15 @@ impl Application {
         let app = AppState::new(db.clone(), config)
             .await
             .map_err(|e| format!("cannot read the time zone setting: {e}"))?;
+        let rebuilt = app::import::service::restore_indexes(&app)
+            .await
+            .map_err(|e| format!("cannot build the indexes an import set aside: {e}"))?;
+        if rebuilt > 0 {
+            tracing::warn!(
+                rebuilt,
+                "built the customers indexes an interrupted import had set aside"
+            );
+        }
         if app.config.background_jobs {
             let stopped = app::import::service::interrupted(&app)
                 .await

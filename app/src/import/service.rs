@@ -22,6 +22,17 @@ use serde_json::{json, Value};
 /// Customers settled per transaction.
 pub const CUSTOMER_BATCH: usize = 2_000;
 
+/// Customers a file must still hold (and at least as many as the database has) for its import
+/// to set the search indexes of `customers` aside and build them once at the end.
+pub const SET_ASIDE_ROWS: i64 = 100_000;
+
+/// Whether an import with `rows_left` rows to go over `existing` customers loads faster with
+/// the search indexes set aside: a load that at least doubles the table (the first load of a
+/// brand's CRM above all). Searches by name and contact scan the table until they are back.
+pub fn sets_indexes_aside(rows_left: i64, existing: i64) -> bool {
+    rows_left >= SET_ASIDE_ROWS && rows_left >= existing
+}
+
 /// Events stored at or above which an import refreshes the analytics when it ends.
 pub const ANALYTICS_AFTER_EVENTS: i64 = 10_000;
 
@@ -231,7 +242,10 @@ pub async fn run(
 ) -> Result<ImportJob, AppError> {
     let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
     state.db.set_writer_cache_mb(IMPORT_CACHE_MB).await?;
+    // Indexes an earlier run set aside and could not build (it crashed) come back first.
+    db::indexes::restore(&state.db).await?;
     let outcome = run_batches(state, user, &job, on_batch).await;
+    let rebuilt = db::indexes::restore(&state.db).await;
     state
         .db
         .set_writer_cache_mb(crate::store::WRITER_CACHE_MB)
@@ -253,6 +267,7 @@ pub async fn run(
         Ok(true) => None,
     };
     db::finish(&state.db, id, status, message.as_deref(), now).await?;
+    rebuilt?;
     let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
     if status == ImportStatus::Done {
         forget_upload(state, id).await?;
@@ -341,6 +356,7 @@ async fn run_batches(
         MAX_BATCH
     };
     let header_rows = i64::from(job.format == ImportFormat::Csv);
+    let mut first_batch = true;
     loop {
         let rows: Vec<Row> = std::iter::from_fn(|| file.next_row())
             .take(batch_rows)
@@ -355,12 +371,23 @@ async fn run_batches(
             last.number - header_rows,
             i64::try_from(last.next_byte).unwrap_or(0),
         );
+        let read = rows.len() as i64;
         match &mut settings {
             Some(settings) => {
-                customer_batch(state, user, job, rows, settings, &mut seen, position).await?
+                customer_batch(state, user, job, rows, settings, &mut seen, position).await?;
+                if first_batch && !job.dry_run {
+                    let bytes = (position.1 - resume_at as i64).max(1);
+                    let rows_left = (job.file_bytes - position.1).max(0) * read / bytes;
+                    let existing = crate::customers::db::count(&state.db).await?;
+                    if sets_indexes_aside(rows_left, existing) {
+                        let aside = db::indexes::set_aside(&state.db).await?;
+                        tracing::info!(aside, rows_left, "search indexes set aside for the import");
+                    }
+                }
             }
             None => events::read_batch(state, job, rows, position).await?,
         }
+        first_batch = false;
         let now = db::job(&state.db, &job.id)
             .await?
             .ok_or_else(|| not_found(&job.id))?;
@@ -456,6 +483,12 @@ async fn customer_batch(
 pub async fn all_rejections(state: &AppState, id: &str) -> Result<Vec<RowProblem>, AppError> {
     db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
     Ok(db::rejections(state.db.pool(), id, db::MAX_KEPT_PROBLEMS).await?)
+}
+
+/// Builds the search indexes an import set aside and could not build again (the process
+/// stopped mid-import); how many. Called at start-up.
+pub async fn restore_indexes(state: &AppState) -> Result<usize, AppError> {
+    Ok(db::indexes::restore(&state.db).await?)
 }
 
 /// Marks imports a stopped server left running as stopped (resumable); called at start-up.

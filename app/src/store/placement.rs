@@ -6,7 +6,7 @@
 
 /// Small, read-mostly tables copied to every node (catalogues, users, settings), so that any
 /// shard joins them locally.
-pub const REFERENCE_TABLES: [&str; 19] = [
+pub const REFERENCE_TABLES: [&str; 20] = [
     "status_types",
     "stores",
     "products",
@@ -26,6 +26,7 @@ pub const REFERENCE_TABLES: [&str; 19] = [
     "promo_codes",
     "campaigns",
     "tier_levels",
+    "import_dropped_indexes",
 ];
 
 /// Distributed by customer and co-located with `customers` (distributed by `id`): everything

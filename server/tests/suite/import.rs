@@ -520,6 +520,68 @@ async fn events_are_kept_then_stored_by_customer_as_they_stand_after_a_pause() {
 }
 
 #[tokio::test]
+async fn indexes_a_large_import_sets_aside_come_back_whatever_ends_it() {
+    use app::import::service::{sets_indexes_aside, SET_ASIDE_ROWS};
+    assert!(sets_indexes_aside(SET_ASIDE_ROWS, 0), "a first load");
+    assert!(!sets_indexes_aside(SET_ASIDE_ROWS - 1, 0), "a small file");
+    assert!(
+        !sets_indexes_aside(SET_ASIDE_ROWS, SET_ASIDE_ROWS + 1),
+        "a file smaller than the table"
+    );
+    let (dbs, _dir) = common::each_database().await;
+    for (name, db) in dbs {
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let catalogue = match db.backend() {
+            app::store::Backend::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' ORDER BY name"
+            }
+            app::store::Backend::Postgres => {
+                "SELECT CAST(indexname AS TEXT) FROM pg_indexes WHERE tablename = 'customers' ORDER BY 1"
+            }
+        };
+        let indexes = || {
+            let db = db.clone();
+            async move {
+                sqlx::query_scalar::<_, String>(catalogue)
+                    .fetch_all(db.pool())
+                    .await
+                    .unwrap()
+            }
+        };
+        let before = indexes().await;
+        let aside = app::import::db::indexes::set_aside(&db).await.unwrap();
+        assert!(aside >= 13, "{name}: {aside} of {before:?}");
+        assert_eq!(
+            indexes().await.len(),
+            before.len() - aside,
+            "{name}: the primary key stays"
+        );
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM import_dropped_indexes").await,
+            aside as i64,
+            "{name}: each recorded with its drop"
+        );
+        assert_eq!(
+            app::import::db::indexes::set_aside(&db).await.unwrap(),
+            0,
+            "{name}"
+        );
+        // As after a crash: the next start-up builds them.
+        let rebuilt = app::import::service::restore_indexes(&state).await.unwrap();
+        assert_eq!(
+            (rebuilt, indexes().await),
+            (aside, before.clone()),
+            "{name}"
+        );
+        assert_eq!(
+            app::import::service::restore_indexes(&state).await.unwrap(),
+            0,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn files_that_are_not_what_they_claim_are_refused_with_a_reason() {
     let (db, dir) = common::sqlite().await;
     common::seed(&db, 1).await;

@@ -2,6 +2,7 @@
 //! batch, so a resume starts exactly after the last batch that landed), the refused rows, and
 //! the saved column mapping. An events import's kept events: [`staged`].
 
+pub mod indexes;
 pub mod staged;
 
 use super::model::{ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping, RowProblem};
