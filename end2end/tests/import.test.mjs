@@ -82,6 +82,45 @@ for (const size of ['desktop', 'tablet-portrait']) {
   });
 }
 
+test('an events file is read, stored by customer, and shows on the profile', async () => {
+  const line = (n, who, type, day, payload) => JSON.stringify({
+    event_id: `e2e-import-${n}`, type, occurred_at: `2024-02-0${day}T10:00:00Z`, customer: { external_id: who }, payload,
+  });
+  const ndjson = [
+    line(1, 'CRM-00000031', 'purchase', 1, { amount_cents: 4321, currency: 'GBP' }),
+    line(2, 'CRM-00000031', 'tag_appended', 2, { tag: '<img src=x onerror=alert(1)>' }),
+    line(3, 'CRM-NOBODY-HERE', 'purchase', 1, { amount_cents: 5, currency: 'GBP' }),
+    '{not json',
+  ].join('\n');
+  const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS.desktop, '/admin/import');
+  await admin.waitForSelector('#import-file');
+  await hydrated(admin);
+  await admin.selectOption('#import-kind', 'events');
+  await admin.setInputFiles('#import-file', { name: 'history.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(ndjson) });
+  await admin.getByRole('button', { name: 'Upload' }).click();
+  await admin.waitForURL(/\/admin\/import\/[0-9a-f-]{36}$/);
+  await hydrated(admin);
+  await admin.getByRole('button', { name: 'Import', exact: true }).click();
+  await admin.getByRole('heading', { name: 'Events · Imported' }).waitFor();
+  const summary = admin.locator('.import-summary');
+  await summary.locator('dt:has-text("Refused") + dd').getByText('2', { exact: true }).waitFor();
+  await admin.reload();
+  await hydrated(admin);
+  await admin.getByRole('heading', { name: 'Events · Imported' }).waitFor();
+  assert.equal(await admin.locator('#import-progress').getAttribute('value'), '100');
+  const refused = admin.locator('section', { has: admin.getByRole('heading', { name: 'Refused rows' }) });
+  await refused.locator('tr', { hasText: 'customer.external_id' }).filter({ has: admin.locator('td.number:text-is("3")') }).waitFor();
+  await refused.locator('tr').filter({ has: admin.locator('td.number:text-is("4")') }).waitFor();
+  await assertAccessible(admin, 'events import result');
+  await admin.screenshot({ path: join(ARTIFACTS, 'import-events-desktop.png'), fullPage: true });
+
+  await openCustomer(admin, app.baseUrl, 'CRM-00000031');
+  await admin.getByText('Spent 43.21 GBP').first().waitFor();
+  await admin.getByText('<img src=x onerror=alert(1)>').first().waitFor();
+  assert.equal(await admin.locator('img[src="x"]').count(), 0, 'the tag is text, not markup');
+  await admin.context().close();
+});
+
 test('a running import survives a reload, stops after its batch and resumes', async () => {
   const rows = ['email,first_name'];
   for (let n = 0; n < 100000; n++) rows.push(`bulk${n}@example.com,Bulk${n}`);

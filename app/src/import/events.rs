@@ -121,8 +121,14 @@ pub async fn store_kept(
     on_batch: &mut (dyn FnMut(&ImportJob) + Send),
 ) -> Result<bool, AppError> {
     let db = &state.db;
+    let started = std::time::Instant::now();
     staged::sort_by_customer(db).await?;
     db::start_storing(db, &job.id).await?;
+    tracing::info!(
+        import = %job.id,
+        sorted_in_ms = started.elapsed().as_millis() as u64,
+        "events import: file read, storing the kept events by customer"
+    );
     let tier_rules = crate::tiers::db::rules(db).await?;
     let mut after = db::stored_through(db, &job.id).await?;
     loop {
@@ -132,6 +138,11 @@ pub async fn store_kept(
         let Some(through) = kept.iter().map(|(_, e)| e.customer_id.clone()).max() else {
             staged::forget(&mut tx, &job.id).await?;
             tx.commit().await?;
+            tracing::info!(
+                import = %job.id,
+                stored_in_ms = started.elapsed().as_millis() as u64,
+                "events import: kept events stored"
+            );
             return Ok(true);
         };
         let handled = kept.len() as i64;

@@ -201,12 +201,21 @@ pub fn ImportJobPage() -> impl IntoView {
 
 #[component]
 fn Progress(job: ImportJob) -> impl IntoView {
-    let mut parts = vec![
-        format!("{} %", job.percent()),
-        format!("{} rows", format_count(job.rows_done)),
-    ];
+    let storing = job.storing && job.status != ImportStatus::Done;
+    let mut parts = vec![format!("{} %", job.percent())];
+    if storing {
+        // An events import's second step: what the first kept, stored by customer.
+        parts.push(format!(
+            "{} rows read; storing their events by customer: {} of {}",
+            format_count(job.rows_done),
+            format_count(job.staged_done),
+            format_count(job.staged)
+        ));
+    } else {
+        parts.push(format!("{} rows", format_count(job.rows_done)));
+    }
     if job.status.is_active() {
-        if let Some(rate) = job.rows_per_second() {
+        if let Some(rate) = job.rows_per_second().filter(|_| !storing) {
             parts.push(format!("{} rows/s", format_count(rate as i64)));
         }
         if let Some(left) = job.seconds_left() {

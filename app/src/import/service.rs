@@ -22,15 +22,16 @@ use serde_json::{json, Value};
 /// Customers settled per transaction.
 pub const CUSTOMER_BATCH: usize = 2_000;
 
-/// Customers a file must still hold (and at least as many as the database has) for its import
-/// to set the search indexes of `customers` aside and build them once at the end.
+/// Customers an import must still be about to add (and at least as many as the database has)
+/// to set the search indexes of customers aside and build them once at the end.
 pub const SET_ASIDE_ROWS: i64 = 100_000;
 
-/// Whether an import with `rows_left` rows to go over `existing` customers loads faster with
-/// the search indexes set aside: a load that at least doubles the table (the first load of a
-/// brand's CRM above all). Searches by name and contact scan the table until they are back.
-pub fn sets_indexes_aside(rows_left: i64, existing: i64) -> bool {
-    rows_left >= SET_ASIDE_ROWS && rows_left >= existing
+/// Whether an import about to add `creates_left` more customers to `existing` loads faster
+/// with the search indexes set aside: a load that at least doubles the table (the first load
+/// of a brand's CRM above all), estimated from its first batch. Searches by name and contact
+/// scan the table until they are back.
+pub fn sets_indexes_aside(creates_left: i64, existing: i64) -> bool {
+    creates_left >= SET_ASIDE_ROWS && creates_left >= existing
 }
 
 /// Events stored at or above which an import refreshes the analytics when it ends.
@@ -371,31 +372,46 @@ async fn run_batches(
             last.number - header_rows,
             i64::try_from(last.next_byte).unwrap_or(0),
         );
-        let read = rows.len() as i64;
         match &mut settings {
             Some(settings) => {
-                customer_batch(state, user, job, rows, settings, &mut seen, position).await?;
-                if first_batch && !job.dry_run {
-                    let bytes = (position.1 - resume_at as i64).max(1);
-                    let rows_left = (job.file_bytes - position.1).max(0) * read / bytes;
-                    let existing = crate::customers::db::count(&state.db).await?;
-                    if sets_indexes_aside(rows_left, existing) {
-                        let aside = db::indexes::set_aside(&state.db).await?;
-                        tracing::info!(aside, rows_left, "search indexes set aside for the import");
-                    }
-                }
+                customer_batch(state, user, job, rows, settings, &mut seen, position).await?
             }
             None => events::read_batch(state, job, rows, position).await?,
         }
-        first_batch = false;
         let now = db::job(&state.db, &job.id)
             .await?
             .ok_or_else(|| not_found(&job.id))?;
+        if first_batch && settings.is_some() && !job.dry_run {
+            // The rest of the file, at the first batch's share of new customers.
+            let bytes_read = (position.1 - resume_at as i64).max(1);
+            let created = now.created - job.created;
+            set_indexes_aside_for(
+                state,
+                (job.file_bytes - position.1).max(0) * created / bytes_read,
+            )
+            .await?;
+        }
+        first_batch = false;
         on_batch(&now);
         if now.status == ImportStatus::Stopping {
             return Ok(false);
         }
     }
+}
+
+/// Sets the search indexes aside when about `creates_left` customers are still to come and
+/// that is worth it ([`sets_indexes_aside`]).
+async fn set_indexes_aside_for(state: &AppState, creates_left: i64) -> Result<(), AppError> {
+    let existing = crate::customers::db::count(&state.db).await?;
+    if sets_indexes_aside(creates_left, existing) {
+        let aside = db::indexes::set_aside(&state.db).await?;
+        tracing::info!(
+            aside,
+            creates_left,
+            "search indexes set aside for the import"
+        );
+    }
+    Ok(())
 }
 
 async fn customer_settings(

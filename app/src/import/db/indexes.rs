@@ -1,22 +1,22 @@
-//! SQL for setting the search indexes of `customers` aside during a large customers import and
-//! building them again after: each dropped index is recorded in the transaction that drops it,
+//! SQL for setting the search indexes of `customers` (and the duplicate finder's index of
+//! `customer_identifiers`) aside during a large customers import and building them again after: each dropped index is recorded in the transaction that drops it,
 //! so that whatever ends the run (its end, a stop, an error, a crash followed by a start-up)
 //! finds what to build.
 
 use crate::store::{Backend, Db};
 use sqlx::{Connection, Executor};
 
-/// Drops every index of `customers` but the unique ones (its primary key) and records each;
-/// how many. Nothing when they are aside already.
+/// Drops every index of `customers` and `customer_identifiers` but the unique ones (their
+/// keys, one primary identifier of a kind) and records each; how many. Nothing when they are aside already.
 pub async fn set_aside(db: &Db) -> Result<usize, sqlx::Error> {
     let catalogue = match db.backend() {
         Backend::Sqlite => {
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
-             AND tbl_name = 'customers' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+             AND tbl_name IN ('customers', 'customer_identifiers') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
         }
         Backend::Postgres => {
             "SELECT CAST(indexname AS TEXT), indexdef FROM pg_indexes WHERE schemaname = current_schema() \
-             AND tablename = 'customers' AND indexdef NOT LIKE 'CREATE UNIQUE%'"
+             AND tablename IN ('customers', 'customer_identifiers') AND indexdef NOT LIKE 'CREATE UNIQUE%'"
         }
     };
     let mut tx = db.begin_write().await?;
