@@ -44,7 +44,11 @@ pub async fn restore(db: &Db) -> Result<usize, sqlx::Error> {
         sqlx::query_as("SELECT name, definition FROM import_dropped_indexes ORDER BY name")
             .fetch_all(db.pool())
             .await?;
+    if aside.is_empty() {
+        return Ok(0);
+    }
     let mut connection = db.writer().acquire().await?;
+    super::staged::sorting_on_disk(&mut connection, true).await?;
     if db.backend() == Backend::Postgres {
         // A sort in memory rather than in many temporary files.
         connection
@@ -64,6 +68,7 @@ pub async fn restore(db: &Db) -> Result<usize, sqlx::Error> {
     if db.backend() == Backend::Postgres {
         connection.execute("RESET maintenance_work_mem").await?;
     }
+    super::staged::sorting_on_disk(&mut connection, false).await?;
     Ok(aside.len())
 }
 

@@ -4,7 +4,7 @@
 
 use crate::events::NewEvent;
 use crate::store::{list_placeholders, values_placeholders, Backend, Db};
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::{Any, AnyConnection, Executor, Transaction};
 use std::collections::HashMap;
 
 /// Kept events per multi-row insert (4 values each).
@@ -41,13 +41,30 @@ pub async fn keep(
 }
 
 /// Builds the index that reads kept events by customer (one sort of what the file kept,
-/// instead of an index insert per kept event); nothing when it is there.
+/// instead of an index insert per kept event); nothing when it is there. On SQLite the sort
+/// spills to temporary files rather than memory ([`sorting_on_disk`]).
 pub async fn sort_by_customer(db: &Db) -> Result<(), sqlx::Error> {
-    sqlx::query(&format!(
+    let mut connection = db.writer().acquire().await?;
+    sorting_on_disk(&mut connection, true).await?;
+    let built = sqlx::query(&format!(
         "CREATE INDEX IF NOT EXISTS {INDEX} ON import_staged_events (customer_id, import_id)"
     ))
-    .execute(db.pool())
-    .await?;
+    .execute(&mut *connection)
+    .await;
+    sorting_on_disk(&mut connection, false).await?;
+    built.map(|_| ())
+}
+
+/// On SQLite, makes `connection` sort in temporary files (`temp_store = FILE`) while `on`, and
+/// in memory again after: building an index over millions of rows would otherwise hold the
+/// whole sort in memory. Nothing on PostgreSQL (`maintenance_work_mem` bounds its sorts).
+pub async fn sorting_on_disk(connection: &mut AnyConnection, on: bool) -> Result<(), sqlx::Error> {
+    if Backend::of(connection) == Backend::Sqlite {
+        let store = if on { "FILE" } else { "MEMORY" };
+        connection
+            .execute(format!("PRAGMA temp_store = {store}").as_str())
+            .await?;
+    }
     Ok(())
 }
 
