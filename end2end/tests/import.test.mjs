@@ -83,12 +83,14 @@ for (const size of ['desktop', 'tablet-portrait']) {
 }
 
 test('an events file is read, stored by customer, and shows on the profile', async () => {
-  const line = (n, who, type, day, payload) => JSON.stringify({
-    event_id: `e2e-import-${n}`, type, occurred_at: `2024-02-0${day}T10:00:00Z`, customer: { external_id: who }, payload,
+  // Minutes ago, so that they head the profile's stream.
+  const line = (n, who, type, minutes, payload) => JSON.stringify({
+    event_id: `e2e-import-${n}`, type, occurred_at: new Date(Date.now() - minutes * 60000).toISOString(),
+    customer: { external_id: who }, payload,
   });
   const ndjson = [
-    line(1, 'CRM-00000031', 'purchase', 1, { amount_cents: 4321, currency: 'GBP' }),
-    line(2, 'CRM-00000031', 'tag_appended', 2, { tag: '<img src=x onerror=alert(1)>' }),
+    line(1, 'CRM-00000031', 'purchase', 2, { amount_cents: 4321, currency: 'GBP' }),
+    line(2, 'CRM-00000031', 'tag_appended', 1, { tag: '<img src=x onerror=alert(1)>' }),
     line(3, 'CRM-NOBODY-HERE', 'purchase', 1, { amount_cents: 5, currency: 'GBP' }),
     '{not json',
   ].join('\n');
