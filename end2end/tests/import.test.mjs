@@ -125,7 +125,9 @@ test('an events file is read, stored by customer, and shows on the profile', asy
 
 test('a running import survives a reload, stops after its batch and resumes', async () => {
   const rows = ['email,first_name'];
-  for (let n = 0; n < 100000; n++) rows.push(`bulk${n}@example.com,Bulk${n}`);
+  // Large enough to be still running when Stop is clicked (the import adds ~25,000 a second),
+  // and a first load: the search indexes are set aside, then built again at the stop.
+  for (let n = 0; n < 400000; n++) rows.push(`bulk${n}@example.com,Bulk${n}`);
   const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS.desktop, '/admin/import');
   await admin.waitForSelector('#import-file');
   await hydrated(admin);
@@ -146,7 +148,7 @@ test('a running import survives a reload, stops after its batch and resumes', as
   await admin.getByRole('button', { name: 'Resume' }).click();
   await admin.getByRole('heading', { name: 'Customers · Imported' }).waitFor({ timeout: 120000 });
   const summary = admin.locator('.import-summary');
-  await summary.locator('dt:has-text("Created") + dd').getByText('100,000', { exact: true }).waitFor();
+  await summary.locator('dt:has-text("Created") + dd').getByText('400,000', { exact: true }).waitFor();
   assert.ok(!stoppedAt.startsWith('100 %'), `stopped part-way: ${stoppedAt}`);
   await admin.context().close();
 });
