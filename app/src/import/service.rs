@@ -43,7 +43,7 @@ const IMPORT_CACHE_MB: u32 = 256;
 /// Refused rows shown on the import's page (the CSV download has them all).
 const SHOWN_REJECTIONS: i64 = 100;
 
-fn not_found(id: &str) -> AppError {
+pub(super) fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("There is no import with id {id}."))
 }
 

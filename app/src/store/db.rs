@@ -226,6 +226,23 @@ impl Db {
         Ok(())
     }
 
+    /// On SQLite, makes `connection` sort in temporary files (`temp_store = FILE`) while `on`,
+    /// and in memory again after: building an index over millions of rows would otherwise hold
+    /// the whole sort in memory. Nothing on PostgreSQL (`maintenance_work_mem` bounds its sorts).
+    pub async fn sort_on_disk(
+        &self,
+        connection: &mut sqlx::AnyConnection,
+        on: bool,
+    ) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            let store = if on { "FILE" } else { "MEMORY" };
+            connection
+                .execute(format!("PRAGMA temp_store = {store}").as_str())
+                .await?;
+        }
+        Ok(())
+    }
+
     /// On SQLite, makes the transaction's connection zero whole pages it frees as well
     /// (`secure_delete = ON`) while `on`, and back to `FAST` after; nothing on PostgreSQL.
     pub async fn zero_freed_pages(

@@ -48,7 +48,7 @@ pub async fn restore(db: &Db) -> Result<usize, sqlx::Error> {
         return Ok(0);
     }
     let mut connection = db.writer().acquire().await?;
-    super::staged::sorting_on_disk(&mut connection, true).await?;
+    db.sort_on_disk(&mut connection, true).await?;
     if db.backend() == Backend::Postgres {
         // A sort in memory rather than in many temporary files.
         connection
@@ -68,7 +68,7 @@ pub async fn restore(db: &Db) -> Result<usize, sqlx::Error> {
     if db.backend() == Backend::Postgres {
         connection.execute("RESET maintenance_work_mem").await?;
     }
-    super::staged::sorting_on_disk(&mut connection, false).await?;
+    db.sort_on_disk(&mut connection, false).await?;
     Ok(aside.len())
 }
 

@@ -4,7 +4,7 @@
 
 use crate::events::NewEvent;
 use crate::store::{list_placeholders, values_placeholders, Backend, Db};
-use sqlx::{Any, AnyConnection, Executor, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 use std::collections::HashMap;
 
 /// Kept events per multi-row insert (4 values each).
@@ -42,30 +42,17 @@ pub async fn keep(
 
 /// Builds the index that reads kept events by customer (one sort of what the file kept,
 /// instead of an index insert per kept event); nothing when it is there. On SQLite the sort
-/// spills to temporary files rather than memory ([`sorting_on_disk`]).
+/// spills to temporary files rather than memory ([`Db::sort_on_disk`]).
 pub async fn sort_by_customer(db: &Db) -> Result<(), sqlx::Error> {
     let mut connection = db.writer().acquire().await?;
-    sorting_on_disk(&mut connection, true).await?;
+    db.sort_on_disk(&mut connection, true).await?;
     let built = sqlx::query(&format!(
         "CREATE INDEX IF NOT EXISTS {INDEX} ON import_staged_events (customer_id, import_id)"
     ))
     .execute(&mut *connection)
     .await;
-    sorting_on_disk(&mut connection, false).await?;
+    db.sort_on_disk(&mut connection, false).await?;
     built.map(|_| ())
-}
-
-/// On SQLite, makes `connection` sort in temporary files (`temp_store = FILE`) while `on`, and
-/// in memory again after: building an index over millions of rows would otherwise hold the
-/// whole sort in memory. Nothing on PostgreSQL (`maintenance_work_mem` bounds its sorts).
-pub async fn sorting_on_disk(connection: &mut AnyConnection, on: bool) -> Result<(), sqlx::Error> {
-    if Backend::of(connection) == Backend::Sqlite {
-        let store = if on { "FILE" } else { "MEMORY" };
-        connection
-            .execute(format!("PRAGMA temp_store = {store}").as_str())
-            .await?;
-    }
-    Ok(())
 }
 
 /// The kept events of import `import_id` of the next customers after `after` (from the
@@ -77,7 +64,6 @@ pub async fn next_range(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<(i64, NewEvent)>, sqlx::Error> {
-    let backend = Backend::of(&*conn);
     let after = after.unwrap_or("");
     // The range ends with the customer of the `limit`th event, all of whose events it takes.
     let last: Option<String> = sqlx::query_scalar(
@@ -90,14 +76,12 @@ pub async fn next_range(
     .fetch_optional(&mut *conn)
     .await?;
     let sql = format!(
-        "SELECT row_number, event FROM import_staged_events WHERE customer_id > {} \
-         AND import_id = {}{}",
-        list_placeholders(backend, 1, 1),
-        list_placeholders(backend, 2, 1),
+        "SELECT row_number, event FROM import_staged_events WHERE customer_id > $1 \
+         AND import_id = $2{}",
         if last.is_some() {
-            format!(" AND customer_id <= {}", list_placeholders(backend, 3, 1))
+            " AND customer_id <= $3"
         } else {
-            String::new()
+            ""
         }
     );
     let mut query = sqlx::query_as::<_, (i64, String)>(&sql)
