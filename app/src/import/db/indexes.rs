@@ -30,7 +30,9 @@ pub async fn set_aside(db: &Db) -> Result<usize, sqlx::Error> {
         .bind(definition)
         .execute(&mut *tx)
         .await?;
-        tx.execute(format!("DROP INDEX {}", quoted(name)).as_str())
+        // Another run that read the catalogue at the same time (PostgreSQL) may have dropped
+        // it first: then it is recorded once and gone either way.
+        tx.execute(format!("DROP INDEX IF EXISTS {}", quoted(name)).as_str())
             .await?;
     }
     tx.commit().await?;
