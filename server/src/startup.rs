@@ -1,5 +1,6 @@
 //! Builds the axum application: Leptos pages, server functions, static files, logging layers.
 
+use app::auth::guard::PeerAddress;
 use app::state::{AppState, Config};
 use app::store::Db;
 use app::{shell, App};
@@ -70,6 +71,7 @@ impl Application {
             if stopped > 0 {
                 tracing::warn!(stopped, "imports left running by the last server are stopped; resume them under Admin → Import");
             }
+            app::import::uploads::schedule_sweeps(app.clone());
             app.analytics.clone().schedule(db.clone());
             app::tiers::engine::schedule_expiry(db.clone(), app.live.clone());
         }
@@ -112,7 +114,7 @@ impl Application {
         let graceful = GracefulShutdown::new();
         let mut stop = std::pin::pin!(shutdown_signal());
         loop {
-            let (tcp, _) = tokio::select! {
+            let (tcp, peer) = tokio::select! {
                 accepted = self.listener.accept() => match accepted {
                     Ok(accepted) => accepted,
                     Err(e) => {
@@ -127,11 +129,13 @@ impl Application {
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::debug!("cannot set TCP_NODELAY: {e}");
             }
-            let service = TowerToHyperService::new(
-                self.router
-                    .clone()
-                    .map_request(|request: Request<hyper::body::Incoming>| request.map(Body::new)),
-            );
+            let service = TowerToHyperService::new(self.router.clone().map_request(
+                move |request: Request<hyper::body::Incoming>| {
+                    let mut request = request.map(Body::new);
+                    request.extensions_mut().insert(PeerAddress(peer.ip()));
+                    request
+                },
+            ));
             let connection = graceful.watch(builder.serve_connection(TokioIo::new(tcp), service));
             tokio::spawn(async move {
                 if let Err(e) = connection.await {

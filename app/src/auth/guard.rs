@@ -45,3 +45,33 @@ pub fn request_is_https() -> bool {
         })
         .unwrap_or(false)
 }
+
+/// The address a request came from, put in its extensions by the server for each connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerAddress(pub std::net::IpAddr);
+
+/// The client's address as sign-in fairness counts it: the connection's peer, or, when the
+/// peer is a proxy on this machine or a private network, the address that proxy put last in
+/// `X-Forwarded-For`. `unknown` outside a request.
+pub fn client_address() -> String {
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return "unknown".into();
+    };
+    let Some(PeerAddress(peer)) = parts.extensions.get::<PeerAddress>().copied() else {
+        return "unknown".into();
+    };
+    let behind_proxy = match peer {
+        std::net::IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+        std::net::IpAddr::V6(v6) => v6.is_loopback() || v6.is_unique_local(),
+    };
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+    match forwarded {
+        Some(client) if behind_proxy => client.to_string(),
+        _ => peer.to_string(),
+    }
+}

@@ -16,12 +16,15 @@ use crate::time::now_millis;
 
 use serde_json::{json, Map, Value};
 
-/// Adds a customer after validating every field and refusing identifiers another customer holds, audited.
+/// Adds a customer after validating every field and refusing identifiers another customer
+/// holds, audited. Each try counts against the agent's search allowance: a refusal says an
+/// identifier is someone's, as a search would.
 pub async fn create(
     state: &AppState,
     agent: &CurrentUser,
     form: NewCustomerForm,
 ) -> Result<CreateOutcome, AppError> {
+    state.search_limiter.check(&agent.id)?;
     create_via(state, agent, form, "console").await
 }
 
@@ -188,6 +191,7 @@ pub async fn update(
             Permission::CustomersViewPii.as_str().into(),
         ));
     }
+    state.search_limiter.check(&agent.id)?;
     let valid = checked(state, &form).await?;
     let before = db::profile(&state.db, &id)
         .await?

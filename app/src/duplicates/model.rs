@@ -13,6 +13,9 @@ pub enum Reason {
     NameAndBirth,
     /// The same name and postcode.
     NameAndPostcode,
+    /// Personal details match that the user may not see (without customers.view_pii, no
+    /// reason names a masked field, so a hint cannot confirm a guessed birth date).
+    HiddenDetails,
 }
 
 impl Reason {
@@ -26,6 +29,7 @@ impl Reason {
             Self::Phone => "phone",
             Self::NameAndBirth => "name_and_birth",
             Self::NameAndPostcode => "name_and_postcode",
+            Self::HiddenDetails => "hidden_details",
         }
     }
 
@@ -48,6 +52,7 @@ impl Reason {
             Self::Phone => "Same phone number apart from a national prefix",
             Self::NameAndBirth => "Same name and date of birth",
             Self::NameAndPostcode => "Same name and postcode",
+            Self::HiddenDetails => "Personal details match (ask someone who may see them)",
         }
     }
 }

@@ -53,7 +53,10 @@ fn SuggestionList(id: String, list: Vec<Suggestion>, may_merge: bool) -> impl In
                                 {suggestion
                                     .reasons
                                     .into_iter()
-                                    .map(|(reason, shared)| view! { <li>{reason.describe()} ": " <span class="shared">{shared}</span></li> })
+                                    .map(|(reason, shared)| {
+                                        let shown = (!shared.is_empty()).then(|| view! { ": " <span class="shared">{shared}</span> });
+                                        view! { <li>{reason.describe()} {shown}</li> }
+                                    })
                                     .collect_view()}
                             </ul>
                             {may_merge.then(|| view! {

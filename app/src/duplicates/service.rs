@@ -23,6 +23,7 @@ fn shown(user: &CurrentUser, reason: Reason, value: &str) -> String {
         Reason::Phone => mask_phone(value),
         Reason::NameAndBirth => "date of birth hidden".into(),
         Reason::NameAndPostcode => "postcode hidden".into(),
+        Reason::HiddenDetails => String::new(),
     }
 }
 
@@ -38,12 +39,18 @@ async fn named(db: &Db, ids: &[String]) -> Result<BTreeMap<String, (String, bool
         .collect())
 }
 
-/// The other customers who may be the same person as customer `id`, each with why.
+/// The other customers who may be the same person as customer `id`, each with why. Without
+/// customers.view_pii the reasons are one that names no field, and each call counts against
+/// the user's search allowance: a hint answers whether a guessed detail is someone's.
 pub async fn suggestions(
     state: &AppState,
     user: &CurrentUser,
     id: String,
 ) -> Result<Vec<Suggestion>, AppError> {
+    let sees_pii = user.can(Permission::CustomersViewPii);
+    if !sees_pii {
+        state.search_limiter.check(&user.id)?;
+    }
     let db = &state.db;
     let (first, last, birth, postcode) = db::match_fields(db, &id)
         .await?
@@ -95,6 +102,9 @@ pub async fn suggestions(
             let (name, is_test) = names.get(&customer_id)?.clone();
             reasons.sort();
             reasons.dedup();
+            if !sees_pii {
+                reasons = vec![(Reason::HiddenDetails, String::new())];
+            }
             Some(Suggestion {
                 customer_id,
                 name,

@@ -70,6 +70,13 @@ impl IdentifierKind {
         if trimmed.is_empty() {
             return Ok(None);
         }
+        if trimmed.chars().any(char::is_control) {
+            return Err(
+                "Remove the control characters (a tab, line break or invisible \
+                        character) from this value."
+                    .into(),
+            );
+        }
         let value = match self {
             Self::Email => Some(trimmed.to_lowercase())
                 .filter(|e| crate::users::model::is_plausible_email(e))

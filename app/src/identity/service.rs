@@ -71,6 +71,8 @@ pub async fn add(
         field: "value".into(),
         message: format!("Another customer already has this {}.", kind.noun()),
     };
+    // "Taken" answers whether a value is someone's, as a search does: same allowance.
+    state.search_limiter.check(&agent.id)?;
     match db::owner(&state.db, kind.name(), &normalized).await? {
         Some(owner) if owner == customer_id => {
             return Err(AppError::validation(

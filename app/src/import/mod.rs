@@ -19,6 +19,8 @@ mod page;
 pub mod reader;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod uploads;
 
 pub use api::{get_import, list_imports, set_import_mapping, start_import, stop_import};
 pub use model::{

@@ -270,8 +270,10 @@ pub async fn run(
     db::finish(&state.db, id, status, message.as_deref(), now).await?;
     rebuilt?;
     let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
-    if status == ImportStatus::Done {
-        forget_upload(state, id).await?;
+    // A finished or failed import's upload is not needed again; a checked or stopped one's
+    // waits for the import or a resume (uploads::RETENTION_MS).
+    if matches!(status, ImportStatus::Done | ImportStatus::Failed) {
+        super::uploads::delete(state, id).await?;
     }
     if !job.dry_run {
         audit(state, user, &job).await?;
@@ -283,19 +285,6 @@ pub async fn run(
         refresh_analytics(state, user).await;
     }
     outcome.map(|_| job)
-}
-
-/// Deletes an imported file the console kept (an upload); a file named on the command line
-/// is the operator's and stays.
-async fn forget_upload(state: &AppState, id: &str) -> Result<(), AppError> {
-    let path = db::file_path(&state.db, id).await?.unwrap_or_default();
-    let path = std::path::Path::new(&path);
-    if path.starts_with(state.config.import_dir()) {
-        if let Err(error) = std::fs::remove_file(path) {
-            tracing::warn!(%error, "could not delete an imported upload");
-        }
-    }
-    Ok(())
 }
 
 async fn audit(state: &AppState, user: &CurrentUser, job: &ImportJob) -> Result<(), AppError> {

@@ -214,13 +214,19 @@ impl IngestReport {
             .results
             .into_iter()
             .map(|mut result| {
-                let about_customer = match &result.outcome {
-                    Outcome::Rejected { errors } => errors.iter().all(|e| e.about_customer),
-                    _ => true,
+                result.outcome = match result.outcome {
+                    // Only what is wrong with the event itself is told; a refusal left with
+                    // nothing else is an event received like any other.
+                    Outcome::Rejected { mut errors } => {
+                        errors.retain(|e| !e.about_customer);
+                        if errors.is_empty() {
+                            Outcome::Received {}
+                        } else {
+                            Outcome::Rejected { errors }
+                        }
+                    }
+                    _ => Outcome::Received {},
                 };
-                if about_customer {
-                    result.outcome = Outcome::Received {};
-                }
                 result
             })
             .collect();

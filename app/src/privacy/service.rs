@@ -139,6 +139,14 @@ pub async fn forget(
         .audit("privacy.forget", |r| r.subject(&request_id))
         .await?;
     state.db.zero_freed_pages(change.tx(), false).await?;
+    // Uploaded import files waiting for an import or a resume may name the customer.
+    let uploads = state.clone();
+    change.after_commit(async move {
+        match crate::import::uploads::sweep(&uploads, now_millis(), true).await {
+            Ok(deleted) => tracing::info!(deleted, "forget: kept import uploads deleted"),
+            Err(error) => tracing::error!(%error, "forget: kept import uploads not deleted"),
+        }
+    });
     change.commit().await?;
     if !state.db.erase_deleted_from_disk().await? {
         tracing::warn!(

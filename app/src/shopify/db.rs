@@ -234,3 +234,31 @@ where
     }
     Ok(held)
 }
+
+/// What the refunds recorded for order `order_id` of customer `customer_id` took, other than
+/// the one stored under `except_event_id` (a refund delivered again): (hundredths refunded,
+/// points taken back).
+pub async fn order_refunded(
+    db: &Db,
+    customer_id: &str,
+    order_id: &str,
+    except_event_id: &str,
+) -> Result<(i64, i64), sqlx::Error> {
+    let rows: Vec<(Option<i64>, Option<i64>, String)> = sqlx::query_as(
+        "SELECT amount_cents, points_delta, payload FROM events \
+         WHERE customer_id = $1 AND event_type = 'refund' AND client_event_id <> $2",
+    )
+    .bind(customer_id)
+    .bind(except_event_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut taken = (0, 0);
+    for (amount, points, payload) in rows {
+        let payload: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+        if payload["order_id"].as_str() == Some(order_id) {
+            taken.0 += amount.unwrap_or(0);
+            taken.1 += points.unwrap_or(0).abs();
+        }
+    }
+    Ok(taken)
+}

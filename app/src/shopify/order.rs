@@ -102,9 +102,11 @@ impl Order {
                 .collect(),
             first_name: from_customer("first_name")
                 .or_else(|| from_billing("first_name"))
+                .map(|name| clean(&name))
                 .unwrap_or_default(),
             last_name: from_customer("last_name")
                 .or_else(|| from_billing("last_name"))
+                .map(|name| clean(&name))
                 .unwrap_or_default(),
             accepts_marketing: order.get("buyer_accepts_marketing") == Some(&Value::Bool(true)),
         };
@@ -192,6 +194,10 @@ pub struct Refund {
     pub amount_cents: i64,
     /// ISO 4217 when the payload says.
     pub currency: Option<String>,
+    /// The refunded lines with their tax in the shop's currency (Shopify's `shop_money`), when
+    /// every line says: (hundredths, currency). A Shopify Markets refund is paid back in the
+    /// buyer's currency, the order recorded in the shop's.
+    pub shop_money: Option<(i64, String)>,
     /// The refunded lines in the ingest API's form.
     pub items: Vec<Value>,
     /// The merchant's note.
@@ -248,6 +254,7 @@ impl Refund {
                         .map(str::to_string)
                 })
             });
+        let shop_money = shop_money_of(&lines)?;
         let items = lines
             .iter()
             .filter_map(|line| {
@@ -268,9 +275,23 @@ impl Refund {
             occurred_at: time_of(refund),
             amount_cents,
             currency,
+            shop_money,
             items,
             reason: text(refund, "note").map(|n| clean(&n)),
         })
+    }
+
+    /// The money returned in `currency` (the order's): the refund's own amount when it is in
+    /// that currency (or names none), else its lines' shop money when that is; `None` when the
+    /// payload holds no amount in it.
+    pub fn amount_in(&self, currency: &str) -> Option<i64> {
+        if self.currency.as_deref().is_none_or(|c| c == currency) {
+            return Some(self.amount_cents);
+        }
+        self.shop_money
+            .as_ref()
+            .filter(|(_, c)| c == currency)
+            .map(|(cents, _)| *cents)
     }
 
     /// The refund event for `customer_id` in `currency`, taking back `points`.
@@ -293,6 +314,30 @@ impl Refund {
             .id(format!("shopify-refund-{}", self.id))
             .at(self.occurred_at)
     }
+}
+
+/// The refunded lines' subtotal and tax in shop money, when every line gives both in one
+/// currency; an amount there that does not read is an error.
+fn shop_money_of(lines: &[&Value]) -> Result<Option<(i64, String)>, String> {
+    let mut total = 0;
+    let mut currency: Option<String> = None;
+    for line in lines {
+        for key in ["subtotal_set", "total_tax_set"] {
+            let Some(money) = line.pointer(&format!("/{key}/shop_money")) else {
+                return Ok(None);
+            };
+            let (Some(amount), Some(code)) = (money.get("amount"), text(money, "currency_code"))
+            else {
+                return Ok(None);
+            };
+            if currency.as_ref().is_some_and(|c| *c != code) {
+                return Ok(None);
+            }
+            total += cents(amount).map_err(|e| format!("refund_line_items {key} {e}"))?;
+            currency = Some(code);
+        }
+    }
+    Ok(currency.map(|c| (total, c)))
 }
 
 /// The points a refund of `refund_cents` takes back from an order of `order_cents` that earned

@@ -223,7 +223,12 @@ async fn order(
     Ok(done.order(&order.id))
 }
 
+/// Records a refund against its order: in the order's currency, never more than the order
+/// has left after earlier refunds, taking back the same share of the order's points (never
+/// more than it earned). Refunds are handled one at a time, so two refunds of one order
+/// delivered together cannot both take what is left.
 async fn refund(state: &AppState, payload: &Value, now: i64) -> Result<Done, AppError> {
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let refund = match Refund::read(payload) {
         Ok(refund) => refund,
         Err(problem) => return Ok(Done::new("refused", format!("Not a refund: {problem}."))),
@@ -235,6 +240,7 @@ async fn refund(state: &AppState, payload: &Value, now: i64) -> Result<Done, App
         );
         return Ok(Done::new("ignored", detail).order(&refund.order_id));
     };
+    let _turn = ONE_AT_A_TIME.lock().await;
     let customer_id = crate::identity::db::merged_into(&state.db, &customer_id)
         .await?
         .unwrap_or(customer_id);
@@ -245,20 +251,45 @@ async fn refund(state: &AppState, payload: &Value, now: i64) -> Result<Done, App
         &order::points_event_id(&refund.order_id),
     )
     .await?;
-    let Some(currency) = refund
-        .currency
-        .clone()
-        .or_else(|| held.purchase.clone().map(|(_, c)| c))
-    else {
-        return Ok(Done::new("refused", "The refund names no currency.").order(&refund.order_id));
+    let order_id = refund.order_id.clone();
+    let Some((order_cents, currency)) = held.purchase.clone() else {
+        let detail = format!("Order {order_id} has no purchase recorded here: nothing to refund.");
+        return Ok(Done::new("ignored", detail).order(&order_id));
     };
-    let order_cents = held.purchase.map_or(0, |(cents, _)| cents);
-    let points = order::points_to_take_back(held.points, order_cents, refund.amount_cents);
-    let report = ingest(state, &[refund.event(&customer_id, &currency, points)], now).await?;
-    let amount = format!("{} {currency}", format_money(refund.amount_cents));
+    let Some(asked) = refund.amount_in(&currency) else {
+        let detail = format!(
+            "Refund in {} of order {order_id}, paid in {currency}: the payload gives no amount in {currency}.",
+            refund.currency.as_deref().unwrap_or("another currency")
+        );
+        return Ok(Done::new("refused", detail).order(&order_id));
+    };
+    let event_id = format!("shopify-refund-{}", refund.id);
+    let (refunded, points_back) =
+        db::order_refunded(&state.db, &customer_id, &order_id, &event_id).await?;
+    let amount_cents = asked.min((order_cents - refunded).max(0));
+    if amount_cents == 0 && asked > 0 {
+        let detail =
+            format!("Order {order_id} was refunded in full before: nothing left to refund.");
+        return Ok(Done::new("ignored", detail).order(&order_id));
+    }
+    let points = order::points_to_take_back(held.points, order_cents, amount_cents)
+        .min((held.points - points_back).max(0));
+    let capped = Refund {
+        amount_cents,
+        currency: Some(currency.clone()),
+        ..refund
+    };
+    let report = ingest(state, &[capped.event(&customer_id, &currency, points)], now).await?;
+    let amount = format!("{} {currency}", format_money(amount_cents));
     let mut done = match outcome_of(&report, 0) {
         Ok(outcome) => {
-            let mut detail = format!("Refund of {amount} of order {} {outcome}", refund.order_id);
+            let mut detail = format!("Refund of {amount} of order {order_id} {outcome}");
+            if amount_cents < asked {
+                detail += &format!(
+                    " (capped at what the order had left; {} asked)",
+                    format_money(asked)
+                );
+            }
             if points > 0 && outcome == "recorded" {
                 detail += &format!("; up to {points} points taken back");
             }
@@ -267,7 +298,7 @@ async fn refund(state: &AppState, payload: &Value, now: i64) -> Result<Done, App
         Err(problem) => Done::new("refused", format!("Refund of {amount}: {problem}.")),
     };
     done.customer_id = Some(customer_id);
-    Ok(done.order(&refund.order_id))
+    Ok(done.order(&order_id))
 }
 
 async fn ingest(state: &AppState, events: &[EventIn], now: i64) -> Result<IngestReport, AppError> {

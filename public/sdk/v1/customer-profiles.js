@@ -189,6 +189,10 @@
     if (response.status === 429 || response.status >= 500) {
       var wait = Number(response.headers.get("Retry-After"));
       this.retry(wait > 0 ? wait * 1000 : null, error);
+    } else if (response.status === 413 && batch.length > 1) {
+      // More events than the key may send in a minute: send smaller batches.
+      this.batchSize = Math.max(1, Math.floor(batch.length / 2));
+      this.schedule(0);
     } else if (response.status === 401 || response.status === 403) {
       // A revoked key or a site not listed for it: nothing will go through until an admin
       // acts, so stop; the events stay queued for the next page load.

@@ -22,13 +22,15 @@ const EVENT_PAGE: i64 = 1_000;
 /// Records kept about the customer besides their own tables, as (section, table, column
 /// naming the customer): the privacy requests, the audit trail of changes to them (which holds
 /// earlier values, e.g. an email before an edit or a deleted note's text), when their profile
-/// was opened, and the merges they took part in (as the profile kept or the one merged away).
-const RECORDS_ABOUT_THE_CUSTOMER: [(&str, &str, &str); 5] = [
+/// was opened, the merges they took part in (as the profile kept or the one merged away), and
+/// the Shopify webhook deliveries of their orders.
+const RECORDS_ABOUT_THE_CUSTOMER: [(&str, &str, &str); 6] = [
     ("privacy_requests", "privacy_requests", "customer_id"),
     ("audit_log", "audit_log", "customer_id"),
     ("recent_views", "recent_views", "customer_id"),
     ("merges", "customer_merges", "customer_id"),
     ("merges", "customer_merges", "absorbed_id"),
+    ("shopify_deliveries", "shopify_deliveries", "customer_id"),
 ];
 
 /// Columns naming platform users (the staff member's data, not the customer's): left out.

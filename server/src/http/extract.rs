@@ -2,6 +2,7 @@
 //! key and a JSON body (content type, size, syntax).
 
 use super::error::ApiError;
+use app::api_keys::rate::Refused;
 use app::api_keys::KeyKind;
 use app::state::AppState;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
@@ -22,6 +23,40 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 pub struct ApiKey(pub app::api_keys::db::AuthenticatedKey);
 
 impl ApiKey {
+    /// Takes `events` from a publishable key's allowance of events a minute (429 with
+    /// `Retry-After` when it is spent, 413 when one request holds more than a minute's worth);
+    /// a secret key has no such limit.
+    pub fn take_events(&self, events: usize) -> Result<(), ApiError> {
+        if self.0.kind != KeyKind::Publishable {
+            return Ok(());
+        }
+        let per_minute = self.0.limits.per_minute;
+        let count = u32::try_from(events).unwrap_or(u32::MAX);
+        match app::api_keys::rate::take(&self.0.id, per_minute, count) {
+            Ok(()) => Ok(()),
+            Err(Refused::Wait(wait)) => {
+                let seconds = wait.as_secs() + 1;
+                Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!(
+                        "This key may send {per_minute} events a minute; try again in {seconds} s."
+                    ),
+                )
+                .retry_after(seconds))
+            }
+            Err(Refused::OverMinute) => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_many_events",
+                format!(
+                    "{events} events in one request; this key may send {per_minute} a minute, \
+                     so send at most that many at once."
+                ),
+            )
+            .at("events")),
+        }
+    }
+
     /// The event types this key may send, when limited.
     pub fn allowed_types(&self) -> Option<&[String]> {
         (self.0.kind == KeyKind::Publishable).then_some(self.0.limits.event_types.as_slice())
@@ -82,20 +117,11 @@ where
                      for it; an admin can add a site on the API keys screen.",
                 ));
             }
-            if let Err(wait) = app::api_keys::rate::take(&found.id, found.limits.per_minute) {
-                let seconds = wait.as_secs() + 1;
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    format!(
-                        "This key may make {} requests a minute; try again in {seconds} s.",
-                        found.limits.per_minute
-                    ),
-                )
-                .retry_after(seconds));
-            }
         }
-        Ok(ApiKey(found))
+        // One event's room now, before the body is read; the rest once they are counted.
+        let key = ApiKey(found);
+        key.take_events(1)?;
+        Ok(key)
     }
 }
 

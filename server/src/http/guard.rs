@@ -114,10 +114,17 @@ fn is_page(path: &str) -> bool {
     !(path.starts_with("/api/") || path == "/healthz" || is_static_asset(path))
 }
 
-/// The bundle, styles and public files: the same for every user, no personal data.
+/// Where the bundle, styles and public files are served: the same for every user, no personal
+/// data. Only the bundle's folder, the SDK's and files at the top of the site (the favicon)
+/// qualify; a page path ending like a file name (`/customers/…/x.css`) does not.
 pub fn is_static_asset(path: &str) -> bool {
-    let last = path.rsplit('/').next().unwrap_or("");
-    path.starts_with("/pkg/") || (!path.starts_with("/api/") && last.contains('.'))
+    const PUBLIC_FILE_ENDINGS: [&str; 6] =
+        [".svg", ".ico", ".png", ".txt", ".webmanifest", ".woff2"];
+    let top_level_file = path.rfind('/') == Some(0)
+        && PUBLIC_FILE_ENDINGS
+            .iter()
+            .any(|ending| path.ends_with(ending));
+    path.starts_with("/pkg/") || path.starts_with("/sdk/") || top_level_file
 }
 
 fn is_https(request: &Request<Body>) -> bool {
@@ -160,6 +167,10 @@ mod tests {
     fn only_the_bundle_and_public_files_are_static_assets() {
         assert!(is_static_asset("/pkg/customer-profiles.wasm"));
         assert!(is_static_asset("/favicon.svg"));
+        assert!(is_static_asset("/sdk/v1/customer-profiles.js"));
+        assert!(!is_static_asset("/customers/abc/activity/x.css"));
+        assert!(!is_static_asset("/admin/import/abc/rejections.csv"));
+        assert!(!is_static_asset("/customers/abc.png"));
         assert!(!is_static_asset(
             "/customers/0190a0c6-8a4b-7c3d-9e8f-0123456789ab"
         ));

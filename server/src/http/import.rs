@@ -27,9 +27,10 @@ pub async fn upload(
 ) -> Result<Response, ApiError> {
     let user = super::extract::user_with(&session, Permission::CustomersImport)?;
     let folder = state.config.import_dir();
-    tokio::fs::create_dir_all(&folder)
-        .await
-        .map_err(|e| ApiError::internal(format!("cannot create {}: {e}", folder.display())))?;
+    app::import::uploads::prepare_folder(&folder)
+        .map_err(|e| ApiError::internal(format!("cannot use {}: {e}", folder.display())))?;
+    // Uploads past their retention go before another arrives.
+    app::import::uploads::sweep(&state, app::time::now_millis(), false).await?;
     let path = folder.join(uuid::Uuid::now_v7().to_string());
     let mut kind = ImportKind::Customers;
     let mut file_name = None;
@@ -46,7 +47,7 @@ pub async fn upload(
                 }
                 Some("file") => {
                     file_name = Some(field.file_name().unwrap_or("upload").to_string());
-                    let mut out = tokio::fs::File::create(&path)
+                    let mut out = app::import::uploads::create_file(&path)
                         .await
                         .map_err(|e| format!("Cannot store the file: {e}"))?;
                     let mut written: u64 = 0;

@@ -27,6 +27,8 @@ pub async fn post_events(
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message).at(field)
         }
     })?;
+    // The first event was taken when the key was checked.
+    key.take_events(events.len().saturating_sub(1))?;
     let now = app::time::now_millis();
     let report =
         app::ingest::ingest_limited(&state.db, &state.live, events, now, key.allowed_types())

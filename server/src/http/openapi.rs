@@ -97,28 +97,32 @@ pub fn openapi(registry: &[EventTypeDef], attributes: &[AttributeType]) -> Value
                             Servers use a secret key in X-Api-Key; web pages use a publishable key (in \
                             X-Api-Key, or as ?key= with the JSON sent as text/plain, which is what \
                             navigator.sendBeacon can send), accepted only from its listed origins, for its \
-                            event types and within its request rate."
+                            event types and within its events a minute (events are counted, not requests)."
         },
         "servers": [{"url": "/"}],
         "security": [{"apiKey": []}, {"publishableKey": []}],
         "paths": {"/api/v1/events": {"post": {
             "operationId": "ingestEvents",
             "summary": "Store one event or a batch",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {
-                "oneOf": [{"$ref": "#/components/schemas/Event"}, {"$ref": "#/components/schemas/Batch"}]
-            }}}},
+            "requestBody": {"required": true, "content": {
+                "application/json": {"schema": {
+                    "oneOf": [{"$ref": "#/components/schemas/Event"}, {"$ref": "#/components/schemas/Batch"}]
+                }},
+                "text/plain": {"schema": {"type": "string",
+                    "description": "The same JSON as text, as navigator.sendBeacon sends it."}}
+            }},
             "responses": {
                 "200": {"description": "Every event accepted or a duplicate.", "content": report},
                 "207": {"description": "Some events refused; the rest stored.", "content": report},
                 "400": {"description": "The body is not JSON.", "content": error},
                 "401": {"description": "Missing, unknown or revoked API key, or a secret key in the URL.", "content": error},
                 "403": {"description": "A publishable key used from an origin not listed for it.", "content": error},
-                "413": {"description": "Body over 4 MiB or more than 1,000 events.", "content": error},
+                "413": {"description": "Body over 4 MiB, more than 1,000 events, or (a publishable key) more events than it may send in a minute.", "content": error},
                 "415": {"description": "Content-Type is not application/json (or text/plain).", "content": error},
                 "422": {"description": "Every event refused (an IngestReport), or the body is not an event or a batch (an Error).",
                         "content": {"application/json": {"schema": {"oneOf": [
                             {"$ref": "#/components/schemas/IngestReport"}, {"$ref": "#/components/schemas/Error"}]}}}},
-                "429": {"description": "A publishable key over its requests a minute; see Retry-After.", "content": error}
+                "429": {"description": "A publishable key over its events a minute; see Retry-After.", "content": error}
             }
         }}},
         "components": {

@@ -1,7 +1,7 @@
-//! `POST /api/{fn}`: the Leptos server functions, behind two checks of their own. A form
-//! value holding NUL is refused at its field before the function runs (PostgreSQL text cannot
-//! hold NUL, SQLite would keep it), and an error the function never saw (arguments that do not
-//! decode) answers with its own status, not 500.
+//! `POST /api/{fn}`: the Leptos server functions, behind checks of their own. A body that is
+//! not a form is refused (415), a decoded form value holding NUL is refused at its field before
+//! the function runs (PostgreSQL text cannot hold NUL, SQLite would keep it), and an error the
+//! function never saw (arguments that do not decode) answers with its own status, not 500.
 
 use app::error::AppError;
 use axum::body::{to_bytes, Body, Bytes};
@@ -31,19 +31,26 @@ pub async fn guard(request: Request, next: Next) -> Response {
             ))
         }
     };
+    // Every server function takes a form (Leptos' URL encoding), and its arguments are decoded
+    // from the body whatever the header says: a body sent as anything else is refused, and a
+    // NUL is looked for in the decoded values.
     let is_form = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
-        if let Some(field) = field_with_nul(&bytes) {
-            return error(&AppError::validation(
-                field,
-                "This field holds a NUL character, which cannot be stored. Remove it and try \
-                 again.",
-            ));
-        }
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return unsupported_media_type();
+    }
+    if let Some(field) = field_with_nul(&bytes) {
+        return error(&AppError::validation(
+            field,
+            "This field holds a NUL character, which cannot be stored. Remove it and try again.",
+        ));
     }
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
@@ -80,6 +87,17 @@ async fn with_error_status(response: Response) -> Response {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// 415 for a server-function call whose body is not a form.
+fn unsupported_media_type() -> Response {
+    let err = AppError::validation(
+        "request",
+        "Send the arguments as a form (application/x-www-form-urlencoded).",
+    );
+    let mut response = error(&err);
+    *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+    response
 }
 
 /// An error answered as a server function answers it (JSON-encoded `AppError`).

@@ -783,3 +783,96 @@ async fn the_upload_and_the_refused_rows_need_the_import_permission() {
         .unwrap()
         .starts_with("/admin/import?error="));
 }
+
+#[tokio::test]
+async fn uploads_are_private_and_kept_only_while_an_import_may_need_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let (db, _dir) = common::sqlite().await;
+    common::seed(&db, 2).await;
+    let parent = common::tempdir::Guard::create();
+    let folder = std::path::PathBuf::from(parent.path()).join("uploads");
+    let config = Config {
+        import_dir: Some(folder.clone()),
+        ..Config::default()
+    };
+    let base = common::console::spawn_with(db.clone(), config.clone()).await;
+    let state = AppState::new(db.clone(), config).await.unwrap();
+    let browser = Console::signed_in(&base, "admin@demo.test").await;
+    let upload = |name: &'static str| {
+        let csv = format!("email,first_name\n{name}@upload.test,Ann\n").into_bytes();
+        let browser = &browser;
+        async move {
+            let uploaded = browser
+                .upload("/admin/import/upload", &[("kind", "customers")], name, csv)
+                .await;
+            assert_eq!(uploaded.status(), 303);
+            let location = uploaded.headers()["location"].to_str().unwrap().to_string();
+            location.strip_prefix("/admin/import/").unwrap().to_string()
+        }
+    };
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let files = || std::fs::read_dir(&folder).unwrap().count();
+
+    let checked = upload("checked").await;
+    assert_eq!(mode(&folder), 0o700, "the folder is the console's own");
+    let path = app::import::db::file_path(&db, &checked)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mode(std::path::Path::new(&path)), 0o600, "each file too");
+
+    // A dry run keeps the file for the import; past the retention it goes, and the import says so.
+    app::import::service::start(&state, &checked, true, false)
+        .await
+        .unwrap();
+    let dry = app::import::service::run(&state, &admin(), &checked, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(dry.status, ImportStatus::Checked);
+    assert_eq!(files(), 1, "kept after a dry run");
+    let later = app::time::now_millis() + app::import::uploads::RETENTION_MS + 1;
+    assert_eq!(
+        app::import::uploads::sweep(&state, later, false)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(files(), 0);
+    let job = app::import::db::job(&db, &checked).await.unwrap().unwrap();
+    assert_eq!(job.status, ImportStatus::Failed);
+    assert!(job.message.unwrap().contains("upload it again"));
+
+    // A finished import's file goes at once.
+    let done = upload("done").await;
+    app::import::service::start(&state, &done, false, false)
+        .await
+        .unwrap();
+    let finished = app::import::service::run(&state, &admin(), &done, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!((finished.status, files()), (ImportStatus::Done, 0));
+
+    // A forget deletes every upload waiting for an import: any may name the customer.
+    let waiting = upload("waiting").await;
+    assert_eq!(files(), 1);
+    let forgotten = app::identity::db::owner(&db, "email", "done@upload.test")
+        .await
+        .unwrap()
+        .unwrap();
+    let privacy = Console::signed_in(&base, "privacy@demo.test").await;
+    let answer = privacy
+        .call(
+            "forget_customer",
+            &[
+                ("customer_id", forgotten.as_str()),
+                ("confirmation", "FORGET"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
+    assert_eq!(files(), 0, "the waiting upload is gone");
+    let job = app::import::db::job(&db, &waiting).await.unwrap().unwrap();
+    assert_eq!(job.status, ImportStatus::Failed);
+    assert!(job.message.unwrap().contains("GDPR"));
+}

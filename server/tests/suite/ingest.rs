@@ -592,3 +592,38 @@ async fn projections_add_up_per_customer_across_a_batch() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_event_whose_customer_went_since_matching_is_refused_alone() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let ids = app::customers::db::external_ids(&db, 2).await.unwrap();
+        let kept = app::identity::db::owner(&db, "external_id", &ids[0])
+            .await
+            .unwrap()
+            .unwrap();
+        // Matched, then merged away or forgotten by another request before this batch stored.
+        let gone = uuid::Uuid::now_v7().to_string();
+        let now = app::time::now_millis();
+        let events = [
+            app::events::NewEvent::console(&kept, "note_added", now, json!({})),
+            app::events::NewEvent::console(&gone, "note_added", now, json!({})),
+        ];
+        let rules = app::tiers::db::rules(&db).await.unwrap();
+        let mut writer = db.writer().acquire().await.unwrap();
+        let mut tx = sqlx::Connection::begin(&mut *writer).await.unwrap();
+        let results = app::ingest::db::store_events(&mut tx, &events, &rules, false, now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            results,
+            vec![
+                app::ingest::db::Stored::Accepted,
+                app::ingest::db::Stored::CustomerGone
+            ],
+            "{label}"
+        );
+    }
+}

@@ -278,6 +278,35 @@ async fn a_publishable_key_is_held_to_its_rate_with_retry_after() {
         (1..=21).contains(&seconds),
         "one request refills every 20 s: {seconds}"
     );
+
+    // Events are counted, not requests: a key allowed 3 a minute stores 3 events, whatever
+    // the batches; a batch larger than a minute's worth is refused whole (413).
+    let key = publishable(&db, 3).await;
+    let batch = |n: usize, prefix: &str| {
+        let events: Vec<Value> = (0..n)
+            .map(|i| session(&format!("{prefix}-{i}"), &external, "app_session"))
+            .collect();
+        client
+            .post(format!("{base}/api/v1/events"))
+            .header("origin", SHOP)
+            .header("x-api-key", &key)
+            .json(&json!({ "events": events }))
+            .send()
+    };
+    let too_big = batch(1000, "big").await.unwrap();
+    assert_eq!(too_big.status(), 413);
+    let answer: Value = too_big.json().await.unwrap();
+    assert_eq!(answer["error"]["code"], "too_many_events", "{answer}");
+    assert_eq!(batch(2, "two").await.unwrap().status(), 200);
+    assert_eq!(batch(2, "more").await.unwrap().status(), 429);
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM events WHERE client_event_id LIKE 'big-%' \
+         OR client_event_id LIKE 'two-%' OR client_event_id LIKE 'more-%'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(stored, 2, "only the events within the allowance are stored");
 }
 
 #[tokio::test]
@@ -315,5 +344,121 @@ async fn the_sdk_is_served_as_a_script_and_a_module_small_and_cacheable() {
         let size = zipped.bytes().await.unwrap().len();
         println!("{path}: {size} bytes gzipped");
         assert!(size < 4096, "{path} is {size} bytes gzipped; keep it small");
+    }
+}
+
+/// One way an event can be sent through a publishable key: a name and the events, built for
+/// one external id.
+type Case = (&'static str, fn(&str, &str) -> Vec<Value>);
+
+/// Every way an event can be refused (and the ways it is taken), each built for an identifier.
+fn refusal_cases() -> Vec<Case> {
+    fn with(base: Value, id: &str, event_id: &str, change: impl Fn(&mut Value)) -> Value {
+        let mut event = base;
+        event["event_id"] = json!(event_id);
+        event["customer"] = json!({"external_id": id});
+        change(&mut event);
+        event
+    }
+    fn points(event_type: &str, points: i64) -> Value {
+        json!({"type": event_type, "occurred_at": "2026-11-20T09:00:00Z", "source": "web",
+               "payload": {"points": points}})
+    }
+    fn base() -> Value {
+        session("", "", "app_session")
+    }
+    vec![
+        ("taken", |id, n| vec![with(base(), id, n, |_| {})]),
+        ("unknown store", |id, n| {
+            vec![with(base(), id, n, |e| {
+                e["store_id"] = json!("no-such-store")
+            })]
+        }),
+        ("unknown sku", |id, n| {
+            vec![with(base(), id, n, |e| {
+                e["type"] = json!("purchase");
+                e["payload"] = json!({"amount_cents": 500, "currency": "GBP",
+                                      "items": [{"sku": "no-such-sku", "qty": 1}]});
+            })]
+        }),
+        ("wrong type in payload", |id, n| {
+            vec![with(base(), id, n, |e| {
+                e["type"] = json!("purchase");
+                e["payload"] = json!({"amount_cents": "five", "currency": "GBP"});
+            })]
+        }),
+        ("type not allowed", |id, n| {
+            vec![with(base(), id, n, |e| e["type"] = json!("tag_appended"))]
+        }),
+        ("bad time", |id, n| {
+            vec![with(base(), id, n, |e| {
+                e["occurred_at"] = json!("yesterday")
+            })]
+        }),
+        ("points below zero", |id, n| {
+            vec![with(points("points_used", 1_000_000), id, n, |_| {})]
+        }),
+        ("points while restricted", |id, n| {
+            vec![with(points("points_earned", 5), id, n, |_| {})]
+        }),
+        ("repeat in the batch", |id, n| {
+            vec![with(base(), id, n, |_| {}), with(base(), id, n, |_| {})]
+        }),
+        ("store and customer both wrong", |id, n| {
+            vec![with(base(), id, n, |e| {
+                e["store_id"] = json!("no-such-store");
+                e["payload"] = json!({"platform": 7});
+            })]
+        }),
+    ]
+}
+
+#[tokio::test]
+async fn a_publishable_key_answers_the_same_for_a_customer_and_for_nobody() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 3).await;
+        let limits = BrowserLimits {
+            event_types: ["app_session", "purchase", "points_used", "points_earned"]
+                .map(String::from)
+                .to_vec(),
+            origins: vec![SHOP.into()],
+            per_minute: 10_000,
+        };
+        let key = app::api_keys::db::create_publishable(db.pool(), "web", &limits, None, 0)
+            .await
+            .unwrap()
+            .key;
+        let externals = app::customers::db::external_ids(&db, 3).await.unwrap();
+        // One customer is restricted (GDPR art. 18): points events for them are refused.
+        sqlx::query("UPDATE customers SET restricted_at = 1 WHERE external_id = $1")
+            .bind(&externals[1])
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let base = spawn(db.clone(), Default::default()).await;
+        let client = reqwest::Client::new();
+        let answer = |events: Vec<Value>| {
+            let request = client
+                .post(format!("{base}/api/v1/events"))
+                .header("origin", SHOP)
+                .header("x-api-key", &key)
+                .json(&json!({ "events": events }));
+            async move {
+                let response = request.send().await.unwrap();
+                (response.status().as_u16(), response.text().await.unwrap())
+            }
+        };
+        for (n, (case, events_for)) in refusal_cases().into_iter().enumerate() {
+            for (who, known) in [("customer", &externals[0]), ("restricted", &externals[1])] {
+                let event_id = format!("oracle-{n}-{who}");
+                let for_customer = answer(events_for(known, &event_id)).await;
+                let for_nobody = answer(events_for("nobody-at-all-42", &event_id)).await;
+                assert_eq!(
+                    for_customer, for_nobody,
+                    "{label}: {case} for a {who} and for nobody"
+                );
+            }
+        }
     }
 }

@@ -194,11 +194,34 @@ async fn pages_carry_a_nonce_policy_and_personal_data_is_never_cached() {
         call.headers()["content-security-policy"],
         "default-src 'none'; frame-ancestors 'none'"
     );
-    let asset = admin.get("/favicon.svg").await;
+    let asset = admin.get("/sdk/v1/customer-profiles.js").await;
     assert!(asset
         .headers()
         .get("cache-control")
         .is_none_or(|v| v != "no-store"));
+
+    // A page is a page whatever its path ends with (a CDN caching `.css` would keep it), and
+    // a download of refused rows is personal data.
+    let id: String = sqlx::query_scalar("SELECT id FROM customers LIMIT 1")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    for path in [
+        format!("/customers/{id}/activity/x.css"),
+        format!("/customers/{id}/x.js"),
+        "/admin/import/no-such-import/rejections.csv".to_string(),
+    ] {
+        let response = admin.get(&path).await;
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    let anonymous = Console::new(&base)
+        .get(&format!("/customers/{id}/activity/x.css"))
+        .await;
+    assert_eq!(
+        anonymous.status(),
+        303,
+        "signed out, a page path sends to sign-in"
+    );
 }
 
 #[tokio::test]
@@ -206,7 +229,7 @@ async fn parallel_wrong_passwords_lock_the_email_after_five_checks() {
     let (db, _guard) = common::sqlite().await;
     common::seed(&db, 1).await;
     let base = spawn(db.clone(), Default::default()).await;
-    let attempts = (0..39).map(|n| {
+    let wrong = |n: usize| {
         let base = base.clone();
         async move {
             let mut console = Console::new(&base);
@@ -216,25 +239,127 @@ async fn parallel_wrong_passwords_lock_the_email_after_five_checks() {
                 .status()
                 .as_u16()
         }
-    });
-    let statuses = futures::future::join_all(attempts).await;
+    };
+    // Parallel guesses at one email are checked one at a time; the rest are refused for load
+    // without hashing, and those refusals are not failures.
+    let statuses = futures::future::join_all((0..39).map(wrong)).await;
     let checked = statuses.iter().filter(|s| **s == 422).count();
     assert!(
-        checked <= 5,
-        "at most five passwords were checked: {statuses:?}"
+        (1..=5).contains(&checked),
+        "one at a time, at most five: {statuses:?}"
     );
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 39 - checked);
+    let mut sequential = Vec::new();
+    for n in 0..6 {
+        sequential.push(wrong(100 + n).await);
+    }
     let failures: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_log WHERE action = 'auth.sign_in_failed'")
             .fetch_all(db.pool())
             .await
             .unwrap();
-    assert!(failures.len() <= 5, "{} failures audited", failures.len());
+    assert_eq!(
+        failures.len(),
+        5,
+        "five checked in all: {statuses:?} {sequential:?}"
+    );
+    assert_eq!(sequential.last(), Some(&429), "then locked: {sequential:?}");
     let mut owner = Console::new(&base);
     let right = owner
         .sign_in("agent@demo.test", server::users::DEMO_PASSWORD)
         .await;
     assert_eq!(right.status(), 429, "the right password waits out the lock");
+}
+
+/// Signs in as `email` with the demo password from `address` `times` times, one after the
+/// other; the statuses.
+async fn sign_ins(base: &str, address: std::net::IpAddr, email: &str, times: usize) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for _ in 0..times {
+        let mut console = Console::from_address(base, address);
+        let answer = console.sign_in(email, server::users::DEMO_PASSWORD).await;
+        statuses.push(answer.status().as_u16());
+    }
+    statuses
+}
+
+/// 48 clients signing in with random emails until `stop`; how many answers they got.
+async fn flood(base: &str, addresses: Vec<std::net::IpAddr>, stop: std::time::Instant) -> usize {
+    let clients = addresses.into_iter().map(|address| {
+        let base = base.to_string();
+        async move {
+            let mut answers = 0;
+            while std::time::Instant::now() < stop {
+                let email = format!("flood-{}@nowhere.test", uuid::Uuid::new_v4().simple());
+                Console::from_address(&base, address)
+                    .sign_in(&email, "guess")
+                    .await;
+                answers += 1;
+            }
+            answers
+        }
+    });
+    futures::future::join_all(clients).await.into_iter().sum()
+}
+
+#[tokio::test]
+async fn an_anonymous_sign_in_flood_neither_locks_out_nor_starves_staff() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 1).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let supervisor = "supervisor@demo.test";
+    let desk: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+    // The supervisor signed in from this desk before: the pair is known.
+    assert_eq!(sign_ins(&base, desk, supervisor, 1).await, [200]);
+
+    // 48 clients on 48 other addresses, then 48 on the supervisor's own network address.
+    for (label, addresses) in [
+        (
+            "other addresses",
+            (2..50)
+                .map(|n| std::net::IpAddr::from([127, 0, 1, n]))
+                .collect(),
+        ),
+        ("the same address", vec![desk; 48]),
+    ] {
+        let stop = std::time::Instant::now() + Duration::from_secs(4);
+        let flooding = flood(&base, addresses, stop);
+        let signing_in = async {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            sign_ins(&base, desk, supervisor, 8).await
+        };
+        let (answers, statuses) = tokio::join!(flooding, signing_in);
+        assert!(answers > 100, "{label}: the flood ran ({answers} answers)");
+        assert_eq!(
+            statuses, [200; 8],
+            "{label}: every one of the supervisor's sign-ins was checked"
+        );
+    }
+
+    // A newcomer (no sign-in from here before) on another address is checked during a flood
+    // from elsewhere; and once the flood ends nobody is locked out.
+    let newcomer: std::net::IpAddr = "127.0.2.1".parse().unwrap();
+    let stop = std::time::Instant::now() + Duration::from_secs(3);
+    let flooding = flood(
+        &base,
+        vec![std::net::IpAddr::from([127, 0, 3, 1]); 48],
+        stop,
+    );
+    let signing_in = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        sign_ins(&base, newcomer, "agent@demo.test", 4).await
+    };
+    let (_, statuses) = tokio::join!(flooding, signing_in);
+    assert_eq!(
+        statuses, [200; 4],
+        "a newcomer from another address: {statuses:?}"
+    );
+    let locked: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_throttle WHERE locked_until IS NOT NULL")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(locked, 0, "no email is locked by refusals for load");
 }
 
 #[tokio::test]
@@ -362,6 +487,27 @@ async fn nul_in_a_form_and_undecodable_arguments_are_refused_at_the_field() {
         assert_eq!(refused.status(), 422, "{label}");
         let body: Value = refused.json().await.unwrap();
         assert_eq!(body["Validation"]["field"], "last_name", "{label}: {body}");
+        // The same form without its content type, or as another type, is refused before its
+        // arguments are decoded: nothing reaches the database.
+        let body = serde_urlencoded::to_string(form).unwrap();
+        for content_type in [None, Some("text/plain"), Some("application/json")] {
+            let refused = admin.call_raw("create_customer", &body, content_type).await;
+            assert_eq!(refused.status(), 415, "{label}: {content_type:?}");
+        }
+        let stored: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE external_id = 'NUL-1'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(stored, 0, "{label}");
+        let upper = admin
+            .call_raw(
+                "create_customer",
+                &body,
+                Some("Application/X-WWW-Form-Urlencoded; charset=UTF-8"),
+            )
+            .await;
+        assert_eq!(upper.status(), 422, "{label}: the NUL is still found");
         let malformed = admin
             .call("advanced_search", &[("query[size]", "many")])
             .await;
@@ -566,4 +712,88 @@ async fn the_admin_page_answers_403_like_every_other_admin_page() {
     }
     let admin = Console::signed_in(&base, "admin@demo.test").await;
     assert_eq!(admin.get("/admin").await.status(), 200);
+}
+
+#[tokio::test]
+async fn duplicate_hints_and_taken_identifiers_are_no_oracle_past_the_search_allowance() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 5).await;
+    let base = spawn_with(
+        db.clone(),
+        Config {
+            searches_per_minute: Some(8),
+            ..Config::default()
+        },
+    )
+    .await;
+    let (first, last, birth, external): (String, String, String, String) = sqlx::query_as(
+        "SELECT first_name, last_name, date_of_birth, external_id FROM customers \
+         WHERE date_of_birth IS NOT NULL AND first_name <> '' AND last_name <> '' LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let associate = Console::signed_in(&base, "associate@demo.test").await;
+    let agent = Console::signed_in(&base, "agent@demo.test").await;
+    // The associate guesses the birth date right: the hint names no masked field.
+    let form = [
+        ("form[first_name]", first.as_str()),
+        ("form[last_name]", last.as_str()),
+        ("form[date_of_birth]", birth.as_str()),
+        ("form[external_id]", "GUESS-1"),
+        ("form[status_id]", "active"),
+    ];
+    let guess = common::add_customer_from(&db, &associate, &form).await;
+    let hints: Value = associate
+        .call("possible_duplicates", &[("customer_id", guess.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reasons: Vec<&str> = hints[0]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, vec!["HiddenDetails"], "{hints}");
+    assert!(!hints.to_string().contains(&birth), "{hints}");
+    let seen_by_agent: Value = agent
+        .call("possible_duplicates", &[("customer_id", guess.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen_by_agent[0]["reasons"][0][0], "NameAndBirth",
+        "{seen_by_agent}"
+    );
+
+    // Add Customer with a taken identifier answers like a search, from the same allowance:
+    // two calls so far (the add and the hint), six more answered, then 429.
+    let taken = [
+        ("form[first_name]", "Probe"),
+        ("form[last_name]", "Probe"),
+        ("form[external_id]", external.as_str()),
+        ("form[status_id]", "active"),
+    ];
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(
+            associate
+                .call("create_customer", &taken)
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 200, 429, 429]);
+    let searched = associate
+        .call("find_customer", &[("q", "CRM-00000031")])
+        .await;
+    assert_eq!(
+        searched.status(),
+        429,
+        "the search allowance is the same one"
+    );
 }

@@ -196,8 +196,54 @@ async fn the_documented_order_and_refund_become_a_purchase_points_and_a_refund()
             answer["outcome"], "already recorded",
             "{label}: a refund counts once"
         );
+        // Refunds are checked against their order: one in another currency without the
+        // shop's money is refused, one larger than what is left is capped at it (and its
+        // points at what the order earned), and a refund of a fully refunded order changes
+        // nothing.
+        let mut in_yen: Value = serde_json::from_str(REFUND).unwrap();
+        in_yen["id"] = json!(9001);
+        in_yen["transactions"][0]["currency"] = json!("JPY");
+        in_yen["transactions"][0]["amount"] = json!("15000");
+        for line in in_yen["refund_line_items"].as_array_mut().unwrap() {
+            line.as_object_mut().unwrap().remove("subtotal_set");
+        }
+        let (_, answer) = deliver(&base, "refunds/create", "w7", &in_yen.to_string(), SECRET).await;
+        assert_eq!(answer["outcome"], "refused", "{label}: {answer}");
+        let mut too_much: Value = serde_json::from_str(REFUND).unwrap();
+        too_much["id"] = json!(9002);
+        too_much["transactions"][0]["amount"] = json!("99000.00");
+        let (_, answer) =
+            deliver(&base, "refunds/create", "w8", &too_much.to_string(), SECRET).await;
+        assert_eq!(answer["outcome"], "recorded", "{label}: {answer}");
+        assert!(
+            answer["detail"].as_str().unwrap().contains("314.96 USD"),
+            "{label}: {answer}"
+        );
+        // 404 points earned, 89 + 314 back (each share rounded down); no spend left.
+        assert_eq!(projections(&db, &customer).await, (1, 1, 0, 1), "{label}");
+        too_much["id"] = json!(9003);
+        let (_, answer) =
+            deliver(&base, "refunds/create", "w9", &too_much.to_string(), SECRET).await;
+        assert_eq!(answer["outcome"], "ignored", "{label}: {answer}");
+        assert_eq!(projections(&db, &customer).await, (1, 1, 0, 1), "{label}");
+
         let (_, answer) = deliver(&base, "products/update", "w6", "{}", SECRET).await;
         assert_eq!(answer["outcome"], "ignored", "{label}");
+
+        // The delivery log's rows naming the customer are part of their GDPR export.
+        let privacy = Console::signed_in(&base, "privacy@demo.test").await;
+        let export = privacy
+            .post(&format!("/api/v1/customers/{customer}/privacy/export"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            export
+                .lines()
+                .any(|l| l.starts_with("shopify_deliveries,") && l.contains("w4")),
+            "{label}: {export}"
+        );
 
         let log: Value = admin
             .call("list_shopify_deliveries", &[])
@@ -312,6 +358,45 @@ async fn unknown_customers_are_refused_by_the_setting_and_a_known_email_is_match
             taken,
             Some(-54),
             "{label}: the refund records the 54 points it took back"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_buyer_name_with_nul_and_control_characters_is_stored_clean() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 1).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let admin = Console::signed_in(&base, "admin@demo.test").await;
+        let form = [
+            ("form[secret]", SECRET),
+            ("form[unknown_customers]", "create"),
+            ("form[points_per_unit]", "1"),
+        ];
+        assert_eq!(save(&admin, &form).await.0, 200, "{label}");
+        let mut order: Value = serde_json::from_str(&paid_order()).unwrap();
+        order["customer"]["first_name"] = json!("Jo\u{0}hn\u{7}");
+        order["customer"]["last_name"] = json!("\u{1b}[31mSmith\u{0}");
+        order["customer"]["email"] = json!("nul.buyer@shop.test");
+        order["email"] = json!("nul.buyer@shop.test");
+        let (status, answer) =
+            deliver(&base, "orders/paid", "nul-1", &order.to_string(), SECRET).await;
+        assert_eq!(
+            (status, answer["outcome"].as_str()),
+            (200, Some("recorded")),
+            "{label}: {answer}"
+        );
+        let name: (String, String) = sqlx::query_as(
+            "SELECT first_name, last_name FROM customers WHERE email = 'nul.buyer@shop.test'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            name,
+            ("John".to_string(), "[31mSmith".to_string()),
+            "{label}"
         );
     }
 }

@@ -139,6 +139,31 @@ pub async fn file_path(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error>
         .await
 }
 
+/// Imports not running whose file is still named: (id, file path, last activity).
+pub async fn kept_files(db: &Db) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, file_path, COALESCE(finished_at, progress_at, created_at) FROM imports \
+         WHERE status IN ('ready', 'checked', 'stopped') AND file_path <> ''",
+    )
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Marks import `id` (while not running) as failed for `message`, its file no longer named;
+/// whether it was (a run that started meanwhile keeps its file).
+pub async fn give_up_file(db: &Db, id: &str, message: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE imports SET status = 'failed', message = $1, finished_at = $2, file_path = '' \
+         WHERE id = $3 AND status IN ('ready', 'checked', 'stopped')",
+    )
+    .bind(message)
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The latest imports, newest first.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<ImportJob>, sqlx::Error> {
     let rows: Vec<JobRow> = sqlx::query_as(&format!(

@@ -130,28 +130,35 @@ pub async fn prepare(
                 continue;
             }
         };
-        let customer = customers.get(&(event.customer.kind, event.customer.value.clone()));
-        if let Some((customer_id, _, true)) = customer {
-            if REFUSED_WHILE_RESTRICTED.contains(&event.event_type.as_str()) {
-                *refused.entry(customer_id.clone()).or_insert(0) += 1;
-                outcomes[slot] = Some(restricted_refusal());
+        // What does not depend on the customer is checked first, so that a refusal never
+        // tells whether the identifier belongs to a customer (publishable keys).
+        let payload = match catalogued(event, &stores, &products) {
+            Ok(payload) => payload,
+            Err(errors) => {
+                outcomes[slot] = Some(Outcome::Rejected { errors });
                 continue;
             }
+        };
+        let customer = customers.get(&(event.customer.kind, event.customer.value.clone()));
+        let Some((customer_id, tier, restricted)) = customer else {
+            outcomes[slot] = Some(unknown_customer(event));
+            continue;
+        };
+        if *restricted && REFUSED_WHILE_RESTRICTED.contains(&event.event_type.as_str()) {
+            *refused.entry(customer_id.clone()).or_insert(0) += 1;
+            outcomes[slot] = Some(restricted_refusal());
+            continue;
         }
-        match enrich(event, customer, &stores, &products, now) {
-            Err(errors) => outcomes[slot] = Some(Outcome::Rejected { errors }),
-            Ok(new) => {
-                let key = (new.customer_id.clone(), event.client_event_id.clone());
-                if let Some(first) = seen.get(&key) {
-                    outcomes[slot] = Some(Outcome::Duplicate {
-                        id: first.clone(),
-                        customer_id: new.customer_id.clone(),
-                    });
-                } else {
-                    seen.insert(key, new.id.clone());
-                    events.push((slot, new));
-                }
-            }
+        let new = stored_form(event, payload, customer_id, tier.as_deref(), now);
+        let key = (new.customer_id.clone(), event.client_event_id.clone());
+        if let Some(first) = seen.get(&key) {
+            outcomes[slot] = Some(Outcome::Duplicate {
+                id: first.clone(),
+                customer_id: new.customer_id.clone(),
+            });
+        } else {
+            seen.insert(key, new.id.clone());
+            events.push((slot, new));
         }
     }
     Ok(Prepared {
@@ -181,6 +188,9 @@ pub enum Stored {
     Duplicate(String),
     /// Refused: it would take the points balance below zero (the balance it met).
     BelowZero(i64),
+    /// Refused: its customer was merged away or forgotten after it was matched (another
+    /// request committed in between); only this event is refused.
+    CustomerGone,
 }
 
 impl Stored {
@@ -201,6 +211,14 @@ impl Stored {
                     format!("would take the points balance below zero (balance {balance})"),
                 )],
             },
+            Self::CustomerGone => Outcome::Rejected {
+                errors: vec![FieldError::about_customer(
+                    "customer",
+                    "this customer was merged into another or forgotten while the event was \
+                     being stored; send it again (a merged customer's events go to the profile \
+                     kept)",
+                )],
+            },
         }
     }
 }
@@ -217,10 +235,19 @@ pub async fn store_events(
     one_by_one: bool,
     now: i64,
 ) -> Result<Vec<Stored>, sqlx::Error> {
-    lock_customers(tx, &events.iter().collect::<Vec<_>>(), one_by_one).await?;
-    let inserted = crate::events::db::insert_new(tx, events).await?;
-    let earlier = earlier_ids(tx, events, &inserted).await?;
-    let mut stored: Vec<&NewEvent> = events.iter().filter(|e| inserted.contains(&e.id)).collect();
+    let present = lock_customers(tx, &events.iter().collect::<Vec<_>>(), one_by_one).await?;
+    // A merge or forget that committed after the events were matched removed their customer:
+    // those events alone are refused.
+    let kept: std::borrow::Cow<[NewEvent]> =
+        if events.iter().all(|e| present.contains(&e.customer_id)) {
+            std::borrow::Cow::Borrowed(events)
+        } else {
+            let kept = events.iter().filter(|e| present.contains(&e.customer_id));
+            std::borrow::Cow::Owned(kept.cloned().collect())
+        };
+    let inserted = crate::events::db::insert_new(tx, &kept).await?;
+    let earlier = earlier_ids(tx, &kept, &inserted).await?;
+    let mut stored: Vec<&NewEvent> = kept.iter().filter(|e| inserted.contains(&e.id)).collect();
     let below_zero = apply_points(tx, &stored).await?;
     stored.retain(|e| !below_zero.contains_key(&e.id));
     apply_projections(tx, &stored, now).await?;
@@ -235,7 +262,9 @@ pub async fn store_events(
     Ok(events
         .iter()
         .map(|event| {
-            if let Some(balance) = below_zero.get(&event.id) {
+            if !present.contains(&event.customer_id) {
+                Stored::CustomerGone
+            } else if let Some(balance) = below_zero.get(&event.id) {
                 Stored::BelowZero(*balance)
             } else if inserted.contains(&event.id) {
                 Stored::Accepted
@@ -413,25 +442,26 @@ async fn products(
     .await
 }
 
-/// The stored form of `event`: matched, with store, product names and the customer's tier
-/// written into the payload so the record reads the same after the catalogue changes.
-fn enrich(
+/// The answer for an event whose identifier no customer holds.
+fn unknown_customer(event: &ValidEvent) -> Outcome {
+    let kind = event.customer.kind;
+    Outcome::Rejected {
+        errors: vec![FieldError::about_customer(
+            format!("customer.{}", kind.name()),
+            format!("no customer has this {}", kind.noun()),
+        )],
+    }
+}
+
+/// `event`'s payload with its store's and products' names written in, so the record reads
+/// the same after the catalogue changes; an unknown store or SKU is refused. Depends on
+/// nothing stored about the customer.
+fn catalogued(
     event: &ValidEvent,
-    customer: Option<&Customer>,
     stores: &HashMap<String, Vec<String>>,
     products: &HashMap<String, Vec<String>>,
-    now: i64,
-) -> Result<NewEvent, Vec<FieldError>> {
+) -> Result<serde_json::Map<String, Value>, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let Some((customer_id, tier, _)) = customer else {
-        let kind = event.customer.kind;
-        let key = kind.name();
-        errors.push(FieldError::about_customer(
-            format!("customer.{key}"),
-            format!("no customer has this {}", kind.noun()),
-        ));
-        return Err(errors);
-    };
     let mut payload = event.payload.clone();
     if let Some(store_id) = &event.store_id {
         match stores.get(store_id).map(Vec::as_slice) {
@@ -461,15 +491,27 @@ fn enrich(
             }
         }
     }
+    if errors.is_empty() {
+        Ok(payload)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The event as stored for `customer_id`, with the customer's tier at the time written in.
+fn stored_form(
+    event: &ValidEvent,
+    mut payload: serde_json::Map<String, Value>,
+    customer_id: &str,
+    tier: Option<&str>,
+    now: i64,
+) -> NewEvent {
     if let Some(tier) = tier {
         payload.insert("customer_tier".into(), json!(tier));
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(NewEvent {
+    NewEvent {
         id: uuid::Uuid::now_v7().to_string(),
-        customer_id: customer_id.clone(),
+        customer_id: customer_id.to_string(),
         client_event_id: Some(event.client_event_id.clone()),
         event_type: event.event_type.to_string(),
         source: event.source.clone(),
@@ -479,7 +521,7 @@ fn enrich(
         amount_cents: event.amount_cents,
         points_delta: event.points_delta,
         payload: Value::Object(payload),
-    })
+    }
 }
 
 /// The ids of events stored before under the `(customer_id, client_event_id)` of each event

@@ -15,30 +15,35 @@ const CHUNK: usize = 500;
 /// batches touching the same customers queue instead of deadlocking (their multi-row updates
 /// would otherwise lock rows in whatever order the join visits them). SQLite has one writer.
 /// Citus locks rows only in single-shard statements: `one_by_one` locks each customer in turn.
+/// Returns the ids that still exist: a merge or forget may have removed one since it matched.
 pub async fn lock_customers(
     tx: &mut Transaction<'_, Any>,
     stored: &[&NewEvent],
     one_by_one: bool,
-) -> Result<(), sqlx::Error> {
-    if Backend::of(tx) != Backend::Postgres {
-        return Ok(());
-    }
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    let backend = Backend::of(tx);
     let ids: std::collections::BTreeSet<&str> =
         stored.iter().map(|e| e.customer_id.as_str()).collect();
     let ids: Vec<&str> = ids.into_iter().collect();
-    let chunk_size = if one_by_one { 1 } else { CHUNK };
+    // SQLite's write lock is already held: reading which rows exist is enough.
+    let (chunk_size, lock) = match backend {
+        Backend::Postgres if one_by_one => (1, " FOR UPDATE"),
+        Backend::Postgres => (CHUNK, " FOR UPDATE"),
+        Backend::Sqlite => (CHUNK, ""),
+    };
+    let mut present = std::collections::HashSet::with_capacity(ids.len());
     for chunk in ids.chunks(chunk_size) {
         let sql = format!(
-            "SELECT id FROM customers WHERE id IN ({}) ORDER BY id FOR UPDATE",
-            crate::store::list_placeholders(Backend::Postgres, 1, chunk.len())
+            "SELECT id FROM customers WHERE id IN ({}) ORDER BY id{lock}",
+            crate::store::list_placeholders(backend, 1, chunk.len())
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
         for id in chunk {
             query = query.bind(*id);
         }
-        query.fetch_all(&mut **tx).await?;
+        present.extend(query.fetch_all(&mut **tx).await?);
     }
-    Ok(())
+    Ok(present)
 }
 
 /// Adds the events refused because a customer is restricted to their count.

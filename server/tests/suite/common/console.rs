@@ -55,6 +55,19 @@ impl Console {
         }
     }
 
+    /// A signed-out browser whose connections come from `address` (any of 127.0.0.0/8).
+    pub fn from_address(base: &str, address: std::net::IpAddr) -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .local_address(address)
+                .timeout(std::time::Duration::from_secs(60))
+                .build()
+                .unwrap(),
+            ..Self::new(base)
+        }
+    }
+
     /// A browser signed in as `email` with the demo password.
     pub async fn signed_in(base: &str, email: &str) -> Self {
         let mut console = Self::new(base);
@@ -89,6 +102,23 @@ impl Console {
             .post(format!("{}/api/{name}", self.base))
             .header(ORIGIN, origin)
             .form(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Calls server function `name` with `body` as it is, sent with `content_type` (none when
+    /// `None`), from this site's own pages.
+    pub async fn call_raw(&self, name: &str, body: &str, content_type: Option<&str>) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}/api/{name}", self.base))
+            .header(ORIGIN, self.base.clone())
+            .body(body.to_string());
+        if let Some(content_type) = content_type {
+            request = request.header(reqwest::header::CONTENT_TYPE, content_type);
+        }
         if let Some(cookie) = &self.cookie {
             request = request.header(COOKIE, cookie);
         }
