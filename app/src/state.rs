@@ -49,6 +49,8 @@ pub struct AppState {
     pub time_zone: crate::settings::zone::ZoneSetting,
     /// Searches left per user.
     pub search_limiter: crate::search::limit::SearchLimiter,
+    /// The sign-in password checks: slots, queue, fairness.
+    pub passwords: crate::auth::password::PasswordGate,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             recent: crate::recent::RecentViews::default(),
             time_zone,
             search_limiter: crate::search::limit::SearchLimiter::per_minute(searches),
+            passwords: crate::auth::password::PasswordGate::default(),
             config,
         })
     }

@@ -27,9 +27,7 @@ pub async fn sign_in(
     let now = now_millis();
     // Load is shed before anything is counted: a refusal for load is not a failed password.
     let address = client_address();
-    let known = password::is_known(&address, &key, now);
-    let _turn = password::take_turn(&address, &key, known)?;
-    let slot = password::slot(known).await?;
+    let admission = state.passwords.admit(&address, &key, now).await?;
     // Counted before the slow password check, so the sixth of many parallel attempts is
     // refused here without hashing.
     let attempt = db::count_attempt(&state.db, &key, now, THROTTLE_WINDOW_MS).await?;
@@ -40,8 +38,8 @@ pub async fn sign_in(
         return Err(locked(attempt.window_start + THROTTLE_WINDOW_MS - now));
     }
     let credentials = db::credentials(&state.db, &key).await?;
-    let matches = password::verify_in(
-        slot,
+    let matches = password::verify(
+        admission,
         password,
         credentials.as_ref().map(|c| c.password_hash.clone()),
     )
@@ -74,7 +72,7 @@ pub async fn sign_in(
         ));
     }
     db::clear_throttle(state.db.pool(), &key).await?;
-    password::remember_sign_in(&address, &key, now);
+    state.passwords.remember_sign_in(&address, &key, now);
     db::delete_expired_sessions(&state.db, now, state.config.sessions.idle_ms).await?;
     let (token, token_hash) = session::new_token();
     db::create_session(
