@@ -298,6 +298,7 @@ mod tests {
     }
 
     #[tokio::test]
+    #[allow(clippy::unwrap_used)]
     async fn one_address_waits_for_its_share_and_a_known_pair_past_it() {
         let gate = PasswordGate::default();
         let held: Vec<_> = (0..CONCURRENT_HASHES)
