@@ -9,6 +9,8 @@ pub mod db;
 mod model;
 mod panel;
 #[cfg(feature = "ssr")]
+pub mod phone;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use api::{
@@ -17,7 +19,7 @@ pub use api::{
 };
 pub use case_setting::ExternalIdCaseSetting;
 pub use model::{
-    fold_external_id, identifier_candidates, mask_email, mask_phone, phone_e164, HeldIdentifier,
-    Identifier, IdentifierKind,
+    fold_external_id, identifier_candidates, mask_email, mask_phone, phone_checked, phone_e164,
+    HeldIdentifier, Identifier, IdentifierKind,
 };
 pub use panel::IdentifiersPanel;

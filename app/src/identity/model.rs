@@ -81,8 +81,7 @@ impl IdentifierKind {
             Self::Email => Some(trimmed.to_lowercase())
                 .filter(|e| crate::users::model::is_plausible_email(e))
                 .ok_or("Enter an email address like name@example.com.")?,
-            Self::Phone => phone_e164(trimmed, calling_code)
-                .ok_or("Enter a phone number, e.g. 07700 900123 or +44 7700 900123.")?,
+            Self::Phone => phone_checked(trimmed, calling_code)?,
             Self::Card => Some(trimmed.replace([' ', '-'], ""))
                 .filter(|c| (8..=19).contains(&c.len()) && c.chars().all(|d| d.is_ascii_digit()))
                 .ok_or("A card number has 8 to 19 digits.")?,
@@ -151,47 +150,61 @@ pub fn identifier_candidates(input: &str, calling_code: &str) -> Result<Vec<Iden
     let digits = compact.trim_start_matches('+');
     let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
     let mut candidates = Vec::new();
-    if all_digits {
+    if looks_like_a_phone(trimmed) {
         if let Some(phone) = phone_e164(trimmed, calling_code) {
             candidates.push(id(IdentifierKind::Phone, phone));
         }
-        if !compact.starts_with('+') {
-            candidates.push(id(IdentifierKind::Card, compact.clone()));
-        }
+    }
+    if all_digits && !compact.starts_with('+') {
+        candidates.push(id(IdentifierKind::Card, compact.clone()));
     }
     candidates.push(id(IdentifierKind::ExternalId, trimmed.to_string()));
     Ok(candidates)
 }
 
+/// Whether `input` is written like a phone number: no letters but a `tel:` before it or an
+/// extension after it (`x123`, `ext. 123`), so an external id such as `CRM-0031` is not read
+/// as a vanity number.
+fn looks_like_a_phone(input: &str) -> bool {
+    let lower = input.to_lowercase();
+    let number = lower.strip_prefix("tel:").unwrap_or(&lower);
+    let number = number.split("ext").next().unwrap_or(number);
+    let number = number.split(['x', '#']).next().unwrap_or(number);
+    !number.chars().any(char::is_alphabetic)
+}
+
 /// `+44 7700 900123` or `07700 900123` (with calling code 44) → `+447700900123`; `None`
-/// when it cannot be a phone number. Spaces, dashes, dots and brackets are ignored, and so is
-/// the national trunk prefix written after a country code, as in `+44 (0)7700 900123`.
+/// when it cannot be a phone number. On the server through libphonenumber's metadata
+/// ([`super::phone`]): every spelling it reads, national numbers in the region of
+/// `calling_code` (empty: only international numbers).
+#[cfg(feature = "ssr")]
 pub fn phone_e164(input: &str, calling_code: &str) -> Option<String> {
-    let trimmed = input.trim();
-    let international = trimmed.starts_with('+') || trimmed.starts_with("00");
-    let without_trunk = if international {
-        trimmed.replacen("(0)", "", 1)
-    } else {
-        trimmed.to_string()
-    };
-    let compact: String = without_trunk
+    phone_checked(input, calling_code).ok()
+}
+
+/// [`phone_e164`], or what is wrong with the number and the form expected.
+#[cfg(feature = "ssr")]
+pub fn phone_checked(input: &str, calling_code: &str) -> Result<String, String> {
+    super::phone::parse(input, super::phone::region_of(calling_code)).map(|p| p.e164)
+}
+
+/// In the browser, a first check before the server's: spaces, dashes, dots and brackets are
+/// ignored, and so is the trunk prefix written after a country code (`+44 (0)7700 900123`).
+#[cfg(not(feature = "ssr"))]
+pub fn phone_checked(input: &str, calling_code: &str) -> Result<String, String> {
+    phone_e164(input, calling_code)
+        .ok_or_else(|| "Enter a phone number, e.g. 07400 123456 or +44 7400 123456.".into())
+}
+
+/// The browser's first look at a phone number: enough digits to be one. The server reads it
+/// with libphonenumber and answers at the field when it cannot be a number.
+#[cfg(not(feature = "ssr"))]
+pub fn phone_e164(input: &str, _calling_code: &str) -> Option<String> {
+    let digits = input
         .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-        .collect();
-    let digits = compact.trim_start_matches('+');
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let e164 = if let Some(rest) = compact.strip_prefix('+') {
-        format!("+{rest}")
-    } else if let Some(rest) = compact.strip_prefix("00") {
-        format!("+{rest}")
-    } else if let Some(rest) = compact.strip_prefix('0') {
-        format!("+{calling_code}{rest}")
-    } else {
-        return None;
-    };
-    (9..=16).contains(&e164.len()).then_some(e164)
+        .filter(|c| c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(c))
+        .count();
+    (6..=20).contains(&digits).then(|| input.trim().to_string())
 }
 
 /// The form of a stored identifier that finds likely duplicates (the same in the migration

@@ -2,7 +2,7 @@
 //! in the URL, so back, forward, reload and shared links all work.
 
 use crate::error::AppError;
-use crate::identity::phone_e164;
+use crate::identity::phone_checked;
 use serde::{Deserialize, Serialize};
 
 /// Result orders offered to agents.
@@ -165,12 +165,10 @@ impl AdvancedQuery {
         let phone = if self.phone.trim().is_empty() {
             None
         } else {
-            Some(phone_e164(&self.phone, calling_code).ok_or_else(|| {
-                AppError::validation(
-                    "phone",
-                    "Enter a phone number, e.g. 07700 900123 or +44 7700 900123.",
-                )
-            })?)
+            Some(
+                phone_checked(&self.phone, calling_code)
+                    .map_err(|message| AppError::validation("phone", message))?,
+            )
         };
         let id = if self.id.trim().is_empty() {
             None

@@ -53,6 +53,9 @@ pub struct OrgSettings {
     pub search_mode: SearchMode,
     /// Calling code for phone numbers typed without one, digits only.
     pub calling_code: String,
+    /// How numbers without a country code are read, e.g. "as numbers of GB (also used by GG,
+    /// IM, JE)".
+    pub phone_region: String,
     /// The IANA time zone dates and times are shown in (`UTC` until one is chosen).
     pub time_zone: String,
     /// Every zone name the server knows, for suggestions.

@@ -103,6 +103,7 @@ fn SettingsForms(
                 <Field id="calling-code" label="Country calling code for phone numbers typed without one" error=code_error>
                     <input id="calling-code" name="calling_code" inputmode="numeric" value=settings.calling_code.clone() class="narrow-input"/>
                 </Field>
+                <p class="muted">"Numbers typed without a country code are read " {settings.phone_region.clone()} "."</p>
                 <button type="submit" class="button">"Save calling code"</button>
             </ActionForm>
         </section>

@@ -18,6 +18,7 @@ async fn load(state: &AppState) -> Result<OrgSettings, AppError> {
     Ok(OrgSettings {
         search_mode: db::search_mode(&state.db).await?,
         calling_code: db::calling_code(&state.db).await?,
+        phone_region: crate::identity::phone::region_note(&db::calling_code(&state.db).await?),
         time_zone: Some(state.time_zone.get().name.clone())
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| "UTC".into()),
@@ -66,6 +67,12 @@ pub async fn set_calling_code(
         return Err(AppError::validation(
             "calling_code",
             "Enter a country calling code of 1 to 3 digits, e.g. 44 or 1.",
+        ));
+    }
+    if crate::identity::phone::region_of(&code).is_none() {
+        return Err(AppError::validation(
+            "calling_code",
+            format!("No country has the calling code +{code}: enter one such as 44 or 1."),
         ));
     }
     let before = db::calling_code(&state.db).await?;

@@ -310,3 +310,154 @@ async fn external_ids_match_whatever_their_case_once_the_organisation_says_so() 
         );
     }
 }
+
+/// The spellings people write `national` / `international` (libphonenumber's formats of one
+/// number) in: each must find the number stored from the national format.
+fn spellings(region: &str, national: &str, international: &str, e164: &str) -> Vec<String> {
+    let (code, rest) = international
+        .trim_start_matches('+')
+        .split_once(' ')
+        .unwrap_or_default();
+    let full_width: String = national
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+            '-' => '－',
+            _ => c,
+        })
+        .collect();
+    let mut written = vec![
+        national.to_string(),
+        international.to_string(),
+        e164.to_string(),
+        format!("tel:{}", international.replace(' ', "-")),
+        national.replace(' ', "\u{a0}"),
+        international.replace([' ', '-'], "."),
+        format!("{international} ext. 12"),
+        full_width,
+    ];
+    // Dialled from the region with its international prefix (00 in most of the world).
+    let idd = match region {
+        "US" | "CA" => Some("011"),
+        "JP" => Some("010"),
+        "AU" => Some("0011"),
+        "GB" | "DE" | "FR" | "NL" | "ES" | "IT" | "IN" | "MX" | "NZ" | "ZA" => Some("00"),
+        _ => None,
+    };
+    if let Some(idd) = idd {
+        written.push(format!("{idd} {code} {rest}"));
+    }
+    // A trunk 0 written after the country code (`+44 0121 …`), where the country has one.
+    if national.starts_with('0') && !international.contains(" 9 ") {
+        written.push(format!("+{code} {national}"));
+    }
+    written
+}
+
+#[tokio::test]
+async fn libphonenumber_example_numbers_are_found_from_every_spelling() {
+    let fixture = include_str!("../fixtures/phones/libphonenumber-examples.tsv");
+    let rows: Vec<Vec<&str>> = fixture
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert!(rows.len() >= 30, "the fixture holds the examples");
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 1).await;
+        let config = Config {
+            searches_per_minute: Some(100_000),
+            ..Config::default()
+        };
+        let base = common::console::spawn_with(db.clone(), config).await;
+        let admin = common::console::Console::signed_in(&base, "admin@demo.test").await;
+        let mut stored = std::collections::BTreeSet::new();
+        for (n, row) in rows.iter().enumerate() {
+            let [region, kind, national, international, e164] = row[..] else {
+                panic!("a row of five columns: {row:?}");
+            };
+            if !stored.insert(e164) {
+                continue; // NANPA's fixed-line and mobile examples are one number.
+            }
+            let code = international
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches('+');
+            let set = admin
+                .call("set_calling_code", &[("calling_code", code)])
+                .await;
+            assert_eq!(set.status(), 200, "{label} {region}: +{code}");
+            let external = format!("PHONE-{n}");
+            let form = [
+                ("form[first_name]", region),
+                ("form[last_name]", kind),
+                ("form[phone]", national),
+                ("form[external_id]", external.as_str()),
+                ("form[status_id]", "active"),
+            ];
+            let id = common::add_customer_from(&db, &admin, &form).await;
+            let held: Option<String> =
+                sqlx::query_scalar("SELECT phone FROM customers WHERE id = $1")
+                    .bind(&id)
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap();
+            assert_eq!(
+                held.as_deref(),
+                Some(e164),
+                "{label} {region} {kind}: stored as E.164"
+            );
+            for spelling in spellings(region, national, international, e164) {
+                let found: serde_json::Value = admin
+                    .call("find_customer", &[("q", spelling.as_str())])
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    found["Found"],
+                    id.as_str(),
+                    "{label} {region} {kind}: {spelling:?} finds {national:?}: {found}"
+                );
+            }
+            // The same number typed again in any spelling is refused at the field.
+            let again = [
+                ("form[first_name]", "Again"),
+                ("form[last_name]", "Again"),
+                ("form[phone]", international),
+                ("form[external_id]", "PHONE-AGAIN"),
+                ("form[status_id]", "active"),
+            ];
+            let refused: serde_json::Value = admin
+                .call("create_customer", &again)
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(
+                refused["Duplicate"]["field"], "phone",
+                "{label} {region}: {refused}"
+            );
+        }
+        let bad = [
+            ("form[first_name]", "Too"),
+            ("form[last_name]", "Short"),
+            ("form[phone]", "12345"),
+            ("form[external_id]", "PHONE-BAD"),
+            ("form[status_id]", "active"),
+        ];
+        let refused = admin.call("create_customer", &bad).await;
+        assert_eq!(refused.status(), 422, "{label}");
+        let body: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(body["Validation"]["field"], "phone", "{label}: {body}");
+        assert!(
+            body["Validation"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("write it like"),
+            "{label}: {body}"
+        );
+    }
+}

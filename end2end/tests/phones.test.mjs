@@ -1,0 +1,51 @@
+// Phone numbers as people type them, in a real browser: an admin makes the organisation a US
+// one (calling code 1) and sees how numbers without a country code are read; a store associate
+// on a tablet adds a customer with a US national number and finds them by the international
+// spelling; a number that cannot exist is refused at the field with the form expected.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startApp, hydrated, signedInPage, assertAccessible, VIEWPORTS, ARTIFACTS } from './harness.mjs';
+
+let app;
+before(async () => { app = await startApp({ customers: 20 }); });
+after(async () => { await app?.stop(); });
+
+test('an admin makes the organisation a US one and is told how numbers are read', async () => {
+  const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS.desktop, '/admin/settings');
+  await admin.waitForSelector('#calling-code');
+  await hydrated(admin);
+  await admin.fill('#calling-code', '999');
+  await admin.getByRole('button', { name: 'Save calling code' }).click();
+  await admin.waitForSelector('#calling-code-error:has-text("No country has the calling code +999")');
+  await admin.fill('#calling-code', '1');
+  await admin.getByRole('button', { name: 'Save calling code' }).click();
+  await admin.getByText('read as numbers of US (+1 is also used by').waitFor();
+  await assertAccessible(admin, 'settings with a US calling code');
+  await admin.context().close();
+});
+
+test('tablet: an associate adds a US customer by (201) 555-0126 and finds them by +1 201-555-0126', async () => {
+  const page = await signedInPage(app, 'associate@demo.test', VIEWPORTS['tablet-portrait'], '/customers/new');
+  await page.waitForSelector('#new-first-name');
+  await hydrated(page);
+  await page.fill('#new-first-name', 'Dolores');
+  await page.fill('#new-last-name', 'Abernathy');
+  await page.fill('#new-phone', '555-0126');
+  await page.click('button:has-text("Add customer")');
+  await page.waitForSelector('#new-phone-error:has-text("not a valid US phone number")');
+  await page.screenshot({ path: join(ARTIFACTS, 'add-customer-us-phone-error-tablet-portrait.png'), fullPage: true });
+  await page.fill('#new-phone', '(201) 555-0126');
+  await Promise.all([page.waitForURL(/\/customers\/[0-9a-f-]{36}$/), page.click('button:has-text("Add customer")')]);
+  await page.waitForSelector('.profile-header h1:has-text("Dolores Abernathy")');
+  const id = page.url().match(/customers\/([0-9a-f-]{36})/)[1];
+
+  await page.fill('#global-search', '+1 201-555-0126');
+  await Promise.all([page.waitForURL(`**/customers/${id}`), page.press('#global-search', 'Enter')]);
+  await page.waitForSelector('.profile-header h1:has-text("Dolores Abernathy")');
+  await hydrated(page);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 768, `no sideways scroll at 768 px (${width})`);
+  await page.screenshot({ path: join(ARTIFACTS, 'us-customer-found-tablet-portrait.png'), fullPage: true });
+  await page.context().close();
+});
