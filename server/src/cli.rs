@@ -176,6 +176,13 @@ impl Cli {
         }
         let db = Db::connect(&self.database_url).await?;
         db.migrate().await?;
+        // Identifiers stored under earlier reading rules are read again (once per rules).
+        let read_again = app::identity::renormalise::run_once(&db)
+            .await
+            .map_err(|e| format!("cannot read the stored identifiers again: {e}"))?;
+        if let Some(report) = read_again.filter(|r| r.checked > 0) {
+            eprintln!("{report}");
+        }
         let command = match self.command {
             Some(command) => command,
             None => Command::Serve(ServeArgs::from_environment()?),

@@ -391,3 +391,87 @@ pub async fn refold_external_ids(
     .await?;
     Ok(changed.rows_affected())
 }
+
+/// Every stored phone and email identifier: (customer, kind, normalised, as entered, primary).
+pub async fn phones_and_emails(
+    db: &Db,
+) -> Result<Vec<(String, String, String, String, bool)>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT customer_id, kind, normalized, value, is_primary FROM customer_identifiers \
+         WHERE kind IN ('phone', 'email') ORDER BY customer_id, kind, normalized",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, k, n, v, p)| (c, k, n, v, p != 0))
+        .collect())
+}
+
+/// Rewrites customer `customer_id`'s identifier `old` of `kind` as `new` (its match key too),
+/// moves its owner row (deleted and inserted: on Citus the value is the owners' distribution
+/// column) and, for a primary, the customer's copy.
+pub async fn rewrite(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+    kind: &str,
+    old: &str,
+    new: &str,
+    is_primary: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE customer_identifiers SET normalized = $1, match_key = $2 \
+         WHERE customer_id = $3 AND kind = $4 AND normalized = $5",
+    )
+    .bind(new)
+    .bind(super::model::match_key(kind, new))
+    .bind(customer_id)
+    .bind(kind)
+    .bind(old)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM identifier_owners WHERE normalized = $1 AND kind = $2")
+        .bind(old)
+        .bind(kind)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO identifier_owners (normalized, kind, customer_id) VALUES ($1, $2, $3)",
+    )
+    .bind(new)
+    .bind(kind)
+    .bind(customer_id)
+    .execute(&mut **tx)
+    .await?;
+    if is_primary {
+        let column = if kind == "phone" { "phone" } else { "email" };
+        sqlx::query(&format!("UPDATE customers SET {column} = $1 WHERE id = $2"))
+            .bind(new)
+            .bind(customer_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Gives identifier `normalized` of `kind` of customer `customer_id` the match key of `like`
+/// (the value another customer holds), so the two are listed as likely duplicates.
+pub async fn match_like(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: &str,
+    kind: &str,
+    normalized: &str,
+    like: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE customer_identifiers SET match_key = $1 \
+         WHERE customer_id = $2 AND kind = $3 AND normalized = $4",
+    )
+    .bind(super::model::match_key(kind, like))
+    .bind(customer_id)
+    .bind(kind)
+    .bind(normalized)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -11,6 +11,8 @@ mod panel;
 #[cfg(feature = "ssr")]
 pub mod phone;
 #[cfg(feature = "ssr")]
+pub mod renormalise;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use api::{
@@ -19,7 +21,7 @@ pub use api::{
 };
 pub use case_setting::ExternalIdCaseSetting;
 pub use model::{
-    fold_external_id, identifier_candidates, mask_email, mask_phone, phone_checked, phone_e164,
-    HeldIdentifier, Identifier, IdentifierKind,
+    email_key, fold_external_id, identifier_candidates, mask_email, mask_phone, phone_checked,
+    phone_e164, HeldIdentifier, Identifier, IdentifierKind,
 };
 pub use panel::IdentifiersPanel;

@@ -78,9 +78,9 @@ impl IdentifierKind {
             );
         }
         let value = match self {
-            Self::Email => Some(trimmed.to_lowercase())
-                .filter(|e| crate::users::model::is_plausible_email(e))
-                .ok_or("Enter an email address like name@example.com.")?,
+            Self::Email => {
+                email_key(trimmed).ok_or("Enter an email address like name@example.com.")?
+            }
             Self::Phone => phone_checked(trimmed, calling_code)?,
             Self::Card => Some(trimmed.replace([' ', '-'], ""))
                 .filter(|c| (8..=19).contains(&c.len()) && c.chars().all(|d| d.is_ascii_digit()))
@@ -135,7 +135,8 @@ pub fn identifier_candidates(input: &str, calling_code: &str) -> Result<Vec<Iden
     }
     let id = |kind, value: String| Identifier { kind, value };
     if trimmed.contains('@') {
-        return Ok(vec![id(IdentifierKind::Email, trimmed.to_lowercase())]);
+        let email = email_key(trimmed).unwrap_or_else(|| trimmed.to_lowercase());
+        return Ok(vec![id(IdentifierKind::Email, email)]);
     }
     if let Ok(uuid) = uuid::Uuid::parse_str(trimmed) {
         return Ok(vec![id(
@@ -160,6 +161,45 @@ pub fn identifier_candidates(input: &str, calling_code: &str) -> Result<Vec<Iden
     }
     candidates.push(id(IdentifierKind::ExternalId, trimmed.to_string()));
     Ok(candidates)
+}
+
+/// The form an email address is stored and found by, `None` when `input` is not one. What
+/// surrounds the address goes (`"Ann" <ann@example.com>`, `mailto:ann@example.com?subject=…`,
+/// spaces); the whole address is lower-cased (local parts included, as the console always has:
+/// no brand's customers tell `Ann@` from `ann@`); an internationalised domain is one domain
+/// however it is written (`bücher.de`, `BÜCHER.de`, `xn--bcher-kva.de`), kept in its Unicode
+/// form (IDNA/UTS 46, the `idna` crate) on the server.
+pub fn email_key(input: &str) -> Option<String> {
+    let mut text = input.trim();
+    if let (Some(open), Some(close)) = (text.rfind('<'), text.rfind('>')) {
+        if open < close {
+            text = text[open + 1..close].trim();
+        }
+    }
+    if text
+        .get(..7)
+        .is_some_and(|head| head.eq_ignore_ascii_case("mailto:"))
+    {
+        text = text[7..].split('?').next().unwrap_or_default().trim();
+    }
+    let (local, domain) = text.rsplit_once('@')?;
+    let email = format!("{}@{}", local.to_lowercase(), canonical_domain(domain)?);
+    crate::users::model::is_plausible_email(&email).then_some(email)
+}
+
+/// `domain` in one form however it is written: UTS 46 mapped (lower case, width and
+/// compatibility forms folded), punycode decoded.
+#[cfg(feature = "ssr")]
+fn canonical_domain(domain: &str) -> Option<String> {
+    let ascii = idna::domain_to_ascii(domain).ok()?;
+    let (unicode, result) = idna::domain_to_unicode(&ascii);
+    result.ok().map(|()| unicode)
+}
+
+/// In the browser, lower case only (the server folds internationalised domains).
+#[cfg(not(feature = "ssr"))]
+fn canonical_domain(domain: &str) -> Option<String> {
+    Some(domain.to_lowercase())
 }
 
 /// Whether `input` is written like a phone number: no letters but a `tel:` before it or an
@@ -301,6 +341,31 @@ mod tests {
             kinds("  Anna.Smith@Example.COM "),
             vec![(IdentifierKind::Email, "anna.smith@example.com".into())]
         );
+    }
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn emails_as_agents_paste_them_and_internationalised_domains_are_one_address() {
+        for written in [
+            "ann@bücher.de",
+            "ann@xn--bcher-kva.de",
+            "  \"Ann Example\" <Ann@BÜCHER.de> ",
+            "mailto:ann@bücher.de?subject=Order",
+            "MAILTO:ANN@XN--BCHER-KVA.DE",
+        ] {
+            assert_eq!(
+                email_key(written).as_deref(),
+                Some("ann@bücher.de"),
+                "{written}"
+            );
+        }
+        assert_eq!(
+            email_key("Jane.Doe@Example.COM").as_deref(),
+            Some("jane.doe@example.com")
+        );
+        assert_eq!(email_key("ann at example.com"), None);
+        assert_eq!(email_key("<>"), None);
+        assert_eq!(email_key("ü@bücher.de").as_deref(), Some("ü@bücher.de"));
     }
 
     #[test]

@@ -258,7 +258,9 @@ fn customer(event: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<
         }
     };
     let normalised = match kind {
-        IdentifierKind::Email if value.contains('@') => Ok(value.to_lowercase()),
+        IdentifierKind::Email if value.contains('@') => {
+            Ok(crate::identity::email_key(&value).unwrap_or_else(|| value.to_lowercase()))
+        }
         IdentifierKind::Email => Err("is not an email address"),
         IdentifierKind::Phone => phone_e164(&value, "")
             .filter(|_| value.starts_with('+'))

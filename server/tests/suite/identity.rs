@@ -461,3 +461,177 @@ async fn libphonenumber_example_numbers_are_found_from_every_spelling() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_email_is_one_address_however_it_is_pasted_or_its_domain_written() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 1).await;
+        let base = common::console::spawn(db.clone(), Default::default()).await;
+        let admin = common::console::Console::signed_in(&base, "admin@demo.test").await;
+        let form = [
+            ("form[first_name]", "Ann"),
+            ("form[last_name]", "Bücher"),
+            ("form[email]", "\"Ann Bücher\" <Ann@BÜCHER.de>"),
+            ("form[external_id]", "IDN-1"),
+            ("form[status_id]", "active"),
+        ];
+        let id = common::add_customer_from(&db, &admin, &form).await;
+        let held: Option<String> = sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
+            .bind(&id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(held.as_deref(), Some("ann@bücher.de"), "{label}");
+        for written in [
+            "ann@xn--bcher-kva.de",
+            "mailto:ANN@bücher.de?subject=Order%2042",
+            " <ann@Bücher.DE> ",
+        ] {
+            let found: serde_json::Value = admin
+                .call("find_customer", &[("q", written)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(found["Found"], id.as_str(), "{label}: {written}: {found}");
+        }
+        let again = [
+            ("form[first_name]", "Other"),
+            ("form[email]", "ann@xn--bcher-kva.de"),
+            ("form[external_id]", "IDN-2"),
+            ("form[status_id]", "active"),
+        ];
+        let refused: serde_json::Value = admin
+            .call("create_customer", &again)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(refused["Duplicate"]["field"], "email", "{label}: {refused}");
+    }
+}
+
+/// Gives customer `id`'s primary `kind` identifier the `legacy` stored form (as an earlier
+/// reading rule left it), typed as `typed`.
+async fn store_as_before(db: &Db, id: &str, kind: &str, legacy: &str, typed: &str) {
+    let column = if kind == "phone" { "phone" } else { "email" };
+    for sql in [
+        "UPDATE customer_identifiers SET normalized = $1, value = $2 WHERE customer_id = $3 AND kind = $4",
+        "UPDATE identifier_owners SET normalized = $1 WHERE $2 <> '' AND customer_id = $3 AND kind = $4",
+    ] {
+        sqlx::query(sql)
+            .bind(legacy)
+            .bind(typed)
+            .bind(id)
+            .bind(kind)
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+    sqlx::query(&format!("UPDATE customers SET {column} = $1 WHERE id = $2"))
+        .bind(legacy)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn identifiers_stored_under_the_old_rules_are_read_again_and_collisions_kept_as_duplicates() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 1).await;
+        let base = common::console::spawn(db.clone(), Default::default()).await;
+        let admin = common::console::Console::signed_in(&base, "admin@demo.test").await;
+        let add = |external: &'static str, kind: &'static str, value: &'static str| {
+            let (db, admin) = (db.clone(), &admin);
+            async move {
+                let field = format!("form[{kind}]");
+                let form = [
+                    ("form[first_name]", "Legacy"),
+                    ("form[last_name]", external),
+                    (field.as_str(), value),
+                    ("form[external_id]", external),
+                    ("form[status_id]", "active"),
+                ];
+                common::add_customer_from(&db, admin, &form).await
+            }
+        };
+        let holder = add("OLD-A", "phone", "0121 234 5655").await;
+        let twin = add("OLD-B", "phone", "0131 496 0000").await;
+        let trunk = add("OLD-D", "phone", "0161 496 0000").await;
+        let idn = add("OLD-C", "email", "ann@example.org").await;
+        // As the hand-written reader stored them: a trunk 0 kept after +44, a punycode domain.
+        store_as_before(&db, &twin, "phone", "+4401212345655", "+44 0121 234 5655").await;
+        store_as_before(&db, &trunk, "phone", "+4401614960000", "+44 0161 496 0000").await;
+        store_as_before(
+            &db,
+            &idn,
+            "email",
+            "ann@xn--bcher-kva.de",
+            "ann@xn--bcher-kva.de",
+        )
+        .await;
+
+        let report = app::identity::renormalise::run(&db).await.unwrap();
+        assert_eq!(report.changed, 2, "{label}: {report:?}");
+        assert_eq!(
+            report.collisions,
+            vec![(
+                "phone".into(),
+                "+4401212345655".into(),
+                twin.clone(),
+                holder.clone()
+            )],
+            "{label}"
+        );
+        assert!(
+            app::identity::renormalise::run_once(&db)
+                .await
+                .unwrap()
+                .is_none(),
+            "{label}: once"
+        );
+        for (query, expected) in [
+            ("0161 496 0000", &trunk),
+            ("ann@bücher.de", &idn),
+            ("ann@xn--bcher-kva.de", &idn),
+            ("+44 121 234 5655", &holder),
+        ] {
+            let found: serde_json::Value = admin
+                .call("find_customer", &[("q", query)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(
+                found["Found"],
+                expected.as_str(),
+                "{label}: {query}: {found}"
+            );
+        }
+        // The colliding pair is kept apart, both holding their numbers, listed as duplicates.
+        let kept: Option<String> = sqlx::query_scalar("SELECT phone FROM customers WHERE id = $1")
+            .bind(&twin)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("+4401212345655"), "{label}");
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let found =
+            app::duplicates::service::suggestions(&state, &user(Role::Admin), holder.clone())
+                .await
+                .unwrap();
+        let twin_reasons: Vec<app::duplicates::Reason> = found
+            .iter()
+            .find(|s| s.customer_id == twin)
+            .map(|s| s.reasons.iter().map(|(r, _)| *r).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            twin_reasons,
+            [app::duplicates::Reason::Phone],
+            "{label}: {found:?}"
+        );
+    }
+}
