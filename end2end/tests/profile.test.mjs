@@ -333,7 +333,7 @@ for (const [size, externalId] of [['desktop', SEEDED_EXTERNAL_IDS[0]], ['tablet-
     await page.selectOption('#identifier-kind', 'phone');
     await page.fill('#identifier-value', 'call me');
     await page.getByRole('button', { name: 'Add identifier' }).click();
-    await page.waitForSelector('#identifier-value-error:has-text("Enter a phone number")');
+    await page.waitForSelector('#identifier-value-error:has-text("not a valid GB phone number")');
     assert.equal(await page.inputValue('#identifier-value'), 'call me', 'nothing typed is lost');
     await assertAccessible(page, `identifiers at ${size}`);
     await page.screenshot({ path: join(ARTIFACTS, `identifiers-${size}.png`), fullPage: true });

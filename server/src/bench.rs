@@ -152,6 +152,27 @@ fn exact_scenarios(samples: &[SampledCustomer]) -> Vec<(String, Vec<String>)> {
             pick(&|s| s.phone.as_ref().map(|p| p.replacen("+44", "0", 1))),
         ),
         (
+            "exact: phone (mixed spellings)".into(),
+            samples
+                .iter()
+                .filter_map(|s| s.phone.as_deref())
+                .enumerate()
+                .map(|(n, phone)| phone_spelling(phone, n))
+                .collect(),
+        ),
+        (
+            "exact: email (pasted with name or mailto:)".into(),
+            samples
+                .iter()
+                .filter_map(|s| s.email.as_deref())
+                .enumerate()
+                .map(|(n, email)| match n % 2 {
+                    0 => format!("\"A Customer\" <{}>", email.to_uppercase()),
+                    _ => format!("mailto:{email}?subject=Order"),
+                })
+                .collect(),
+        ),
+        (
             "exact: loyalty card".into(),
             pick(&|s| s.card_number.clone()),
         ),
@@ -161,6 +182,26 @@ fn exact_scenarios(samples: &[SampledCustomer]) -> Vec<(String, Vec<String>)> {
         ),
         ("exact: customer id".into(), pick(&|s| Some(s.id.clone()))),
     ]
+}
+
+/// `+447…` (a seeded UK mobile) written the `n`th of the ways people write it: with a trunk
+/// 0 after the country code, `(0)`, the `00` prefix, a `tel:` link, no-break spaces, full-width
+/// digits, an extension.
+fn phone_spelling(e164: &str, n: usize) -> String {
+    let national = e164.replacen("+44", "0", 1);
+    let (head, tail) = national.split_at(5.min(national.len()));
+    match n % 7 {
+        0 => format!("+44 {national}"),
+        1 => format!("+44 (0){} {tail}", &head[1..]),
+        2 => format!("0044 {} {tail}", &head[1..]),
+        3 => format!("tel:+44-{}-{tail}", &head[1..]),
+        4 => format!("{head}\u{a0}{tail}"),
+        5 => national
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c))
+            .collect(),
+        _ => format!("{head} {tail} ext. 21"),
+    }
 }
 
 fn advanced_scenarios(samples: &[SampledCustomer]) -> Vec<(String, Vec<AdvancedQuery>)> {
