@@ -177,7 +177,10 @@ impl Cli {
         let db = Db::connect(&self.database_url).await?;
         db.migrate().await?;
         // Identifiers stored under earlier reading rules are read again (once per rules).
-        let read_again = app::identity::renormalise::run_once(&db)
+        let state = app::state::AppState::new(db.clone(), Default::default())
+            .await
+            .map_err(|e| format!("cannot read the settings: {e}"))?;
+        let read_again = app::identity::renormalise::run_once(&state)
             .await
             .map_err(|e| format!("cannot read the stored identifiers again: {e}"))?;
         if let Some(report) = read_again.filter(|r| r.checked > 0) {

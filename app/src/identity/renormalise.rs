@@ -1,6 +1,7 @@
 //! Identifiers stored under earlier reading rules, read again with today's (libphonenumber for
 //! phones, IDNA for email domains): once per database, when the rules' version changes (run
-//! after the schema migrations by every command, `migrate` included). A value that now reads
+//! after the schema migrations by every command, `migrate` included), through `Change` like any
+//! other change to a customer (the actor is the rules themselves). A value that now reads
 //! as one another customer holds is never moved onto them: both keep their identifiers, the
 //! pair is given one match key (so Duplicates lists them as likely the same person) and the
 //! collision is recorded in the audit trail. Nothing is lost: a value that no longer reads is
@@ -8,8 +9,10 @@
 
 use super::db;
 use super::model::{email_key, phone_e164};
-use crate::audit::db::Record;
-use crate::store::Db;
+use crate::auth::{CurrentUser, Role};
+use crate::change::Change;
+use crate::error::AppError;
+use crate::state::AppState;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -48,20 +51,31 @@ impl std::fmt::Display for Report {
 
 /// Reads every phone and email identifier again unless this database already was with
 /// [`RULES`]; the report when it ran.
-pub async fn run_once(db: &Db) -> Result<Option<Report>, sqlx::Error> {
-    let done = crate::settings::db::setting(db, SETTING).await?;
+pub async fn run_once(state: &AppState) -> Result<Option<Report>, AppError> {
+    let done = crate::settings::db::setting(&state.db, SETTING).await?;
     if done.as_deref() == Some(RULES) {
         return Ok(None);
     }
-    run(db).await.map(Some)
+    run(state).await.map(Some)
+}
+
+/// Who the audit trail names for the rewrite.
+fn rules_actor() -> CurrentUser {
+    CurrentUser {
+        id: "system:identifier-rules".into(),
+        email: "identifier rules (system)".into(),
+        display_name: "Identifier rules".into(),
+        role: Role::Admin,
+        permissions: Vec::new(),
+    }
 }
 
 /// Reads every phone and email identifier again with today's rules, rewriting those whose
-/// form changed, in one transaction; records the version and, when anything changed, the
-/// report in the audit trail.
-pub async fn run(db: &Db) -> Result<Report, sqlx::Error> {
-    let calling_code = crate::settings::db::calling_code(db).await?;
-    let rows = db::phones_and_emails(db).await?;
+/// form changed, in one change; records the version and, when anything changed, the report in
+/// the audit trail.
+pub async fn run(state: &AppState) -> Result<Report, AppError> {
+    let calling_code = crate::settings::db::calling_code(&state.db).await?;
+    let rows = db::phones_and_emails(&state.db).await?;
     let mut holder: HashMap<(String, String), String> = rows
         .iter()
         .map(|(customer, kind, normalized, ..)| {
@@ -72,7 +86,8 @@ pub async fn run(db: &Db) -> Result<Report, sqlx::Error> {
         checked: rows.len(),
         ..Report::default()
     };
-    let mut tx = db.begin_write().await?;
+    let actor = rules_actor();
+    let mut change = Change::begin(state, &actor).await?;
     for (customer, kind, normalized, value, is_primary) in &rows {
         let today = match kind.as_str() {
             "phone" => phone_e164(value, &calling_code).or_else(|| phone_e164(normalized, "")),
@@ -88,7 +103,7 @@ pub async fn run(db: &Db) -> Result<Report, sqlx::Error> {
         let key = (kind.clone(), today.clone());
         match holder.get(&key) {
             Some(other) => {
-                db::match_like(&mut tx, customer, kind, normalized, &today).await?;
+                db::match_like(change.tx(), customer, kind, normalized, &today).await?;
                 report.collisions.push((
                     kind.clone(),
                     normalized.clone(),
@@ -97,27 +112,23 @@ pub async fn run(db: &Db) -> Result<Report, sqlx::Error> {
                 ));
             }
             None => {
-                db::rewrite(&mut tx, customer, kind, normalized, &today, *is_primary).await?;
+                db::rewrite(change.tx(), customer, kind, normalized, &today, *is_primary).await?;
                 holder.remove(&(kind.clone(), normalized.clone()));
                 holder.insert(key, customer.clone());
                 report.changed += 1;
             }
         }
+        change.customer_changed(customer);
     }
-    crate::settings::db::set_setting(&mut *tx, SETTING, RULES).await?;
+    crate::settings::db::set_setting(&mut **change.tx(), SETTING, RULES).await?;
     if report.changed > 0 || !report.collisions.is_empty() {
-        Record {
-            actor: None,
-            actor_email: "system",
-            action: "identifiers.read_again",
-            customer_id: None,
-            subject: Some(RULES),
-            before: None,
-            after: serde_json::to_value(&report).ok(),
-        }
-        .write(&mut *tx)
-        .await?;
+        let after = serde_json::to_value(&report).unwrap_or_default();
+        change
+            .audit("identifiers.read_again", |r| {
+                r.subject(RULES).change(serde_json::Value::Null, after)
+            })
+            .await?;
     }
-    tx.commit().await?;
+    change.commit().await?;
     Ok(report)
 }

@@ -574,7 +574,8 @@ async fn identifiers_stored_under_the_old_rules_are_read_again_and_collisions_ke
         )
         .await;
 
-        let report = app::identity::renormalise::run(&db).await.unwrap();
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let report = app::identity::renormalise::run(&state).await.unwrap();
         assert_eq!(report.changed, 2, "{label}: {report:?}");
         assert_eq!(
             report.collisions,
@@ -587,7 +588,7 @@ async fn identifiers_stored_under_the_old_rules_are_read_again_and_collisions_ke
             "{label}"
         );
         assert!(
-            app::identity::renormalise::run_once(&db)
+            app::identity::renormalise::run_once(&state)
                 .await
                 .unwrap()
                 .is_none(),
@@ -618,7 +619,6 @@ async fn identifiers_stored_under_the_old_rules_are_read_again_and_collisions_ke
             .await
             .unwrap();
         assert_eq!(kept.as_deref(), Some("+4401212345655"), "{label}");
-        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
         let found =
             app::duplicates::service::suggestions(&state, &user(Role::Admin), holder.clone())
                 .await
