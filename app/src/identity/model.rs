@@ -228,8 +228,7 @@ pub fn phone_checked(input: &str, calling_code: &str) -> Result<String, String> 
     super::phone::parse(input, super::phone::region_of(calling_code)).map(|p| p.e164)
 }
 
-/// In the browser, a first check before the server's: spaces, dashes, dots and brackets are
-/// ignored, and so is the trunk prefix written after a country code (`+44 (0)7700 900123`).
+/// In the browser, a first check before the server's ([`phone_e164`]: enough digits).
 #[cfg(not(feature = "ssr"))]
 pub fn phone_checked(input: &str, calling_code: &str) -> Result<String, String> {
     phone_e164(input, calling_code)

@@ -15,10 +15,11 @@ pub async fn get(state: &AppState) -> Result<OrgSettings, AppError> {
 }
 
 async fn load(state: &AppState) -> Result<OrgSettings, AppError> {
+    let calling_code = db::calling_code(&state.db).await?;
     Ok(OrgSettings {
         search_mode: db::search_mode(&state.db).await?,
-        calling_code: db::calling_code(&state.db).await?,
-        phone_region: crate::identity::phone::region_note(&db::calling_code(&state.db).await?),
+        phone_region: crate::identity::phone::region_note(&calling_code),
+        calling_code,
         time_zone: Some(state.time_zone.get().name.clone())
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| "UTC".into()),

@@ -281,6 +281,12 @@ impl Refund {
         })
     }
 
+    /// The id of the refund's event (Shopify's refund id: a refund delivered again is stored
+    /// once).
+    pub fn event_id(&self) -> String {
+        format!("shopify-refund-{}", self.id)
+    }
+
     /// The money returned in `currency` (the order's): the refund's own amount when it is in
     /// that currency (or names none), else its lines' shop money when that is; `None` when the
     /// payload holds no amount in it.
@@ -311,7 +317,7 @@ impl Refund {
             payload["reason"] = json!(reason);
         }
         event("refund", customer_id, payload)
-            .id(format!("shopify-refund-{}", self.id))
+            .id(self.event_id())
             .at(self.occurred_at)
     }
 }

@@ -263,9 +263,8 @@ async fn refund(state: &AppState, payload: &Value, now: i64) -> Result<Done, App
         );
         return Ok(Done::new("refused", detail).order(&order_id));
     };
-    let event_id = format!("shopify-refund-{}", refund.id);
     let (refunded, points_back) =
-        db::order_refunded(&state.db, &customer_id, &order_id, &event_id).await?;
+        db::order_refunded(&state.db, &customer_id, &order_id, &refund.event_id()).await?;
     let amount_cents = asked.min((order_cents - refunded).max(0));
     if amount_cents == 0 && asked > 0 {
         let detail =

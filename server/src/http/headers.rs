@@ -21,12 +21,12 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let static_path = crate::http::guard::is_static_asset(request.uri().path());
     let mut response = next.run(request).await;
     // Decided by what is served: a file from the bundle's or the SDK's folder, never a page.
-    let is_page = response
+    let page_or_data = response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|v| v.starts_with("text/html") || v.starts_with("application/json"));
-    let cacheable = static_path && response.status().is_success() && !is_page;
+    let cacheable = static_path && response.status().is_success() && !page_or_data;
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
