@@ -15,6 +15,8 @@ pub mod campaigns;
 pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod change;
+#[cfg(feature = "ssr")]
+pub mod countries;
 pub mod customers;
 pub mod devices;
 pub mod duplicates;

@@ -1,7 +1,7 @@
 // Phone numbers as people type them, in a real browser: an admin makes the organisation a US
-// one (calling code 1) and sees how numbers without a country code are read; a store associate
-// on a tablet adds a customer with a US national number and finds them by the international
-// spelling; a number that cannot exist is refused at the field with the form expected.
+// one (its phone country); a store associate on a tablet adds a customer with a US national
+// number, finds them by the international spelling and sees the number in US format on the
+// Profile tab (read by an admin); a number that cannot exist is refused at the field with the form expected.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -11,17 +11,20 @@ let app;
 before(async () => { app = await startApp({ customers: 20 }); });
 after(async () => { await app?.stop(); });
 
-test('an admin makes the organisation a US one and is told how numbers are read', async () => {
+test('an admin makes the organisation a US one', async () => {
   const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS.desktop, '/admin/settings');
-  await admin.waitForSelector('#calling-code');
+  await admin.waitForSelector('#phone-region');
   await hydrated(admin);
-  await admin.fill('#calling-code', '999');
-  await admin.getByRole('button', { name: 'Save calling code' }).click();
-  await admin.waitForSelector('#calling-code-error:has-text("No country has the calling code +999")');
-  await admin.fill('#calling-code', '1');
-  await admin.getByRole('button', { name: 'Save calling code' }).click();
-  await admin.getByText('read as numbers of US (+1 is also used by').waitFor();
-  await assertAccessible(admin, 'settings with a US calling code');
+  assert.equal(await admin.inputValue('#phone-region'), 'GB', 'a new organisation reads numbers as British');
+  await admin.selectOption('#phone-region', 'US');
+  await Promise.all([
+    admin.waitForResponse((r) => r.url().includes('set_phone_region') && r.status() === 200),
+    admin.getByRole('button', { name: 'Save phone country' }).click(),
+  ]);
+  await admin.reload();
+  await admin.waitForSelector('#phone-region');
+  assert.equal(await admin.inputValue('#phone-region'), 'US', 'the choice is kept');
+  await assertAccessible(admin, 'settings with the US as phone country');
   await admin.context().close();
 });
 
@@ -48,4 +51,9 @@ test('tablet: an associate adds a US customer by (201) 555-0126 and finds them b
   assert.ok(width <= 768, `no sideways scroll at 768 px (${width})`);
   await page.screenshot({ path: join(ARTIFACTS, 'us-customer-found-tablet-portrait.png'), fullPage: true });
   await page.context().close();
+
+  // Someone who may see contact details reads the number in the US's own format.
+  const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS['tablet-portrait'], `/customers/${id}/profile`);
+  await admin.waitForSelector('main :text("(201) 555-0126")');
+  await admin.context().close();
 });

@@ -86,7 +86,7 @@ pub async fn run(db: &Db, args: &BenchArgs) -> Result<String, String> {
         let Some(query) = queries.first() else {
             continue;
         };
-        let normal = query.normalise("44").map_err(|e| e.to_string())?;
+        let normal = query.normalise("GB").map_err(|e| e.to_string())?;
         let (page_sql, count_sql, values) = app::search::db::advanced_sql(&normal, true);
         for (label, sql) in [("page", page_sql), ("count", count_sql)] {
             let plan = app::search::db::explain(db, &sql, &values)

@@ -73,7 +73,7 @@ pub type FieldError = (&'static str, String);
 /// Checks the form; returns every problem, each with its field, or the stored form.
 pub fn validate(
     form: &NewCustomerForm,
-    calling_code: &str,
+    region: &str,
     today: chrono::NaiveDate,
 ) -> Result<ValidCustomer, Vec<FieldError>> {
     let mut errors: Vec<FieldError> = Vec::new();
@@ -86,11 +86,10 @@ pub fn validate(
         }
     }
     let mut identifier = |kind: IdentifierKind, input: &str| {
-        kind.normalise(input, calling_code)
-            .unwrap_or_else(|message| {
-                errors.push((kind.name(), message));
-                None
-            })
+        kind.normalise(input, region).unwrap_or_else(|message| {
+            errors.push((kind.name(), message));
+            None
+        })
     };
     let email = identifier(IdentifierKind::Email, &form.email);
     let phone = identifier(IdentifierKind::Phone, &form.phone);
@@ -164,7 +163,7 @@ pub fn validate(
 /// and today's date.
 pub fn check_in_browser(form: &NewCustomerForm) -> Result<(), Vec<FieldError>> {
     let today = chrono::Utc::now().date_naive();
-    validate(form, crate::settings::model::DEFAULT_CALLING_CODE, today).map(|_| ())
+    validate(form, crate::settings::model::DEFAULT_PHONE_REGION, today).map(|_| ())
 }
 
 /// The first problem of a failed [`validate`], as the error the server answers with.
@@ -209,7 +208,7 @@ mod tests {
             is_test: Some("on".into()),
             ..Default::default()
         };
-        let valid = validate(&form, "44", today()).unwrap_or_else(|e| panic!("{e:?}"));
+        let valid = validate(&form, "GB", today()).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(valid.contact.email.as_deref(), Some("ana@example.com"));
         assert_eq!(valid.contact.phone.as_deref(), Some("+447700900123"));
         assert_eq!(
@@ -228,7 +227,7 @@ mod tests {
             date_of_birth: "2030-01-01".into(),
             ..Default::default()
         };
-        let errors = validate(&form, "44", today()).err().unwrap_or_default();
+        let errors = validate(&form, "GB", today()).err().unwrap_or_default();
         let fields: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, vec!["email", "phone", "date_of_birth"]);
     }
@@ -239,7 +238,7 @@ mod tests {
             first_name: "Ana".into(),
             ..Default::default()
         };
-        let errors = validate(&form, "44", today()).err().unwrap_or_default();
+        let errors = validate(&form, "GB", today()).err().unwrap_or_default();
         assert!(errors[0].1.contains("at least one"));
     }
 }

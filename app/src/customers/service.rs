@@ -283,9 +283,9 @@ async fn checked(
     state: &AppState,
     form: &NewCustomerForm,
 ) -> Result<super::new_customer::ValidCustomer, AppError> {
-    let calling_code = crate::settings::db::calling_code(&state.db).await?;
+    let region = crate::settings::service::phone_region(&state.db).await?;
     let mut valid =
-        validate(form, &calling_code, chrono::Utc::now().date_naive()).map_err(first_error)?;
+        validate(form, &region, chrono::Utc::now().date_naive()).map_err(first_error)?;
     let ignore_case = crate::settings::db::external_ids_ignore_case(&state.db).await?;
     if let Some(id) = &mut valid.contact.external_id {
         *id = crate::identity::fold_external_id(id, ignore_case);
@@ -323,6 +323,12 @@ pub async fn get_customer_profile(
         .await?
         .ok_or_else(|| not_found(&id))?;
     Ok(if user.can(Permission::CustomersViewPii) {
+        let home = crate::identity::phone::region(
+            &crate::settings::service::phone_region(&state.db).await?,
+        );
+        let mut profile = profile;
+        profile.contact.phone = (profile.contact.phone)
+            .map(|e164| crate::identity::phone::for_display(&e164, None, home));
         profile
     } else {
         profile.masked()

@@ -20,6 +20,8 @@ pub use api::{
     set_external_id_case,
 };
 pub use case_setting::ExternalIdCaseSetting;
+#[cfg(feature = "ssr")]
+pub use model::match_key;
 pub use model::{
     email_key, fold_external_id, identifier_candidates, mask_email, mask_phone, phone_checked,
     phone_e164, HeldIdentifier, Identifier, IdentifierKind,

@@ -65,7 +65,7 @@ impl IdentifierKind {
 
     /// `input` in the form it is stored and found by, `None` when blank; otherwise what is
     /// wrong with it. The one check for Add Customer, profile edit and the identifier list.
-    pub fn normalise(self, input: &str, calling_code: &str) -> Result<Option<String>, String> {
+    pub fn normalise(self, input: &str, region: &str) -> Result<Option<String>, String> {
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Ok(None);
@@ -81,7 +81,7 @@ impl IdentifierKind {
             Self::Email => {
                 email_key(trimmed).ok_or("Enter an email address like name@example.com.")?
             }
-            Self::Phone => phone_checked(trimmed, calling_code)?,
+            Self::Phone => phone_checked(trimmed, region)?,
             Self::Card => Some(trimmed.replace([' ', '-'], ""))
                 .filter(|c| (8..=19).contains(&c.len()) && c.chars().all(|d| d.is_ascii_digit()))
                 .ok_or("A card number has 8 to 19 digits.")?,
@@ -101,7 +101,8 @@ impl IdentifierKind {
 pub struct HeldIdentifier {
     /// Which kind.
     pub kind: IdentifierKind,
-    /// The stored (normalised) value; email and phone partly hidden without
+    /// The stored (normalised) value, a phone in its national or international format;
+    /// email and phone partly hidden without
     /// customers.view_pii.
     pub shown: String,
     /// The stored value, to name it in remove / make primary; `None` when masked.
@@ -124,8 +125,8 @@ pub struct Identifier {
 }
 
 /// The identifiers `input` may be, most likely first; national phone numbers get
-/// `calling_code`. Errors when it is blank.
-pub fn identifier_candidates(input: &str, calling_code: &str) -> Result<Vec<Identifier>, AppError> {
+/// `region`. Errors when it is blank.
+pub fn identifier_candidates(input: &str, region: &str) -> Result<Vec<Identifier>, AppError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(AppError::validation(
@@ -152,7 +153,7 @@ pub fn identifier_candidates(input: &str, calling_code: &str) -> Result<Vec<Iden
     let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
     let mut candidates = Vec::new();
     if looks_like_a_phone(trimmed) {
-        if let Some(phone) = phone_e164(trimmed, calling_code) {
+        if let Some(phone) = phone_e164(trimmed, region) {
             candidates.push(id(IdentifierKind::Phone, phone));
         }
     }
@@ -213,32 +214,32 @@ fn looks_like_a_phone(input: &str) -> bool {
     !number.chars().any(char::is_alphabetic)
 }
 
-/// `+44 7700 900123` or `07700 900123` (with calling code 44) → `+447700900123`; `None`
-/// when it cannot be a phone number. On the server through libphonenumber's metadata
-/// ([`super::phone`]): every spelling it reads, national numbers in the region of
-/// `calling_code` (empty: only international numbers).
+/// `+44 7700 900123` or `07700 900123` (in region `GB`) → `+447700900123`; `None` when it
+/// cannot be a phone number. On the server through libphonenumber's metadata
+/// ([`super::phone`]): every spelling it reads, national numbers in `region` (empty: only
+/// international numbers).
 #[cfg(feature = "ssr")]
-pub fn phone_e164(input: &str, calling_code: &str) -> Option<String> {
-    phone_checked(input, calling_code).ok()
+pub fn phone_e164(input: &str, region: &str) -> Option<String> {
+    phone_checked(input, region).ok()
 }
 
 /// [`phone_e164`], or what is wrong with the number and the form expected.
 #[cfg(feature = "ssr")]
-pub fn phone_checked(input: &str, calling_code: &str) -> Result<String, String> {
-    super::phone::parse(input, super::phone::region_of(calling_code)).map(|p| p.e164)
+pub fn phone_checked(input: &str, region: &str) -> Result<String, String> {
+    super::phone::parse(input, super::phone::region(region)).map(|p| p.e164)
 }
 
 /// In the browser, a first check before the server's ([`phone_e164`]: enough digits).
 #[cfg(not(feature = "ssr"))]
-pub fn phone_checked(input: &str, calling_code: &str) -> Result<String, String> {
-    phone_e164(input, calling_code)
+pub fn phone_checked(input: &str, region: &str) -> Result<String, String> {
+    phone_e164(input, region)
         .ok_or_else(|| "Enter a phone number, e.g. 07400 123456 or +44 7400 123456.".into())
 }
 
 /// The browser's first look at a phone number: enough digits to be one. The server reads it
 /// with libphonenumber and answers at the field when it cannot be a number.
 #[cfg(not(feature = "ssr"))]
-pub fn phone_e164(input: &str, _calling_code: &str) -> Option<String> {
+pub fn phone_e164(input: &str, _region: &str) -> Option<String> {
     let digits = input
         .chars()
         .filter(|c| c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(c))
@@ -327,7 +328,7 @@ mod tests {
     }
 
     fn kinds(input: &str) -> Vec<(IdentifierKind, String)> {
-        identifier_candidates(input, "44")
+        identifier_candidates(input, "GB")
             .unwrap_or_default()
             .into_iter()
             .map(|i| (i.kind, i.value))
@@ -387,7 +388,7 @@ mod tests {
             );
         }
         assert_eq!(
-            phone_e164("(020) 7946 0018", "44").as_deref(),
+            phone_e164("(020) 7946 0018", "GB").as_deref(),
             Some("+442079460018")
         );
     }
@@ -412,7 +413,7 @@ mod tests {
 
     #[test]
     fn blank_input_is_refused_at_the_search_field() {
-        let error = identifier_candidates("   ", "44").err();
+        let error = identifier_candidates("   ", "GB").err();
         assert!(matches!(error, Some(AppError::Validation { field, .. }) if field == "q"));
     }
 }

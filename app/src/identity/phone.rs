@@ -1,8 +1,8 @@
 //! Phone numbers through libphonenumber's metadata (the `phonenumber` crate): any way people
 //! write a number (national or international format, a trunk 0 after the country code, `tel:`
 //! links, no-break spaces, full-width digits, an extension) is read into E.164, the form it is
-//! stored and found by. A national number is read in the organisation's region, the main
-//! country of its calling code (+44 → GB, +1 → US). A number is accepted when its length is
+//! stored and found by, and shown nationally for the organisation's own region. A national
+//! number is read in the organisation's region (GB, US, CA…). A number is accepted when its length is
 //! possible for its country: the metadata lags new allocations, and refusing a real customer's
 //! number costs more than keeping one from an unallocated range.
 
@@ -19,30 +19,67 @@ pub struct Phone {
     pub extension: Option<String>,
 }
 
-/// The region whose national numbers calling code `code` reads (`44` → GB, `1` → US), when the
-/// metadata knows the code.
-pub fn region_of(code: &str) -> Option<Id> {
-    let code: u16 = code.trim().trim_start_matches('+').parse().ok()?;
-    let regions = phonenumber::metadata::DATABASE.region(&code)?;
-    regions.first()?.parse().ok()
+/// The region `id` names (`GB`, `us`), when libphonenumber's metadata has numbers for it.
+pub fn region(id: &str) -> Option<Id> {
+    let id: Id = id.trim().to_ascii_uppercase().parse().ok()?;
+    phonenumber::metadata::DATABASE
+        .by_id(id.as_ref())
+        .map(|_| id)
 }
 
-/// How national numbers are read with calling code `code`, for the settings screen: "as
-/// numbers of GB (+44 is also used by GG, IM, JE)".
-pub fn region_note(code: &str) -> String {
-    let code = code.trim().trim_start_matches('+');
-    let regions = code
-        .parse::<u16>()
-        .ok()
-        .and_then(|c| phonenumber::metadata::DATABASE.region(&c))
-        .unwrap_or_default();
-    match regions.split_first() {
-        None => format!("with no country: +{code} is no country's calling code"),
-        Some((main, [])) => format!("as numbers of {main}"),
-        Some((main, others)) => format!(
-            "as numbers of {main} (+{code} is also used by {}; their numbers are read the same way)",
-            others.join(", ")
-        ),
+/// The main region of calling code `code` (`44` → GB, `1` → US), when the metadata knows the
+/// code, and the other regions sharing it (`1` → CA, AG, …).
+pub fn regions_of(code: &str) -> Option<(Id, Vec<String>)> {
+    let code: u16 = code.trim().trim_start_matches('+').parse().ok()?;
+    let regions = phonenumber::metadata::DATABASE.region(&code)?;
+    let (main, others) = regions.split_first()?;
+    Some((
+        main.parse().ok()?,
+        others.iter().map(|r| r.to_string()).collect(),
+    ))
+}
+
+/// Every region with numbers, as (id, calling code), by id.
+pub fn all_regions() -> Vec<(String, u16)> {
+    let mut regions: Vec<(String, u16)> = phonenumber::metadata::DATABASE
+        .iter()
+        .filter(|meta| meta.id().len() == 2 && meta.id() != "ZZ")
+        .map(|meta| (meta.id().to_string(), meta.country_code()))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    regions
+}
+
+/// The calling code of region `id` (`GB` → 44).
+pub fn calling_code_of(id: Id) -> Option<u16> {
+    phonenumber::metadata::DATABASE
+        .by_id(id.as_ref())
+        .map(|meta| meta.country_code())
+}
+
+/// A stored number (`e164`, with the `typed` form its extension is read from) as people read
+/// it: the national format for numbers of `home`, the international one otherwise, and the
+/// extension after it (`0121 234 5655 ext. 123`, `+1 201-555-0126`). A value that does not
+/// parse is shown as stored.
+pub fn for_display(e164: &str, typed: Option<&str>, home: Option<Id>) -> String {
+    let Ok(number) = phonenumber::parse(None, e164) else {
+        return e164.to_string();
+    };
+    let national = home.is_some() && number.country().id() == home;
+    let mode = if national {
+        Mode::National
+    } else {
+        Mode::International
+    };
+    let shown = number.format().mode(mode).to_string();
+    let extension = typed
+        .and_then(|t| parse(t, home).ok())
+        .filter(|p| p.e164 == e164)
+        .and_then(|p| p.extension);
+    match extension {
+        Some(ext) => format!("{shown} ext. {ext}"),
+        None => shown,
     }
 }
 
@@ -50,7 +87,7 @@ pub fn region_note(code: &str) -> String {
 /// with `+` or an international prefix); what is wrong otherwise, with the form expected.
 pub fn parse(input: &str, region: Option<Id>) -> Result<Phone, String> {
     let text = ascii_forms(input);
-    let number = phonenumber::parse(region, &text).map_err(|_| expected(region))?;
+    let number = read(&text, region).ok_or_else(|| expected(region))?;
     if !is_possible(&number) {
         return Err(expected(region));
     }
@@ -58,6 +95,48 @@ pub fn parse(input: &str, region: Option<Id>) -> Result<Phone, String> {
         e164: number.format().mode(Mode::E164).to_string(),
         extension: number.extension().map(|e| e.to_string()),
     })
+}
+
+/// libphonenumber's reading of `text`. The crate strips the given region's national prefix
+/// from a number of another country too (in a US organisation `+44 121 234 5655` lost the 1 of
+/// 121; in a British one `+39 06…` would lose the 0 Italy keeps), so a number written
+/// internationally is read without a region: with `+` as it is, with the region's
+/// international prefix (`011 44…`, `00 39…`) once that prefix is turned into `+`.
+fn read(text: &str, region: Option<Id>) -> Option<PhoneNumber> {
+    if let Ok(number) = phonenumber::parse(None, text) {
+        return Some(number);
+    }
+    let number = phonenumber::parse(region, text).ok()?;
+    let code = number.code().value();
+    if region.and_then(calling_code_of) == Some(code) {
+        return Some(number);
+    }
+    phonenumber::parse(None, after_international_prefix(text, region?, code)?).ok()
+}
+
+/// `text` with the leading digits that are `region`'s international prefix replaced by `+`,
+/// when calling code `code` follows them (`011 44 121…` in the US → `+ 44 121…`).
+fn after_international_prefix(text: &str, region: Id, code: u16) -> Option<String> {
+    let idd = phonenumber::metadata::DATABASE
+        .by_id(region.as_ref())?
+        .international_prefix()?;
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let code = code.to_string();
+    let prefix_length = (1..digits.len().min(8)).find(|&k| {
+        idd.find(&digits[..k])
+            .is_some_and(|m| m.start() == 0 && m.end() == k)
+            && digits[k..].starts_with(&code)
+    })?;
+    let mut skipped = 0;
+    let rest: String = text
+        .chars()
+        .skip_while(|c| {
+            let skip = skipped < prefix_length;
+            skipped += usize::from(skip && c.is_ascii_digit());
+            skip
+        })
+        .collect();
+    Some(format!("+{rest}"))
 }
 
 /// `input` with full-width digits and signs (Japanese and Chinese input methods) as ASCII.
@@ -225,8 +304,53 @@ mod tests {
             parse("07700 900123", None).is_err(),
             "a national number needs a region"
         );
-        assert_eq!(region_of("44"), Some(Id::GB));
-        assert_eq!(region_of("+1"), Some(Id::US));
-        assert_eq!(region_of("999"), None);
+        assert_eq!(regions_of("44").map(|r| r.0), Some(Id::GB));
+        assert!(regions_of("+1")
+            .is_some_and(|(main, others)| main == Id::US && others.iter().any(|r| r == "CA")));
+        assert_eq!(regions_of("999"), None);
+        assert_eq!(region("ca"), Some(Id::CA));
+        assert_eq!(region("XX"), None);
+    }
+
+    #[test]
+    fn a_number_of_another_country_keeps_its_digits_whatever_the_home_region() {
+        for (region, spelling, expected) in [
+            ("US", "+44 121 234 5655", "+441212345655"),
+            ("CA", "011 44 121 234 5655", "+441212345655"),
+            ("US", "+7 912 345 6789", "+79123456789"),
+            ("GB", "+39 06 6982 1234", "+390669821234"),
+            ("GB", "00 39 06 6982 1234", "+390669821234"),
+            ("DE", "00 1 201-555-0126", "+12015550126"),
+            ("US", "(201) 555-0126", "+12015550126"),
+        ] {
+            assert_eq!(
+                e164(spelling, region).as_deref(),
+                Ok(expected),
+                "{region} {spelling:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_show_nationally_at_home_and_internationally_abroad() {
+        assert_eq!(
+            for_display("+441212345655", Some("0121 234 5655 x123"), Some(Id::GB)),
+            "0121 234 5655 ext. 123"
+        );
+        assert_eq!(
+            for_display("+12015550126", None, Some(Id::GB)),
+            "+1 201-555-0126"
+        );
+        assert_eq!(
+            for_display("+12015550126", None, Some(Id::US)),
+            "(201) 555-0126"
+        );
+        assert_eq!(
+            for_display("not a number", None, Some(Id::US)),
+            "not a number"
+        );
+        assert!(all_regions()
+            .iter()
+            .any(|(id, code)| id == "JE" && *code == 44));
     }
 }

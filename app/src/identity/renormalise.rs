@@ -17,7 +17,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// The reading rules' version: stored once every identifier has been read by them.
-pub const RULES: &str = "phonenumber 0.3.10+9.0.33, idna 1.1 (UTS 46)";
+pub const RULES: &str =
+    "phonenumber 0.3.10+9.0.33 (international numbers read without the home region), idna 1.1 (UTS 46)";
 /// The setting that holds the version the stored identifiers were read by.
 const SETTING: &str = "identifiers_read_by";
 
@@ -74,7 +75,7 @@ fn rules_actor() -> CurrentUser {
 /// form changed, in one change; records the version and, when anything changed, the report in
 /// the audit trail.
 pub async fn run(state: &AppState) -> Result<Report, AppError> {
-    let calling_code = crate::settings::db::calling_code(&state.db).await?;
+    let region = crate::settings::service::phone_region(&state.db).await?;
     let rows = db::phones_and_emails(&state.db).await?;
     let mut holder: HashMap<(String, String), String> = rows
         .iter()
@@ -90,7 +91,7 @@ pub async fn run(state: &AppState) -> Result<Report, AppError> {
     let mut change = Change::begin(state, &actor).await?;
     for (customer, kind, normalized, value, is_primary) in &rows {
         let today = match kind.as_str() {
-            "phone" => phone_e164(value, &calling_code).or_else(|| phone_e164(normalized, "")),
+            "phone" => phone_e164(value, &region).or_else(|| phone_e164(normalized, "")),
             _ => email_key(value).or_else(|| email_key(normalized)),
         };
         let Some(today) = today else {

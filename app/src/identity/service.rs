@@ -22,11 +22,15 @@ pub async fn list(
     }
     let show_pii = user.can(Permission::CustomersViewPii);
     let rows = db::list(state.db.pool(), &customer_id).await?;
+    let home = super::phone::region(&crate::settings::service::phone_region(&state.db).await?);
     Ok(rows
         .into_iter()
-        .filter_map(|(kind, normalized, _, is_primary, added_at, source)| {
+        .filter_map(|(kind, normalized, typed, is_primary, added_at, source)| {
             let kind = IdentifierKind::held(&kind)?;
             let shown = match kind {
+                IdentifierKind::Phone if show_pii => {
+                    super::phone::for_display(&normalized, Some(&typed), home)
+                }
                 _ if show_pii => normalized.clone(),
                 IdentifierKind::Email => mask_email(&normalized),
                 IdentifierKind::Phone => mask_phone(&normalized),
@@ -56,9 +60,9 @@ pub async fn add(
 ) -> Result<(), AppError> {
     require_pii(agent)?;
     let kind = checked_kind(&kind)?;
-    let calling_code = crate::settings::db::calling_code(&state.db).await?;
+    let region = crate::settings::service::phone_region(&state.db).await?;
     let normalized = kind
-        .normalise(&value, &calling_code)
+        .normalise(&value, &region)
         .map_err(|message| AppError::validation("value", message))?
         .ok_or_else(|| AppError::validation("value", format!("Enter the {}.", kind.noun())))?;
     let normalized = if kind == IdentifierKind::ExternalId {

@@ -29,7 +29,7 @@ pub struct Settings {
     /// The declared profile attributes.
     pub declared: Vec<AttributeType>,
     /// For national phone numbers.
-    pub calling_code: String,
+    pub region: String,
     /// External ids compared whatever their case.
     pub ignore_case: bool,
     /// The status of new customers.
@@ -183,7 +183,7 @@ fn parse_row(row: i64, cells: Cells, settings: &mut Settings) -> Result<Parsed, 
             continue;
         }
         if let Some(kind) = identifier_kind(&mapping.target) {
-            match kind.normalise(value, &settings.calling_code) {
+            match kind.normalise(value, &settings.region) {
                 Ok(Some(normalized)) => {
                     let normalized = match kind {
                         IdentifierKind::ExternalId => {
@@ -524,7 +524,7 @@ fn decision(
             .map(|c| c.column.clone())
             .unwrap_or_else(|| field.to_string())
     };
-    let mut valid = match validate(&form, &settings.calling_code, settings.today) {
+    let mut valid = match validate(&form, &settings.region, settings.today) {
         Ok(valid) => valid,
         Err(errors) => {
             for (field, message) in errors {

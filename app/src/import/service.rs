@@ -433,7 +433,7 @@ async fn customer_settings(
         columns,
         saved,
         declared,
-        calling_code: crate::settings::db::calling_code(&state.db).await?,
+        region: crate::settings::service::phone_region(&state.db).await?,
         ignore_case: crate::settings::db::external_ids_ignore_case(&state.db).await?,
         default_status,
         today: chrono::Utc::now().date_naive(),

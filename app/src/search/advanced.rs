@@ -155,7 +155,7 @@ impl AdvancedQuery {
     }
 
     /// Checks and normalises the query for the database.
-    pub fn normalise(&self, calling_code: &str) -> Result<NormalisedQuery, AppError> {
+    pub fn normalise(&self, region: &str) -> Result<NormalisedQuery, AppError> {
         if !self.has_criteria() {
             return Err(AppError::validation(
                 "first",
@@ -166,7 +166,7 @@ impl AdvancedQuery {
             None
         } else {
             Some(
-                phone_checked(&self.phone, calling_code)
+                phone_checked(&self.phone, region)
                     .map_err(|message| AppError::validation("phone", message))?,
             )
         };
@@ -304,21 +304,21 @@ mod tests {
             page: 3,
             ..Default::default()
         };
-        let normal = query.normalise("44").unwrap_or_else(|e| panic!("{e}"));
+        let normal = query.normalise("GB").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(normal.first_prefix.as_deref(), Some("zoe"));
         assert_eq!((normal.limit, normal.offset), (50, 100));
     }
 
     #[test]
     fn an_empty_query_and_a_bad_date_are_refused_at_their_fields() {
-        let empty = AdvancedQuery::default().normalise("44").err();
+        let empty = AdvancedQuery::default().normalise("GB").err();
         assert!(matches!(empty, Some(AppError::Validation { .. })));
         let bad = AdvancedQuery {
             dob: "31/02/1990".into(),
             ..Default::default()
         };
         assert!(bad
-            .normalise("44")
+            .normalise("GB")
             .err()
             .and_then(|e| e.for_field("dob"))
             .is_some());

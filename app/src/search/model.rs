@@ -9,4 +9,13 @@ pub enum SearchOutcome {
     Found(String),
     /// No customer matched; the message says which identifier was tried.
     NoMatch(String),
+    /// More than one customer holds the identifier: stored in two spellings before today's
+    /// rules read them as one, each kept until a supervisor merges them. Each holder as
+    /// (id, name), the one holding today's form first, and what the agent should know.
+    Shared {
+        /// (id, name) of each holder.
+        customers: Vec<(String, String)>,
+        /// Why there are several and what to do.
+        note: String,
+    },
 }

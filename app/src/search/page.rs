@@ -82,6 +82,9 @@ pub fn SearchPage() -> impl IntoView {
                         Ok(SearchOutcome::NoMatch(message)) => {
                             view! { <p class="alert alert-info" role="alert">{message}</p> }.into_any()
                         }
+                        Ok(SearchOutcome::Shared { customers, note }) => {
+                            view! { <SharedIdentifier customers note/> }.into_any()
+                        }
                         Err(error) => view! { <SearchMessage error/> }.into_any(),
                     })}
                 </Suspense>
@@ -97,6 +100,22 @@ pub fn SearchPage() -> impl IntoView {
                 _ => ().into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// The customers holding the identifier searched for, each a link to their profile, and
+/// why there are several.
+#[component]
+fn SharedIdentifier(customers: Vec<(String, String)>, note: String) -> impl IntoView {
+    view! {
+        <div class="alert alert-info" role="alert">
+            <p>{note}</p>
+            <ul class="shared-holders">
+                {customers.into_iter().map(|(id, name)| view! {
+                    <li><a href=format!("/customers/{id}")>{name}</a>" · "<span class="muted">{id}</span></li>
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }
 

@@ -3,24 +3,31 @@
 use super::advanced::{AdvancedQuery, SearchResults};
 use super::model::SearchOutcome;
 use crate::auth::{CurrentUser, Permission};
+use crate::customers::full_name;
 use crate::error::AppError;
-use crate::identity::identifier_candidates;
+use crate::identity::{email_key, identifier_candidates, phone_e164, Identifier, IdentifierKind};
 use crate::settings::SearchMode;
 use crate::state::AppState;
 use crate::store::Db;
 
 /// Finds the one customer holding exactly the identifier `q`.
 pub async fn exact(db: &Db, q: &str) -> Result<SearchOutcome, AppError> {
-    let calling_code = crate::settings::db::calling_code(db).await?;
+    let region = crate::settings::service::phone_region(db).await?;
     let ignore_case = crate::settings::db::external_ids_ignore_case(db).await?;
-    let mut candidates = identifier_candidates(q, &calling_code)?;
+    let mut candidates = identifier_candidates(q, &region)?;
     for candidate in &mut candidates {
         if candidate.kind == crate::identity::IdentifierKind::ExternalId {
             candidate.value = crate::identity::fold_external_id(&candidate.value, ignore_case);
         }
     }
     match super::db::find_by_identifier(db, &candidates).await? {
-        Some(id) => Ok(SearchOutcome::Found(id)),
+        Some(id) => {
+            let others = also_holding(db, &candidates, &id, &region).await?;
+            if others.is_empty() {
+                return Ok(SearchOutcome::Found(id));
+            }
+            shared(db, id, others).await
+        }
         None => {
             let noun = candidates
                 .first()
@@ -32,6 +39,60 @@ pub async fn exact(db: &Db, q: &str) -> Result<SearchOutcome, AppError> {
             )))
         }
     }
+}
+
+/// Other customers holding one of the phone or email `candidates` in a spelling stored
+/// before today's rules read it as the same (the identifier re-read kept both and gave them
+/// one match key): their ids, `found` left out.
+async fn also_holding(
+    db: &Db,
+    candidates: &[Identifier],
+    found: &str,
+    region: &str,
+) -> Result<Vec<String>, AppError> {
+    let mut others: Vec<String> = Vec::new();
+    for candidate in candidates {
+        let kind = candidate.kind.name();
+        let Some(key) = crate::identity::match_key(kind, &candidate.value) else {
+            continue;
+        };
+        for (customer, stored) in
+            crate::duplicates::db::same_match_key(db, kind, &key, found).await?
+        {
+            let today = match candidate.kind {
+                IdentifierKind::Phone => phone_e164(&stored, region),
+                _ => email_key(&stored),
+            };
+            if today.as_deref() == Some(candidate.value.as_str()) && !others.contains(&customer) {
+                others.push(customer);
+            }
+        }
+    }
+    Ok(others)
+}
+
+/// The outcome naming `found` and `others`, who all hold the identifier searched for.
+async fn shared(db: &Db, found: String, others: Vec<String>) -> Result<SearchOutcome, AppError> {
+    let ids: Vec<String> = std::iter::once(found).chain(others).collect();
+    let names = crate::duplicates::db::names(db, &ids).await?;
+    let customers: Vec<(String, String)> = ids
+        .iter()
+        .map(|id| {
+            let name = names
+                .iter()
+                .find(|row| &row.0 == id)
+                .and_then(|row| full_name(row.1.as_deref(), row.2.as_deref()))
+                .unwrap_or_else(|| "Unnamed customer".into());
+            (id.clone(), name)
+        })
+        .collect();
+    let note = format!(
+        "{} customers hold this identifier: it was stored in different spellings before they \
+         were read as one. They are likely the same person; a supervisor can merge them under \
+         Duplicates.",
+        customers.len()
+    );
+    Ok(SearchOutcome::Shared { customers, note })
 }
 
 /// An agent's advanced search: counted against their search allowance, refused while the
@@ -60,8 +121,8 @@ pub async fn advanced(
     show_pii: bool,
 ) -> Result<SearchResults, AppError> {
     query.refuse_masked_fields(show_pii)?;
-    let calling_code = crate::settings::db::calling_code(db).await?;
-    let mut normal = query.normalise(&calling_code)?;
+    let region = crate::settings::service::phone_region(db).await?;
+    let mut normal = query.normalise(&region)?;
     if let Some((name, value)) = &mut normal.attribute {
         let declared = crate::attributes::db::types(db).await?;
         *value = crate::attributes::checked_input(&declared, name, value, "attribute", "value")?

@@ -37,12 +37,12 @@ pub async fn set_search_mode(mode: String) -> Result<OrgSettings, AppError> {
     .await
 }
 
-/// Sets the calling code given to phone numbers typed without one.
-#[server(endpoint = "set_calling_code")]
-pub async fn set_calling_code(calling_code: String) -> Result<OrgSettings, AppError> {
+/// Sets the region phone numbers typed without a country code are read in.
+#[server(endpoint = "set_phone_region")]
+pub async fn set_phone_region(phone_region: String) -> Result<OrgSettings, AppError> {
     crate::error::respond(async {
         let user = require(Permission::SettingsManage)?;
-        service::set_calling_code(&crate::state::app_state()?, &user, calling_code).await
+        service::set_phone_region(&crate::state::app_state()?, &user, phone_region).await
     })
     .await
 }

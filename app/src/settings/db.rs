@@ -43,13 +43,6 @@ pub async fn search_mode(db: &Db) -> Result<SearchMode, sqlx::Error> {
     Ok(SearchMode::parse(value.as_deref().unwrap_or("exact")))
 }
 
-/// The calling code given to phone numbers typed without one (digits, e.g. `44`).
-pub async fn calling_code(db: &Db) -> Result<String, sqlx::Error> {
-    Ok(setting(db, CALLING_CODE)
-        .await?
-        .unwrap_or_else(|| super::model::DEFAULT_CALLING_CODE.to_string()))
-}
-
 /// Whether external ids match whatever their letters' case (`crm-1` finds `CRM-1`); off
 /// until an admin turns it on.
 pub async fn external_ids_ignore_case(db: &Db) -> Result<bool, sqlx::Error> {
@@ -63,8 +56,11 @@ pub async fn time_zone(db: &Db) -> Result<Option<String>, sqlx::Error> {
 
 /// Key of the search mode setting.
 pub const SEARCH_MODE: &str = "search_mode";
-/// Key of the default calling code setting.
+/// Key of the calling code setting that came before the phone region (read when no region
+/// was chosen).
 pub const CALLING_CODE: &str = "default_calling_code";
+/// Key of the phone region setting (`GB`, `US`: libphonenumber's region ids).
+pub const PHONE_REGION: &str = "phone_region";
 /// Key of the external-id case setting (`ignore` or `exact`).
 pub const EXTERNAL_ID_CASE: &str = "external_id_case";
 /// Key of the time zone setting.

@@ -51,11 +51,14 @@ pub struct StatusType {
 pub struct OrgSettings {
     /// The search mode.
     pub search_mode: SearchMode,
-    /// Calling code for phone numbers typed without one, digits only.
-    pub calling_code: String,
-    /// How numbers without a country code are read, e.g. "as numbers of GB (also used by GG,
-    /// IM, JE)".
+    /// The region phone numbers typed without a country code are read in, and shown in
+    /// national format for (`GB`, `US`: libphonenumber's region ids).
     pub phone_region: String,
+    /// What an admin should know about the region: that it was taken from a calling code
+    /// several countries share, or which other regions read numbers the same way.
+    pub phone_region_note: Option<String>,
+    /// Every region to choose from: (id, "United States of America (US, +1)"), by name.
+    pub phone_regions: Vec<(String, String)>,
     /// The IANA time zone dates and times are shown in (`UTC` until one is chosen).
     pub time_zone: String,
     /// Every zone name the server knows, for suggestions.
@@ -107,9 +110,9 @@ pub fn status_id_from_name(name: &str) -> String {
         .join("-")
 }
 
-/// Country calling code used for phone numbers typed without one, unless the organisation
-/// settings say otherwise.
-pub const DEFAULT_CALLING_CODE: &str = "44";
+/// The region phone numbers typed without a country code are read in until an admin
+/// chooses one.
+pub const DEFAULT_PHONE_REGION: &str = "GB";
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
-//! `/admin/settings`: search mode, calling code, time zone and the customer status types.
+//! `/admin/settings`: search mode, phone region, time zone and the customer status types.
 
-use super::api::{get_settings, SaveStatusType, SetCallingCode, SetSearchMode, SetTimeZone};
+use super::api::{get_settings, SaveStatusType, SetPhoneRegion, SetSearchMode, SetTimeZone};
 use super::model::{OrgSettings, SearchMode, StatusType};
 use crate::auth::{Permission, RequirePermission};
 use crate::error::AppError;
@@ -23,7 +23,7 @@ pub fn SettingsPage(children: Children) -> impl IntoView {
 fn SettingsScreen(sections: Children) -> impl IntoView {
     let mode = ServerAction::<SetSearchMode>::new();
     let save = ServerAction::<SaveStatusType>::new();
-    let code = ServerAction::<SetCallingCode>::new();
+    let code = ServerAction::<SetPhoneRegion>::new();
     let zone = ServerAction::<SetTimeZone>::new();
     let settings = Resource::new(
         move || {
@@ -54,7 +54,7 @@ fn SettingsForms(
     settings: OrgSettings,
     mode: ServerAction<SetSearchMode>,
     save: ServerAction<SaveStatusType>,
-    code: ServerAction<SetCallingCode>,
+    code: ServerAction<SetPhoneRegion>,
     zone: ServerAction<SetTimeZone>,
 ) -> impl IntoView {
     let zone_error = Signal::derive(move || {
@@ -67,7 +67,7 @@ fn SettingsForms(
         code.value()
             .get()
             .and_then(Result::err)
-            .and_then(|e: AppError| e.for_field("calling_code"))
+            .and_then(|e: AppError| e.for_field("phone_region"))
     });
     let exact = settings.search_mode == SearchMode::Exact;
     let save_error = move |field: &'static str| {
@@ -100,11 +100,15 @@ fn SettingsForms(
                 <button type="submit" class="button">"Save search mode"</button>
             </ActionForm>
             <ActionForm action=code>
-                <Field id="calling-code" label="Country calling code for phone numbers typed without one" error=code_error>
-                    <input id="calling-code" name="calling_code" inputmode="numeric" value=settings.calling_code.clone() class="narrow-input"/>
+                <Field id="phone-region" label="Country of phone numbers typed without a country code (shown in its national format)" error=code_error>
+                    <select id="phone-region" name="phone_region" aria-describedby="phone-region-error">
+                        {settings.phone_regions.iter().map(|(id, label)| view! {
+                            <option value=id.clone() selected=*id == settings.phone_region>{label.clone()}</option>
+                        }).collect_view()}
+                    </select>
                 </Field>
-                <p class="muted">"Numbers typed without a country code are read " {settings.phone_region.clone()} "."</p>
-                <button type="submit" class="button">"Save calling code"</button>
+                {settings.phone_region_note.clone().map(|note| view! { <p class="muted">{note}</p> })}
+                <button type="submit" class="button">"Save phone country"</button>
             </ActionForm>
         </section>
         <section class="card" aria-labelledby="time-zone-title">

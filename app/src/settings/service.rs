@@ -4,9 +4,13 @@ use super::model::OrgSettings;
 use crate::auth::CurrentUser;
 use crate::change::Change;
 use crate::error::AppError;
+use crate::identity::phone;
 use crate::settings::db;
-use crate::settings::model::{contrast_with_white, status_id_from_name, SearchMode, StatusType};
+use crate::settings::model::{
+    contrast_with_white, status_id_from_name, SearchMode, StatusType, DEFAULT_PHONE_REGION,
+};
 use crate::state::AppState;
+use crate::store::Db;
 use serde_json::json;
 
 /// The organisation settings.
@@ -15,11 +19,12 @@ pub async fn get(state: &AppState) -> Result<OrgSettings, AppError> {
 }
 
 async fn load(state: &AppState) -> Result<OrgSettings, AppError> {
-    let calling_code = db::calling_code(&state.db).await?;
+    let (phone_region, phone_region_note) = region_and_note(&state.db).await?;
     Ok(OrgSettings {
         search_mode: db::search_mode(&state.db).await?,
-        phone_region: crate::identity::phone::region_note(&calling_code),
-        calling_code,
+        phone_region,
+        phone_region_note,
+        phone_regions: region_choices(),
         time_zone: Some(state.time_zone.get().name.clone())
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| "UTC".into()),
@@ -57,32 +62,69 @@ pub async fn set_search_mode(
     load(state).await
 }
 
-/// Sets the calling code given to phone numbers typed without one, audited.
-pub async fn set_calling_code(
+/// The region phone numbers typed without a country code are read in: the one an admin
+/// chose; before any was chosen, the main region of the calling code set earlier (`44` → GB,
+/// `1` → US); GB on a new database.
+pub async fn phone_region(db: &Db) -> Result<String, sqlx::Error> {
+    Ok(region_and_note(db).await?.0)
+}
+
+/// [`phone_region`] and what the settings screen says about it.
+async fn region_and_note(db: &Db) -> Result<(String, Option<String>), sqlx::Error> {
+    if let Some(region) = db::setting(db, db::PHONE_REGION).await? {
+        return Ok((region, None));
+    }
+    let code = db::setting(db, db::CALLING_CODE).await?;
+    let Some((main, others)) = code.as_deref().and_then(phone::regions_of) else {
+        return Ok((DEFAULT_PHONE_REGION.to_string(), None));
+    };
+    let note = (!others.is_empty()).then(|| {
+        format!(
+            "Taken from the calling code +{} set before: {} shares it with {}. Choose your \
+             country if it is another.",
+            code.unwrap_or_default().trim_start_matches('+'),
+            main.as_ref(),
+            others.join(", ")
+        )
+    });
+    Ok((main.as_ref().to_string(), note))
+}
+
+/// Every region libphonenumber knows, labelled with its country's name and calling code,
+/// sorted by label.
+fn region_choices() -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> = phone::all_regions()
+        .into_iter()
+        .map(|(id, code)| {
+            let name = crate::countries::name(&id).unwrap_or_else(|| id.clone());
+            let label = format!("{name} ({id}, +{code})");
+            (id, label)
+        })
+        .collect();
+    choices.sort_by(|a, b| a.1.cmp(&b.1));
+    choices
+}
+
+/// Sets the region phone numbers typed without a country code are read in, audited.
+pub async fn set_phone_region(
     state: &AppState,
     admin: &CurrentUser,
-    calling_code: String,
+    region: String,
 ) -> Result<OrgSettings, AppError> {
-    let code = calling_code.trim().trim_start_matches('+').to_string();
-    if code.is_empty() || code.len() > 3 || !code.chars().all(|c| c.is_ascii_digit()) {
+    let Some(id) = phone::region(&region) else {
         return Err(AppError::validation(
-            "calling_code",
-            "Enter a country calling code of 1 to 3 digits, e.g. 44 or 1.",
+            "phone_region",
+            "Choose a country from the list, e.g. GB or US.",
         ));
-    }
-    if crate::identity::phone::region_of(&code).is_none() {
-        return Err(AppError::validation(
-            "calling_code",
-            format!("No country has the calling code +{code}: enter one such as 44 or 1."),
-        ));
-    }
-    let before = db::calling_code(&state.db).await?;
+    };
+    let before = phone_region(&state.db).await?;
+    let after = id.as_ref().to_string();
     let mut change = Change::begin(state, admin).await?;
-    db::set_setting(&mut **change.tx(), db::CALLING_CODE, &code).await?;
+    db::set_setting(&mut **change.tx(), db::PHONE_REGION, &after).await?;
     change
-        .audit("settings.calling_code", |r| {
-            r.subject(db::CALLING_CODE)
-                .change(json!(before), json!(code))
+        .audit("settings.phone_region", |r| {
+            r.subject(db::PHONE_REGION)
+                .change(json!(before), json!(after))
         })
         .await?;
     change.commit().await?;

@@ -331,9 +331,9 @@ async fn customer_of(
     let actor = integration_actor();
     // Read once for both turns: how identifiers are matched.
     let ignore_case = crate::settings::db::external_ids_ignore_case(&state.db).await?;
-    let calling_code = crate::settings::db::calling_code(&state.db).await?;
+    let region = crate::settings::service::phone_region(&state.db).await?;
     for attempt in 0..2 {
-        if let Some(found) = find(state, buyer, ignore_case, &calling_code).await? {
+        if let Some(found) = find(state, buyer, ignore_case, &region).await? {
             return Ok(Ok((found, false)));
         }
         if settings.unknown_customers == UnknownCustomers::Refuse {
@@ -346,7 +346,7 @@ async fn customer_of(
         match crate::customers::service::create_via(
             state,
             &actor,
-            new_customer(order, &calling_code),
+            new_customer(order, &region),
             "shopify",
         )
         .await
@@ -368,12 +368,12 @@ async fn customer_of(
 
 /// The customer holding the buyer's Shopify id, email or phone (the Shopify id added to a
 /// customer found another way). External ids fold case as `ignore_case` says; phones are
-/// read with `calling_code`.
+/// read with `region`.
 async fn find(
     state: &AppState,
     buyer: &Buyer,
     ignore_case: bool,
-    calling_code: &str,
+    region: &str,
 ) -> Result<Option<String>, AppError> {
     let db = &state.db;
     let shopify_id = buyer
@@ -393,7 +393,7 @@ async fn find(
         .map(|e| (IdentifierKind::Email, e))
         .chain(buyer.phones.iter().map(|p| (IdentifierKind::Phone, p)));
     for (kind, value) in candidates {
-        let Ok(Some(normalized)) = kind.normalise(value, calling_code) else {
+        let Ok(Some(normalized)) = kind.normalise(value, region) else {
             continue;
         };
         if let Some(found) = crate::identity::db::owner(db, kind.name(), &normalized).await? {
@@ -425,12 +425,12 @@ async fn keep_shopify_id(state: &AppState, customer_id: &str, shopify_id: &str) 
 
 /// Add Customer's form filled from the order: name, the first email and phone that are
 /// valid, the Shopify id as external id, email opt-in when the buyer accepted marketing,
-/// test persona for a test order. Phones are read with `calling_code`.
-fn new_customer(order: &Order, calling_code: &str) -> NewCustomerForm {
+/// test persona for a test order. Phones are read with `region`.
+fn new_customer(order: &Order, region: &str) -> NewCustomerForm {
     let valid = |kind: IdentifierKind, values: &[String]| {
         values
             .iter()
-            .find(|v| matches!(kind.normalise(v, calling_code), Ok(Some(_))))
+            .find(|v| matches!(kind.normalise(v, region), Ok(Some(_))))
             .cloned()
             .unwrap_or_default()
     };

@@ -380,15 +380,10 @@ async fn libphonenumber_example_numbers_are_found_from_every_spelling() {
             if !stored.insert(e164) {
                 continue; // NANPA's fixed-line and mobile examples are one number.
             }
-            let code = international
-                .split(' ')
-                .next()
-                .unwrap_or_default()
-                .trim_start_matches('+');
             let set = admin
-                .call("set_calling_code", &[("calling_code", code)])
+                .call("set_phone_region", &[("phone_region", region)])
                 .await;
-            assert_eq!(set.status(), 200, "{label} {region}: +{code}");
+            assert_eq!(set.status(), 200, "{label} {region}");
             let external = format!("PHONE-{n}");
             let form = [
                 ("form[first_name]", region),
@@ -598,7 +593,6 @@ async fn identifiers_stored_under_the_old_rules_are_read_again_and_collisions_ke
             ("0161 496 0000", &trunk),
             ("ann@bücher.de", &idn),
             ("ann@xn--bcher-kva.de", &idn),
-            ("+44 121 234 5655", &holder),
         ] {
             let found: serde_json::Value = admin
                 .call("find_customer", &[("q", query)])
@@ -610,6 +604,30 @@ async fn identifiers_stored_under_the_old_rules_are_read_again_and_collisions_ke
                 found["Found"],
                 expected.as_str(),
                 "{label}: {query}: {found}"
+            );
+        }
+        // A search by the colliding number, in either spelling, names both holders.
+        for query in ["+44 121 234 5655", "+44 0121 234 5655"] {
+            let found: serde_json::Value = admin
+                .call("find_customer", &[("q", query)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            let holders: Vec<&str> = found["Shared"]["customers"]
+                .as_array()
+                .map(|list| list.iter().filter_map(|c| c[0].as_str()).collect())
+                .unwrap_or_default();
+            assert_eq!(
+                holders,
+                [holder.as_str(), twin.as_str()],
+                "{label}: {query}: {found}"
+            );
+            assert!(
+                found["Shared"]["note"]
+                    .as_str()
+                    .is_some_and(|n| n.contains("merge")),
+                "{label}: {found}"
             );
         }
         // The colliding pair is kept apart, both holding their numbers, listed as duplicates.
@@ -632,6 +650,70 @@ async fn identifiers_stored_under_the_old_rules_are_read_again_and_collisions_ke
             twin_reasons,
             [app::duplicates::Reason::Phone],
             "{label}: {found:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_phone_country_comes_from_the_old_calling_code_until_chosen_and_numbers_show_in_its_format(
+) {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 1).await;
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let admin = user(Role::Admin);
+        app::settings::db::set_setting(db.pool(), app::settings::db::CALLING_CODE, "1")
+            .await
+            .unwrap();
+        let before = app::settings::service::get(&state).await.unwrap();
+        assert_eq!(before.phone_region, "US", "{label}");
+        assert!(
+            before
+                .phone_region_note
+                .as_deref()
+                .is_some_and(|n| n.contains("+1") && n.contains("CA")),
+            "{label}: {before:?}"
+        );
+        let refused = app::settings::service::set_phone_region(&state, &admin, "XX".into())
+            .await
+            .unwrap_err();
+        assert!(refused.for_field("phone_region").is_some(), "{label}");
+        let chosen = app::settings::service::set_phone_region(&state, &admin, "ca".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            (chosen.phone_region.as_str(), chosen.phone_region_note),
+            ("CA", None),
+            "{label}"
+        );
+        // A Canadian number typed nationally, with an extension; a British one.
+        let id: String = sqlx::query_scalar("SELECT id FROM customers LIMIT 1")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        for value in ["(204) 555-0199 ext. 12", "+44 121 234 5655"] {
+            service::add(
+                &state,
+                &admin,
+                id.clone(),
+                "phone".into(),
+                value.into(),
+                false,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{label}: {value}: {e:?}"));
+        }
+        let shown: Vec<String> = service::list(&state, &admin, id.clone())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.kind == app::identity::IdentifierKind::Phone)
+            .map(|i| i.shown)
+            .collect();
+        assert!(
+            shown.contains(&"(204) 555-0199 ext. 12".to_string())
+                && shown.contains(&"+44 121 234 5655".to_string()),
+            "{label}: {shown:?}"
         );
     }
 }

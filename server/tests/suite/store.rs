@@ -90,7 +90,7 @@ async fn exact_search_finds_a_customer_by_each_identifier() {
             id.clone(),
         ];
         for input in typed {
-            let candidates = identifier_candidates(&input, "44").unwrap();
+            let candidates = identifier_candidates(&input, "GB").unwrap();
             let found = find_by_identifier(&db, &candidates).await.unwrap();
             assert_eq!(
                 found.as_deref(),
@@ -98,7 +98,7 @@ async fn exact_search_finds_a_customer_by_each_identifier() {
                 "{name}: searching {input}"
             );
         }
-        let nobody = identifier_candidates("nobody@example.com", "44").unwrap();
+        let nobody = identifier_candidates("nobody@example.com", "GB").unwrap();
         assert_eq!(
             find_by_identifier(&db, &nobody).await.unwrap(),
             None,
@@ -486,7 +486,7 @@ async fn broad_search_walks_give_the_pages_that_sorting_every_match_gives() {
                         page,
                         ..Default::default()
                     }
-                    .normalise("44")
+                    .normalise("GB")
                     .unwrap();
                     let (sorted_sql, _, sorted_values) =
                         app::search::db::advanced_sql(&query, false);
