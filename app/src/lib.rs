@@ -28,6 +28,7 @@ pub mod ingest;
 pub mod layout;
 pub mod locations;
 pub mod merge;
+pub mod money;
 pub mod notes;
 pub mod offers;
 pub mod points;

@@ -97,13 +97,6 @@ pub fn format_date(millis: EpochMillis) -> String {
     page_zone().date(millis)
 }
 
-/// Formats minor currency units: `123456` → `1,234.56`.
-pub fn format_money(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", group_thousands(cents / 100), cents % 100)
-}
-
 /// Groups digits in threes: `1234567` → `1,234,567`.
 pub fn group_thousands(value: u64) -> String {
     let digits = value.to_string();
@@ -126,14 +119,6 @@ pub fn format_count(value: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_is_grouped_with_two_decimals() {
-        assert_eq!(format_money(0), "0.00");
-        assert_eq!(format_money(5), "0.05");
-        assert_eq!(format_money(123_456), "1,234.56");
-        assert_eq!(format_money(-100_000_001), "-1,000,000.01");
-    }
 
     #[test]
     fn counts_are_grouped_in_threes() {

@@ -186,6 +186,13 @@ impl Cli {
         if let Some(report) = read_again.filter(|r| r.checked > 0) {
             eprintln!("{report}");
         }
+        // Amounts stored before ISO 4217 minor units are converted (once).
+        let converted = app::purchases::minor_units::run_once(&state)
+            .await
+            .map_err(|e| format!("cannot convert the stored amounts: {e}"))?;
+        if let Some(report) = converted.filter(|r| !r.converted.is_empty()) {
+            eprintln!("{report}");
+        }
         let command = match self.command {
             Some(command) => command,
             None => Command::Serve(ServeArgs::from_environment()?),

@@ -18,8 +18,10 @@ pub struct PurchaseRow {
     pub payload: String,
 }
 
+/// Purchases in one currency (the organisation's: amounts of different currencies are never
+/// added).
 const ALL_PURCHASES: &str = "SELECT customer_id, occurred_at, amount_cents, payload FROM events \
-     WHERE event_type = 'purchase'";
+     WHERE event_type = 'purchase' AND currency = $1";
 
 /// Hands every purchase, in storage order (a sequential scan: no sort, no join), to `each`
 /// in batches; the refresh groups them by customer itself. Reads through the dialect's own
@@ -27,6 +29,7 @@ const ALL_PURCHASES: &str = "SELECT customer_id, occurred_at, amount_cents, payl
 /// copies cost more than the scan.
 pub async fn each_purchase_batch(
     db: &Db,
+    currency: &str,
     batch_size: usize,
     mut each: impl FnMut(Vec<PurchaseRow>) -> bool,
 ) -> Result<(), sqlx::Error> {
@@ -36,7 +39,9 @@ pub async fn each_purchase_batch(
     macro_rules! scan {
         ($connection:ty) => {{
             let mut connection = <$connection>::connect(db.url()).await?;
-            let mut rows = sqlx::query_as::<_, PurchaseRow>(ALL_PURCHASES).fetch(&mut connection);
+            let mut rows = sqlx::query_as::<_, PurchaseRow>(ALL_PURCHASES)
+                .bind(currency)
+                .fetch(&mut connection);
             while let Some(row) = rows.try_next().await? {
                 batch.push(row);
                 if batch.len() == batch_size
@@ -330,21 +335,24 @@ pub async fn customer_flags(db: &Db, id: &str) -> Result<Option<(bool, bool)>, s
     Ok(row.map(|(restricted_at, is_test)| (restricted_at.is_some(), is_test != 0)))
 }
 
-/// Customer `id`'s RFM over purchases since `since` (all time when `None`), at `now`.
+/// Customer `id`'s RFM over purchases in `currency` since `since` (all time when `None`), at
+/// `now`.
 pub async fn customer_rfm(
     db: &Db,
     id: &str,
+    currency: &str,
     since: Option<i64>,
     now: i64,
 ) -> Result<Rfm, sqlx::Error> {
     let (count, spend, last): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), CAST(SUM(amount_cents) AS BIGINT), MAX(occurred_at) FROM events \
          WHERE customer_id = $1 AND event_type = 'purchase' AND occurred_at >= $2 \
-         AND occurred_at <= $3",
+         AND occurred_at <= $3 AND currency = $4",
     )
     .bind(id)
     .bind(since.unwrap_or(i64::MIN))
     .bind(now)
+    .bind(currency)
     .fetch_one(db.pool())
     .await?;
     Ok(Rfm {

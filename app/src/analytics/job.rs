@@ -159,7 +159,11 @@ async fn load(db: &Db, now: i64) -> Result<Loaded, String> {
         }
         by_customer.finish(now)
     });
-    let read = db::each_purchase_batch(db, ROW_BATCH, |batch| sender.send(batch).is_ok());
+    let currency = crate::settings::service::currency(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let read =
+        db::each_purchase_batch(db, &currency, ROW_BATCH, |batch| sender.send(batch).is_ok());
     let read_result = read.await.map_err(|e| e.to_string());
     drop(sender);
     let loaded = aggregator

@@ -208,6 +208,9 @@ pub struct CustomerAnalytics {
     pub fitted_at: Option<EpochMillis>,
     /// The CLV horizon of those scores, months.
     pub clv_horizon_months: u32,
+    /// The currency the money figures are in (the organisation's; other currencies' purchases
+    /// are not counted).
+    pub currency: String,
 }
 
 /// The admin screen: settings, whether a refresh is running, and the latest refreshes.

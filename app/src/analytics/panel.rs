@@ -5,7 +5,8 @@ use super::api::get_customer_analytics;
 use super::model::{Coverage, CustomerAnalytics, CustomerScore, Rfm, RfmComparison, RfmWindow};
 use crate::customers::{use_customer_id, ProfilePageContext};
 use crate::layout::Loaded;
-use crate::time::{format_date_time, format_money};
+use crate::money::Money;
+use crate::time::format_date_time;
 use leptos::prelude::*;
 
 /// The Analytics sub-tab: the widgets with a word on how each is computed.
@@ -58,13 +59,19 @@ fn Widgets(analytics: CustomerAnalytics) -> impl IntoView {
     };
     let coverage_note = coverage_note(analytics.coverage);
     let horizon = analytics.clv_horizon_months;
+    let currency = analytics.currency.clone();
+    let money_note = format!(
+        "Money figures count purchases in {currency}, the organisation's currency; purchases \
+         in other currencies are not counted here."
+    );
     view! {
         <p class="muted analytics-computed">{computed}</p>
         {coverage_note.map(|note| view! { <p class="alert alert-info analytics-note">{note}</p> })}
-        <RfmWidget rfm=analytics.rfm/>
+        <RfmWidget rfm=analytics.rfm currency=currency.clone()/>
+        <p class="muted">{money_note}</p>
         {analytics
             .score
-            .map(|score| view! { <ScoreWidgets score horizon/> }.into_any())
+            .map(|score| view! { <ScoreWidgets score horizon currency/> }.into_any())
             .unwrap_or_else(|| ().into_any())}
         <AffinityWidget affinities=analytics.affinities coverage=analytics.coverage/>
     }
@@ -92,7 +99,7 @@ fn coverage_note(coverage: Coverage) -> Option<&'static str> {
 
 /// Recency, frequency and monetary value in the chosen window beside the base median.
 #[component]
-fn RfmWidget(rfm: Vec<RfmComparison>) -> impl IntoView {
+fn RfmWidget(rfm: Vec<RfmComparison>, currency: String) -> impl IntoView {
     let window = RwSignal::new(RfmWindow::Month);
     let rfm = StoredValue::new(rfm);
     let current =
@@ -120,13 +127,13 @@ fn RfmWidget(rfm: Vec<RfmComparison>) -> impl IntoView {
                 <legend class="visually-hidden">"Window"</legend>
                 {toggle}
             </fieldset>
-            {move || current().map(|c| view! { <RfmTable comparison=c/> })}
+            {move || current().map(|c| view! { <RfmTable comparison=c currency=currency.clone()/> })}
         </section>
     }
 }
 
 #[component]
-fn RfmTable(comparison: RfmComparison) -> impl IntoView {
+fn RfmTable(comparison: RfmComparison, currency: String) -> impl IntoView {
     let base = comparison.base_median;
     let recency = |r: Option<&Rfm>| match r.and_then(|r| r.recency_days) {
         Some(days) => crate::words::count(days.round() as i64, "day", "days"),
@@ -139,7 +146,7 @@ fn RfmTable(comparison: RfmComparison) -> impl IntoView {
     };
     let monetary = |r: Option<&Rfm>| {
         r.map_or("—".to_string(), |r| {
-            format!("£{}", format_money(r.monetary_cents.round() as i64))
+            Money::new(r.monetary_cents.round() as i64, &currency).display(&currency)
         })
     };
     let rows = [
@@ -192,7 +199,8 @@ fn rank_text(rank: f64) -> String {
 }
 
 #[component]
-fn ScoreWidgets(score: CustomerScore, horizon: u32) -> impl IntoView {
+fn ScoreWidgets(score: CustomerScore, horizon: u32, currency: String) -> impl IntoView {
+    let money = |minor: i64| Money::new(minor, &currency).display(&currency);
     let risk = match score.p_alive {
         p if p < 0.3 => "High churn risk",
         p if p < 0.6 => "Medium churn risk",
@@ -214,13 +222,13 @@ fn ScoreWidgets(score: CustomerScore, horizon: u32) -> impl IntoView {
         </section>
         <section class="widget" aria-labelledby="clv-heading">
             <h3 id="clv-heading">{format!("Lifetime value ({horizon} months)")}</h3>
-            <p class="metric"><span class="metric-value">"£"{format_money(score.clv_cents)}</span>" discounted"</p>
+            <p class="metric"><span class="metric-value">{money(score.clv_cents)}</span>" discounted"</p>
             <p class="muted">{rank_text(score.clv_rank)}</p>
             <p class="muted">
                 {format!(
-                    "{:.1} purchases expected in the next 52 weeks at £{} each",
+                    "{:.1} purchases expected in the next 52 weeks at {} each",
                     score.expected_purchases,
-                    format_money(score.expected_spend_cents)
+                    money(score.expected_spend_cents)
                 )}
             </p>
         </section>

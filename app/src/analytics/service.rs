@@ -26,12 +26,13 @@ pub async fn customer_analytics(
     let last = db::last_success(db).await?;
     let summary = last.as_ref().and_then(|run| run.summary.clone());
     let now = crate::time::now_millis();
+    let currency = crate::settings::service::currency(db).await?;
     let mut rfm = Vec::new();
     for (i, window) in RfmWindow::ALL.into_iter().enumerate() {
         let since = window.days().map(|d| now - d * 86_400_000);
         rfm.push(RfmComparison {
             window,
-            customer: db::customer_rfm(db, &id, since, now).await?,
+            customer: db::customer_rfm(db, &id, &currency, since, now).await?,
             base_median: summary.as_ref().and_then(|s| s.medians.get(i).copied()),
         });
     }
@@ -43,6 +44,7 @@ pub async fn customer_analytics(
         affinities: Vec::new(),
         fitted_at: last.as_ref().map(|run| run.started_at),
         clv_horizon_months: horizon,
+        currency: currency.clone(),
     };
     if restricted {
         return Ok(blank(Coverage::Restricted));
@@ -75,6 +77,7 @@ pub async fn customer_analytics(
         affinities,
         fitted_at: Some(fitted_at),
         clv_horizon_months: horizon,
+        currency,
     })
 }
 

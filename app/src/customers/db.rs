@@ -26,7 +26,6 @@ struct HeaderRow {
     created_at: i64,
     last_active_at: Option<i64>,
     purchase_count: i64,
-    lifetime_spend_cents: i64,
     is_test: i64,
     restricted_at: Option<i64>,
 }
@@ -59,7 +58,8 @@ impl HeaderRow {
             member_since: row.created_at,
             last_active_at: row.last_active_at,
             purchase_count: row.purchase_count,
-            lifetime_spend_cents: row.lifetime_spend_cents,
+            spend: Vec::new(),
+            home_currency: String::new(),
             is_test: row.is_test != 0,
             restricted_at: row.restricted_at,
         }
@@ -76,13 +76,53 @@ pub async fn header(
         "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.card_number, c.external_id, \
                 c.status_id, s.name AS status_name, s.colour AS status_colour, c.points_balance, \
                 c.tier, c.tier_since, c.created_at, c.last_active_at, c.purchase_count, \
-                c.lifetime_spend_cents, c.is_test, c.restricted_at \
+                c.is_test, c.restricted_at \
          FROM customers c JOIN status_types s ON s.id = c.status_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
     .await?;
     Ok(row.map(|row| row.into_header(show_pii)))
+}
+
+/// Whether customer `id` is a test persona (`false` when there is no such customer).
+pub async fn is_test(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let flag: Option<i64> = sqlx::query_scalar("SELECT is_test FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(flag.unwrap_or(0) != 0)
+}
+
+/// Customer `id`'s purchases and refunds per currency (from the events, through index
+/// `events_money`): (currency, purchases, spent, refunded), by currency.
+pub async fn spend_by_currency(
+    db: &Db,
+    id: &str,
+) -> Result<Vec<crate::money::CurrencyTotal>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT currency, \
+                CAST(SUM(CASE WHEN event_type = 'purchase' THEN 1 ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN event_type = 'purchase' THEN amount_cents ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN event_type = 'refund' THEN amount_cents ELSE 0 END) AS BIGINT) \
+         FROM events WHERE customer_id = $1 AND amount_cents IS NOT NULL \
+           AND currency IS NOT NULL AND event_type IN ('purchase', 'refund') \
+         GROUP BY currency ORDER BY currency",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(currency, purchases, spent, refunded)| crate::money::CurrencyTotal {
+                currency,
+                purchases,
+                spent,
+                refunded,
+            },
+        )
+        .collect())
 }
 
 #[derive(FromRow)]
@@ -196,14 +236,14 @@ pub async fn insert_many(
     customers: &[NewCustomer],
     source: &str,
 ) -> Result<(), sqlx::Error> {
-    const COLUMNS: usize = 29;
+    const COLUMNS: usize = 28;
     for chunk in customers.chunks(INSERT_BATCH) {
         let sql = format!(
             "INSERT INTO customers (id, first_name, last_name, first_name_key, last_name_key, \
              email, phone, card_number, external_id, date_of_birth, address_line, city, \
              postal_code, country, status_id, is_test, email_opt_in, sms_opt_in, push_opt_in, \
              phone_verified, home_store_id, points_balance, tier, tier_since, purchase_count, \
-             lifetime_spend_cents, last_active_at, created_at, updated_at) VALUES {}",
+             last_active_at, created_at, updated_at) VALUES {}",
             values_placeholders(Backend::of(tx), chunk.len(), COLUMNS)
         );
         let mut query = sqlx::query(&sql);
@@ -237,7 +277,6 @@ pub async fn insert_many(
                 .bind(c.tier.clone())
                 .bind(c.tier_since)
                 .bind(c.purchase_count)
-                .bind(c.lifetime_spend_cents)
                 .bind(c.last_active_at)
                 .bind(c.created_at)
                 .bind(c.created_at);

@@ -36,8 +36,10 @@ pub struct CustomerHeader {
     pub last_active_at: Option<EpochMillis>,
     /// Number of purchases, lifetime.
     pub purchase_count: i64,
-    /// Spend in minor currency units, lifetime.
-    pub lifetime_spend_cents: i64,
+    /// Purchases, spend and refunds per currency, the organisation's currency first.
+    pub spend: Vec<crate::money::CurrencyTotal>,
+    /// The organisation's currency (shown with its symbol; others with their code).
+    pub home_currency: String,
     /// A test persona (kept out of reporting, marked in the UI).
     pub is_test: bool,
     /// When processing of the customer's data was restricted (GDPR art. 18), if it is.
@@ -169,8 +171,6 @@ pub struct NewCustomer {
     pub tier_since: Option<EpochMillis>,
     /// Purchase count projection.
     pub purchase_count: i64,
-    /// Lifetime spend projection, minor units.
-    pub lifetime_spend_cents: i64,
     /// Last event of any kind.
     pub last_active_at: Option<EpochMillis>,
     /// Joined the programme.
@@ -201,7 +201,6 @@ impl NewCustomer {
             tier: None,
             tier_since: None,
             purchase_count: 0,
-            lifetime_spend_cents: 0,
             last_active_at: None,
             created_at: now,
         }

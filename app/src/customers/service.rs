@@ -299,7 +299,7 @@ pub async fn get_customer_header(
     user: &CurrentUser,
     id: String,
 ) -> Result<CustomerHeader, AppError> {
-    let Some(header) =
+    let Some(mut header) =
         super::db::header(&state.db, &id, user.can(Permission::CustomersViewPii)).await?
     else {
         return Err(
@@ -309,6 +309,11 @@ pub async fn get_customer_header(
             },
         );
     };
+    header.home_currency = crate::settings::service::currency(&state.db).await?;
+    header.spend = crate::money::home_first(
+        super::db::spend_by_currency(&state.db, &id).await?,
+        &header.home_currency,
+    );
     state.recent.note(&state.db, &user.id, &id);
     Ok(header)
 }

@@ -167,11 +167,12 @@ pub async fn insert_many(
     tx: &mut Transaction<'_, Any>,
     events: &[NewEvent],
 ) -> Result<(), sqlx::Error> {
-    const COLUMNS: usize = 11;
+    const COLUMNS: usize = 12;
     for chunk in events.chunks(INSERT_BATCH) {
         let sql = format!(
             "INSERT INTO events (id, customer_id, client_event_id, event_type, source, \
-             occurred_at, received_at, store_id, amount_cents, points_delta, payload) VALUES {}",
+             occurred_at, received_at, store_id, amount_cents, currency, points_delta, payload) \
+             VALUES {}",
             values_placeholders(Backend::of(tx), chunk.len(), COLUMNS)
         );
         bind_events(sqlx::query(&sql), chunk)
@@ -196,6 +197,14 @@ fn bind_events<'q>(
             .bind(e.received_at)
             .bind(e.store_id.clone())
             .bind(e.amount_cents)
+            .bind(
+                e.amount_cents.and(
+                    e.payload
+                        .get("currency")
+                        .and_then(|c| c.as_str())
+                        .map(str::to_string),
+                ),
+            )
             .bind(e.points_delta)
             .bind(e.payload.to_string());
     }
@@ -210,16 +219,16 @@ pub async fn insert_new(
     tx: &mut Transaction<'_, Any>,
     events: &[NewEvent],
 ) -> Result<HashSet<String>, sqlx::Error> {
-    const COLUMNS: usize = 11;
-    // A whole ingest batch in one statement: 11,000 parameters, within both databases' limits.
+    const COLUMNS: usize = 12;
+    // A whole ingest batch in one statement: 12,000 parameters, within both databases' limits.
     const ROWS: usize = 1000;
     let backend = Backend::of(tx);
     let mut inserted = HashSet::with_capacity(events.len());
     for chunk in events.chunks(ROWS) {
         let sql = format!(
             "INSERT INTO events (id, customer_id, client_event_id, event_type, source, \
-             occurred_at, received_at, store_id, amount_cents, points_delta, payload) VALUES {} \
-             ON CONFLICT (customer_id, client_event_id) WHERE client_event_id IS NOT NULL \
+             occurred_at, received_at, store_id, amount_cents, currency, points_delta, payload) \
+             VALUES {} ON CONFLICT (customer_id, client_event_id) WHERE client_event_id IS NOT NULL \
              DO NOTHING",
             values_placeholders(backend, chunk.len(), COLUMNS)
         );

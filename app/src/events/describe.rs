@@ -2,7 +2,8 @@
 //! the additional details its type chooses.
 
 use super::template::{detail_rows, render_summary, EventTypeDef, Facts};
-use crate::time::{format_count, format_money};
+use crate::money::Money;
+use crate::time::format_count;
 use serde_json::Value;
 
 /// The stored facts of one event that the description draws on.
@@ -39,7 +40,9 @@ pub fn describe(
                 &def.summary_template,
                 &Facts {
                     payload: facts.payload,
-                    amount: facts.amount_cents.map(format_money),
+                    amount: facts.amount_cents.map(|minor| {
+                        Money::new(minor, text("currency").unwrap_or_default()).amount_text()
+                    }),
                     points: facts.points_delta.map(|p| format_count(p.abs())),
                     store,
                     source: facts.source,

@@ -100,18 +100,27 @@ pub fn parse(input: &str, region: Option<Id>) -> Result<Phone, String> {
 /// libphonenumber's reading of `text`. The crate strips the given region's national prefix
 /// from a number of another country too (in a US organisation `+44 121 234 5655` lost the 1 of
 /// 121; in a British one `+39 06…` would lose the 0 Italy keeps), so a number written
-/// internationally is read without a region: with `+` as it is, with the region's
-/// international prefix (`011 44…`, `00 39…`) once that prefix is turned into `+`.
+/// internationally (with `+`, or with the region's international prefix, `011 44…`) is read
+/// in its own country, which drops that country's national prefix only (`+44 0121…`,
+/// `+49 (0)30…`).
 fn read(text: &str, region: Option<Id>) -> Option<PhoneNumber> {
-    if let Ok(number) = phonenumber::parse(None, text) {
-        return Some(number);
-    }
-    let number = phonenumber::parse(region, text).ok()?;
+    let (number, written) = match phonenumber::parse(None, text) {
+        Ok(number) => (number, text.to_string()),
+        Err(_) => {
+            let number = phonenumber::parse(region, text).ok()?;
+            let code = number.code().value();
+            if region.and_then(calling_code_of) == Some(code) {
+                return Some(number);
+            }
+            let written = after_international_prefix(text, region?, code)?;
+            (phonenumber::parse(None, &written).ok()?, written)
+        }
+    };
     let code = number.code().value();
-    if region.and_then(calling_code_of) == Some(code) {
-        return Some(number);
-    }
-    phonenumber::parse(None, after_international_prefix(text, region?, code)?).ok()
+    regions_of(&code.to_string())
+        .and_then(|(own, _)| phonenumber::parse(Some(own), &written).ok())
+        .filter(|again| again.code().value() == code)
+        .or(Some(number))
 }
 
 /// `text` with the leading digits that are `region`'s international prefix replaced by `+`,
@@ -321,6 +330,9 @@ mod tests {
             ("GB", "+39 06 6982 1234", "+390669821234"),
             ("GB", "00 39 06 6982 1234", "+390669821234"),
             ("DE", "00 1 201-555-0126", "+12015550126"),
+            ("US", "+44 0121 234 5655", "+441212345655"),
+            ("US", "+49 (0)30 123457", "+4930123457"),
+            ("FR", "+39 06 6982 1234", "+390669821234"),
             ("US", "(201) 555-0126", "+12015550126"),
         ] {
             assert_eq!(

@@ -14,8 +14,11 @@ pub enum Kind {
     Positive,
     /// true or false.
     Bool,
-    /// An ISO 4217 code: three capital letters.
+    /// An ISO 4217 currency code (`GBP`, `JPY`).
     Currency,
+    /// A decimal amount in a currency's major units, as a string or a number (`"14319"`,
+    /// `"404.95"`): checked against the payload's currency.
+    Amount,
     /// An array of non-blank strings.
     TextList,
     /// Line items: an array of `{sku, qty, price_cents?, title?}`.
@@ -68,7 +71,8 @@ pub fn payload_fields(event_type: &str) -> &'static [Field] {
         "purchase" => {
             const {
                 &[
-                    req("amount_cents", Kind::Count),
+                    opt("amount_cents", Kind::Count),
+                    opt("amount", Kind::Amount),
                     req("currency", Kind::Currency),
                     opt("items", Kind::Items),
                     opt("offers_redeemed", Kind::TextList),
@@ -79,7 +83,8 @@ pub fn payload_fields(event_type: &str) -> &'static [Field] {
             const {
                 &[
                     req("order_id", Kind::Text),
-                    req("amount_cents", Kind::Count),
+                    opt("amount_cents", Kind::Count),
+                    opt("amount", Kind::Amount),
                     req("currency", Kind::Currency),
                     opt("points", Kind::Positive),
                     opt("items", Kind::Items),
@@ -160,11 +165,11 @@ impl Kind {
             Kind::Bool if value.is_boolean() => Ok(()),
             Kind::Bool => Err("must be true or false"),
             Kind::Currency => match value.as_str() {
-                Some(code) if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) => {
-                    Ok(())
-                }
-                _ => Err("must be a three-letter ISO 4217 currency code, e.g. GBP"),
+                Some(code) if crate::money::is_currency(code) => Ok(()),
+                _ => Err("must be an ISO 4217 currency code in capitals, e.g. GBP, USD or JPY"),
             },
+            Kind::Amount if value.is_string() || value.is_number() => Ok(()),
+            Kind::Amount => Err("must be a decimal amount like \"12.50\""),
             Kind::TextList => match value.as_array() {
                 Some(items) if items.iter().all(|item| text(item).is_ok()) => Ok(()),
                 _ => Err("must be an array of non-blank strings"),

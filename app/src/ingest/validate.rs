@@ -283,6 +283,43 @@ fn customer(event: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<
 
 type Checked = (Option<i64>, Option<i64>, Map<String, Value>);
 
+/// A purchase's or refund's amount in its currency's ISO 4217 minor units, as `amount_cents`:
+/// given so (an integer: cents of USD, yen of JPY, fils of KWD) or as `amount`, a decimal in
+/// major units (`"14319"` yen, `"404.95"` dollars) refused at the field when it has more
+/// decimals than the currency. Exactly one of the two.
+fn read_amount(payload: &mut Map<String, Value>, errors: &mut Vec<FieldError>) {
+    let amount = payload.remove("amount").filter(|a| !a.is_null());
+    let minor_given = payload.get("amount_cents").is_some_and(|a| !a.is_null());
+    let currency = payload.get("currency").and_then(Value::as_str);
+    let text = match (&amount, minor_given) {
+        (None, false) => {
+            let message = "is required: the amount in major units (\"12.50\"), or amount_cents \
+                           in the currency's minor units";
+            return errors.push(FieldError::new("payload.amount", message));
+        }
+        (Some(_), true) => {
+            let message = "give amount or amount_cents, not both";
+            return errors.push(FieldError::new("payload.amount", message));
+        }
+        (None, true) => return,
+        (Some(Value::String(text)), _) => text.clone(),
+        (Some(Value::Number(number)), _) => number.to_string(),
+        (Some(_), _) => return, // refused by the field's kind
+    };
+    let Some(currency) = currency.filter(|c| crate::money::is_currency(c)) else {
+        return; // refused at payload.currency
+    };
+    match crate::money::Money::parse(&text, currency) {
+        Ok(money) if money.minor < 0 => {
+            errors.push(FieldError::new("payload.amount", "must not be negative"));
+        }
+        Ok(money) => {
+            payload.insert("amount_cents".into(), money.minor.into());
+        }
+        Err(message) => errors.push(FieldError::new("payload.amount", message)),
+    }
+}
+
 /// Checks the payload against the type's fields (a custom type's: its required keys); lifts `amount_cents` and `points` out into
 /// their columns (points signed by the type).
 fn check_payload(
@@ -332,6 +369,9 @@ fn check_payload(
     }
     if event_type == "profile_updated" {
         check_attributes(&mut payload, attributes, errors);
+    }
+    if matches!(event_type, "purchase" | "refund") {
+        read_amount(&mut payload, errors);
     }
     let amount_cents = payload.remove("amount_cents").and_then(|v| v.as_i64());
     let points_delta = points_sign(event_type).and_then(|sign| {

@@ -15,8 +15,8 @@ pub struct MergeSide {
     pub points_balance: i64,
     /// Purchases, lifetime.
     pub purchase_count: i64,
-    /// Spend in minor units, lifetime.
-    pub lifetime_spend_cents: i64,
+    /// Purchases, spend and refunds per currency, the organisation's currency first.
+    pub spend: Vec<crate::money::CurrencyTotal>,
     /// Tier now.
     pub tier: Option<String>,
     /// A test persona.
@@ -61,8 +61,10 @@ pub struct MergePreview {
     pub points_after: i64,
     /// Purchases after the merge.
     pub purchases_after: i64,
-    /// Spend after the merge (minor units).
-    pub spend_after_cents: i64,
+    /// Spend per currency once merged (never added across currencies).
+    pub spend_after: Vec<crate::money::CurrencyTotal>,
+    /// The organisation's currency (shown with its symbol).
+    pub home_currency: String,
     /// The tier the survivor keeps before the tier rules are applied to the combined points
     /// (the higher of the two).
     pub tier_after: Option<String>,

@@ -6,7 +6,7 @@ use super::api::{preview_merge, MergeCustomers};
 use super::model::{FieldConflict, MergePreview};
 use crate::auth::{Permission, RequirePermission};
 use crate::layout::{form_error, Column, DataTable, Loaded, TableName};
-use crate::time::{format_count, format_money};
+use crate::time::format_count;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -47,7 +47,9 @@ fn Preview() -> impl IntoView {
 fn PreviewBody(preview: MergePreview) -> impl IntoView {
     let (survivor, absorbed) = (preview.survivor.clone(), preview.absorbed.clone());
     let swap = format!("/customers/{}/merge/{}", absorbed.id, survivor.id);
-    let money = |cents: i64| format!("£{}", format_money(cents));
+    let home = preview.home_currency.clone();
+    let money =
+        |totals: &[crate::money::CurrencyTotal]| crate::money::net_spend_text(totals, &home);
     let tier = |t: &Option<String>| t.clone().unwrap_or_else(|| "No tier".into());
     let rows = vec![
         (
@@ -64,9 +66,9 @@ fn PreviewBody(preview: MergePreview) -> impl IntoView {
         ),
         (
             "Spend",
-            money(survivor.lifetime_spend_cents),
-            money(absorbed.lifetime_spend_cents),
-            money(preview.spend_after_cents),
+            money(&survivor.spend),
+            money(&absorbed.spend),
+            money(&preview.spend_after),
         ),
         (
             "Tier",

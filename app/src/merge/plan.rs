@@ -103,10 +103,9 @@ pub const FIELD_GROUPS: [FieldGroup; 7] = [
 
 /// Columns of `customers` that add up when two customers become one (and are taken apart by
 /// subtraction when an undo finds them changed since).
-pub const ADDITIVE_CUSTOMER_COLUMNS: [&str; 4] = [
+pub const ADDITIVE_CUSTOMER_COLUMNS: [&str; 3] = [
     "points_balance",
     "purchase_count",
-    "lifetime_spend_cents",
     "refused_while_restricted",
 ];
 
@@ -371,7 +370,7 @@ mod tests {
         row(json!({
             "id": id, "first_name": first, "last_name": "Doe", "email": null,
             "phone": "+447700900123", "phone_verified": 1, "date_of_birth": null,
-            "points_balance": points, "purchase_count": 2, "lifetime_spend_cents": 1000,
+            "points_balance": points, "purchase_count": 2,
             "refused_while_restricted": 0, "created_at": 100, "last_active_at": 500,
             "restricted_at": null, "version": 3, "updated_at": 7, "email_opt_in": email_opt_in,
             "sms_opt_in": 0, "push_opt_in": 0, "tier": "Silver", "tier_since": 1,

@@ -67,7 +67,7 @@ fn side(row: &JsonRow) -> MergeSide {
         version: int(row, "version").unwrap_or(0),
         points_balance: int(row, "points_balance").unwrap_or(0),
         purchase_count: int(row, "purchase_count").unwrap_or(0),
-        lifetime_spend_cents: int(row, "lifetime_spend_cents").unwrap_or(0),
+        spend: Vec::new(),
         tier: text(row, "tier"),
         is_test: int(row, "is_test").unwrap_or(0) != 0,
         restricted_at: int(row, "restricted_at"),
@@ -206,16 +206,33 @@ pub async fn preview(
     let moves = db::counts(&mut tx, &absorbed_id).await?;
     let higher = absorbed_tier_higher(&mut tx, &pair).await?;
     let after = plan::combined_customer(&pair.survivor, &pair.absorbed, &[], higher, 0);
+    drop(tx);
+    let home = crate::settings::service::currency(&state.db).await?;
+    let spend = |id: String| {
+        let (db, home) = (&state.db, &home);
+        async move {
+            let totals = crate::customers::db::spend_by_currency(db, &id).await?;
+            Ok::<_, AppError>(crate::money::home_first(totals, home))
+        }
+    };
+    let (mut survivor, mut absorbed) = (side(&pair.survivor), side(&pair.absorbed));
+    survivor.spend = spend(survivor.id.clone()).await?;
+    absorbed.spend = spend(absorbed.id.clone()).await?;
+    let spend_after = crate::money::home_first(
+        crate::money::combined(&survivor.spend, &absorbed.spend),
+        &home,
+    );
     Ok(MergePreview {
-        survivor: side(&pair.survivor),
-        absorbed: side(&pair.absorbed),
+        survivor,
+        absorbed,
         moves,
         identifiers,
         filled,
         conflicts,
         points_after: int(&after, "points_balance").unwrap_or(0),
         purchases_after: int(&after, "purchase_count").unwrap_or(0),
-        spend_after_cents: int(&after, "lifetime_spend_cents").unwrap_or(0),
+        spend_after,
+        home_currency: home,
         tier_after: text(&after, "tier"),
         refusal: refusal(&pair),
         needs_restriction_confirmation: restricted(&pair),

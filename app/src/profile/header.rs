@@ -5,7 +5,7 @@ use crate::auth::{use_can, Permission};
 use crate::customers::CustomerHeader;
 use crate::points::AdjustPointsButton;
 use crate::status::StatusFlag;
-use crate::time::{format_count, format_date, format_date_time, format_money};
+use crate::time::{format_count, format_date, format_date_time};
 use leptos::prelude::*;
 
 /// The header shown above every tab of a customer.
@@ -72,9 +72,11 @@ pub fn ProfileHeader(
                 </div>
                 <div class="fact">
                     <dt>"Lifetime purchases"</dt>
-                    <dd>
-                        {crate::words::count(customer.purchase_count, "purchase", "purchases")} " · £"
-                        {format_money(customer.lifetime_spend_cents)}
+                    <dd data-testid="lifetime-purchases">
+                        {crate::words::count(customer.purchase_count, "purchase", "purchases")}
+                        {customer.spend.iter().map(|total| view! {
+                            <span class="spend-line">{total.summary(&customer.home_currency)}</span>
+                        }).collect_view()}
                     </dd>
                 </div>
             </dl>

@@ -1,9 +1,9 @@
-//! SQL for the Purchases sub-tab.
+//! SQL for the Purchases sub-tab and the conversion of stored amounts to minor units.
 
 use super::model::{Purchase, PurchaseSort};
 use crate::store::Db;
 use serde_json::Value;
-use sqlx::FromRow;
+use sqlx::{Any, FromRow, Transaction};
 
 #[derive(FromRow)]
 struct PurchaseRow {
@@ -25,7 +25,8 @@ pub async fn page(
     let order = match sort {
         PurchaseSort::Newest => "e.occurred_at DESC, e.id DESC",
         PurchaseSort::Oldest => "e.occurred_at, e.id",
-        PurchaseSort::Largest => "e.amount_cents DESC, e.occurred_at DESC, e.id DESC",
+        // Amounts compare within a currency only.
+        PurchaseSort::Largest => "e.currency, e.amount_cents DESC, e.occurred_at DESC, e.id DESC",
     };
     let rows: Vec<PurchaseRow> = sqlx::query_as(&format!(
         "SELECT e.id, e.occurred_at, e.amount_cents, e.payload, s.name AS store_name \
@@ -86,4 +87,66 @@ impl From<PurchaseRow> for Purchase {
             offers,
         }
     }
+}
+
+/// The currencies events hold amounts in.
+pub async fn amount_currencies(tx: &mut Transaction<'_, Any>) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT currency FROM events \
+         WHERE amount_cents IS NOT NULL AND currency IS NOT NULL",
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// The customers with an amount in `currency`.
+pub async fn customers_paying_in(
+    tx: &mut Transaction<'_, Any>,
+    currency: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT customer_id FROM events \
+         WHERE currency = $1 AND amount_cents IS NOT NULL",
+    )
+    .bind(currency)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Rewrites the amounts in `currency`, stored in hundredths, in the currency's minor units of
+/// `exponent` decimals (rounded half away from zero where hundredths do not divide):
+/// (amounts rewritten, of which rounded).
+pub async fn rescale_amounts(
+    tx: &mut Transaction<'_, Any>,
+    currency: &str,
+    exponent: u32,
+) -> Result<(u64, u64), sqlx::Error> {
+    let factor = 10_i64.pow(exponent.abs_diff(2));
+    let rounded: i64 = if exponent < 2 {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events \
+             WHERE currency = $1 AND amount_cents IS NOT NULL AND amount_cents % $2 <> 0",
+        )
+        .bind(currency)
+        .bind(factor)
+        .fetch_one(&mut **tx)
+        .await?
+    } else {
+        0
+    };
+    let new_amount = if exponent < 2 {
+        "CASE WHEN amount_cents >= 0 THEN (amount_cents + $2 / 2) / $2 \
+         ELSE -((-amount_cents + $2 / 2) / $2) END"
+    } else {
+        "amount_cents * $2"
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE events SET amount_cents = {new_amount} \
+         WHERE currency = $1 AND amount_cents IS NOT NULL"
+    ))
+    .bind(currency)
+    .bind(factor)
+    .execute(&mut **tx)
+    .await?;
+    Ok((done.rows_affected(), u64::try_from(rounded).unwrap_or(0)))
 }

@@ -1,9 +1,12 @@
 //! The Purchases sub-tab: every purchase with date and time, total, store, line items and
-//! offers redeemed at the till; sortable and paginated.
+//! offers redeemed at the till; sortable and paginated. Amounts are in their currency's ISO
+//! 4217 minor units ([`crate::money`]).
 
 mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod minor_units;
 mod model;
 #[cfg(feature = "ssr")]
 mod service;

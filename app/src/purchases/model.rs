@@ -10,7 +10,7 @@ pub struct Purchase {
     pub id: String,
     /// When.
     pub at: EpochMillis,
-    /// Total in minor units.
+    /// Total in the ISO 4217 minor units of `currency`.
     pub amount_cents: i64,
     /// ISO currency.
     pub currency: String,
@@ -39,7 +39,7 @@ impl PurchaseSort {
     pub const ALL: [(PurchaseSort, &'static str); 3] = [
         (PurchaseSort::Newest, "Newest first"),
         (PurchaseSort::Oldest, "Oldest first"),
-        (PurchaseSort::Largest, "Largest total first"),
+        (PurchaseSort::Largest, "Largest total first (by currency)"),
     ];
 }
 
@@ -52,4 +52,6 @@ pub struct PurchasePage {
     pub total: i64,
     /// Purchases per page.
     pub page_size: i64,
+    /// The organisation's currency (shown with its symbol, others with their code).
+    pub home_currency: String,
 }

@@ -21,5 +21,6 @@ pub async fn page(
         purchases,
         total,
         page_size: PAGE_SIZE,
+        home_currency: crate::settings::service::currency(db).await?,
     })
 }

@@ -4,7 +4,8 @@ use super::api::list_purchases;
 use super::model::{Purchase, PurchaseSort};
 use crate::customers::{use_customer_id, ProfilePageContext};
 use crate::layout::{Column, DataTable, Loaded, TableName};
-use crate::time::{format_date_time, format_money};
+use crate::money::Money;
+use crate::time::format_date_time;
 use leptos::prelude::*;
 
 /// The tab: sort control, table, pages.
@@ -42,7 +43,7 @@ pub fn PurchasesTab() -> impl IntoView {
                         let (first, last) = (current <= 1, current >= pages);
                         view! {
                             <p class="muted" role="status">{format!("{} · page {current} of {pages}", crate::words::count(list.total, "purchase", "purchases"))}</p>
-                            <PurchaseTable purchases=list.purchases/>
+                            <PurchaseTable purchases=list.purchases home=list.home_currency/>
                             <nav class="pagination" aria-label="Purchase pages">
                                 <button type="button" class="button secondary" disabled=first
                                     on:click=move |_| page.update(|p| *p -= 1)>"Previous page"</button>
@@ -58,13 +59,13 @@ pub fn PurchasesTab() -> impl IntoView {
 }
 
 #[component]
-fn PurchaseTable(purchases: Vec<Purchase>) -> impl IntoView {
+fn PurchaseTable(purchases: Vec<Purchase>, home: String) -> impl IntoView {
     view! {
         <DataTable class="purchases" name=TableName::Section columns=vec![Column::text("Date and time"), Column::number("Total"), Column::text("Store"), Column::text("Items"), Column::text("Offers redeemed")]>
             {purchases.into_iter().map(|p| view! {
                 <tr>
                     <td class="nowrap">{format_date_time(p.at)}</td>
-                    <td class="number">{format!("{} {}", format_money(p.amount_cents), p.currency)}</td>
+                    <td class="number">{Money::new(p.amount_cents, &p.currency).display(&home)}</td>
                     <td>{p.store.unwrap_or_else(|| "Online".into())}</td>
                     <td>{p.items.join(", ")}</td>
                     <td>{if p.offers.is_empty() { "—".to_string() } else { p.offers.join(", ") }}</td>

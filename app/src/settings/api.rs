@@ -47,6 +47,16 @@ pub async fn set_phone_region(phone_region: String) -> Result<OrgSettings, AppEr
     .await
 }
 
+/// Sets the organisation's currency.
+#[server(endpoint = "set_currency")]
+pub async fn set_currency(currency: String) -> Result<OrgSettings, AppError> {
+    crate::error::respond(async {
+        let user = require(Permission::SettingsManage)?;
+        service::set_currency(&crate::state::app_state()?, &user, currency).await
+    })
+    .await
+}
+
 /// Sets the time zone every page shows dates and times in.
 #[server(endpoint = "set_time_zone")]
 pub async fn set_time_zone(time_zone: String) -> Result<OrgSettings, AppError> {

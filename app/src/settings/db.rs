@@ -59,6 +59,8 @@ pub const SEARCH_MODE: &str = "search_mode";
 /// Key of the calling code setting that came before the phone region (read when no region
 /// was chosen).
 pub const CALLING_CODE: &str = "default_calling_code";
+/// Key of the organisation's currency setting (ISO 4217).
+pub const CURRENCY: &str = "currency";
 /// Key of the phone region setting (`GB`, `US`: libphonenumber's region ids).
 pub const PHONE_REGION: &str = "phone_region";
 /// Key of the external-id case setting (`ignore` or `exact`).

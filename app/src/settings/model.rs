@@ -59,6 +59,11 @@ pub struct OrgSettings {
     pub phone_region_note: Option<String>,
     /// Every region to choose from: (id, "United States of America (US, +1)"), by name.
     pub phone_regions: Vec<(String, String)>,
+    /// The organisation's currency (ISO 4217): shown first and with its symbol, and the one
+    /// the analytics' money figures count.
+    pub currency: String,
+    /// Every currency to choose from: (code, "GBP · Pound sterling").
+    pub currencies: Vec<(String, String)>,
     /// The IANA time zone dates and times are shown in (`UTC` until one is chosen).
     pub time_zone: String,
     /// Every zone name the server knows, for suggestions.
@@ -109,6 +114,9 @@ pub fn status_id_from_name(name: &str) -> String {
         .collect::<Vec<_>>()
         .join("-")
 }
+
+/// The organisation's currency until an admin chooses one.
+pub const DEFAULT_CURRENCY: &str = "GBP";
 
 /// The region phone numbers typed without a country code are read in until an admin
 /// chooses one.

@@ -1,6 +1,9 @@
-//! `/admin/settings`: search mode, phone region, time zone and the customer status types.
+//! `/admin/settings`: search mode, phone region, currency, time zone and the customer status
+//! types.
 
-use super::api::{get_settings, SaveStatusType, SetPhoneRegion, SetSearchMode, SetTimeZone};
+use super::api::{
+    get_settings, SaveStatusType, SetCurrency, SetPhoneRegion, SetSearchMode, SetTimeZone,
+};
 use super::model::{OrgSettings, SearchMode, StatusType};
 use crate::auth::{Permission, RequirePermission};
 use crate::error::AppError;
@@ -111,6 +114,7 @@ fn SettingsForms(
                 <button type="submit" class="button">"Save phone country"</button>
             </ActionForm>
         </section>
+        <CurrencySetting current=settings.currency.clone() choices=settings.currencies.clone()/>
         <section class="card" aria-labelledby="time-zone-title">
             <h2 id="time-zone-title">"Dates and times"</h2>
             <ActionForm action=zone>
@@ -177,5 +181,37 @@ fn StatusTypeForm(status: StatusType, save: ServerAction<SaveStatusType>) -> imp
                 "Save"<span class="visually-hidden">" "{status.name.clone()}</span>
             </button>
         </ActionForm>
+    }
+}
+
+/// The organisation's currency: shown first and with its symbol, and the one the analytics'
+/// money figures count.
+#[component]
+fn CurrencySetting(current: String, choices: Vec<(String, String)>) -> impl IntoView {
+    let set = ServerAction::<SetCurrency>::new();
+    let error = Signal::derive(move || {
+        set.value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|e: AppError| e.for_field("currency"))
+    });
+    let saved = move || matches!(set.value().get(), Some(Ok(_)));
+    view! {
+        <section class="card" aria-labelledby="currency-title">
+            <h2 id="currency-title">"Money"</h2>
+            <p>"Amounts are kept and added up in the currency they were paid in. The organisation's currency is listed first and shown with its symbol; the analytics' money figures (RFM value, lifetime value) count purchases in it only."</p>
+            <ActionForm action=set>
+                <Field id="currency" label="Organisation's currency" error>
+                    <select id="currency" name="currency" aria-describedby="currency-error">
+                        {choices.into_iter().map(|(code, label)| {
+                            let selected = code == current;
+                            view! { <option value=code selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <button type="submit" class="button">"Save currency"</button>
+                <p role="status" class="muted">{move || saved().then_some("Saved.")}</p>
+            </ActionForm>
+        </section>
     }
 }

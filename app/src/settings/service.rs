@@ -7,7 +7,8 @@ use crate::error::AppError;
 use crate::identity::phone;
 use crate::settings::db;
 use crate::settings::model::{
-    contrast_with_white, status_id_from_name, SearchMode, StatusType, DEFAULT_PHONE_REGION,
+    contrast_with_white, status_id_from_name, SearchMode, StatusType, DEFAULT_CURRENCY,
+    DEFAULT_PHONE_REGION,
 };
 use crate::state::AppState;
 use crate::store::Db;
@@ -25,6 +26,8 @@ async fn load(state: &AppState) -> Result<OrgSettings, AppError> {
         phone_region,
         phone_region_note,
         phone_regions: region_choices(),
+        currency: currency(&state.db).await?,
+        currencies: crate::money::currency_choices(),
         time_zone: Some(state.time_zone.get().name.clone())
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| "UTC".into()),
@@ -125,6 +128,38 @@ pub async fn set_phone_region(
         .audit("settings.phone_region", |r| {
             r.subject(db::PHONE_REGION)
                 .change(json!(before), json!(after))
+        })
+        .await?;
+    change.commit().await?;
+    load(state).await
+}
+
+/// The organisation's currency (ISO 4217; GBP until an admin chooses one).
+pub async fn currency(db: &Db) -> Result<String, sqlx::Error> {
+    Ok(db::setting(db, db::CURRENCY)
+        .await?
+        .unwrap_or_else(|| DEFAULT_CURRENCY.to_string()))
+}
+
+/// Sets the organisation's currency, audited.
+pub async fn set_currency(
+    state: &AppState,
+    admin: &CurrentUser,
+    currency: String,
+) -> Result<OrgSettings, AppError> {
+    let code = currency.trim().to_ascii_uppercase();
+    if !crate::money::is_currency(&code) {
+        return Err(AppError::validation(
+            "currency",
+            "Choose an ISO 4217 currency from the list, e.g. GBP or USD.",
+        ));
+    }
+    let before = self::currency(&state.db).await?;
+    let mut change = Change::begin(state, admin).await?;
+    db::set_setting(&mut **change.tx(), db::CURRENCY, &code).await?;
+    change
+        .audit("settings.currency", |r| {
+            r.subject(db::CURRENCY).change(json!(before), json!(code))
         })
         .await?;
     change.commit().await?;

@@ -195,8 +195,11 @@ pub async fn order_customer(db: &Db, order_id: &str) -> Result<Option<String>, s
 /// earned, looked up by their event ids.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct OrderHeld {
-    /// The purchase's amount in hundredths and currency.
+    /// The purchase's amount (minor units) and currency: the shop's money.
     pub purchase: Option<(i64, String)>,
+    /// What the buyer paid in their own currency (Shopify Markets), when that differs:
+    /// (minor units, currency). Their ratio is the order's own exchange rate.
+    pub presentment: Option<(i64, String)>,
     /// The points the order earned.
     pub points: i64,
 }
@@ -228,6 +231,10 @@ where
                 let payload: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
                 let currency = payload["currency"].as_str().unwrap_or_default().to_string();
                 held.purchase = Some((amount.unwrap_or(0), currency));
+                held.presentment = payload["presentment_amount_cents"]
+                    .as_i64()
+                    .zip(payload["presentment_currency"].as_str())
+                    .map(|(amount, code)| (amount, code.to_string()));
             }
             _ => held.points = points.unwrap_or(0).max(0),
         }
@@ -236,7 +243,7 @@ where
 }
 
 /// What the refunds recorded for order `order_id` of customer `customer_id` took, other than
-/// the one stored under `except_event_id` (a refund delivered again): (hundredths refunded,
+/// the one stored under `except_event_id` (a refund delivered again): (minor units refunded,
 /// points taken back).
 pub async fn order_refunded(
     db: &Db,

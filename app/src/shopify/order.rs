@@ -1,6 +1,9 @@
 //! Shopify's order and refund payloads read into the console's events: a paid order is a
 //! `purchase` (and, when the programme gives points per unit spent, a `points_earned`); a
-//! refund is a `refund` that takes back the order's points in the share refunded. Event ids
+//! refund is a `refund` that takes back the order's points in the share refunded. Money is
+//! the shop's (Shopify's `shop_money`, in the currency's ISO 4217 minor units), with what the
+//! buyer paid in their own currency kept beside it (`presentment_money`, Shopify Markets). A
+//! refund without transactions moved no money (a restock) and changes nothing. Event ids
 //! come from Shopify's ids, so `orders/create` and `orders/paid` of one order, or a delivery
 //! Shopify retries, store each event once.
 
@@ -54,10 +57,12 @@ pub struct Order {
     pub financial_status: String,
     /// When it was processed (created when not said).
     pub occurred_at: DateTime<Utc>,
-    /// Its total, in hundredths of the currency unit.
+    /// Its total in the shop's currency, ISO 4217 minor units.
     pub amount_cents: i64,
-    /// ISO 4217.
+    /// The shop's currency (ISO 4217).
     pub currency: String,
+    /// What the buyer paid in their own currency, when that is another: (minor units, code).
+    pub presentment: Option<(i64, String)>,
     /// Line items in the ingest API's form.
     pub items: Vec<Value>,
     /// Where it was placed: `web`, `pos`, …
@@ -74,14 +79,20 @@ impl Order {
     /// Reads an `orders/*` payload; what is missing or malformed otherwise.
     pub fn read(order: &Value) -> Result<Self, String> {
         let id = id_of(order.get("id")).ok_or("the order has no id")?;
-        let currency = text(order, "currency")
-            .filter(|c| c.len() == 3 && c.chars().all(|c| c.is_ascii_uppercase()))
+        let shop = order.pointer("/total_price_set/shop_money");
+        let currency = shop
+            .and_then(|m| text(m, "currency_code"))
+            .or_else(|| text(order, "currency"))
+            .filter(|c| crate::money::is_currency(c))
             .ok_or("the order has no ISO 4217 currency")?;
-        let amount_cents = order
-            .get("total_price")
-            .map(cents)
+        let amount_cents = shop
+            .and_then(|m| m.get("amount"))
+            .or_else(|| order.get("total_price"))
+            .map(|amount| minor(amount, &currency))
             .ok_or("the order has no total_price")?
             .map_err(|e| format!("total_price {e}"))?;
+        let presentment = money_of(order.pointer("/total_price_set/presentment_money"))
+            .filter(|(_, code)| *code != currency);
         let customer = order.get("customer").filter(|c| c.is_object());
         let from_customer = |key: &str| customer.and_then(|c| text(c, key));
         let billing = order.get("billing_address");
@@ -113,7 +124,12 @@ impl Order {
         let items = order
             .get("line_items")
             .and_then(Value::as_array)
-            .map(|lines| lines.iter().filter_map(line_item).collect())
+            .map(|lines| {
+                lines
+                    .iter()
+                    .filter_map(|l| line_item(l, &currency))
+                    .collect()
+            })
             .unwrap_or_default();
         Ok(Self {
             name: text(order, "name").map(|n| clean(&n)),
@@ -121,6 +137,7 @@ impl Order {
             occurred_at: time_of(order),
             amount_cents,
             currency,
+            presentment,
             items,
             channel: text(order, "source_name").map(|c| clean(&c)),
             location_id: id_of(order.get("location_id")),
@@ -149,6 +166,10 @@ impl Order {
         if !self.items.is_empty() {
             payload["items"] = json!(self.items);
         }
+        if let Some((amount, currency)) = &self.presentment {
+            payload["presentment_amount_cents"] = json!(amount);
+            payload["presentment_currency"] = json!(currency);
+        }
         for (key, value) in [
             ("order_name", &self.name),
             ("channel", &self.channel),
@@ -163,10 +184,11 @@ impl Order {
             .at(self.occurred_at)
     }
 
-    /// The points the order earns at `per_unit` points per unit of its currency (rounded
-    /// down): `None` when that is none.
+    /// The points the order earns at `per_unit` points per unit of its currency (a dollar, a
+    /// yen; rounded down): `None` when that is none.
     pub fn points(&self, customer_id: &str, per_unit: i64) -> Option<EventIn> {
-        let points = self.amount_cents.saturating_mul(per_unit) / 100;
+        let unit = 10_i64.pow(crate::money::exponent(&self.currency).unwrap_or(2));
+        let points = self.amount_cents.saturating_mul(per_unit) / unit;
         (points > 0).then(|| {
             let reason = format!("Shopify order {}", self.name.as_deref().unwrap_or(&self.id));
             event(
@@ -189,14 +211,16 @@ pub struct Refund {
     pub order_id: String,
     /// When it was processed.
     pub occurred_at: DateTime<Utc>,
-    /// The money returned, in hundredths: the successful refund transactions, or (when the
-    /// payload has none) the refunded lines with their tax.
+    /// The money returned, in minor units of `currency`: the successful refund transactions
+    /// (0 when there are none: a restock that moved no money).
     pub amount_cents: i64,
-    /// ISO 4217 when the payload says.
+    /// The transactions' currency (ISO 4217) when the payload says: the buyer's, which for a
+    /// Shopify Markets order is not the shop's.
     pub currency: Option<String>,
+    /// Whether any money went back (a successful refund transaction).
+    pub money_moved: bool,
     /// The refunded lines with their tax in the shop's currency (Shopify's `shop_money`), when
-    /// every line says: (hundredths, currency). A Shopify Markets refund is paid back in the
-    /// buyer's currency, the order recorded in the shop's.
+    /// every line says: (minor units, currency).
     pub shop_money: Option<(i64, String)>,
     /// The refunded lines in the ingest API's form.
     pub items: Vec<Value>,
@@ -224,26 +248,6 @@ impl Refund {
                     .collect()
             })
             .unwrap_or_default();
-        let amount_cents = if transactions.is_empty() {
-            let mut sum = 0;
-            for line in &lines {
-                for key in ["subtotal", "total_tax"] {
-                    if let Some(value) = line.get(key).filter(|v| !v.is_null()) {
-                        sum += cents(value).map_err(|e| format!("refund_line_items {key} {e}"))?;
-                    }
-                }
-            }
-            sum
-        } else {
-            let mut sum = 0;
-            for transaction in &transactions {
-                let amount = transaction
-                    .get("amount")
-                    .ok_or("a refund transaction has no amount")?;
-                sum += cents(amount).map_err(|e| format!("transaction amount {e}"))?;
-            }
-            sum
-        };
         let currency = transactions
             .iter()
             .find_map(|t| text(t, "currency"))
@@ -254,11 +258,24 @@ impl Refund {
                         .map(str::to_string)
                 })
             });
+        let mut amount_cents = 0;
+        for transaction in &transactions {
+            let amount = transaction
+                .get("amount")
+                .ok_or("a refund transaction has no amount")?;
+            let code = text(transaction, "currency").or_else(|| currency.clone());
+            amount_cents += minor(amount, code.as_deref().unwrap_or_default())
+                .map_err(|e| format!("transaction amount {e}"))?;
+        }
         let shop_money = shop_money_of(&lines)?;
         let items = lines
             .iter()
             .filter_map(|line| {
-                let mut item = line_item(line.get("line_item")?)?;
+                let currency = line
+                    .pointer("/subtotal_set/shop_money/currency_code")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let mut item = line_item(line.get("line_item")?, currency)?;
                 if let Some(qty) = line
                     .get("quantity")
                     .and_then(Value::as_i64)
@@ -275,6 +292,7 @@ impl Refund {
             occurred_at: time_of(refund),
             amount_cents,
             currency,
+            money_moved: !transactions.is_empty(),
             shop_money,
             items,
             reason: text(refund, "note").map(|n| clean(&n)),
@@ -287,17 +305,30 @@ impl Refund {
         format!("shopify-refund-{}", self.id)
     }
 
-    /// The money returned in `currency` (the order's): the refund's own amount when it is in
-    /// that currency (or names none), else its lines' shop money when that is; `None` when the
-    /// payload holds no amount in it.
-    pub fn amount_in(&self, currency: &str) -> Option<i64> {
+    /// The money returned in `currency`, the currency of the purchase it reverses: the
+    /// refund's own amount when it is in that currency (or names none); else its lines' shop
+    /// money when that is; else the buyer's amount converted at the order's own rate
+    /// (`presentment`: what the buyer paid for `order_amount`, in their currency). `None` when
+    /// the payload holds no amount that can be put in `currency`.
+    pub fn amount_in(
+        &self,
+        currency: &str,
+        order_amount: i64,
+        presentment: Option<&(i64, String)>,
+    ) -> Option<i64> {
         if self.currency.as_deref().is_none_or(|c| c == currency) {
             return Some(self.amount_cents);
         }
-        self.shop_money
-            .as_ref()
-            .filter(|(_, c)| c == currency)
-            .map(|(cents, _)| *cents)
+        if let Some((amount, _)) = self.shop_money.as_ref().filter(|(_, c)| c == currency) {
+            return Some(*amount);
+        }
+        let (paid, paid_in) = presentment?;
+        (Some(paid_in.as_str()) == self.currency.as_deref() && *paid > 0).then(|| {
+            let converted = (i128::from(self.amount_cents) * i128::from(order_amount) * 2
+                + i128::from(*paid))
+                / (2 * i128::from(*paid));
+            i64::try_from(converted).unwrap_or(i64::MAX)
+        })
     }
 
     /// The refund event for `customer_id` in `currency`, taking back `points`.
@@ -339,7 +370,7 @@ fn shop_money_of(lines: &[&Value]) -> Result<Option<(i64, String)>, String> {
             if currency.as_ref().is_some_and(|c| *c != code) {
                 return Ok(None);
             }
-            total += cents(amount).map_err(|e| format!("refund_line_items {key} {e}"))?;
+            total += minor(amount, &code).map_err(|e| format!("refund_line_items {key} {e}"))?;
             currency = Some(code);
         }
     }
@@ -369,9 +400,9 @@ fn event(event_type: &str, customer_id: &str, payload: Value) -> EventIn {
 }
 
 /// A line item in the ingest API's form: the SKU (or Shopify's variant or product id when the
-/// line has none), its title, quantity and unit price. Lines of quantity 0 (removed by an
+/// line has none), its title, quantity and unit price (minor units of the shop's `currency`). Lines of quantity 0 (removed by an
 /// edit) are left out.
-fn line_item(line: &Value) -> Option<Value> {
+fn line_item(line: &Value, currency: &str) -> Option<Value> {
     let qty = line
         .get("quantity")
         .and_then(Value::as_i64)
@@ -385,39 +416,45 @@ fn line_item(line: &Value) -> Option<Value> {
     if let Some(title) = text(line, "title").or_else(|| text(line, "name")) {
         item["title"] = json!(clean(&title));
     }
-    if let Some(Ok(price)) = line.get("price").map(cents) {
+    let price = line
+        .pointer("/price_set/shop_money/amount")
+        .or_else(|| line.get("price"));
+    if let Some(Ok(price)) = price.map(|p| minor(p, currency)) {
         item["price_cents"] = json!(price);
     }
     Some(item)
 }
 
-/// Shopify's decimal amount (`"89.99"` or `89.99`) in hundredths, exactly (no floating
-/// point for strings); what is wrong otherwise.
-pub fn cents(value: &Value) -> Result<i64, String> {
+/// Shopify's decimal amount (`"89.99"`, `89.99`, `"14319"`) in the ISO 4217 minor units of
+/// `currency`, exactly for a string (a float's tail, `89.99000000000001`, rounds to the
+/// currency's decimals); what is wrong otherwise. Amounts are never negative.
+pub fn minor(value: &Value, currency: &str) -> Result<i64, String> {
     let text = match value {
         Value::String(s) => s.trim().to_string(),
         Value::Number(n) => n.to_string(),
         _ => return Err("is not an amount".into()),
     };
-    let bad = || format!("is not an amount: {text:?}");
-    let (units, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    if units.is_empty() || !units.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
+    if text.starts_with('-') {
+        return Err(format!("is not an amount: {text:?}"));
     }
-    if !fraction.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let units: i64 = units.parse().map_err(|_| bad())?;
-    let digits: Vec<i64> = fraction.bytes().map(|b| i64::from(b - b'0')).collect();
-    let hundredths =
-        digits.first().copied().unwrap_or(0) * 10 + digits.get(1).copied().unwrap_or(0);
-    // A float's tail (89.99000000000001) rounds to the nearest hundredth.
-    let round_up = i64::from(digits.get(2).is_some_and(|d| *d >= 5));
-    units
-        .checked_mul(100)
-        .and_then(|c| c.checked_add(hundredths + round_up))
-        .filter(|c| *c <= 1_000_000_000_000)
-        .ok_or_else(|| format!("is too large: {text:?}"))
+    // An amount whose currency is not said reads with two decimals, like most currencies.
+    let currency = if crate::money::is_currency(currency) {
+        currency
+    } else {
+        "USD"
+    };
+    crate::money::Money::rounded(&text, currency)
+        .map(|money| money.minor)
+        .map_err(|e| format!("is not an amount: {e}"))
+}
+
+/// A Shopify money object (`{"amount": "50.18", "currency_code": "AUD"}`) as (minor units,
+/// currency), when it reads.
+fn money_of(money: Option<&Value>) -> Option<(i64, String)> {
+    let money = money?;
+    let code = text(money, "currency_code").filter(|c| crate::money::is_currency(c))?;
+    let amount = minor(money.get("amount")?, &code).ok()?;
+    Some((amount, code))
 }
 
 /// An id Shopify sends as a number (or a string): its digits.
@@ -526,29 +563,35 @@ mod tests {
     }
 
     #[test]
-    fn without_transactions_a_refund_is_its_lines_with_tax() {
+    fn a_refund_without_transactions_moved_no_money() {
         let mut refund = example("refund");
         refund["transactions"] = json!([]);
-        refund["refund_line_items"][0]["total_tax"] = json!(7.2);
-        assert_eq!(
-            Refund::read(&refund).expect("reads").amount_cents,
-            8999 + 720
-        );
+        let read = Refund::read(&refund).expect("reads");
+        assert!(!read.money_moved);
+        assert_eq!(read.amount_cents, 0);
     }
 
     #[test]
-    fn amounts_are_read_exactly() {
-        assert_eq!(cents(&json!("89.99")), Ok(8999));
-        assert_eq!(cents(&json!("10")), Ok(1000));
-        assert_eq!(cents(&json!("0.5")), Ok(50));
-        assert_eq!(cents(&json!(89.99)), Ok(8999));
-        assert_eq!(cents(&json!(0.30000000000000004)), Ok(30));
-        assert_eq!(cents(&json!(0.125)), Ok(13));
-        assert!(cents(&json!("-1.00")).is_err());
-        assert!(cents(&json!("1e5")).is_err());
-        assert!(cents(&json!("")).is_err());
-        assert!(cents(&json!(null)).is_err());
-        assert!(cents(&json!("99999999999999999")).is_err());
+    fn amounts_are_read_exactly_in_the_currency_minor_units() {
+        assert_eq!(minor(&json!("89.99"), "USD"), Ok(8999));
+        assert_eq!(minor(&json!("10"), "USD"), Ok(1000));
+        assert_eq!(minor(&json!("0.5"), "USD"), Ok(50));
+        assert_eq!(minor(&json!(89.99), "USD"), Ok(8999));
+        assert_eq!(minor(&json!(0.30000000000000004), "USD"), Ok(30));
+        assert_eq!(minor(&json!(0.125), "USD"), Ok(13));
+        assert_eq!(minor(&json!("14319"), "JPY"), Ok(14_319));
+        assert_eq!(minor(&json!("14319.00"), "JPY"), Ok(14_319));
+        assert_eq!(minor(&json!("1.250"), "KWD"), Ok(1_250));
+        assert_eq!(
+            minor(&json!("12.50"), ""),
+            Ok(1_250),
+            "no currency: two decimals"
+        );
+        assert!(minor(&json!("-1.00"), "USD").is_err());
+        assert!(minor(&json!("1e5"), "USD").is_err());
+        assert!(minor(&json!(""), "USD").is_err());
+        assert!(minor(&json!(null), "USD").is_err());
+        assert!(minor(&json!("99999999999999999"), "USD").is_err());
     }
 
     #[test]
@@ -565,13 +608,13 @@ mod tests {
         let line =
             json!({"id": 1, "variant_id": 42, "quantity": 2, "title": "Tee\u{7}", "price": "5.00"});
         assert_eq!(
-            line_item(&line),
+            line_item(&line, "GBP"),
             Some(
                 json!({"sku": "shopify-variant-42", "qty": 2, "title": "Tee", "price_cents": 500})
             )
         );
         assert_eq!(
-            line_item(&json!({"id": 1, "sku": "A", "quantity": 0})),
+            line_item(&json!({"id": 1, "sku": "A", "quantity": 0}), "GBP"),
             None
         );
     }

@@ -14,8 +14,9 @@ use crate::error::AppError;
 use crate::identity::fold_external_id;
 use crate::identity::IdentifierKind;
 use crate::ingest::model::{EventIn, IngestReport, Outcome};
+use crate::money::Money;
 use crate::state::AppState;
-use crate::time::{format_money, now_millis};
+use crate::time::now_millis;
 use serde_json::{json, Value};
 
 /// The request headers a delivery is read by.
@@ -194,6 +195,15 @@ async fn order(
         Ok(found) => found,
         Err(refusal) => return Ok(Done::new("refused", refusal).order(&order.id)),
     };
+    if order.test && !added && !crate::customers::db::is_test(&state.db, &customer_id).await? {
+        let detail = format!(
+            "Test order {name} (Shopify's test mode) for a real customer: not counted, no \
+             purchase, spend or points recorded."
+        );
+        let mut done = Done::new("ignored", detail);
+        done.customer_id = Some(customer_id);
+        return Ok(done.order(&order.id));
+    }
     let mut events = vec![order.purchase(&customer_id)];
     events.extend(order.points(&customer_id, settings.points_per_unit));
     let report = ingest(state, &events, now).await?;
@@ -201,9 +211,8 @@ async fn order(
         Ok(outcome) => Done::new(
             outcome,
             format!(
-                "Purchase of {} {} (order {name}) {outcome}",
-                format_money(order.amount_cents),
-                order.currency
+                "Purchase of {} (order {name}) {outcome}",
+                Money::new(order.amount_cents, &order.currency).display("")
             ),
         ),
         Err(problem) => Done::new("refused", format!("Order {name}: {problem}")),
@@ -256,7 +265,15 @@ async fn refund(state: &AppState, payload: &Value, now: i64) -> Result<Done, App
         let detail = format!("Order {order_id} has no purchase recorded here: nothing to refund.");
         return Ok(Done::new("ignored", detail).order(&order_id));
     };
-    let Some(asked) = refund.amount_in(&currency) else {
+    if !refund.money_moved {
+        let detail = format!(
+            "Refund {} of order {order_id} returned no money (a restock or a note): spend and \
+             points are unchanged.",
+            refund.id
+        );
+        return Ok(Done::new("ignored", detail).order(&order_id));
+    }
+    let Some(asked) = refund.amount_in(&currency, order_cents, held.presentment.as_ref()) else {
         let detail = format!(
             "Refund in {} of order {order_id}, paid in {currency}: the payload gives no amount in {currency}.",
             refund.currency.as_deref().unwrap_or("another currency")
@@ -279,14 +296,14 @@ async fn refund(state: &AppState, payload: &Value, now: i64) -> Result<Done, App
         ..refund
     };
     let report = ingest(state, &[capped.event(&customer_id, &currency, points)], now).await?;
-    let amount = format!("{} {currency}", format_money(amount_cents));
+    let amount = Money::new(amount_cents, &currency).display("");
     let mut done = match outcome_of(&report, 0) {
         Ok(outcome) => {
             let mut detail = format!("Refund of {amount} of order {order_id} {outcome}");
             if amount_cents < asked {
                 detail += &format!(
                     " (capped at what the order had left; {} asked)",
-                    format_money(asked)
+                    Money::new(asked, &currency).display("")
                 );
             }
             if points > 0 && outcome == "recorded" {

@@ -184,7 +184,15 @@ fn event_schema(def: &EventTypeDef) -> Value {
     let mut properties = Map::new();
     let mut required: Vec<&str> = Vec::new();
     for field in payload_fields(event_type) {
-        properties.insert(field.name.into(), kind_schema(field.kind));
+        let mut schema = kind_schema(field.kind);
+        if field.name == "amount_cents" {
+            schema["description"] = json!(
+                "The amount in the ISO 4217 minor units of the payload's currency: cents for \
+                 USD/EUR/GBP (12.50 → 1250), yen for JPY (exponent 0: 14319 → 14319), fils for \
+                 KWD (exponent 3: 1.250 → 1250). Give this or amount, not both."
+            );
+        }
+        properties.insert(field.name.into(), schema);
         if field.required {
             required.push(field.name);
         }
@@ -235,7 +243,13 @@ fn kind_schema(kind: Kind) -> Value {
         Kind::Count => whole(0),
         Kind::Positive => whole(1),
         Kind::Bool => json!({"type": "boolean"}),
-        Kind::Currency => json!({"type": "string", "pattern": "^[A-Z]{3}$"}),
+        Kind::Currency => json!({"type": "string", "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 code of a currency with minor units (GBP, USD, JPY, KWD…)."}),
+        Kind::Amount => json!({"type": "string", "pattern": "^[0-9]{1,13}(\\.[0-9]{1,4})?$",
+            "description": "The amount in the currency's major units, with no more decimals than \
+                ISO 4217 gives it: \"404.95\" USD, \"14319\" JPY (no decimals), \"1.250\" KWD \
+                (three). A JPY amount with a fraction is refused at payload.amount. Give this or \
+                amount_cents, not both."}),
         Kind::TextList => json!({"type": "array", "items": text}),
         Kind::Items => json!({"type": "array", "items": {
             "type": "object", "required": ["sku", "qty"],
@@ -275,9 +289,10 @@ mod tests {
         let doc = openapi(&registry, &[]);
         let schemas = &doc["components"]["schemas"];
         assert!(
-            schemas["PurchaseEvent"]["properties"]["payload"]["required"]
-                .as_array()
-                .is_some_and(|r| r.contains(&json!("amount_cents")))
+            schemas["PurchaseEvent"]["properties"]["payload"]["properties"]["amount_cents"]
+                ["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("yen for JPY"))
         );
         assert!(schemas["StatusChangedEvent"].is_null());
         let listed = schemas["Event"]["oneOf"].as_array().map(Vec::len);

@@ -114,7 +114,6 @@ pub fn customer(world: &World<'_>, index: u64) -> (NewCustomer, Vec<NewEvent>) {
         tier: Some(TIERS[0].0.into()),
         tier_since: Some(created_at),
         purchase_count: 0,
-        lifetime_spend_cents: 0,
         last_active_at: Some(created_at),
         created_at,
     };
@@ -314,7 +313,6 @@ impl<'w, 'c> History<'w, 'c> {
             json!({"currency": "GBP", "items": items}),
         );
         self.customer.purchase_count += 1;
-        self.customer.lifetime_spend_cents += total;
         let earned = total / 100;
         self.push(
             "points_earned",

