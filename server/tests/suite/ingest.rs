@@ -635,3 +635,130 @@ async fn gbp_spend(db: &app::store::Db, id: &str) -> i64 {
         .find(|t| t.currency == "GBP")
         .map_or(0, |t| t.spent - t.refunded)
 }
+
+#[tokio::test]
+async fn money_is_kept_in_each_currencys_minor_units_and_summed_per_currency() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let api = Api::start(&db).await;
+        let (old, old_id) = customer(&db, 0).await;
+        let (new, new_id) = customer(&db, 1).await;
+        let before = app::customers::db::spend_by_currency(&db, &new_id)
+            .await
+            .unwrap();
+
+        // Amounts stored before minor units: hundredths in every currency.
+        let legacy = [
+            ("l1", "JPY", 1_431_900),
+            ("l2", "JPY", 1_431_950),
+            ("l3", "KWD", 125),
+        ];
+        let events: Vec<Value> = legacy
+            .iter()
+            .map(|(id, currency, hundredths)| {
+                event(
+                    id,
+                    "purchase",
+                    &old,
+                    json!({"amount_cents": hundredths, "currency": currency}),
+                )
+            })
+            .collect();
+        let (status, report) = api.post(&json!({ "events": events })).await;
+        assert_eq!(status, 200, "{label}: {report}");
+        let state = app::state::AppState::new(db.clone(), Default::default())
+            .await
+            .unwrap();
+        let report = app::purchases::minor_units::run(&state).await.unwrap();
+        assert_eq!(
+            report.converted,
+            [("JPY".to_string(), 0, 2, 1), ("KWD".to_string(), 3, 1, 0)],
+            "{label}: {report}"
+        );
+        assert!(
+            app::purchases::minor_units::run_once(&state)
+                .await
+                .unwrap()
+                .is_none(),
+            "{label}: once"
+        );
+        let totals = app::customers::db::spend_by_currency(&db, &old_id)
+            .await
+            .unwrap();
+        let amount = |code: &str| totals.iter().find(|t| t.currency == code).map(|t| t.spent);
+        assert_eq!(amount("JPY"), Some(14_319 + 14_320), "{label}: yen, rounded");
+        assert_eq!(amount("KWD"), Some(1_250), "{label}: fils");
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'purchases.minor_units'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(audited, 1, "{label}");
+
+        // Today: `amount` in major units, checked against the currency's decimals.
+        let events = [
+            event("n1", "purchase", &new, json!({"amount": "12.50", "currency": "GBP"})),
+            event("n2", "purchase", &new, json!({"amount": "14319", "currency": "JPY"})),
+            event("n3", "purchase", &new, json!({"amount": 1.25, "currency": "KWD"})),
+            event(
+                "n4",
+                "refund",
+                &new,
+                json!({"amount": "2.50", "currency": "GBP", "order_id": "o-1"}),
+            ),
+        ];
+        let (status, report) = api.post(&json!({ "events": events })).await;
+        assert_eq!(status, 200, "{label}: {report}");
+        assert_eq!(statuses(&report), ["accepted"; 4], "{label}: {report}");
+        let refused = [
+            (json!({"amount": "1.5", "currency": "JPY"}), "payload.amount", "no minor unit"),
+            (json!({"amount": "1.2345", "currency": "KWD"}), "payload.amount", "3 decimals"),
+            (
+                json!({"amount": "1", "amount_cents": 100, "currency": "GBP"}),
+                "payload.amount",
+                "not both",
+            ),
+            (json!({"currency": "GBP"}), "payload.amount", "is required"),
+            (json!({"amount": "1", "currency": "XYZ"}), "payload.currency", "ISO 4217"),
+            (json!({"amount": "1,000", "currency": "GBP"}), "payload.amount", "not an amount"),
+        ];
+        for (n, (payload, field, message)) in refused.into_iter().enumerate() {
+            let (status, report) = api
+                .post(&event(&format!("bad-{n}"), "purchase", &new, payload.clone()))
+                .await;
+            let error = &report["results"][0]["errors"][0];
+            assert!(
+                status == 422
+                    && error["field"] == field
+                    && error["message"].as_str().unwrap().contains(message),
+                "{label}: {payload}: {report}"
+            );
+        }
+        let after = app::customers::db::spend_by_currency(&db, &new_id)
+            .await
+            .unwrap();
+        let added: Vec<(String, i64, i64, i64)> = after
+            .iter()
+            .map(|t| {
+                let was = before.iter().find(|b| b.currency == t.currency);
+                (
+                    t.currency.clone(),
+                    t.purchases - was.map_or(0, |b| b.purchases),
+                    t.spent - was.map_or(0, |b| b.spent),
+                    t.refunded - was.map_or(0, |b| b.refunded),
+                )
+            })
+            .collect();
+        assert_eq!(
+            added,
+            [
+                ("GBP".to_string(), 1, 1_250, 250),
+                ("JPY".to_string(), 1, 14_319, 0),
+                ("KWD".to_string(), 1, 1_250, 0),
+            ],
+            "{label}: each currency apart"
+        );
+    }
+}
