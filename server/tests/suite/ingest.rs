@@ -687,7 +687,11 @@ async fn money_is_kept_in_each_currencys_minor_units_and_summed_per_currency() {
             .await
             .unwrap();
         let amount = |code: &str| totals.iter().find(|t| t.currency == code).map(|t| t.spent);
-        assert_eq!(amount("JPY"), Some(14_319 + 14_320), "{label}: yen, rounded");
+        assert_eq!(
+            amount("JPY"),
+            Some(14_319 + 14_320),
+            "{label}: yen, rounded"
+        );
         assert_eq!(amount("KWD"), Some(1_250), "{label}: fils");
         let audited: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'purchases.minor_units'",
@@ -699,9 +703,24 @@ async fn money_is_kept_in_each_currencys_minor_units_and_summed_per_currency() {
 
         // Today: `amount` in major units, checked against the currency's decimals.
         let events = [
-            event("n1", "purchase", &new, json!({"amount": "12.50", "currency": "GBP"})),
-            event("n2", "purchase", &new, json!({"amount": "14319", "currency": "JPY"})),
-            event("n3", "purchase", &new, json!({"amount": 1.25, "currency": "KWD"})),
+            event(
+                "n1",
+                "purchase",
+                &new,
+                json!({"amount": "12.50", "currency": "GBP"}),
+            ),
+            event(
+                "n2",
+                "purchase",
+                &new,
+                json!({"amount": "14319", "currency": "JPY"}),
+            ),
+            event(
+                "n3",
+                "purchase",
+                &new,
+                json!({"amount": 1.25, "currency": "KWD"}),
+            ),
             event(
                 "n4",
                 "refund",
@@ -713,20 +732,41 @@ async fn money_is_kept_in_each_currencys_minor_units_and_summed_per_currency() {
         assert_eq!(status, 200, "{label}: {report}");
         assert_eq!(statuses(&report), ["accepted"; 4], "{label}: {report}");
         let refused = [
-            (json!({"amount": "1.5", "currency": "JPY"}), "payload.amount", "no minor unit"),
-            (json!({"amount": "1.2345", "currency": "KWD"}), "payload.amount", "3 decimals"),
+            (
+                json!({"amount": "1.5", "currency": "JPY"}),
+                "payload.amount",
+                "no minor unit",
+            ),
+            (
+                json!({"amount": "1.2345", "currency": "KWD"}),
+                "payload.amount",
+                "3 decimals",
+            ),
             (
                 json!({"amount": "1", "amount_cents": 100, "currency": "GBP"}),
                 "payload.amount",
                 "not both",
             ),
             (json!({"currency": "GBP"}), "payload.amount", "is required"),
-            (json!({"amount": "1", "currency": "XYZ"}), "payload.currency", "ISO 4217"),
-            (json!({"amount": "1,000", "currency": "GBP"}), "payload.amount", "not an amount"),
+            (
+                json!({"amount": "1", "currency": "XYZ"}),
+                "payload.currency",
+                "ISO 4217",
+            ),
+            (
+                json!({"amount": "1,000", "currency": "GBP"}),
+                "payload.amount",
+                "not an amount",
+            ),
         ];
         for (n, (payload, field, message)) in refused.into_iter().enumerate() {
             let (status, report) = api
-                .post(&event(&format!("bad-{n}"), "purchase", &new, payload.clone()))
+                .post(&event(
+                    &format!("bad-{n}"),
+                    "purchase",
+                    &new,
+                    payload.clone(),
+                ))
                 .await;
             let error = &report["results"][0]["errors"][0];
             assert!(
