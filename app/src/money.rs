@@ -8,8 +8,9 @@
 use crate::time::group_thousands;
 use serde::{Deserialize, Serialize};
 
-/// Largest amount taken, in minor units (a trillion: far above any order, far below `i64`).
-const MAX_MINOR: i64 = 1_000_000_000_000_000;
+/// Largest amount taken, in minor units: 10^12, the ingest schema's limit for an
+/// `amount_cents` and the Shopify adapter's before minor units (far above any order).
+const MAX_MINOR: i64 = 1_000_000_000_000;
 
 /// The number of decimals of `currency` (ISO 4217's exponent: 0 for JPY, 2 for USD, 3 for
 /// KWD); `None` for a code ISO 4217 does not list or one without minor units (gold, XDR).
@@ -25,7 +26,7 @@ pub fn is_currency(code: &str) -> bool {
 }
 
 /// The decimals used to show an amount of `currency` (2 for a code ISO 4217 does not list).
-fn decimals(currency: &str) -> u32 {
+pub fn decimals(currency: &str) -> u32 {
     exponent(currency).unwrap_or(2)
 }
 
@@ -53,6 +54,37 @@ impl Money {
     pub fn parse(text: &str, currency: &str) -> Result<Self, String> {
         let places = exponent(currency)
             .ok_or_else(|| format!("{currency:?} is not an ISO 4217 currency code"))?;
+        Self::read(text, currency, places)
+    }
+
+    /// A third party's decimal amount (`"89.99"` or the JSON number `89.99`) in `currency`:
+    /// like [`Money::parse`], except that digits beyond the currency's decimals are rounded
+    /// half up (a float's tail, `89.99000000000001`, or a price given to more places than the
+    /// currency has), and an amount whose currency is not said reads with two decimals.
+    pub fn rounded(text: &str, currency: &str) -> Result<Self, String> {
+        let places = decimals(currency);
+        let text = text.trim();
+        let cut = places as usize;
+        let (kept, next) = match text.split_once('.') {
+            Some((units, fraction))
+                if fraction.len() > cut && fraction.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                (
+                    format!("{units}.{}", &fraction[..cut]),
+                    fraction.as_bytes()[cut],
+                )
+            }
+            _ => (text.to_string(), b'0'),
+        };
+        let mut money = Self::read(kept.trim_end_matches('.'), currency, places)?;
+        if next >= b'5' {
+            money.minor += if text.starts_with('-') { -1 } else { 1 };
+        }
+        Ok(money)
+    }
+
+    /// `text` read with `places` decimals as an amount of `currency`.
+    fn read(text: &str, currency: &str, places: u32) -> Result<Self, String> {
         let text = text.trim();
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
@@ -80,29 +112,6 @@ impl Money {
             .filter(|m| *m <= MAX_MINOR)
             .ok_or_else(|| format!("{text} is too large an amount"))?;
         Ok(Self::new(if negative { -minor } else { minor }, currency))
-    }
-
-    /// A third party's decimal amount (`"89.99"` or the JSON number `89.99`) in `currency`:
-    /// like [`Money::parse`], except that digits beyond the currency's decimals are rounded
-    /// half up (a float's tail, `89.99000000000001`, or a price given to more places than the
-    /// currency has).
-    pub fn rounded(text: &str, currency: &str) -> Result<Self, String> {
-        let places = decimals(currency) as usize;
-        let text = text.trim();
-        let (units, fraction) = text.split_once('.').unwrap_or((text, ""));
-        if fraction.len() <= places {
-            return Self::parse(text, currency);
-        }
-        let kept = format!("{units}.{}", &fraction[..places]);
-        let mut money = Self::parse(kept.trim_end_matches('.'), currency)?;
-        if fraction.as_bytes()[places] >= b'5' {
-            money.minor += if money.minor < 0 || units.starts_with('-') {
-                -1
-            } else {
-                1
-            };
-        }
-        Ok(money)
     }
 
     /// The amount in major units with its decimals, grouped in threes: `1,234.56`, `14,319`,
@@ -155,13 +164,6 @@ pub struct CurrencyTotal {
     pub refunded: i64,
 }
 
-impl CurrencyTotal {
-    /// Spent less refunded.
-    pub fn net(&self) -> Money {
-        Money::new(self.spent - self.refunded, &self.currency)
-    }
-}
-
 /// `totals` with the organisation's currency `home` first, the others by code.
 pub fn home_first(mut totals: Vec<CurrencyTotal>, home: &str) -> Vec<CurrencyTotal> {
     totals
@@ -199,6 +201,11 @@ pub fn net_spend_text(totals: &[CurrencyTotal], home: &str) -> String {
 }
 
 impl CurrencyTotal {
+    /// Spent less refunded.
+    pub fn net(&self) -> Money {
+        Money::new(self.spent - self.refunded, &self.currency)
+    }
+
     /// The line a profile shows for it beside the organisation's currency `home`:
     /// `£314.96 spent in 2 purchases, £89.99 refunded`.
     pub fn summary(&self, home: &str) -> String {
@@ -270,6 +277,15 @@ mod tests {
         assert_eq!(minor("14319.5", "JPY"), Ok(14_320));
         assert_eq!(minor("1.2345", "KWD"), Ok(1_235));
         assert_eq!(minor("12.3", "USD"), Ok(1_230));
+        assert!(
+            minor("1.2\u{e9}55", "USD").is_err(),
+            "not a digit: refused, not a panic"
+        );
+        assert_eq!(
+            minor("12.505", "ZZZ"),
+            Ok(1_251),
+            "no currency said: two decimals"
+        );
     }
 
     #[test]

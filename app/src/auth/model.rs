@@ -23,6 +23,19 @@ impl CurrentUser {
     pub fn can(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
     }
+
+    /// The system itself as the actor of work no person asked for (reading stored data again
+    /// under new rules): id `system:<name>`, named `display_name` in the audit trail, holding
+    /// no permission.
+    pub fn system(name: &str, display_name: &str) -> Self {
+        Self {
+            id: format!("system:{name}"),
+            email: format!("{} (system)", display_name.to_lowercase()),
+            display_name: display_name.into(),
+            role: Role::Admin,
+            permissions: Vec::new(),
+        }
+    }
 }
 
 /// The smallest password length accepted (NIST SP 800-63B asks for at least 8; we ask more).

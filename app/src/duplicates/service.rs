@@ -27,7 +27,9 @@ fn shown(user: &CurrentUser, reason: Reason, value: &str) -> String {
     }
 }
 
-async fn named(db: &Db, ids: &[String]) -> Result<BTreeMap<String, (String, bool)>, AppError> {
+/// Each of `ids` that exists: its name ("Unnamed customer" without one) and whether it is a
+/// test persona.
+pub async fn named(db: &Db, ids: &[String]) -> Result<BTreeMap<String, (String, bool)>, AppError> {
     Ok(db::names(db, ids)
         .await?
         .into_iter()

@@ -9,7 +9,7 @@
 
 use super::db;
 use super::model::{email_key, phone_e164};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::change::Change;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -60,17 +60,6 @@ pub async fn run_once(state: &AppState) -> Result<Option<Report>, AppError> {
     run(state).await.map(Some)
 }
 
-/// Who the audit trail names for the rewrite.
-fn rules_actor() -> CurrentUser {
-    CurrentUser {
-        id: "system:identifier-rules".into(),
-        email: "identifier rules (system)".into(),
-        display_name: "Identifier rules".into(),
-        role: Role::Admin,
-        permissions: Vec::new(),
-    }
-}
-
 /// Reads every phone and email identifier again with today's rules, rewriting those whose
 /// form changed, in one change; records the version and, when anything changed, the report in
 /// the audit trail.
@@ -87,7 +76,7 @@ pub async fn run(state: &AppState) -> Result<Report, AppError> {
         checked: rows.len(),
         ..Report::default()
     };
-    let actor = rules_actor();
+    let actor = CurrentUser::system("identifier-rules", "Identifier rules");
     let mut change = Change::begin(state, &actor).await?;
     for (customer, kind, normalized, value, is_primary) in &rows {
         let today = match kind.as_str() {

@@ -6,7 +6,7 @@
 //! trail. An amount of hundredths that does not convert exactly (a yen amount with "cents")
 //! is rounded half up and counted in the report.
 
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::change::Change;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -57,13 +57,7 @@ pub async fn run_once(state: &AppState) -> Result<Option<Report>, AppError> {
 
 /// Converts every amount of a currency whose exponent is not 2, in one change.
 pub async fn run(state: &AppState) -> Result<Report, AppError> {
-    let actor = CurrentUser {
-        id: "system:money-rules".into(),
-        email: "money rules (system)".into(),
-        display_name: "Money rules".into(),
-        role: Role::Admin,
-        permissions: Vec::new(),
-    };
+    let actor = CurrentUser::system("money-rules", "Money rules");
     let mut report = Report::default();
     let mut change = Change::begin(state, &actor).await?;
     for currency in super::db::amount_currencies(change.tx()).await? {

@@ -3,7 +3,6 @@
 use super::advanced::{AdvancedQuery, SearchResults};
 use super::model::SearchOutcome;
 use crate::auth::{CurrentUser, Permission};
-use crate::customers::full_name;
 use crate::error::AppError;
 use crate::identity::{email_key, identifier_candidates, phone_e164, Identifier, IdentifierKind};
 use crate::settings::SearchMode;
@@ -74,16 +73,12 @@ async fn also_holding(
 /// The outcome naming `found` and `others`, who all hold the identifier searched for.
 async fn shared(db: &Db, found: String, others: Vec<String>) -> Result<SearchOutcome, AppError> {
     let ids: Vec<String> = std::iter::once(found).chain(others).collect();
-    let names = crate::duplicates::db::names(db, &ids).await?;
+    let mut names = crate::duplicates::service::named(db, &ids).await?;
     let customers: Vec<(String, String)> = ids
-        .iter()
+        .into_iter()
         .map(|id| {
-            let name = names
-                .iter()
-                .find(|row| &row.0 == id)
-                .and_then(|row| full_name(row.1.as_deref(), row.2.as_deref()))
-                .unwrap_or_else(|| "Unnamed customer".into());
-            (id.clone(), name)
+            let name = names.remove(&id).map(|(name, _)| name);
+            (id, name.unwrap_or_else(|| "Unnamed customer".into()))
         })
         .collect();
     let note = format!(

@@ -187,7 +187,7 @@ impl Order {
     /// The points the order earns at `per_unit` points per unit of its currency (a dollar, a
     /// yen; rounded down): `None` when that is none.
     pub fn points(&self, customer_id: &str, per_unit: i64) -> Option<EventIn> {
-        let unit = 10_i64.pow(crate::money::exponent(&self.currency).unwrap_or(2));
+        let unit = 10_i64.pow(crate::money::decimals(&self.currency));
         let points = self.amount_cents.saturating_mul(per_unit) / unit;
         (points > 0).then(|| {
             let reason = format!("Shopify order {}", self.name.as_deref().unwrap_or(&self.id));
@@ -426,8 +426,9 @@ fn line_item(line: &Value, currency: &str) -> Option<Value> {
 }
 
 /// Shopify's decimal amount (`"89.99"`, `89.99`, `"14319"`) in the ISO 4217 minor units of
-/// `currency`, exactly for a string (a float's tail, `89.99000000000001`, rounds to the
-/// currency's decimals); what is wrong otherwise. Amounts are never negative.
+/// `currency` (two decimals when it is not said), exactly for a string (a float's tail,
+/// `89.99000000000001`, rounds to the currency's decimals); what is wrong otherwise. Amounts
+/// are never negative.
 pub fn minor(value: &Value, currency: &str) -> Result<i64, String> {
     let text = match value {
         Value::String(s) => s.trim().to_string(),
@@ -437,12 +438,6 @@ pub fn minor(value: &Value, currency: &str) -> Result<i64, String> {
     if text.starts_with('-') {
         return Err(format!("is not an amount: {text:?}"));
     }
-    // An amount whose currency is not said reads with two decimals, like most currencies.
-    let currency = if crate::money::is_currency(currency) {
-        currency
-    } else {
-        "USD"
-    };
     crate::money::Money::rounded(&text, currency)
         .map(|money| money.minor)
         .map_err(|e| format!("is not an amount: {e}"))
