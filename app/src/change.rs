@@ -16,6 +16,11 @@ use crate::state::AppState;
 use std::future::Future;
 use std::pin::Pin;
 
+/// Proof that a write comes through this module: only `change.rs` can make one, and the
+/// audit trail's insert ([`Record::write`]) asks for it, so no other code writes an audit
+/// record past a change (and past marking its customer as changed).
+pub struct Door(());
+
 /// The write transaction of a change, for the feature's `db.rs` functions.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
@@ -103,7 +108,7 @@ impl<'a> Change<'a> {
         if let Some(customer_id) = record.customer_id {
             self.customer_changed(customer_id);
         }
-        record.write(&mut *self.tx).await?;
+        record.write(&mut *self.tx, &Door(())).await?;
         Ok(())
     }
 
@@ -120,6 +125,11 @@ impl<'a> Change<'a> {
         self.after_commit.push(Box::pin(effect));
     }
 
+    /// Ends the change without writing anything (a dry run): nobody is told, no effect runs.
+    pub async fn roll_back(self) -> Result<(), AppError> {
+        Ok(self.tx.rollback().await?)
+    }
+
     /// Commits, then tells the changed customers' open profiles and runs the side effects
     /// in the order they were added.
     pub async fn commit(self) -> Result<(), AppError> {
@@ -132,4 +142,25 @@ impl<'a> Change<'a> {
         }
         Ok(())
     }
+}
+
+/// Writes the audit record of a sign-in attempt with `email` (`action`, about user `subject`
+/// when it succeeded): nobody is signed in yet, so it has no actor and changes no customer.
+pub async fn audit_sign_in(
+    state: &AppState,
+    email: &str,
+    action: &str,
+    subject: Option<&str>,
+) -> Result<(), AppError> {
+    let record = Record {
+        actor: None,
+        actor_email: email,
+        action,
+        customer_id: None,
+        subject,
+        before: None,
+        after: None,
+    };
+    record.write(state.db.pool(), &Door(())).await?;
+    Ok(())
 }

@@ -1,5 +1,7 @@
 //! `customer-profiles create-user` and the demo platform users of the demo data.
 
+use app::auth::CurrentUser;
+use app::state::AppState;
 use app::store::Db;
 use app::users::model::NewUser;
 use clap::Args;
@@ -25,9 +27,10 @@ pub async fn create_user(db: &Db, args: CreateUserArgs) -> Result<String, String
     let display_name = args
         .name
         .unwrap_or_else(|| args.email.split('@').next().unwrap_or_default().to_string());
+    let actor = CurrentUser::system("command-line", "Command line");
     let user = app::users::accounts::create(
-        db,
-        None,
+        &state_of(db).await?,
+        &actor,
         NewUser {
             email: args.email,
             display_name,
@@ -80,6 +83,8 @@ pub const DEMO_USERS: [(&str, &str, &str); 5] = [
 
 /// Creates the demo users that do not exist yet.
 pub async fn create_demo_users(db: &Db) -> Result<(), String> {
+    let state = state_of(db).await?;
+    let actor = CurrentUser::system("demo-seed", "Demo seed");
     for (email, name, role) in DEMO_USERS {
         if app::users::db::email_taken(db, email)
             .await
@@ -88,8 +93,8 @@ pub async fn create_demo_users(db: &Db) -> Result<(), String> {
             continue;
         }
         app::users::accounts::create(
-            db,
-            None,
+            &state,
+            &actor,
             NewUser {
                 email: email.into(),
                 display_name: name.into(),
@@ -101,4 +106,11 @@ pub async fn create_demo_users(db: &Db) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The state the account functions need, outside a running server.
+async fn state_of(db: &Db) -> Result<AppState, String> {
+    AppState::new(db.clone(), Default::default())
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -10,10 +10,6 @@ use crate::state::AppState;
 use crate::time::now_millis;
 use serde_json::json;
 
-fn no_customer(id: &str) -> AppError {
-    AppError::NotFound(format!("There is no customer with id {id}."))
-}
-
 /// Clears the customer's verified-phone state so the app asks them to verify again; returns
 /// what to tell the agent.
 pub async fn reset_sms(
@@ -25,7 +21,7 @@ pub async fn reset_sms(
     let mut change = Change::begin(state, agent).await?;
     let (_, _, verified) = db::contact(&mut **change.tx(), customer_id)
         .await?
-        .ok_or_else(|| no_customer(customer_id))?;
+        .ok_or_else(|| AppError::no_customer(customer_id))?;
     let verified = verified != 0;
     let now = now_millis();
     db::clear_phone_verification(change.tx(), customer_id, now).await?;
@@ -72,7 +68,7 @@ pub async fn password_reset(
     };
     let (email, first_name, _) = db::contact(state.db.pool(), customer_id)
         .await?
-        .ok_or_else(|| no_customer(customer_id))?;
+        .ok_or_else(|| AppError::no_customer(customer_id))?;
     let Some(email) = email else {
         return Err(AppError::Conflict(
             "This customer has no email address; add one on the Profile tab first.".into(),

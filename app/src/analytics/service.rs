@@ -22,7 +22,7 @@ pub async fn customer_analytics(
     let db = &state.db;
     let (restricted, test_profile) = db::customer_flags(db, &id)
         .await?
-        .ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
+        .ok_or_else(|| AppError::no_customer(&id))?;
     let last = db::last_success(db).await?;
     let summary = last.as_ref().and_then(|run| run.summary.clone());
     let now = crate::time::now_millis();

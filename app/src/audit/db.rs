@@ -2,6 +2,7 @@
 
 use super::model::{AuditEntry, AuditFilter, AuditPage};
 use crate::auth::CurrentUser;
+use crate::change::Door;
 use crate::store::Db;
 use crate::time::DisplayZone;
 use sqlx::{Any, Executor, FromRow};
@@ -57,8 +58,9 @@ impl<'a> Record<'a> {
         self
     }
 
-    /// Writes the record with `executor` (the mutation's transaction).
-    pub async fn write<'e, E>(self, executor: E) -> Result<(), sqlx::Error>
+    /// Writes the record with `executor` (the change's transaction); only `change.rs` holds
+    /// the [`Door`] it asks for.
+    pub async fn write<'e, E>(self, executor: E, _door: &Door) -> Result<(), sqlx::Error>
     where
         E: Executor<'e, Database = Any>,
     {

@@ -166,10 +166,13 @@ pub async fn touch_session(db: &Db, token_hash: &str, now: i64) -> Result<(), sq
 }
 
 /// Ends one session.
-pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_session<'e, E>(executor: E, token_hash: &str) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(db.pool())
+        .execute(executor)
         .await?;
     Ok(())
 }

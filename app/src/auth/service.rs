@@ -1,7 +1,7 @@
 //! The use cases behind the server functions of this feature.
 
 use super::api::{MAX_FAILURES, THROTTLE_WINDOW_MS};
-use crate::audit::db::Record;
+use crate::change::Change;
 use crate::auth::db;
 use crate::auth::guard::{client_address, request_is_https, session_state};
 use crate::auth::model::{email_key, safe_next_path};
@@ -45,17 +45,7 @@ pub async fn sign_in(
     )
     .await?;
     let Some(user) = credentials.filter(|_| matches) else {
-        Record {
-            actor: None,
-            actor_email: &key,
-            action: "auth.sign_in_failed",
-            customer_id: None,
-            subject: None,
-            before: None,
-            after: None,
-        }
-        .write(state.db.pool())
-        .await?;
+        crate::change::audit_sign_in(state, &key, "auth.sign_in_failed", None).await?;
         if attempt.failures >= MAX_FAILURES {
             db::lock_if_exhausted(&state.db, &key, MAX_FAILURES, now + THROTTLE_WINDOW_MS).await?;
             return Err(locked(THROTTLE_WINDOW_MS));
@@ -83,17 +73,7 @@ pub async fn sign_in(
         now + state.config.sessions.absolute_ms,
     )
     .await?;
-    Record {
-        actor: None,
-        actor_email: &key,
-        action: "auth.sign_in",
-        customer_id: None,
-        subject: Some(&user.id),
-        before: None,
-        after: None,
-    }
-    .write(state.db.pool())
-    .await?;
+    crate::change::audit_sign_in(state, &key, "auth.sign_in", Some(&user.id)).await?;
     set_cookie(&session::session_cookie(
         &token,
         &state.config.sessions,
@@ -105,10 +85,10 @@ pub async fn sign_in(
 /// Ends the current session and clears its cookie.
 pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
     if let SessionState::SignedIn { user, token_hash } = session_state() {
-        db::delete_session(&state.db, &token_hash).await?;
-        Record::by(&user, "auth.sign_out")
-            .write(state.db.pool())
-            .await?;
+        let mut change = Change::begin(state, &user).await?;
+        db::delete_session(&mut **change.tx(), &token_hash).await?;
+        change.audit("auth.sign_out", |r| r).await?;
+        change.commit().await?;
     }
     set_cookie(&session::clearing_cookie(request_is_https()));
     Ok(())

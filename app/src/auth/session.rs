@@ -119,7 +119,7 @@ pub async fn resolve(
     };
     let idle_expired = now - row.last_seen_at > policy.idle_ms;
     if idle_expired || now >= row.expires_at || row.active == 0 {
-        super::db::delete_session(db, &token_hash).await?;
+        super::db::delete_session(db.pool(), &token_hash).await?;
         return Ok(SessionState::Expired);
     }
     if now - row.last_seen_at > (policy.idle_ms / 4).min(60_000) {

@@ -16,7 +16,7 @@ pub async fn customer_campaigns(
 ) -> Result<Vec<CustomerCampaign>, AppError> {
     let tier = db::customer_tier(&state.db, &id)
         .await?
-        .ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
+        .ok_or_else(|| AppError::no_customer(&id))?;
     let events: Vec<(String, i64, i64, i64)> = db::progress_events(&state.db, &id, EVENTS)
         .await?
         .into_iter()

@@ -195,7 +195,7 @@ pub async fn update(
     let valid = checked(state, &form).await?;
     let before = db::profile(&state.db, &id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no customer with id {id}.")))?;
+        .ok_or_else(|| AppError::no_customer(&id))?;
     let attribute_changes = attribute_changes(state, &before, &attributes).await?;
     if let Some((kind, _)) = held_by_another(&state.db, &valid.contact, Some(&id)).await? {
         return Err(AppError::Taken {
@@ -303,9 +303,9 @@ pub async fn get_customer_header(
         super::db::header(&state.db, &id, user.can(Permission::CustomersViewPii)).await?
     else {
         return Err(
-            match crate::identity::db::merged_into(&state.db, &id).await? {
+            match crate::identity::db::survivor_of(&state.db, &id).await? {
                 Some(survivor) => AppError::Merged(survivor),
-                None => not_found(&id),
+                None => AppError::no_customer(&id),
             },
         );
     };
@@ -326,7 +326,7 @@ pub async fn get_customer_profile(
 ) -> Result<CustomerProfile, AppError> {
     let profile = super::db::profile(&state.db, &id)
         .await?
-        .ok_or_else(|| not_found(&id))?;
+        .ok_or_else(|| AppError::no_customer(&id))?;
     Ok(if user.can(Permission::CustomersViewPii) {
         let home = crate::identity::phone::region(
             &crate::settings::service::phone_region(&state.db).await?,
@@ -338,8 +338,4 @@ pub async fn get_customer_profile(
     } else {
         profile.masked()
     })
-}
-
-fn not_found(id: &str) -> AppError {
-    AppError::NotFound(format!("There is no customer with id {id}."))
 }

@@ -11,9 +11,7 @@ pub async fn get_digital_footprint(
 ) -> Result<DigitalFootprint, AppError> {
     let db = &state.db;
     if !super::db::customer_exists(db, &customer_id).await? {
-        return Err(AppError::NotFound(format!(
-            "There is no customer with id {customer_id}."
-        )));
+        return Err(AppError::no_customer(&customer_id));
     }
     let events: Vec<_> = super::db::device_events(db, &customer_id)
         .await?

@@ -56,7 +56,7 @@ pub async fn suggestions(
     let db = &state.db;
     let (first, last, birth, postcode) = db::match_fields(db, &id)
         .await?
-        .ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
+        .ok_or_else(|| AppError::no_customer(&id))?;
     let mut reasons: BTreeMap<String, Vec<(Reason, String)>> = BTreeMap::new();
     if let (Some(first), Some(last)) = (
         first.filter(|f| !f.is_empty()),

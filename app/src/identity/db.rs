@@ -281,7 +281,7 @@ pub async fn set_primary_copy(
 
 /// Where customer id `id` leads now if that customer was merged into another (following
 /// later merges): the survivor, whose profile and identifiers it became.
-pub async fn merged_into(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn survivor_of(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
     let mut connection = db.pool().acquire().await?;
     let found = survivors(&mut connection, &[id.to_string()]).await?;
     Ok(found.into_iter().next().map(|(_, survivor)| survivor))

@@ -18,7 +18,7 @@ pub async fn list(
     customer_id: String,
 ) -> Result<Vec<HeldIdentifier>, AppError> {
     if !db::customer_exists(state.db.pool(), &customer_id).await? {
-        return Err(no_customer());
+        return Err(AppError::no_customer(&customer_id));
     }
     let show_pii = user.can(Permission::CustomersViewPii);
     let rows = db::list(state.db.pool(), &customer_id).await?;
@@ -91,7 +91,7 @@ pub async fn add(
     let mut change = Change::begin(state, agent).await?;
     db::lock_customer(change.tx(), &customer_id)
         .await?
-        .ok_or_else(no_customer)?;
+        .ok_or_else(|| AppError::no_customer(&customer_id))?;
     let held = db::list(&mut **change.tx(), &customer_id).await?;
     let primary = held
         .iter()
@@ -148,7 +148,7 @@ pub async fn remove(
     let mut change = Change::begin(state, agent).await?;
     let has_name = db::lock_customer(change.tx(), &customer_id)
         .await?
-        .ok_or_else(no_customer)?;
+        .ok_or_else(|| AppError::no_customer(&customer_id))?;
     let held = db::list(&mut **change.tx(), &customer_id).await?;
     let Some((.., is_primary, _, _)) = held
         .iter()
@@ -203,7 +203,7 @@ pub async fn make_primary(
     let mut change = Change::begin(state, agent).await?;
     db::lock_customer(change.tx(), &customer_id)
         .await?
-        .ok_or_else(no_customer)?;
+        .ok_or_else(|| AppError::no_customer(&customer_id))?;
     let held = db::list(&mut **change.tx(), &customer_id).await?;
     let of_kind: Vec<_> = held.iter().filter(|(k, ..)| k == kind.name()).collect();
     if !of_kind.iter().any(|(_, n, ..)| *n == key) {
@@ -279,10 +279,6 @@ fn checked_kind(kind: &str) -> Result<IdentifierKind, AppError> {
             "Choose an email, phone, loyalty card or external id.",
         )
     })
-}
-
-fn no_customer() -> AppError {
-    AppError::NotFound("No such customer.".into())
 }
 
 fn not_held(kind: IdentifierKind) -> AppError {

@@ -13,7 +13,7 @@ pub async fn get_customer_locations(
     let home_id = super::db::home_store(db, &customer_id)
         .await?
         .ok_or_else(|| {
-            AppError::NotFound(format!("There is no customer with id {customer_id}."))
+            AppError::no_customer(&customer_id)
         })?;
     let all = super::db::stores(db).await?;
     let find = |id: &str| all.iter().find(|s| s.id == id).cloned();

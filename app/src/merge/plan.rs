@@ -2,6 +2,7 @@
 //! survivor's row and its per-customer rows combine with the absorbed customer's, and how an
 //! undo puts back what the merge changed while keeping what changed since.
 
+use crate::store::customer_tables::combined_on_merge;
 use crate::store::rows::JsonRow;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -107,18 +108,6 @@ pub const ADDITIVE_CUSTOMER_COLUMNS: [&str; 3] = [
     "points_balance",
     "purchase_count",
     "refused_while_restricted",
-];
-
-/// The per-customer tables whose rows combine with the survivor's (the rest move whole):
-/// (table, key columns besides `customer_id`, columns that add up).
-pub const COMBINED_TABLES: [(&str, &[&str], &[&str]); 6] = [
-    ("customer_identifiers", &["kind", "normalized"], &[]),
-    ("customer_tags", &["tag"], &["count"]),
-    ("customer_attributes", &["key"], &[]),
-    ("recent_views", &["user_id"], &[]),
-    // Analytics scores and the Zendesk cache's freshness: dropped, then recomputed.
-    ("customer_scores", &[], &[]),
-    ("support_sync", &[], &[]),
 ];
 
 /// The identifier copies on `customers` (the primary of each kind).
@@ -255,7 +244,7 @@ pub fn combined_rows(
     survivor_id: &str,
     keep_absorbed: &[String],
 ) -> Vec<JsonRow> {
-    let Some((_, keys, _)) = COMBINED_TABLES.iter().find(|(t, ..)| *t == table) else {
+    let Some((_, keys, _)) = combined_on_merge().find(|(t, ..)| *t == table) else {
         return survivor_rows.to_vec();
     };
     if keys.is_empty() {

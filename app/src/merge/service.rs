@@ -5,7 +5,8 @@
 
 use super::db::{self, NewMerge};
 use super::model::{FieldConflict, MergeDone, MergePreview, MergeRecord, MergeSide, UndoDone};
-use super::plan::{self, int, ADDITIVE_CUSTOMER_COLUMNS, COMBINED_TABLES, FIELD_GROUPS};
+use super::plan::{self, int, ADDITIVE_CUSTOMER_COLUMNS, FIELD_GROUPS};
+use crate::store::customer_tables::{combined_on_merge, moved_on_merge};
 use crate::auth::{CurrentUser, Permission};
 use crate::change::{Change, Tx};
 use crate::error::AppError;
@@ -17,9 +18,6 @@ use crate::time::now_millis;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-
-/// Per-customer tables whose rows move whole to the survivor (and back by id).
-const MOVED_TABLES: [&str; 4] = ["events", "notes", "customer_offers", "support_tickets"];
 
 /// What an undo needs, kept with the merge until it is undone or the survivor forgotten.
 #[derive(Serialize, Deserialize)]
@@ -306,7 +304,7 @@ pub async fn merge(
         tier_events: Vec::new(),
         history_event: String::new(),
     };
-    for (table, ..) in COMBINED_TABLES {
+    for (table, ..) in combined_on_merge() {
         let before = db::rows_of(change.tx(), table, survivor_id).await?;
         let absorbed = db::rows_of(change.tx(), table, absorbed_id).await?;
         let after = plan::combined_rows(table, &before, &absorbed, survivor_id, keep_absorbed);
@@ -324,7 +322,7 @@ pub async fn merge(
             .tables
             .insert(table.into(), [before, absorbed, after]);
     }
-    for table in MOVED_TABLES {
+    for table in moved_on_merge() {
         let ids = db::ids_of(change.tx(), table, absorbed_id).await?;
         db::move_rows(change.tx(), table, absorbed_id, survivor_id, None).await?;
         restore.moved.insert(table.into(), ids);
@@ -441,7 +439,7 @@ pub async fn undo(
     }
     db::delete_events(change.tx(), &survivor_id, &restore.tier_events).await?;
     let mut identifiers_kept = 0;
-    for (table, keys, additive) in COMBINED_TABLES {
+    for (table, keys, additive) in combined_on_merge() {
         let Some([before, absorbed, after]) = restore.tables.get(table) else {
             continue;
         };
@@ -526,7 +524,7 @@ pub async fn history(state: &AppState, id: String) -> Result<Vec<MergeRecord>, A
 
 /// Every customer merged into `id` (directly or through earlier merges), for a forget:
 /// their data is the survivor's now, and so are their merge records.
-pub async fn merged_into(
+pub async fn absorbed_into(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: &str,
 ) -> Result<Vec<String>, sqlx::Error> {

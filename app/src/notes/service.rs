@@ -29,10 +29,6 @@ async fn checked_reason(
     }
 }
 
-fn no_customer(id: &str) -> AppError {
-    AppError::NotFound(format!("There is no customer with id {id}."))
-}
-
 fn no_note() -> AppError {
     AppError::NotFound("That note no longer exists; it may have been deleted.".into())
 }
@@ -48,7 +44,7 @@ pub async fn add(
     let body = check_body(&body).map_err(|m| AppError::validation("body", m))?;
     let mut change = Change::begin(state, agent).await?;
     if !db::customer_exists(change.tx(), &customer_id).await? {
-        return Err(no_customer(&customer_id));
+        return Err(AppError::no_customer(&customer_id));
     }
     let reason = checked_reason(change.tx(), &reason).await?;
     let id = uuid::Uuid::now_v7().to_string();

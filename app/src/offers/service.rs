@@ -22,7 +22,7 @@ pub async fn issue(
         .find(|o| o.id == offer_id)
         .ok_or_else(|| AppError::validation("offer_id", "Choose an offer from the catalogue."))?;
     if !crate::customers::db::exists(&state.db, &customer_id).await? {
-        return Err(AppError::NotFound("No such customer.".into()));
+        return Err(AppError::no_customer(&customer_id));
     }
     crate::privacy::db::refuse_if_restricted(&state.db, &customer_id, "no offers").await?;
     let now = now_millis();

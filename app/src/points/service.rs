@@ -26,7 +26,7 @@ pub async fn ledger(
         Some((_, _, balance)) => *balance,
         None => db::balance(&state.db, &customer_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("No such customer.".into()))?,
+            .ok_or_else(|| AppError::no_customer(&customer_id))?,
     };
     let cursor = after.map(|(at, id, _)| (at, id));
     let limit = i64::try_from(LEDGER_PAGE + 1).unwrap_or(i64::MAX);
@@ -82,9 +82,7 @@ pub async fn adjust(
     let balance = match db::apply(change.tx(), &customer_id, delta, now).await? {
         Adjusted::Applied(balance) => balance,
         Adjusted::NoCustomer => {
-            return Err(AppError::NotFound(format!(
-                "There is no customer with id {customer_id}."
-            )))
+            return Err(AppError::no_customer(&customer_id))
         }
         Adjusted::WouldGoNegative(balance) => {
             return Err(AppError::validation(

@@ -6,18 +6,6 @@ use crate::store::{Backend, Db};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Column, Executor, FromRow, Row, Transaction};
 
-/// Per-customer tables besides `customers` and `events`, exported and removed by name.
-pub const CUSTOMER_TABLES: [&str; 8] = [
-    "customer_attributes",
-    "customer_identifiers",
-    "customer_offers",
-    "customer_scores",
-    "customer_tags",
-    "notes",
-    "support_tickets",
-    "support_sync",
-];
-
 /// Requests per page of the global log.
 pub const LOG_PAGE_SIZE: u32 = 50;
 
@@ -173,74 +161,56 @@ pub async fn set_restriction(
     Ok(done.rows_affected() == 1)
 }
 
-/// Removes customer `id` and everything held about them; anonymises their audit records and
-/// privacy requests. Returns `(what, how many)` for the confirmation; empty when there was
-/// no such customer.
-pub async fn forget(
-    tx: &mut Transaction<'_, Any>,
-    id: &str,
-) -> Result<Vec<(&'static str, u64)>, sqlx::Error> {
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+/// Whether customer `id` exists, read inside the forget's transaction.
+pub async fn customer_exists(tx: &mut Transaction<'_, Any>, id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-    if exists.is_none() {
-        return Ok(Vec::new());
-    }
-    crate::identity::db::remove_owners(tx, id).await?;
-    let mut removed = Vec::new();
-    // Customers merged into this one are this person too: their data moved here, and what
-    // is kept about them elsewhere (merge records, audit records) goes or is anonymised.
-    let absorbed = crate::merge::service::merged_into(tx, id).await?;
-    let mut merges = crate::merge::db::forget(tx, id).await?;
-    for other in &absorbed {
-        merges += crate::merge::db::forget(tx, other).await?;
-        anonymise_records(tx, other).await?;
-    }
-    for table in std::iter::once("events").chain(CUSTOMER_TABLES) {
-        let done = sqlx::query(&format!("DELETE FROM {table} WHERE customer_id = $1"))
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        removed.push((table, done.rows_affected()));
-    }
-    // Events an import read for this customer and has not stored yet go too.
-    crate::import::db::staged::forget_customer(tx, id).await?;
-    // The deliveries stay (a replayed order must still have no effect), naming nobody.
-    sqlx::query("UPDATE shopify_deliveries SET customer_id = NULL WHERE customer_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    let audit = anonymise_records(tx, id).await?;
-    removed.push(("audit records anonymised", audit));
-    if merges > 0 {
-        removed.push(("merge records", merges));
-    }
-    let customer = sqlx::query("DELETE FROM customers WHERE id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    removed.insert(0, ("customers", customer.rows_affected()));
-    Ok(removed)
+    Ok(found.is_some())
 }
 
-/// Clears customer `id` from the audit trail and the privacy log (the records stay, naming
-/// nobody); how many audit records.
-async fn anonymise_records(tx: &mut Transaction<'_, Any>, id: &str) -> Result<u64, sqlx::Error> {
-    let audit = sqlx::query(
-        "UPDATE audit_log SET customer_id = NULL, subject = NULL, before_json = NULL, \
-         after_json = NULL WHERE customer_id = $1 OR subject = $1",
-    )
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "UPDATE privacy_requests SET customer_id = NULL, reason = NULL WHERE customer_id = $1",
-    )
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(audit.rows_affected())
+/// Deletes the rows of `table` (a name from `store::customer_tables`, never user input) that
+/// belong to customer `id`; how many.
+pub async fn delete_rows(
+    tx: &mut Transaction<'_, Any>,
+    table: &'static str,
+    id: &str,
+) -> Result<u64, sqlx::Error> {
+    let column = if table == "customers" { "id" } else { "customer_id" };
+    let done = sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Clears customer `id` from the kept rows of `table` (the audit trail, the privacy log, the
+/// Shopify deliveries): the rows stay, naming nobody and holding nothing personal; how many.
+pub async fn anonymise(
+    tx: &mut Transaction<'_, Any>,
+    table: &'static str,
+    id: &str,
+) -> Result<u64, sqlx::Error> {
+    let sql = match table {
+        "audit_log" => {
+            "UPDATE audit_log SET customer_id = NULL, subject = NULL, before_json = NULL, \
+             after_json = NULL WHERE customer_id = $1 OR subject = $1"
+        }
+        "privacy_requests" => {
+            "UPDATE privacy_requests SET customer_id = NULL, reason = NULL WHERE customer_id = $1"
+        }
+        "shopify_deliveries" => {
+            "UPDATE shopify_deliveries SET customer_id = NULL WHERE customer_id = $1"
+        }
+        other => {
+            return Err(sqlx::Error::Protocol(format!(
+                "no rule anonymises {other}: say how in privacy::db::anonymise"
+            )))
+        }
+    };
+    let done = sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+    Ok(done.rows_affected())
 }
 
 /// One page of the global log (its days as in `zone`), newest first.

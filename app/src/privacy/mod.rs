@@ -4,6 +4,8 @@
 mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod export;
 mod log_page;
 mod model;
 #[cfg(feature = "ssr")]

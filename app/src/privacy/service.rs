@@ -1,10 +1,10 @@
 //! The use cases behind the server functions of this feature.
 
 use super::model::PrivacyOverview;
-use crate::audit::db::Record;
 use crate::auth::CurrentUser;
 use crate::auth::Permission;
 use crate::change::Change;
+use crate::store::customer_tables::{anonymised_on_forget, deleted_on_forget};
 use crate::error::AppError;
 use crate::privacy::db::{self, NewRequest};
 use crate::privacy::model::FORGET_CONFIRMATION;
@@ -25,7 +25,7 @@ pub async fn overview(
     }
     db::overview(&state.db, &customer_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("No such customer.".into()))
+        .ok_or_else(|| AppError::no_customer(&customer_id))
 }
 
 fn checked_reason(reason: &str) -> Result<String, AppError> {
@@ -77,17 +77,52 @@ pub async fn set_restricted(
     } else {
         "privacy.reinstate"
     };
-    Record::by(agent, action)
-        .customer(&customer_id)
-        .subject(&request_id)
-        .change(
-            json!({"restricted": !restrict}),
-            json!({"restricted": restrict}),
-        )
-        .write(&mut **change.tx())
+    change
+        .audit(action, |r| {
+            r.customer(&customer_id).subject(&request_id).change(
+                json!({"restricted": !restrict}),
+                json!({"restricted": restrict}),
+            )
+        })
         .await?;
     change.commit().await?;
     Ok(())
+}
+
+/// Removes customer `id` and everything held about them (and about the customers merged into
+/// them: their data is this person's), as `store::customer_tables` says for each table; the
+/// kept logs are anonymised. `(what, how many)` for the confirmation.
+async fn erase(
+    change: &mut Change<'_>,
+    id: &str,
+) -> Result<Vec<(&'static str, u64)>, AppError> {
+    change.customer_changed(id);
+    let tx = change.tx();
+    crate::identity::db::remove_owners(tx, id).await?;
+    let absorbed = crate::merge::service::absorbed_into(tx, id).await?;
+    let mut merges = crate::merge::db::forget(tx, id).await?;
+    for other in &absorbed {
+        merges += crate::merge::db::forget(tx, other).await?;
+        for table in anonymised_on_forget() {
+            db::anonymise(tx, table, other).await?;
+        }
+    }
+    let mut removed = Vec::new();
+    for table in deleted_on_forget() {
+        removed.push((table, db::delete_rows(tx, table, id).await?));
+    }
+    crate::import::db::staged::forget_customer(tx, id).await?;
+    for table in anonymised_on_forget() {
+        let count = db::anonymise(tx, table, id).await?;
+        if table == "audit_log" {
+            removed.push(("audit records anonymised", count));
+        }
+    }
+    if merges > 0 {
+        removed.push(("merge records", merges));
+    }
+    removed.insert(0, ("customers", db::delete_rows(tx, "customers", id).await?));
+    Ok(removed)
 }
 
 /// Erases a customer (GDPR art. 17) once the typed confirmation matches, keeping the request log.
@@ -105,12 +140,12 @@ pub async fn forget(
     }
     let mut change = Change::begin(state, agent).await?;
     state.db.zero_freed_pages(change.tx(), true).await?;
-    let removed = db::forget(change.tx(), &customer_id).await?;
-    if removed.is_empty() {
+    if !db::customer_exists(change.tx(), &customer_id).await? {
         return Err(AppError::NotFound(
             "No such customer: already forgotten?".into(),
         ));
     }
+    let removed = erase(&mut change, &customer_id).await?;
     let summary = removed
         .iter()
         .map(|(what, n)| {

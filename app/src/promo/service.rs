@@ -46,7 +46,7 @@ async fn lockout_now(
 pub async fn overview(state: &AppState, id: String) -> Result<PromoOverview, AppError> {
     let db = &state.db;
     if !crate::customers::db::exists(db, &id).await? {
-        return Err(AppError::NotFound("No such customer.".into()));
+        return Err(AppError::no_customer(&id));
     }
     let now = now_millis();
     let (lockout, last_reset) = lockout_now(db, &id, now).await?;
@@ -94,7 +94,7 @@ pub async fn overview(state: &AppState, id: String) -> Result<PromoOverview, App
 /// Lifts a customer's promo-code lockout (too many failed codes), audited and published.
 pub async fn reset(state: &AppState, agent: &CurrentUser, id: String) -> Result<(), AppError> {
     if !crate::customers::db::exists(&state.db, &id).await? {
-        return Err(AppError::NotFound("No such customer.".into()));
+        return Err(AppError::no_customer(&id));
     }
     let now = now_millis();
     let (lockout, _) = lockout_now(&state.db, &id, now).await?;

@@ -15,7 +15,7 @@ fn text(v: &Value, key: &str) -> Option<String> {
 /// A customer's reward redemptions, newest first.
 pub async fn list(state: &AppState, id: String) -> Result<Vec<Redemption>, AppError> {
     if !crate::customers::db::exists(&state.db, &id).await? {
-        return Err(AppError::NotFound("No such customer.".into()));
+        return Err(AppError::no_customer(&id));
     }
     let events = super::db::reward_events(&state.db, &id, EVENTS)
         .await?

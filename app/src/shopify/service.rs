@@ -250,7 +250,7 @@ async fn refund(state: &AppState, payload: &Value, now: i64) -> Result<Done, App
         return Ok(Done::new("ignored", detail).order(&refund.order_id));
     };
     let _turn = ONE_AT_A_TIME.lock().await;
-    let customer_id = crate::identity::db::merged_into(&state.db, &customer_id)
+    let customer_id = crate::identity::db::survivor_of(&state.db, &customer_id)
         .await?
         .unwrap_or(customer_id);
     let held = db::order_held(

@@ -20,7 +20,7 @@ pub async fn change(
     let before = db::current(change.tx(), &customer_id)
         .await?
         .ok_or_else(|| {
-            AppError::NotFound(format!("There is no customer with id {customer_id}."))
+            AppError::no_customer(&customer_id)
         })?;
     let Some(new_name) = db::name_of(change.tx(), &status_id).await? else {
         return Err(AppError::validation(

@@ -9,7 +9,8 @@
 //! then checks each one: co-located by customer, or pointing at a reference table), all in
 //! one transaction: a failure leaves the schema as it was.
 
-use super::placement::{CUSTOMER_TABLES, OWN_KEY_TABLES, REFERENCE_TABLES};
+use super::customer_tables::{Shard, CUSTOMER_TABLES};
+use super::placement::{OWN_KEY_TABLES, REFERENCE_TABLES};
 use sqlx::AnyPool;
 
 /// Distributes what is not yet placed; `false` (and nothing done) without Citus.
@@ -35,8 +36,11 @@ pub async fn distribute(pool: &AnyPool) -> Result<bool, sqlx::Error> {
         .into_iter()
         .filter(|t| !placed(t, "reference"))
         .collect();
-    let by_customer = std::iter::once(("customers", "id", "default"))
-        .chain(CUSTOMER_TABLES.map(|t| (t, "customer_id", "customers")));
+    let by_customer = CUSTOMER_TABLES.iter().map(|t| match t.shard {
+        _ if t.name == "customers" => (t.name, "id", "default"),
+        Shard::WithCustomer => (t.name, "customer_id", "customers"),
+        Shard::OwnKey(column) => (t.name, column, "none"),
+    });
     let by_own_key = OWN_KEY_TABLES.map(|(t, column)| (t, column, "none"));
     let distributed: Vec<(&str, &str, &str)> = by_customer
         .chain(by_own_key)

@@ -1,7 +1,8 @@
-//! Storage: one connection pool over SQLite (embedded default) or PostgreSQL, migrations, and
-//! where each table goes on a Citus cluster.
+//! Storage: one connection pool over SQLite (embedded default) or PostgreSQL, migrations,
+//! where each table goes on a Citus cluster, and the one list of a customer's tables.
 
 mod citus;
+pub mod customer_tables;
 mod db;
 pub mod placement;
 pub mod rows;

@@ -18,7 +18,7 @@ pub async fn tickets(state: &AppState, customer_id: String) -> Result<SupportTic
     let email = db::customer_email(&state.db, &customer_id)
         .await?
         .ok_or_else(|| {
-            AppError::NotFound(format!("There is no customer with id {customer_id}."))
+            AppError::no_customer(&customer_id)
         })?;
     let Some(email) = email else {
         return Ok(SupportTickets::NoEmail);

@@ -19,7 +19,7 @@ pub async fn add(
 ) -> Result<(), AppError> {
     let tag = checked_tag(&tag).map_err(|m| AppError::validation("tag", m))?;
     if !crate::customers::db::exists(&state.db, &customer_id).await? {
-        return Err(AppError::NotFound("No such customer.".into()));
+        return Err(AppError::no_customer(&customer_id));
     }
     let event = NewEvent::console(
         &customer_id,

@@ -14,7 +14,7 @@ pub async fn summary(state: &AppState, id: String) -> Result<TierSummary, AppErr
     let now = crate::time::now_millis();
     let tier = db::state(&state.db, &id, now - rules.window_ms())
         .await?
-        .ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
+        .ok_or_else(|| AppError::no_customer(&id))?;
     let log = db::log(&state.db, &id, 200)
         .await?
         .into_iter()

@@ -1,19 +1,20 @@
 //! Creating platform users: shared by the admin screen, `create-user` and the demo seed.
 
 use super::model::{is_plausible_email, NewUser, UserSummary};
-use crate::audit::db::Record;
+use crate::change::Change;
 use crate::auth::model::{check_new_password, email_key};
 use crate::auth::{password, CurrentUser, Role};
 use crate::error::AppError;
-use crate::store::Db;
+use crate::state::AppState;
 
-/// Validates, hashes the password, inserts the user with the role's permissions and, when an
-/// admin did it, records it in the audit trail (all in one transaction).
+/// Validates, hashes the password, inserts the user with the role's permissions and records
+/// it in the audit trail as done by `actor` (an admin, or the command line), in one change.
 pub async fn create(
-    db: &Db,
-    actor: Option<&CurrentUser>,
+    state: &AppState,
+    actor: &CurrentUser,
     input: NewUser,
 ) -> Result<UserSummary, AppError> {
+    let db = &state.db;
     let email = email_key(&input.email);
     if !is_plausible_email(&email) {
         return Err(AppError::validation(
@@ -54,18 +55,16 @@ pub async fn create(
         created_at: crate::time::now_millis(),
     };
     let hash = password::hash(input.password).await?;
-    let mut tx = db.begin_write().await?;
-    super::db::insert(&mut tx, &user, &hash).await?;
-    if let Some(actor) = actor {
-        Record::by(actor, "users.create")
-            .subject(&user.id)
-            .change(
+    let mut change = Change::begin(state, actor).await?;
+    super::db::insert(change.tx(), &user, &hash).await?;
+    change
+        .audit("users.create", |r| {
+            r.subject(&user.id).change(
                 serde_json::Value::Null,
                 serde_json::json!({"email": user.email, "role": role.as_str()}),
             )
-            .write(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
+        })
+        .await?;
+    change.commit().await?;
     Ok(user)
 }

@@ -1,7 +1,6 @@
 //! The use cases behind the server functions of this feature.
 
 use super::model::{NewUser, UserSummary};
-use crate::audit::db::Record;
 use crate::auth::model::check_new_password;
 use crate::auth::CurrentUser;
 use crate::auth::{password, Permission};
@@ -27,7 +26,7 @@ pub async fn create(
     admin: &CurrentUser,
     input: NewUser,
 ) -> Result<UserSummary, AppError> {
-    crate::users::accounts::create(&state.db, Some(admin), input).await
+    crate::users::accounts::create(state, admin, input).await
 }
 
 /// Deactivates or reactivates a user (never the last active admin), audited.
@@ -55,10 +54,11 @@ pub async fn set_active(
     } else {
         "users.deactivate"
     };
-    Record::by(admin, action)
-        .subject(&id)
-        .change(json!({"active": before.active}), json!({"active": active}))
-        .write(&mut **change.tx())
+    change
+        .audit(action, |r| {
+            r.subject(&id)
+                .change(json!({"active": before.active}), json!({"active": active}))
+        })
         .await?;
     change.commit().await?;
     db::get(&state.db, &id).await?.ok_or_else(|| not_found(&id))
@@ -117,13 +117,13 @@ pub async fn set_permission(
     } else {
         "users.revoke"
     };
-    Record::by(admin, action)
-        .subject(&id)
-        .change(
-            json!({"permission": permission.as_str(), "granted": had}),
-            json!({"permission": permission.as_str(), "granted": granted}),
-        )
-        .write(&mut **change.tx())
+    change
+        .audit(action, |r| {
+            r.subject(&id).change(
+                json!({"permission": permission.as_str(), "granted": had}),
+                json!({"permission": permission.as_str(), "granted": granted}),
+            )
+        })
         .await?;
     change.commit().await?;
     db::get(&state.db, &id).await?.ok_or_else(|| not_found(&id))

@@ -137,7 +137,7 @@ pub fn rejections_csv(problems: &[app::import::RowProblem]) -> Result<Vec<u8>, S
         writer
             .write_record(
                 [row.as_str(), &problem.field, &problem.message]
-                    .map(|cell| super::export::spreadsheet_safe(cell).into_owned()),
+                    .map(|cell| app::privacy::export::spreadsheet_safe(cell).into_owned()),
             )
             .map_err(|e| e.to_string())?;
     }

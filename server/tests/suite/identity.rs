@@ -248,9 +248,10 @@ async fn external_ids_match_whatever_their_case_once_the_organisation_says_so() 
         let refused = refused.unwrap_err();
         assert_eq!(refused.status_code(), 409, "{name}");
         assert!(refused.to_string().contains("CASE-A1"), "{name}: {refused}");
-        let mut tx = db.begin_write().await.unwrap();
-        app::privacy::db::forget(&mut tx, &lower).await.unwrap();
-        tx.commit().await.unwrap();
+        let confirmed = app::privacy::FORGET_CONFIRMATION.to_string();
+        app::privacy::service::forget(&state, &admin, lower.clone(), confirmed)
+            .await
+            .unwrap();
 
         assert!(service::set_external_id_case(&state, &admin, true)
             .await

@@ -398,9 +398,10 @@ async fn forgetting_a_survivor_forgets_what_was_merged_into_it() {
         service::merge(&state, &supervisor, request(&a, &b, versions, &[]))
             .await
             .unwrap();
-        let mut tx = db.begin_write().await.unwrap();
-        app::privacy::db::forget(&mut tx, &a).await.unwrap();
-        tx.commit().await.unwrap();
+        let confirmed = app::privacy::FORGET_CONFIRMATION.to_string();
+        app::privacy::service::forget(&state, &supervisor, a.clone(), confirmed)
+            .await
+            .unwrap();
         let mut needles: Vec<&str> = emails.iter().map(String::as_str).collect();
         needles.extend([a.as_str(), b.as_str()]);
         let left = crate::privacy::text_traces(&db, &needles).await;

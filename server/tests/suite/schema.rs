@@ -3,9 +3,8 @@
 //! distribution column; and the identifiers migration keeps every existing row.
 
 use crate::common;
-use app::store::placement::{
-    distribution_column, CUSTOMER_TABLES, OWN_KEY_TABLES, REFERENCE_TABLES,
-};
+use app::store::customer_tables::customer_table;
+use app::store::placement::{distribution_column, OWN_KEY_TABLES, REFERENCE_TABLES};
 use app::store::{Backend, Db};
 
 /// `(table, index, its columns)` of every unique index (primary keys included); an
@@ -55,18 +54,42 @@ async fn tables(db: &Db) -> Vec<String> {
     sqlx::query_scalar(sql).fetch_all(db.pool()).await.unwrap()
 }
 
+async fn columns_of(db: &Db, table: &str) -> Vec<String> {
+    let sql = match db.backend() {
+        Backend::Postgres => {
+            "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1"
+        }
+        Backend::Sqlite => "SELECT name FROM pragma_table_info($1)",
+    };
+    sqlx::query_scalar(sql)
+        .bind(table)
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn every_table_is_placed_and_every_unique_key_holds_its_distribution_column() {
     let (dbs, _guard) = common::each_database().await;
     for (name, db) in dbs {
         for table in tables(&db).await {
-            let placements = usize::from(table == "customers")
-                + usize::from(REFERENCE_TABLES.contains(&table.as_str()))
-                + usize::from(CUSTOMER_TABLES.contains(&table.as_str()))
+            let placements = usize::from(REFERENCE_TABLES.contains(&table.as_str()))
+                + usize::from(customer_table(&table).is_some())
                 + usize::from(OWN_KEY_TABLES.iter().any(|(t, _)| *t == table));
             assert_eq!(
                 placements, 1,
-                "{name}: table {table} must be named once in app::store::placement"
+                "{name}: table {table} must be named once in app::store::placement or \
+                 app::store::customer_tables"
+            );
+            let names_a_customer = columns_of(&db, &table)
+                .await
+                .iter()
+                .any(|c| c == "customer_id" || c == "absorbed_id");
+            assert!(
+                !names_a_customer || customer_table(&table).is_some(),
+                "{name}: {table} holds a customer's data: say in app::store::customer_tables \
+                 what a merge, a forget and an export do with it"
             );
         }
         let indexes = unique_indexes(&db).await;
