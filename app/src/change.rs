@@ -13,6 +13,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::events::{LiveHub, NewEvent};
 use crate::state::AppState;
+use crate::store::Backend;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -31,6 +32,7 @@ type AfterCommit = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 /// rolls everything back and runs no side effect.
 pub struct Change<'a> {
     tx: Tx,
+    backend: Backend,
     actor: &'a CurrentUser,
     live: &'a LiveHub,
     changed_customers: std::collections::HashSet<String>,
@@ -43,6 +45,7 @@ impl<'a> Change<'a> {
     pub async fn begin(state: &'a AppState, actor: &'a CurrentUser) -> Result<Self, AppError> {
         Ok(Self {
             tx: state.db.begin_write().await?,
+            backend: state.db.backend(),
             actor,
             live: &state.live,
             changed_customers: std::collections::HashSet::new(),
@@ -62,6 +65,7 @@ impl<'a> Change<'a> {
                 .writer()
                 .begin_with(state.db.backend().begin_write())
                 .await?,
+            backend: state.db.backend(),
             actor,
             live: &state.live,
             changed_customers: std::collections::HashSet::new(),
@@ -72,6 +76,11 @@ impl<'a> Change<'a> {
     /// The transaction, for the feature's writes.
     pub fn tx(&mut self) -> &mut Tx {
         &mut self.tx
+    }
+
+    /// The database's dialect, for the SQL written in the change.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// The user making the change.

@@ -64,7 +64,9 @@ impl AppError {
 
     /// No customer has id `id` (never one, merged away and not followed, or forgotten).
     pub fn no_customer(id: &str) -> Self {
-        Self::NotFound(format!("No such customer: there is no customer with id {id}."))
+        Self::NotFound(format!(
+            "No such customer: there is no customer with id {id}."
+        ))
     }
 
     /// The HTTP status this error is answered with.

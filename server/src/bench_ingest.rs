@@ -2,7 +2,8 @@
 //! enrichment, projections, one transaction per batch) on batches of 1,000 events, then the
 //! first page of the event stream of a customer with 100,000 events.
 
-use app::events::LiveHub;
+use app::auth::CurrentUser;
+use app::state::AppState;
 use app::store::Db;
 use clap::Args;
 use rand::{Rng, SeedableRng};
@@ -39,7 +40,9 @@ pub async fn run(db: &Db, args: &BenchIngestArgs) -> Result<String, String> {
         return Err("no customers with an external id to send events for".into());
     };
     let run = app::time::now_millis();
-    let live = LiveHub::default();
+    let state = AppState::new(db.clone(), Default::default())
+        .await
+        .map_err(|e| e.to_string())?;
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let batches: Vec<Vec<Value>> = (0..args.batches)
         .map(|batch| {
@@ -60,11 +63,11 @@ pub async fn run(db: &Db, args: &BenchIngestArgs) -> Result<String, String> {
     let tasks: Vec<_> = shares
         .into_iter()
         .map(|share| {
-            let (db, live) = (db.clone(), live.clone());
+            let state = state.clone();
             tokio::spawn(async move {
                 let mut times = Vec::new();
                 for events in share {
-                    times.push(ingest(&db, &live, events, BATCH).await?);
+                    times.push(ingest(&state, events, BATCH).await?);
                 }
                 Ok::<_, String>(times)
             })
@@ -98,7 +101,7 @@ pub async fn run(db: &Db, args: &BenchIngestArgs) -> Result<String, String> {
                 )
             })
             .collect();
-        ingest(db, &live, events, BATCH).await?;
+        ingest(&state, events, BATCH).await?;
     }
     report.push_str(&format!(
         "gave one customer {} events in {:.1} s\n",
@@ -176,16 +179,13 @@ pub(crate) async fn customers_to_send_for(
     Ok((report, customers))
 }
 
-async fn ingest(
-    db: &Db,
-    live: &LiveHub,
-    events: Vec<Value>,
-    expected: usize,
-) -> Result<Duration, String> {
+async fn ingest(state: &AppState, events: Vec<Value>, expected: usize) -> Result<Duration, String> {
+    let sender = CurrentUser::system("bench-ingest", "Ingest benchmark");
     let started = Instant::now();
-    let report = app::ingest::ingest(db, live, events, app::time::now_millis())
-        .await
-        .map_err(|e| e.to_string())?;
+    let report =
+        app::ingest::service::ingest(state, &sender, events, app::time::now_millis(), None)
+            .await
+            .map_err(|e| e.to_string())?;
     let elapsed = started.elapsed();
     if report.accepted != expected {
         let refused = report

@@ -72,8 +72,8 @@ impl Application {
                 tracing::warn!(stopped, "imports left running by the last server are stopped; resume them under Admin → Import");
             }
             app::import::uploads::schedule_sweeps(app.clone());
-            app.analytics.clone().schedule(db.clone());
-            app::tiers::engine::schedule_expiry(db.clone(), app.live.clone());
+            app.analytics.clone().schedule(app.clone());
+            app::tiers::engine::schedule_expiry(app.clone());
         }
         let router = router(app, leptos_options(address));
         Ok(Self {

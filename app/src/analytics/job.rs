@@ -7,6 +7,9 @@ use super::base::{summarise, Purchase, RfmBase};
 use super::db::{self, RuleRow, ScoreRow};
 use super::model::{ClvSettings, CustomerScore, FittedModels, RunSummary};
 use super::stats::{self, BgNbd, GammaGamma, ScoringPlan, Summary};
+use crate::auth::CurrentUser;
+use crate::change::Change;
+use crate::state::AppState;
 use crate::store::Db;
 use crate::time::now_millis;
 use std::collections::{HashMap, HashSet};
@@ -67,14 +70,15 @@ impl std::fmt::Display for RefreshReport {
 
 /// Runs one refresh now, recording it as triggered by `trigger_kind` (and `requested_by`).
 pub async fn refresh(
-    db: &Db,
+    state: &AppState,
     trigger_kind: &str,
     requested_by: Option<&str>,
 ) -> Result<RefreshReport, String> {
+    let db = &state.db;
     let run_id = db::start_run(db, trigger_kind, requested_by, now_millis())
         .await
         .map_err(|e| e.to_string())?;
-    match refresh_run(db, &run_id).await {
+    match refresh_run(state, &run_id).await {
         Ok(report) => Ok(report),
         Err(error) => {
             if let Err(e) = db::fail_run(db, &run_id, &error, now_millis()).await {
@@ -85,7 +89,8 @@ pub async fn refresh(
     }
 }
 
-async fn refresh_run(db: &Db, run_id: &str) -> Result<RefreshReport, String> {
+async fn refresh_run(state: &AppState, run_id: &str) -> Result<RefreshReport, String> {
+    let db = &state.db;
     let started = Instant::now();
     let settings = db::clv_settings(db).await.map_err(|e| e.to_string())?;
     let now = now_millis();
@@ -101,10 +106,15 @@ async fn refresh_run(db: &Db, run_id: &str) -> Result<RefreshReport, String> {
         .timings_ms
         .insert(0, ("read".into(), read_ms));
     let writing = Instant::now();
-    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
+    // Scores are derived data: open profiles read them on their next look rather than being
+    // told of every customer at once.
+    let actor = CurrentUser::system("analytics", "Analytics");
+    let mut change = Change::begin(state, &actor)
+        .await
+        .map_err(|e| e.to_string())?;
     computed.summary.timings_ms.push(("write".into(), 0));
     db::replace_results(
-        &mut tx,
+        change.tx(),
         run_id,
         now,
         &computed.scores,
@@ -114,7 +124,7 @@ async fn refresh_run(db: &Db, run_id: &str) -> Result<RefreshReport, String> {
     )
     .await
     .map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
+    change.commit().await.map_err(|e| e.to_string())?;
     if let Some(last) = computed.summary.timings_ms.last_mut() {
         last.1 = writing.elapsed().as_millis() as u64;
     }
@@ -319,13 +329,18 @@ impl AnalyticsJob {
     }
 
     /// Starts a refresh in the background; `false` when one is already running.
-    pub fn start(&self, db: Db, trigger_kind: &'static str, requested_by: Option<String>) -> bool {
+    pub fn start(
+        &self,
+        state: AppState,
+        trigger_kind: &'static str,
+        requested_by: Option<String>,
+    ) -> bool {
         if self.running.swap(true, Ordering::SeqCst) {
             return false;
         }
         let running = self.running.clone();
         tokio::spawn(async move {
-            match refresh(&db, trigger_kind, requested_by.as_deref()).await {
+            match refresh(&state, trigger_kind, requested_by.as_deref()).await {
                 Ok(report) => {
                     tracing::info!(trigger = trigger_kind, "analytics refreshed: {report}")
                 }
@@ -341,8 +356,9 @@ impl AnalyticsJob {
     /// Refreshes on start when the stored results are stale (or missing), then whenever
     /// the refresh interval of the settings has passed; a failed refresh is retried after
     /// an hour.
-    pub fn schedule(self, db: Db) {
+    pub fn schedule(self, state: AppState) {
         tokio::spawn(async move {
+            let db = state.db.clone();
             if let Err(e) = db::fail_interrupted_runs(&db, now_millis()).await {
                 tracing::error!(error = %e, "cannot tidy interrupted analytics refreshes");
             }
@@ -350,7 +366,7 @@ impl AnalyticsJob {
             loop {
                 match self.due(&db).await {
                     Ok(true) => {
-                        self.start(db.clone(), trigger_kind, None);
+                        self.start(state.clone(), trigger_kind, None);
                     }
                     Ok(false) => {}
                     Err(e) => tracing::error!(error = %e, "cannot read the analytics schedule"),

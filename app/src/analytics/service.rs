@@ -103,7 +103,7 @@ pub async fn refresh(state: &AppState, admin: &CurrentUser) -> Result<AnalyticsO
     change.commit().await?;
     if !state
         .analytics
-        .start(state.db.clone(), "admin", Some(admin.email.clone()))
+        .start(state.clone(), "admin", Some(admin.email.clone()))
     {
         return Err(AppError::Conflict(
             "A refresh is already running; it will finish on its own.".into(),

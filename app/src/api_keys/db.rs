@@ -67,6 +67,16 @@ pub struct AuthenticatedKey {
     pub limits: BrowserLimits,
 }
 
+impl AuthenticatedKey {
+    /// The key as the actor of what it sends: `system:api-key:<id>`, named after the key.
+    pub fn actor(&self) -> crate::auth::CurrentUser {
+        crate::auth::CurrentUser::system(
+            &format!("api-key:{}", self.id),
+            &format!("API key {}", self.name),
+        )
+    }
+}
+
 /// Creates a secret key called `name` (by user `created_by`, `None` from the command line).
 pub async fn create<'e, E>(
     executor: E,

@@ -1,11 +1,11 @@
 //! The use cases behind the server functions of this feature.
 
 use super::api::{MAX_FAILURES, THROTTLE_WINDOW_MS};
-use crate::change::Change;
 use crate::auth::db;
 use crate::auth::guard::{client_address, request_is_https, session_state};
 use crate::auth::model::{email_key, safe_next_path};
 use crate::auth::{password, session, SessionState};
+use crate::change::Change;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::time::now_millis;

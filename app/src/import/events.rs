@@ -10,6 +10,8 @@
 use super::db::{self, staged, Progress};
 use super::model::{ImportJob, ImportStatus, RowProblem};
 use super::reader::{Cells, Row};
+use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::AppError;
 use crate::events::NewEvent;
 use crate::ingest::db::{Prepared, Stored, REFUSED_WHILE_RESTRICTED};
@@ -28,6 +30,7 @@ pub const STORE_RANGE: i64 = 20_000;
 /// transaction it rolls back, as the ingest API's answer would be), and records the outcome.
 pub async fn read_batch(
     state: &AppState,
+    user: &CurrentUser,
     job: &ImportJob,
     rows: Vec<Row>,
     (rows_done, bytes_done): (i64, i64),
@@ -57,26 +60,25 @@ pub async fn read_batch(
     let db = &state.db;
     if job.dry_run {
         if !events.is_empty() {
-            let report = crate::ingest::check(db, events, now).await?;
+            let report = crate::ingest::service::check(state, user, events, now).await?;
             for result in report.results {
                 let number = numbers.get(result.index).copied().unwrap_or_default();
                 count(&mut progress, &mut problems, number, result.outcome);
             }
         }
         problems.sort_by_key(|p| p.row);
-        let mut tx = db.begin_write().await?;
-        db::record_batch(&mut tx, &job.id, &progress, &problems, now).await?;
-        tx.commit().await?;
-        return Ok(());
+        let mut change = Change::begin(state, user).await?;
+        db::record_batch(change.tx(), &job.id, &progress, &problems, now).await?;
+        return change.commit().await;
     }
     let checked = crate::ingest::validated(db, &events, now, None).await?;
     let ignore_case = crate::settings::db::external_ids_ignore_case(db).await?;
-    let mut tx = db.writer().begin_with(db.backend().begin_write()).await?;
+    let mut change = Change::begin_batch(state, user).await?;
     let Prepared {
         outcomes,
         events: ready,
         refused,
-    } = crate::ingest::db::prepare(db.backend(), &mut tx, &checked, ignore_case, now).await?;
+    } = crate::ingest::db::prepare(db.backend(), change.tx(), &checked, ignore_case, now).await?;
     for (slot, outcome) in outcomes.into_iter().enumerate() {
         if let Some(outcome) = outcome {
             count(&mut progress, &mut problems, numbers[slot], outcome);
@@ -88,11 +90,13 @@ pub async fn read_batch(
         .collect();
     progress.staged = kept.len() as i64;
     problems.sort_by_key(|p| p.row);
-    crate::ingest::db::count_refusals(&mut tx, &refused).await?;
-    staged::keep(&mut tx, &job.id, &kept).await?;
-    db::record_batch(&mut tx, &job.id, &progress, &problems, now).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::ingest::db::count_refusals(change.tx(), &refused).await?;
+    for customer in refused.keys() {
+        change.customer_changed(customer);
+    }
+    staged::keep(change.tx(), &job.id, &kept).await?;
+    db::record_batch(change.tx(), &job.id, &progress, &problems, now).await?;
+    change.commit().await
 }
 
 /// Adds one event's answer to the batch's counts and problems.
@@ -117,6 +121,7 @@ fn count(progress: &mut Progress, problems: &mut Vec<RowProblem>, row: i64, outc
 /// when asked to stop. The kept events go once stored.
 pub async fn store_kept(
     state: &AppState,
+    user: &CurrentUser,
     job: &ImportJob,
     on_batch: &mut (dyn FnMut(&ImportJob) + Send),
 ) -> Result<bool, AppError> {
@@ -133,11 +138,11 @@ pub async fn store_kept(
     let mut after = db::stored_through(db, &job.id).await?;
     loop {
         let now = now_millis();
-        let mut tx = db.writer().begin_with(db.backend().begin_write()).await?;
-        let kept = staged::next_range(&mut tx, &job.id, after.as_deref(), STORE_RANGE).await?;
+        let mut change = Change::begin_batch(state, user).await?;
+        let kept = staged::next_range(change.tx(), &job.id, after.as_deref(), STORE_RANGE).await?;
         let Some(through) = kept.iter().map(|(_, e)| e.customer_id.clone()).max() else {
-            staged::forget(&mut tx, &job.id).await?;
-            tx.commit().await?;
+            staged::forget(change.tx(), &job.id).await?;
+            change.commit().await?;
             tracing::info!(
                 import = %job.id,
                 stored_in_ms = started.elapsed().as_millis() as u64,
@@ -147,15 +152,21 @@ pub async fn store_kept(
         };
         let handled = kept.len() as i64;
         let (progress, problems, customers) =
-            store_range(&mut tx, kept, &tier_rules, db.is_citus(), now).await?;
+            store_range(change.tx(), kept, &tier_rules, db.is_citus(), now).await?;
         db::record_stored(
-            &mut tx, &job.id, &progress, handled, &through, &problems, now,
+            change.tx(),
+            &job.id,
+            &progress,
+            handled,
+            &through,
+            &problems,
+            now,
         )
         .await?;
-        tx.commit().await?;
         for customer in &customers {
-            state.live.publish(customer);
+            change.customer_changed(customer);
         }
+        change.commit().await?;
         after = Some(through);
         let now = db::job(db, &job.id)
             .await?

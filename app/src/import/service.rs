@@ -312,9 +312,9 @@ async fn refresh_analytics(state: &AppState, user: &CurrentUser) {
     if state.config.background_jobs {
         state
             .analytics
-            .start(state.db.clone(), "import", Some(user.display_name.clone()));
+            .start(state.clone(), "import", Some(user.display_name.clone()));
     } else if let Err(error) =
-        crate::analytics::job::refresh(&state.db, "import", Some(&user.display_name)).await
+        crate::analytics::job::refresh(state, "import", Some(&user.display_name)).await
     {
         tracing::warn!(%error, "analytics refresh after an import failed");
     }
@@ -329,7 +329,7 @@ async fn run_batches(
 ) -> Result<bool, AppError> {
     let stores_kept_events = job.kind == ImportKind::Events && !job.dry_run;
     if stores_kept_events && job.storing {
-        return events::store_kept(state, job, on_batch).await;
+        return events::store_kept(state, user, job, on_batch).await;
     }
     let path = db::file_path(&state.db, &job.id).await?.unwrap_or_default();
     let resume_at = u64::try_from(job.bytes_done).unwrap_or(0);
@@ -353,7 +353,7 @@ async fn run_batches(
             .collect();
         let Some(last) = rows.last() else {
             if stores_kept_events {
-                return events::store_kept(state, job, on_batch).await;
+                return events::store_kept(state, user, job, on_batch).await;
             }
             return Ok(true);
         };
@@ -365,7 +365,7 @@ async fn run_batches(
             Some(settings) => {
                 customer_batch(state, user, job, rows, settings, &mut seen, position).await?
             }
-            None => events::read_batch(state, job, rows, position).await?,
+            None => events::read_batch(state, user, job, rows, position).await?,
         }
         let now = db::job(&state.db, &job.id)
             .await?

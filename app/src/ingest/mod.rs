@@ -1,5 +1,5 @@
 //! The ingest API's domain: the request shape, validation against each type's schema, and
-//! storing a batch with its projections. The HTTP route lives in the server crate. Without
+//! the pipeline that stores a batch with its projections (`service.rs`). The HTTP route lives in the server crate. Without
 //! `ssr` only the request and answer types are here (for the Rust client).
 
 #[cfg(feature = "ssr")]
@@ -9,6 +9,8 @@ mod fuzz;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod schema;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod validate;
 

@@ -1,10 +1,9 @@
-//! Checking and storing a request's events: the envelope, the key's type limits, validation,
-//! then [`db::ingest`] and the live channel.
+//! The first look at a request's events: the envelope, the key's type limits and validation
+//! against each type's schema (the pipeline's first step, see `service.rs`).
 
 use super::{db, model, validate};
-use crate::events::LiveHub;
 use crate::store::Db;
-use model::{IngestReport, MAX_BATCH};
+use model::MAX_BATCH;
 use serde_json::Value;
 
 /// Why a request body is not a set of events at all.
@@ -39,57 +38,9 @@ pub fn events_of(body: Value) -> Result<Vec<Value>, BadEnvelope> {
     }
 }
 
-/// Validates and stores `events` received at `now`, then tells open profiles.
-pub async fn ingest(
-    db: &Db,
-    live: &LiveHub,
-    events: Vec<Value>,
-    now: i64,
-) -> Result<IngestReport, sqlx::Error> {
-    ingest_limited(db, live, events, now, None).await
-}
-
-/// [`ingest`] for a sender limited to `allowed_types` (a publishable key): an event of any
-/// other type is refused at its `type`, and the answer does not tell what is stored about
-/// customers ([`IngestReport::for_browser`]).
-pub async fn ingest_limited(
-    db: &Db,
-    live: &LiveHub,
-    events: Vec<Value>,
-    now: i64,
-    allowed_types: Option<&[String]>,
-) -> Result<IngestReport, sqlx::Error> {
-    let ingested = checked_and_stored(db, events, now, true, allowed_types).await?;
-    for customer_id in &ingested.customers {
-        live.publish(customer_id);
-    }
-    Ok(match allowed_types {
-        Some(_) => ingested.report.for_browser(),
-        None => ingested.report,
-    })
-}
-
-/// What [`ingest`] would answer for `events`, with nothing stored (an import's dry run).
-pub async fn check(db: &Db, events: Vec<Value>, now: i64) -> Result<IngestReport, sqlx::Error> {
-    Ok(checked_and_stored(db, events, now, false, None)
-        .await?
-        .report)
-}
-
-async fn checked_and_stored(
-    db: &Db,
-    events: Vec<Value>,
-    now: i64,
-    store: bool,
-    allowed_types: Option<&[String]>,
-) -> Result<db::Ingested, sqlx::Error> {
-    let batch = validated(db, &events, now, allowed_types).await?;
-    db::ingest(db, batch, now, store).await
-}
-
 /// Each of `events` received at `now` checked against its type's schema (and, for a sender
-/// limited to `allowed_types`, its type), in order: the first step of [`ingest`], which an
-/// events import takes too before [`db::prepare`].
+/// limited to `allowed_types`, its type), in order: the first step of
+/// [`super::service::ingest`], which an events import takes too before [`db::prepare`].
 pub async fn validated(
     db: &Db,
     events: &[Value],

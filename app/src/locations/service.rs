@@ -12,9 +12,7 @@ pub async fn get_customer_locations(
     let db = &state.db;
     let home_id = super::db::home_store(db, &customer_id)
         .await?
-        .ok_or_else(|| {
-            AppError::no_customer(&customer_id)
-        })?;
+        .ok_or_else(|| AppError::no_customer(&customer_id))?;
     let all = super::db::stores(db).await?;
     let find = |id: &str| all.iter().find(|s| s.id == id).cloned();
     let recent = super::db::visits(db, &customer_id, 10)

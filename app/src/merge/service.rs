@@ -6,13 +6,13 @@
 use super::db::{self, NewMerge};
 use super::model::{FieldConflict, MergeDone, MergePreview, MergeRecord, MergeSide, UndoDone};
 use super::plan::{self, int, ADDITIVE_CUSTOMER_COLUMNS, FIELD_GROUPS};
-use crate::store::customer_tables::{combined_on_merge, moved_on_merge};
 use crate::auth::{CurrentUser, Permission};
 use crate::change::{Change, Tx};
 use crate::error::AppError;
 use crate::events::NewEvent;
 use crate::identity::{mask_email, mask_phone};
 use crate::state::AppState;
+use crate::store::customer_tables::{combined_on_merge, moved_on_merge};
 use crate::store::rows::JsonRow;
 use crate::time::now_millis;
 use serde::{Deserialize, Serialize};

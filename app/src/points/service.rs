@@ -81,9 +81,7 @@ pub async fn adjust(
     let mut change = Change::begin(state, agent).await?;
     let balance = match db::apply(change.tx(), &customer_id, delta, now).await? {
         Adjusted::Applied(balance) => balance,
-        Adjusted::NoCustomer => {
-            return Err(AppError::no_customer(&customer_id))
-        }
+        Adjusted::NoCustomer => return Err(AppError::no_customer(&customer_id)),
         Adjusted::WouldGoNegative(balance) => {
             return Err(AppError::validation(
                 "points",

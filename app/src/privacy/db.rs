@@ -177,7 +177,11 @@ pub async fn delete_rows(
     table: &'static str,
     id: &str,
 ) -> Result<u64, sqlx::Error> {
-    let column = if table == "customers" { "id" } else { "customer_id" };
+    let column = if table == "customers" {
+        "id"
+    } else {
+        "customer_id"
+    };
     let done = sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
         .bind(id)
         .execute(&mut **tx)

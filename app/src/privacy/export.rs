@@ -74,7 +74,9 @@ async fn log(state: &AppState, user: &CurrentUser, id: &str, detail: &str) -> Re
 /// `(section, table, column naming the customer)` of every table exported whole.
 fn row_sections() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
     CUSTOMER_TABLES.iter().flat_map(|t| match t.export {
-        Export::Rows { section, columns } => columns.iter().map(|c| (section, t.name, *c)).collect(),
+        Export::Rows { section, columns } => {
+            columns.iter().map(|c| (section, t.name, *c)).collect()
+        }
         _ => Vec::new(),
     })
 }

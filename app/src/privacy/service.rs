@@ -4,11 +4,11 @@ use super::model::PrivacyOverview;
 use crate::auth::CurrentUser;
 use crate::auth::Permission;
 use crate::change::Change;
-use crate::store::customer_tables::{anonymised_on_forget, deleted_on_forget};
 use crate::error::AppError;
 use crate::privacy::db::{self, NewRequest};
 use crate::privacy::model::FORGET_CONFIRMATION;
 use crate::state::AppState;
+use crate::store::customer_tables::{anonymised_on_forget, deleted_on_forget};
 use crate::time::{format_count, now_millis};
 use serde_json::json;
 
@@ -92,10 +92,7 @@ pub async fn set_restricted(
 /// Removes customer `id` and everything held about them (and about the customers merged into
 /// them: their data is this person's), as `store::customer_tables` says for each table; the
 /// kept logs are anonymised. `(what, how many)` for the confirmation.
-async fn erase(
-    change: &mut Change<'_>,
-    id: &str,
-) -> Result<Vec<(&'static str, u64)>, AppError> {
+async fn erase(change: &mut Change<'_>, id: &str) -> Result<Vec<(&'static str, u64)>, AppError> {
     change.customer_changed(id);
     let tx = change.tx();
     crate::identity::db::remove_owners(tx, id).await?;
@@ -121,7 +118,10 @@ async fn erase(
     if merges > 0 {
         removed.push(("merge records", merges));
     }
-    removed.insert(0, ("customers", db::delete_rows(tx, "customers", id).await?));
+    removed.insert(
+        0,
+        ("customers", db::delete_rows(tx, "customers", id).await?),
+    );
     Ok(removed)
 }
 

@@ -319,7 +319,8 @@ async fn refund(state: &AppState, payload: &Value, now: i64) -> Result<Done, App
 
 async fn ingest(state: &AppState, events: &[EventIn], now: i64) -> Result<IngestReport, AppError> {
     let values = events.iter().map(|e| json!(e)).collect();
-    Ok(crate::ingest::ingest(&state.db, &state.live, values, now).await?)
+    let shop = CurrentUser::system("shopify", "Shopify");
+    crate::ingest::service::ingest(state, &shop, values, now, None).await
 }
 
 /// `recorded` or `already recorded` for event `index` of `report`; else why it was refused.

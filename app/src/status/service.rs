@@ -19,9 +19,7 @@ pub async fn change(
     let mut change = Change::begin(state, agent).await?;
     let before = db::current(change.tx(), &customer_id)
         .await?
-        .ok_or_else(|| {
-            AppError::no_customer(&customer_id)
-        })?;
+        .ok_or_else(|| AppError::no_customer(&customer_id))?;
     let Some(new_name) = db::name_of(change.tx(), &status_id).await? else {
         return Err(AppError::validation(
             "status_id",

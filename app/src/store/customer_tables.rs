@@ -230,13 +230,7 @@ pub const CUSTOMER_TABLES: [CustomerTable; 18] = [
         Export::Paged { section: "events" },
     ),
     // Where an absorbed id now points: the merges section shows the same.
-    table(
-        "customer_redirects",
-        WithCustomer,
-        ByMerge,
-        ByOwner,
-        Left,
-    ),
+    table("customer_redirects", WithCustomer, ByMerge, ByOwner, Left),
     // Who holds a value: the identifiers section shows the same.
     table(
         "identifier_owners",
@@ -246,13 +240,7 @@ pub const CUSTOMER_TABLES: [CustomerTable; 18] = [
         Left,
     ),
     // Events an import read and has not stored yet; storing them checks for merges again.
-    table(
-        "import_staged_events",
-        WithCustomer,
-        Stays,
-        ByOwner,
-        Left,
-    ),
+    table("import_staged_events", WithCustomer, Stays, ByOwner, Left),
 ];
 
 /// The entry of `name`, if it holds a customer's data.
@@ -269,8 +257,13 @@ pub fn moved_on_merge() -> impl Iterator<Item = &'static str> {
 }
 
 /// The tables whose rows a merge combines: (table, keys, additive columns).
-pub fn combined_on_merge() -> impl Iterator<Item = (&'static str, &'static [&'static str], &'static [&'static str])>
-{
+pub fn combined_on_merge() -> impl Iterator<
+    Item = (
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    ),
+> {
     CUSTOMER_TABLES.iter().filter_map(|t| match t.merge {
         OnMerge::Combined { keys, additive } => Some((t.name, keys, additive)),
         _ => None,

@@ -35,7 +35,8 @@ pub const REFERENCE_TABLES: [&str; 20] = [
 /// `(table, column)`. `imports` by id and `import_rejections` by import: an import's progress
 /// and refused rows are read and written together, never with one customer's rows. The
 /// tables holding a customer's data are placed in [`super::customer_tables`].
-pub const OWN_KEY_TABLES: [(&str, &str); 2] = [("imports", "id"), ("import_rejections", "import_id")];
+pub const OWN_KEY_TABLES: [(&str, &str); 2] =
+    [("imports", "id"), ("import_rejections", "import_id")];
 
 /// The distribution column of a distributed table (`None` for reference tables and tables
 /// not listed).

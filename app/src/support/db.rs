@@ -52,8 +52,8 @@ pub async fn upsert(
     tx: &mut Transaction<'_, Any>,
     customer_id: &str,
     ticket: &CachedTicket,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "INSERT INTO support_tickets (id, customer_id, status, ticket_type, subject, submitted_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (customer_id, id) DO UPDATE SET status = excluded.status, ticket_type = excluded.ticket_type, \
@@ -69,7 +69,7 @@ pub async fn upsert(
     .bind(ticket.updated_at)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 /// Records a successful sync of `customer_id` at `now`.

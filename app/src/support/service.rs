@@ -1,11 +1,18 @@
 //! The use cases behind the server functions of this feature.
 
 use super::model::SupportTickets;
+use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::support::db;
 use crate::support::zendesk::parse_time;
 use crate::time::now_millis;
+
+/// The help desk as the actor of the ticket cache's changes.
+pub fn zendesk_actor() -> CurrentUser {
+    CurrentUser::system("zendesk", "Zendesk")
+}
 
 /// How long cached tickets are shown without asking Zendesk again.
 const FRESH_FOR_MS: i64 = 5 * 60 * 1000;
@@ -17,9 +24,7 @@ pub async fn tickets(state: &AppState, customer_id: String) -> Result<SupportTic
     };
     let email = db::customer_email(&state.db, &customer_id)
         .await?
-        .ok_or_else(|| {
-            AppError::no_customer(&customer_id)
-        })?;
+        .ok_or_else(|| AppError::no_customer(&customer_id))?;
     let Some(email) = email else {
         return Ok(SupportTickets::NoEmail);
     };
@@ -29,7 +34,8 @@ pub async fn tickets(state: &AppState, customer_id: String) -> Result<SupportTic
     if synced_at.is_none_or(|at| now - at > FRESH_FOR_MS) {
         match zendesk.tickets_of(&email).await {
             Ok(found) => {
-                let mut tx = state.db.begin_write().await?;
+                let actor = zendesk_actor();
+                let mut change = Change::begin(state, &actor).await?;
                 for ticket in found {
                     let cached = db::CachedTicket {
                         id: ticket.id.to_string(),
@@ -39,10 +45,12 @@ pub async fn tickets(state: &AppState, customer_id: String) -> Result<SupportTic
                         submitted_at: parse_time(&ticket.created_at).unwrap_or(now),
                         updated_at: parse_time(&ticket.updated_at).unwrap_or(now),
                     };
-                    db::upsert(&mut tx, &customer_id, &cached).await?;
+                    if db::upsert(change.tx(), &customer_id, &cached).await? {
+                        change.customer_changed(&customer_id);
+                    }
                 }
-                db::mark_synced(&mut tx, &customer_id, now).await?;
-                tx.commit().await?;
+                db::mark_synced(change.tx(), &customer_id, now).await?;
+                change.commit().await?;
                 synced_at = Some(now);
             }
             Err(reason) => {

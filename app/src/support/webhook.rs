@@ -2,9 +2,10 @@
 //! the timestamp header and the body (Zendesk's scheme), applied to the cache.
 
 use super::db;
-use super::zendesk::{parse_time, ZendeskConfig};
+use super::zendesk::parse_time;
+use crate::change::Change;
 use crate::error::AppError;
-use crate::store::Db;
+use crate::state::AppState;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -64,12 +65,12 @@ pub fn signature(secret: &str, timestamp: &str, body: &[u8]) -> String {
 
 /// Checks the signature, parses the notice and caches the ticket.
 pub async fn apply(
-    db: &Db,
-    zendesk: Option<&ZendeskConfig>,
+    state: &AppState,
     signature_header: Option<&str>,
     timestamp_header: Option<&str>,
     body: &[u8],
 ) -> Result<Applied, AppError> {
+    let zendesk = state.config.zendesk.as_ref();
     let Some(secret) = zendesk.and_then(|z| z.webhook_secret.as_deref()) else {
         return Err(AppError::Unavailable(
             "Zendesk webhooks are not set up here (no ZENDESK_WEBHOOK_SECRET).".into(),
@@ -114,12 +115,13 @@ pub async fn apply(
         ));
     };
     let email = ticket.requester_email.trim().to_lowercase();
-    let Some(customer_id) = db::customer_by_email(db, &email).await? else {
+    let Some(customer_id) = db::customer_by_email(&state.db, &email).await? else {
         return Ok(Applied::NoCustomer);
     };
-    let mut tx = db.begin_write().await?;
+    let actor = super::service::zendesk_actor();
+    let mut change = Change::begin(state, &actor).await?;
     db::upsert(
-        &mut tx,
+        change.tx(),
         &customer_id,
         &db::CachedTicket {
             id,
@@ -131,6 +133,7 @@ pub async fn apply(
         },
     )
     .await?;
-    tx.commit().await?;
+    change.customer_changed(&customer_id);
+    change.commit().await?;
     Ok(Applied::Stored(customer_id))
 }

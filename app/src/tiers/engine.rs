@@ -3,7 +3,10 @@
 
 use super::db;
 use super::model::{decide, Decision, TierRules};
-use crate::store::Db;
+use crate::auth::CurrentUser;
+use crate::change::Change;
+use crate::error::AppError;
+use crate::state::AppState;
 use sqlx::{Any, Transaction};
 use std::time::Duration;
 
@@ -50,30 +53,34 @@ pub async fn apply_rules(
         .collect())
 }
 
-/// Applies the rules to customers whose tier expired by `now`; the customers whose tier
-/// changed.
-pub async fn expire_due(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rules = db::rules(db).await?;
-    let mut changed = Vec::new();
+/// Applies the rules to customers whose tier expired by `now`, a batch per change by the
+/// tier rules themselves (open profiles are told of each tier that moved); the customers
+/// whose tier moved.
+pub async fn expire_due(state: &AppState, now: i64) -> Result<Vec<String>, AppError> {
+    let actor = CurrentUser::system("tier-rules", "Tier rules");
+    let rules = db::rules(&state.db).await?;
+    let mut moved = Vec::new();
     loop {
-        let due = db::expired(db, now, EXPIRY_BATCH).await?;
+        let due = db::expired(&state.db, now, EXPIRY_BATCH).await?;
         let ids: Vec<&str> = due.iter().map(String::as_str).collect();
-        let mut tx = db.begin_write().await?;
-        changed.extend(apply_rules(&mut tx, &rules, &ids, now).await?);
-        tx.commit().await?;
+        let mut change = Change::begin(state, &actor).await?;
+        for id in apply_rules(change.tx(), &rules, &ids, now).await? {
+            change.customer_changed(&id);
+            moved.push(id);
+        }
+        change.commit().await?;
         if (due.len() as i64) < EXPIRY_BATCH {
-            return Ok(changed);
+            return Ok(moved);
         }
     }
 }
 
-/// Runs [`expire_due`] now and every ten minutes, telling open profiles of changes.
-pub fn schedule_expiry(db: Db, live: crate::events::LiveHub) {
+/// Runs [`expire_due`] now and every ten minutes.
+pub fn schedule_expiry(state: AppState) {
     tokio::spawn(async move {
         loop {
-            match expire_due(&db, crate::time::now_millis()).await {
-                Ok(changed) => changed.iter().for_each(|id| live.publish(id)),
-                Err(e) => tracing::error!(error = %e, "tier expiry failed"),
+            if let Err(e) = expire_due(&state, crate::time::now_millis()).await {
+                tracing::error!(error = %e, "tier expiry failed");
             }
             tokio::time::sleep(EXPIRY_TICK).await;
         }

@@ -1,9 +1,9 @@
 //! Creating platform users: shared by the admin screen, `create-user` and the demo seed.
 
 use super::model::{is_plausible_email, NewUser, UserSummary};
-use crate::change::Change;
 use crate::auth::model::{check_new_password, email_key};
 use crate::auth::{password, CurrentUser, Role};
+use crate::change::Change;
 use crate::error::AppError;
 use crate::state::AppState;
 

@@ -30,7 +30,10 @@ pub async fn run(db: &Db, command: AnalyticsCommand) -> Result<String, String> {
         AnalyticsCommand::ImportCdnow(args) => cdnow::run(db, &args).await,
         AnalyticsCommand::Refresh => {
             let clock = Instant::now();
-            let report = app::analytics::job::refresh(db, "command", None).await?;
+            let state = app::state::AppState::new(db.clone(), Default::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            let report = app::analytics::job::refresh(&state, "command", None).await?;
             Ok(format!(
                 "{report}\nwall time {:.2} s, peak memory (VmHWM) {}",
                 clock.elapsed().as_secs_f64(),

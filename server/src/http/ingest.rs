@@ -30,10 +30,9 @@ pub async fn post_events(
     // The first event was taken when the key was checked.
     key.take_events(events.len().saturating_sub(1))?;
     let now = app::time::now_millis();
+    let sender = key.0.actor();
     let report =
-        app::ingest::ingest_limited(&state.db, &state.live, events, now, key.allowed_types())
-            .await
-            .map_err(ApiError::internal)?;
+        app::ingest::service::ingest(&state, &sender, events, now, key.allowed_types()).await?;
     let status = StatusCode::from_u16(report.status_code()).unwrap_or(StatusCode::OK);
     Ok((status, Json(report)).into_response())
 }

@@ -18,8 +18,7 @@ use serde_json::json;
 pub async fn zendesk(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let outcome = webhook::apply(
-        &state.db,
-        state.config.zendesk.as_ref(),
+        &state,
         header(webhook::SIGNATURE_HEADER),
         header(webhook::TIMESTAMP_HEADER),
         &body,

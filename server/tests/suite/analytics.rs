@@ -33,7 +33,7 @@ async fn a_refresh_scores_the_base_and_the_profile_shows_it() {
     let (dbs, _guard) = common::each_database().await;
     for (label, db) in dbs {
         common::seed(&db, 60).await;
-        let report = app::analytics::job::refresh(&db, "test", None)
+        let report = app::analytics::job::refresh(&common::state_of(&db).await, "test", None)
             .await
             .unwrap();
         assert!(report.scored > 30, "{label}: {report}");
@@ -125,7 +125,7 @@ async fn a_refresh_scores_the_base_and_the_profile_shows_it() {
         let (_, analytics) = customer_analytics(&agent, &id).await;
         assert_eq!(analytics["coverage"], "Restricted", "{label}");
         assert!(analytics["score"].is_null(), "{label}");
-        let again = app::analytics::job::refresh(&db, "test", None)
+        let again = app::analytics::job::refresh(&common::state_of(&db).await, "test", None)
             .await
             .unwrap();
         assert_eq!(again.scored as i64, scored - 1, "{label}");
@@ -204,9 +204,10 @@ async fn settings_are_validated_and_an_admin_refresh_applies_them() {
 async fn one_refresh_at_a_time() {
     let (db, _guard) = common::sqlite().await;
     let job = app::analytics::AnalyticsJob::default();
-    assert!(job.start(db.clone(), "test", None));
+    let state = common::state_of(&db).await;
+    assert!(job.start(state.clone(), "test", None));
     assert!(
-        !job.start(db.clone(), "test", None),
+        !job.start(state.clone(), "test", None),
         "a second refresh must wait"
     );
     for _ in 0..100 {

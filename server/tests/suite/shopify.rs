@@ -352,8 +352,10 @@ async fn unknown_customers_are_refused_by_the_setting_and_a_known_email_is_match
             app::ingest::model::CustomerRef::Id(customer.clone()),
             json!({"points": 350}),
         );
-        let live = app::events::LiveHub::default();
-        let report = app::ingest::ingest(&db, &live, vec![json!(spend)], app::time::now_millis())
+        let state = common::state_of(&db).await;
+        let app_user = app::auth::CurrentUser::system("mobile-app", "Mobile app");
+        let now = app::time::now_millis();
+        let report = app::ingest::service::ingest(&state, &app_user, vec![json!(spend)], now, None)
             .await
             .unwrap();
         assert_eq!(report.accepted, 1, "{label}");

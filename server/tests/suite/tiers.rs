@@ -71,8 +71,17 @@ async fn points_promote_and_the_expiry_job_demotes() {
             .execute(db.pool())
             .await
             .unwrap();
-        let changed = app::tiers::engine::expire_due(&db, now).await.unwrap();
+        let state = app::state::AppState::new(db.clone(), Default::default())
+            .await
+            .unwrap();
+        let mut open_profiles = state.live.subscribe();
+        let changed = app::tiers::engine::expire_due(&state, now).await.unwrap();
         assert!(changed.contains(&id), "{label}");
+        let told: Vec<String> = std::iter::from_fn(|| open_profiles.try_recv().ok()).collect();
+        assert!(
+            told.contains(&id),
+            "{label}: told after the commit: {told:?}"
+        );
         let demoted = tier_summary(&agent, &id).await;
         assert_eq!(demoted["tier"], "Bronze", "{label}: {demoted}");
         assert_eq!(demoted["log"][0]["kind"], "tier_demoted", "{label}");
@@ -92,7 +101,7 @@ async fn points_promote_and_the_expiry_job_demotes() {
             .execute(db.pool())
             .await
             .unwrap();
-        assert!(app::tiers::engine::expire_due(&db, now)
+        assert!(app::tiers::engine::expire_due(&state, now)
             .await
             .unwrap()
             .is_empty());

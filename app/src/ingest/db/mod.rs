@@ -6,14 +6,14 @@ mod projections;
 
 pub use projections::{add_tag_counts, count_refusals, tag_counts, TagCount};
 
-use super::model::{EventResult, FieldError, IngestReport, Outcome};
+use super::model::{FieldError, Outcome};
 use super::validate::ValidEvent;
 use crate::events::NewEvent;
 use crate::identity::{Identifier, IdentifierKind};
-use crate::store::{list_placeholders, Backend, Db};
+use crate::store::{list_placeholders, Backend};
 use projections::{apply_points, apply_projections, lock_customers};
 use serde_json::{json, Value};
-use sqlx::{Any, AnyConnection, Connection, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One event of a request after validation.
@@ -26,71 +26,8 @@ pub struct Checked {
     pub event: Result<ValidEvent, Vec<FieldError>>,
 }
 
-/// What a stored batch changed.
-pub struct Ingested {
-    /// The answer for the sender.
-    pub report: IngestReport,
-    /// Customers with newly stored events, for live updates.
-    pub customers: Vec<String>,
-}
-
 /// Largest `IN (…)` list per statement.
 const IN_CHUNK: usize = 500;
-
-/// Stores every valid event of `batch` (received at `now`) and reports on each; with `store`
-/// false (an import's dry run) everything is checked in the transaction, then rolled back.
-pub async fn ingest(
-    db: &Db,
-    batch: Vec<Checked>,
-    now: i64,
-    store: bool,
-) -> Result<Ingested, sqlx::Error> {
-    // Read before taking the writer: a read through the pool while holding it could wait
-    // for a connection that other waiting writers hold.
-    let tier_rules = crate::tiers::db::rules(db).await?;
-    let ignore_case = crate::settings::db::external_ids_ignore_case(db).await?;
-    // The lookups too run on the writer, whose page cache holds the customers' index pages.
-    let mut writer = db.writer().acquire().await?;
-    let Prepared {
-        mut outcomes,
-        events,
-        refused,
-    } = prepare(db.backend(), &mut writer, &batch, ignore_case, now).await?;
-
-    let mut tx = writer.begin_with(db.backend().begin_write()).await?;
-    let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
-    let results = store_events(&mut tx, &fresh, &tier_rules, db.is_citus(), now).await?;
-    count_refusals(&mut tx, &refused).await?;
-    let mut customers: HashSet<String> = HashSet::new();
-    for ((slot, event), result) in events.iter().zip(results) {
-        if result == Stored::Accepted {
-            customers.insert(event.customer_id.clone());
-        }
-        outcomes[*slot] = Some(result.outcome(event));
-    }
-    if store {
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
-        customers.clear();
-    }
-
-    let results = batch
-        .into_iter()
-        .zip(outcomes)
-        .map(|(checked, outcome)| EventResult {
-            index: checked.index,
-            event_id: checked.event_id,
-            outcome: outcome.unwrap_or(Outcome::Rejected {
-                errors: vec![FieldError::new("", "not processed")],
-            }),
-        })
-        .collect();
-    Ok(Ingested {
-        report: IngestReport::new(results),
-        customers: customers.into_iter().collect(),
-    })
-}
 
 /// A batch's events ready to store: matched to their customers and enriched, with the
 /// answers already known (invalid, unknown customer, restricted, a repeat inside the batch).

@@ -240,3 +240,11 @@ pub mod tempdir {
         }
     }
 }
+
+/// The state of a server over `db` with the default configuration, for calling services
+/// directly.
+pub async fn state_of(db: &Db) -> app::state::AppState {
+    app::state::AppState::new(db.clone(), Default::default())
+        .await
+        .unwrap()
+}
