@@ -10,6 +10,20 @@ use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
+/// The guard's own refusal: in the API's JSON shape on `/api/v1`, plain text elsewhere.
+fn refusal(
+    path: &str,
+    status: StatusCode,
+    code: &'static str,
+    message: impl Into<String>,
+) -> Response {
+    if path.starts_with("/api/v1/") {
+        super::ApiError::new(status, code, message).into_response()
+    } else {
+        (status, message.into()).into_response()
+    }
+}
+
 /// Runs before every handler.
 pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     if is_state_changing(request.method())
@@ -17,11 +31,12 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         && is_cross_site(&request)
     {
         tracing::warn!(uri = %request.uri(), "cross-site request refused");
-        return (
+        return refusal(
+            request.uri().path(),
             StatusCode::FORBIDDEN,
+            "cross_site",
             "Cross-site request refused: this form or call did not come from this console.",
-        )
-            .into_response();
+        );
     }
     let token = request
         .headers()
@@ -39,7 +54,13 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         Ok(session) => session,
         Err(err) => {
             let error = app::error::AppError::internal(err);
-            return (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response();
+            let (path, message) = (request.uri().path(), error.to_string());
+            return refusal(
+                path,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                message,
+            );
         }
     };
     let path = request.uri().path().to_string();

@@ -797,3 +797,35 @@ async fn duplicate_hints_and_taken_identifiers_are_no_oracle_past_the_search_all
         "the search allowance is the same one"
     );
 }
+
+#[tokio::test]
+async fn a_cross_site_call_is_refused_in_the_apis_json_shape_on_api_v1() {
+    let (db, _guard) = common::sqlite().await;
+    common::seed(&db, 2).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let officer = Console::signed_in(&base, "privacy@demo.test").await;
+    let id: String = sqlx::query_scalar("SELECT id FROM customers LIMIT 1")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let export = format!("v1/customers/{id}/privacy/export");
+    let refused = officer
+        .call_from(&export, &[], "https://evil.example")
+        .await;
+    assert_eq!(refused.status(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "cross_site", "{body}");
+    let form = officer
+        .call_from(
+            "adjust_points",
+            &[("customer_id", &id)],
+            "https://evil.example",
+        )
+        .await;
+    assert_eq!(form.status(), 403);
+    assert!(form
+        .text()
+        .await
+        .unwrap()
+        .starts_with("Cross-site request refused"));
+}
