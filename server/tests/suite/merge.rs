@@ -190,6 +190,18 @@ async fn a_merge_then_its_undo_gives_back_both_exports_and_the_absorbed_id_leads
             Some(a.as_str()),
             "{name}: B's email finds A"
         );
+        let merged = app::store::customer_tables::moved_on_merge()
+            .chain(app::store::customer_tables::combined_on_merge().map(|(t, ..)| t));
+        for table in merged {
+            let left: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE customer_id = $1"
+            ))
+            .bind(&b)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            assert_eq!(left, 0, "{name}: the merge left rows of {table} with B");
+        }
         let points: i64 = sqlx::query_scalar("SELECT points_balance FROM customers WHERE id = $1")
             .bind(&a)
             .fetch_one(db.pool())
