@@ -36,6 +36,21 @@ struct Restore {
     history_event: String,
 }
 
+impl Restore {
+    /// What moved, per table, for the merge's summary (tables with nothing left out).
+    fn moved_counts(&self) -> Vec<(String, i64)> {
+        self.moved
+            .iter()
+            .map(|(table, ids)| (table.replace('_', " "), ids.len() as i64))
+            .chain(std::iter::once((
+                "identifiers".to_string(),
+                self.tables["customer_identifiers"][1].len() as i64,
+            )))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+}
+
 /// The two customers of a merge as read inside one transaction.
 struct Pair {
     survivor: JsonRow,
@@ -304,45 +319,13 @@ pub async fn merge(
         tier_events: Vec::new(),
         history_event: String::new(),
     };
-    for (table, ..) in combined_on_merge() {
-        let before = db::rows_of(change.tx(), table, survivor_id).await?;
-        let absorbed = db::rows_of(change.tx(), table, absorbed_id).await?;
-        let after = plan::combined_rows(table, &before, &absorbed, survivor_id, keep_absorbed);
-        db::replace_rows(change.tx(), table, absorbed_id, &[]).await?;
-        db::replace_rows(change.tx(), table, survivor_id, &after).await?;
-        if table == "customer_identifiers" {
-            for row in &absorbed {
-                let (kind, value) = (text(row, "kind"), text(row, "normalized"));
-                if let (Some(kind), Some(value)) = (kind, value) {
-                    db::set_owner(change.tx(), &kind, &value, absorbed_id, survivor_id).await?;
-                }
-            }
-        }
-        restore
-            .tables
-            .insert(table.into(), [before, absorbed, after]);
-    }
-    for table in moved_on_merge() {
-        let ids = db::ids_of(change.tx(), table, absorbed_id).await?;
-        db::move_rows(change.tx(), table, absorbed_id, survivor_id, None).await?;
-        restore.moved.insert(table.into(), ids);
-    }
-    let requests = db::move_privacy_requests(change.tx(), absorbed_id, survivor_id, None).await?;
-    restore.moved.insert("privacy_requests".into(), requests);
+    combine_tables(&mut change, &request, &mut restore).await?;
+    move_tables(&mut change, &request, &mut restore).await?;
     db::update_customer(change.tx(), survivor_id, &combined).await?;
     db::delete_customer(change.tx(), absorbed_id).await?;
     crate::tiers::engine::apply_rules(change.tx(), &rules, &[survivor_id.as_str()], now).await?;
     restore.tier_events = db::rule_events_since(change.tx(), survivor_id, now).await?;
-    let moved: Vec<(String, i64)> = restore
-        .moved
-        .iter()
-        .map(|(table, ids)| (table.replace('_', " "), ids.len() as i64))
-        .chain(std::iter::once((
-            "identifiers".to_string(),
-            restore.tables["customer_identifiers"][1].len() as i64,
-        )))
-        .filter(|(_, n)| *n > 0)
-        .collect();
+    let moved = restore.moved_counts();
     let absorbed_name = name_of(&pair.absorbed);
     let event = NewEvent::console(
         survivor_id,
@@ -430,46 +413,10 @@ pub async fn undo(
         return Err(AppError::Conflict("This merge was already undone.".into()));
     }
     db::insert_customer(change.tx(), &restore.absorbed).await?;
-    for (table, ids) in &restore.moved {
-        if table == "privacy_requests" {
-            db::move_privacy_requests(change.tx(), &survivor_id, &absorbed_id, Some(ids)).await?;
-        } else {
-            db::move_rows(change.tx(), table, &survivor_id, &absorbed_id, Some(ids)).await?;
-        }
-    }
+    let pair = (survivor_id.as_str(), absorbed_id.as_str());
+    move_tables_back(&mut change, pair, &restore).await?;
     db::delete_events(change.tx(), &survivor_id, &restore.tier_events).await?;
-    let mut identifiers_kept = 0;
-    for (table, keys, additive) in combined_on_merge() {
-        let Some([before, absorbed, after]) = restore.tables.get(table) else {
-            continue;
-        };
-        let now_rows = db::rows_of(change.tx(), table, &survivor_id).await?;
-        let survivor_rows = plan::restored_rows(&now_rows, before, after, keys, additive);
-        db::replace_rows(change.tx(), table, &survivor_id, &survivor_rows).await?;
-        let mut absorbed_rows = absorbed.clone();
-        if table == "customer_identifiers" {
-            let mut back = Vec::new();
-            for row in absorbed_rows {
-                let (kind, value) = (text(&row, "kind"), text(&row, "normalized"));
-                let (Some(kind), Some(value)) = (kind, value) else {
-                    continue;
-                };
-                let still_survivors = survivor_rows.iter().any(|r| {
-                    text(r, "kind").as_deref() == Some(&kind)
-                        && text(r, "normalized").as_deref() == Some(&value)
-                });
-                if !still_survivors
-                    && db::set_owner(change.tx(), &kind, &value, &survivor_id, &absorbed_id).await?
-                {
-                    back.push(row);
-                } else {
-                    identifiers_kept += 1;
-                }
-            }
-            absorbed_rows = back;
-        }
-        db::replace_rows(change.tx(), table, &absorbed_id, &absorbed_rows).await?;
-    }
+    let identifiers_kept = separate_tables(&mut change, pair, &restore).await?;
     let mut survivor_row = plan::restored_rows(
         std::slice::from_ref(&survivor_now),
         std::slice::from_ref(&restore.survivor_before),
@@ -539,4 +486,110 @@ pub async fn absorbed_into(
         }
     }
     Ok(found)
+}
+
+/// Merge step: the rows of every table that combines (`store::customer_tables`) become the
+/// survivor's, combined by key; the absorbed customer's identifiers change owner.
+async fn combine_tables(
+    change: &mut Change<'_>,
+    request: &MergeRequest,
+    restore: &mut Restore,
+) -> Result<(), AppError> {
+    let (survivor_id, absorbed_id) = (&request.survivor_id, &request.absorbed_id);
+    for (table, ..) in combined_on_merge() {
+        let before = db::rows_of(change.tx(), table, survivor_id).await?;
+        let absorbed = db::rows_of(change.tx(), table, absorbed_id).await?;
+        let keep = &request.keep_absorbed;
+        let after = plan::combined_rows(table, &before, &absorbed, survivor_id, keep);
+        db::replace_rows(change.tx(), table, absorbed_id, &[]).await?;
+        db::replace_rows(change.tx(), table, survivor_id, &after).await?;
+        if table == "customer_identifiers" {
+            for row in &absorbed {
+                let (kind, value) = (text(row, "kind"), text(row, "normalized"));
+                if let (Some(kind), Some(value)) = (kind, value) {
+                    db::set_owner(change.tx(), &kind, &value, absorbed_id, survivor_id).await?;
+                }
+            }
+        }
+        restore
+            .tables
+            .insert(table.into(), [before, absorbed, after]);
+    }
+    Ok(())
+}
+
+/// Merge step: the rows of every table that moves whole, and the privacy requests, go to
+/// the survivor; their ids are kept for the undo.
+async fn move_tables(
+    change: &mut Change<'_>,
+    request: &MergeRequest,
+    restore: &mut Restore,
+) -> Result<(), AppError> {
+    let (survivor_id, absorbed_id) = (&request.survivor_id, &request.absorbed_id);
+    for table in moved_on_merge() {
+        let ids = db::ids_of(change.tx(), table, absorbed_id).await?;
+        db::move_rows(change.tx(), table, absorbed_id, survivor_id, None).await?;
+        restore.moved.insert(table.into(), ids);
+    }
+    let requests = db::move_privacy_requests(change.tx(), absorbed_id, survivor_id, None).await?;
+    restore.moved.insert("privacy_requests".into(), requests);
+    Ok(())
+}
+
+/// Undo step, the reverse of [`move_tables`]: the rows that moved go back by id.
+async fn move_tables_back(
+    change: &mut Change<'_>,
+    (survivor_id, absorbed_id): (&str, &str),
+    restore: &Restore,
+) -> Result<(), AppError> {
+    for (table, ids) in &restore.moved {
+        if table == "privacy_requests" {
+            db::move_privacy_requests(change.tx(), survivor_id, absorbed_id, Some(ids)).await?;
+        } else {
+            db::move_rows(change.tx(), table, survivor_id, absorbed_id, Some(ids)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Undo step, the reverse of [`combine_tables`]: each combined table's rows are taken apart
+/// again, keeping what changed since on the survivor; how many identifiers stayed with it.
+async fn separate_tables(
+    change: &mut Change<'_>,
+    (survivor_id, absorbed_id): (&str, &str),
+    restore: &Restore,
+) -> Result<i64, AppError> {
+    let mut identifiers_kept = 0;
+    for (table, keys, additive) in combined_on_merge() {
+        let Some([before, absorbed, after]) = restore.tables.get(table) else {
+            continue;
+        };
+        let now_rows = db::rows_of(change.tx(), table, survivor_id).await?;
+        let survivor_rows = plan::restored_rows(&now_rows, before, after, keys, additive);
+        db::replace_rows(change.tx(), table, survivor_id, &survivor_rows).await?;
+        let mut absorbed_rows = absorbed.clone();
+        if table == "customer_identifiers" {
+            let mut back = Vec::new();
+            for row in absorbed_rows {
+                let (Some(kind), Some(value)) = (text(&row, "kind"), text(&row, "normalized"))
+                else {
+                    continue;
+                };
+                let still_survivors = survivor_rows.iter().any(|r| {
+                    text(r, "kind").as_deref() == Some(&kind)
+                        && text(r, "normalized").as_deref() == Some(&value)
+                });
+                if !still_survivors
+                    && db::set_owner(change.tx(), &kind, &value, survivor_id, absorbed_id).await?
+                {
+                    back.push(row);
+                } else {
+                    identifiers_kept += 1;
+                }
+            }
+            absorbed_rows = back;
+        }
+        db::replace_rows(change.tx(), table, absorbed_id, &absorbed_rows).await?;
+    }
+    Ok(identifiers_kept)
 }
