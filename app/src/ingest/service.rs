@@ -15,7 +15,6 @@ use serde_json::Value;
 /// Validates and stores `events` received at `now` from `sender`; a sender limited to
 /// `allowed_types` (a publishable key) has other types refused and gets the answer that does
 /// not tell what is stored about customers ([`IngestReport::for_browser`]).
-#[tracing::instrument(skip_all, fields(events = events.len()))]
 pub async fn ingest(
     state: &AppState,
     sender: &CurrentUser,
@@ -23,11 +22,7 @@ pub async fn ingest(
     now: i64,
     allowed_types: Option<&[String]>,
 ) -> Result<IngestReport, AppError> {
-    let batch = super::validated(&state.db, &events, now, allowed_types).await?;
-    let settings = Settings::read(state).await?;
-    let mut change = Change::begin_batch(state, sender).await?;
-    let report = match_and_store(&mut change, &settings, batch, now).await?;
-    change.commit().await?;
+    let report = run(state, sender, events, now, allowed_types, true).await?;
     Ok(match allowed_types {
         Some(_) => report.for_browser(),
         None => report,
@@ -42,11 +37,28 @@ pub async fn check(
     events: Vec<Value>,
     now: i64,
 ) -> Result<IngestReport, AppError> {
-    let batch = super::validated(&state.db, &events, now, None).await?;
+    run(state, sender, events, now, None, false).await
+}
+
+/// Every step, the change committed when `keep` (else rolled back).
+#[tracing::instrument(skip_all, fields(events = events.len()))]
+async fn run(
+    state: &AppState,
+    sender: &CurrentUser,
+    events: Vec<Value>,
+    now: i64,
+    allowed_types: Option<&[String]>,
+    keep: bool,
+) -> Result<IngestReport, AppError> {
+    let batch = super::validated(&state.db, &events, now, allowed_types).await?;
     let settings = Settings::read(state).await?;
     let mut change = Change::begin_batch(state, sender).await?;
     let report = match_and_store(&mut change, &settings, batch, now).await?;
-    change.roll_back().await?;
+    if keep {
+        change.commit().await?;
+    } else {
+        change.roll_back().await?;
+    }
     Ok(report)
 }
 

@@ -111,7 +111,8 @@ use OnForget::{Anonymised, ByOwner, Deleted};
 use OnMerge::{ByMerge, Moved, Stays};
 use Shard::{OwnKey, WithCustomer};
 
-/// Every table holding a customer's data, in export order. Distributed by their own key:
+/// Every table holding a customer's data, in the order a forget reports them (an export
+/// writes the paged `events` last). Distributed by their own key:
 /// `identifier_owners` by the value (a lookup by email, phone, card or external id reads one
 /// shard, and its primary key makes a value belong to one customer across the cluster);
 /// `audit_log` and `privacy_requests` by id (they outlive a forgotten customer, are appended
@@ -129,6 +130,13 @@ pub const CUSTOMER_TABLES: [CustomerTable; 18] = [
             section: "profile",
             columns: &["id"],
         },
+    ),
+    table(
+        "events",
+        WithCustomer,
+        Moved,
+        Deleted,
+        Export::Paged { section: "events" },
     ),
     table(
         "customer_attributes",
@@ -221,13 +229,6 @@ pub const CUSTOMER_TABLES: [CustomerTable; 18] = [
         Stays,
         Anonymised,
         rows("shopify_deliveries"),
-    ),
-    table(
-        "events",
-        WithCustomer,
-        Moved,
-        Deleted,
-        Export::Paged { section: "events" },
     ),
     // Where an absorbed id now points: the merges section shows the same.
     table("customer_redirects", WithCustomer, ByMerge, ByOwner, Left),
