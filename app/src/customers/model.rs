@@ -76,6 +76,23 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// Every field by its name, in form order.
+    pub fn fields(&self) -> [(&'static str, &Option<String>); 11] {
+        [
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+            ("email", &self.email),
+            ("phone", &self.phone),
+            ("card_number", &self.card_number),
+            ("external_id", &self.external_id),
+            ("date_of_birth", &self.date_of_birth),
+            ("address_line", &self.address_line),
+            ("city", &self.city),
+            ("postal_code", &self.postal_code),
+            ("country", &self.country),
+        ]
+    }
+
     /// The primary identifiers by kind name (`email`, `phone`, `card_number`, `external_id`).
     pub fn primary_identifiers(&self) -> [(&'static str, &Option<String>); 4] {
         [

@@ -170,7 +170,7 @@ pub async fn store_kept(
         after = Some(through);
         let now = db::job(db, &job.id)
             .await?
-            .ok_or_else(|| super::service::not_found(&job.id))?;
+            .ok_or_else(|| ImportJob::not_found(&job.id))?;
         on_batch(&now);
         if now.status == ImportStatus::Stopping {
             return Ok(false);

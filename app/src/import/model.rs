@@ -224,6 +224,11 @@ pub struct ImportJob {
 }
 
 impl ImportJob {
+    /// The error for an id no import has.
+    pub fn not_found(id: &str) -> crate::error::AppError {
+        crate::error::AppError::NotFound(format!("There is no import with id {id}."))
+    }
+
     /// Rows a second over the run so far, once a batch is settled.
     pub fn rows_per_second(&self) -> Option<f64> {
         let elapsed = self.progress_at? - self.started_at?;

@@ -43,10 +43,6 @@ const IMPORT_CACHE_MB: u32 = 256;
 /// Refused rows shown on the import's page (the CSV download has them all).
 const SHOWN_REJECTIONS: i64 = 100;
 
-pub(super) fn not_found(id: &str) -> AppError {
-    AppError::NotFound(format!("There is no import with id {id}."))
-}
-
 /// Registers `file_path` (already on this machine) as an import of `kind` named `file_name`.
 /// The format is told from the first bytes; events must be NDJSON.
 pub async fn create(
@@ -91,7 +87,9 @@ pub async fn create(
         },
     )
     .await?;
-    db::job(&state.db, &id).await?.ok_or_else(|| not_found(&id))
+    db::job(&state.db, &id)
+        .await?
+        .ok_or_else(|| ImportJob::not_found(&id))
 }
 
 /// The latest imports.
@@ -102,7 +100,9 @@ pub async fn recent(state: &AppState) -> Result<Vec<ImportJob>, AppError> {
 /// One import: its columns with what each fills, what stops it from running, and the first
 /// refused rows.
 pub async fn detail(state: &AppState, id: &str) -> Result<ImportDetail, AppError> {
-    let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
+    let job = db::job(&state.db, id)
+        .await?
+        .ok_or_else(|| ImportJob::not_found(id))?;
     let declared = crate::attributes::db::types(&state.db).await?;
     let (columns, file_problems) = match job.kind {
         // A finished import's upload is deleted; its columns no longer matter.
@@ -220,7 +220,9 @@ pub async fn start(
             _ => "Only a stopped import can resume, as the same kind of run.".into(),
         }));
     }
-    db::job(&state.db, id).await?.ok_or_else(|| not_found(id))
+    db::job(&state.db, id)
+        .await?
+        .ok_or_else(|| ImportJob::not_found(id))
 }
 
 /// Asks a running import to stop after the batch in hand.
@@ -241,7 +243,9 @@ pub async fn run(
     id: &str,
     on_batch: &mut (dyn FnMut(&ImportJob) + Send),
 ) -> Result<ImportJob, AppError> {
-    let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
+    let job = db::job(&state.db, id)
+        .await?
+        .ok_or_else(|| ImportJob::not_found(id))?;
     state.db.set_writer_cache_mb(IMPORT_CACHE_MB).await?;
     // Indexes an earlier run set aside and could not build (it crashed) come back first.
     db::indexes::restore(&state.db).await?;
@@ -269,7 +273,9 @@ pub async fn run(
     };
     db::finish(&state.db, id, status, message.as_deref(), now).await?;
     rebuilt?;
-    let job = db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
+    let job = db::job(&state.db, id)
+        .await?
+        .ok_or_else(|| ImportJob::not_found(id))?;
     // A finished or failed import's upload is not needed again; a checked or stopped one's
     // waits for the import or a resume (uploads::RETENTION_MS).
     if matches!(status, ImportStatus::Done | ImportStatus::Failed) {
@@ -363,13 +369,13 @@ async fn run_batches(
         );
         match &mut settings {
             Some(settings) => {
-                customer_batch(state, user, job, rows, settings, &mut seen, position).await?
+                customers::run_batch(state, user, job, rows, settings, &mut seen, position).await?
             }
             None => events::read_batch(state, user, job, rows, position).await?,
         }
         let now = db::job(&state.db, &job.id)
             .await?
-            .ok_or_else(|| not_found(&job.id))?;
+            .ok_or_else(|| ImportJob::not_found(&job.id))?;
         if first_batch && settings.is_some() && !job.dry_run {
             // The rest of the file, at the first batch's share of new customers.
             let bytes_read = (position.1 - resume_at as i64).max(1);
@@ -443,55 +449,11 @@ async fn customer_settings(
     })
 }
 
-/// Settles and (unless a dry run) writes one batch of customers with the import's progress, in
-/// one transaction. A unique violation (someone added one of these identifiers meanwhile)
-/// settles the batch again, at most three times.
-async fn customer_batch(
-    state: &AppState,
-    user: &CurrentUser,
-    job: &ImportJob,
-    rows: Vec<Row>,
-    settings: &mut Settings,
-    seen: &mut Seen,
-    (rows_done, bytes_done): (i64, i64),
-) -> Result<(), AppError> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let now = now_millis();
-        let mut change = Change::begin_batch(state, user).await?;
-        let mut batch = customers::decide(change.tx(), rows.clone(), settings, seen, now).await?;
-        batch.progress.rows_done = rows_done;
-        batch.progress.bytes_done = bytes_done;
-        if job.dry_run {
-            db::record_batch(change.tx(), &job.id, &batch.progress, &batch.problems, now).await?;
-            change.commit().await?;
-            seen.add(&batch);
-            return Ok(());
-        }
-        let written = customers::write(change.tx(), &mut batch, settings, now).await;
-        let events = match written {
-            Ok(events) => events,
-            Err(error)
-                if attempt < 3
-                    && error
-                        .as_database_error()
-                        .is_some_and(|e| e.is_unique_violation()) =>
-            {
-                continue;
-            }
-            Err(error) => return Err(error.into()),
-        };
-        change.events(&events).await?;
-        db::record_batch(change.tx(), &job.id, &batch.progress, &batch.problems, now).await?;
-        change.commit().await?;
-        return Ok(());
-    }
-}
-
 /// Every refused row's problems, in file order, for the CSV download.
 pub async fn all_rejections(state: &AppState, id: &str) -> Result<Vec<RowProblem>, AppError> {
-    db::job(&state.db, id).await?.ok_or_else(|| not_found(id))?;
+    db::job(&state.db, id)
+        .await?
+        .ok_or_else(|| ImportJob::not_found(id))?;
     Ok(db::rejections(state.db.pool(), id, db::MAX_KEPT_PROBLEMS).await?)
 }
 
@@ -520,7 +482,7 @@ pub async fn start_in_background(
         "resume" => {
             let job = db::job(&state.db, &id)
                 .await?
-                .ok_or_else(|| not_found(&id))?;
+                .ok_or_else(|| ImportJob::not_found(&id))?;
             (job.dry_run, true)
         }
         _ => {

@@ -1,0 +1,137 @@
+//! Step 4 of a batch: writing what was decided — new customers with their identifiers,
+//! attributes and a `customer_created` event each; updates with theirs and a `profile_updated`
+//! event each. The updates were decided inside this transaction, so nobody changed those
+//! customers since (a version check still guards the profile row).
+
+use super::decide::Batch;
+use super::decision::Update;
+use super::Settings;
+use crate::change::Tx;
+use crate::customers::NewCustomer;
+use crate::events::NewEvent;
+use crate::import::model::RowProblem;
+use serde_json::{json, Value};
+
+/// Writes a settled batch; returns the events written, for the live channel.
+pub async fn write(
+    tx: &mut Tx,
+    batch: &mut Batch,
+    settings: &Settings,
+    now: i64,
+) -> Result<Vec<NewEvent>, sqlx::Error> {
+    let mut events = write_creates(tx, &batch.creates, settings, now).await?;
+    let updates = std::mem::take(&mut batch.updates);
+    for update in &updates {
+        match write_update(tx, update, now).await? {
+            Written::Changed(fields) => events.push(imported(
+                &update.before.id,
+                "profile_updated",
+                json!({"fields": fields, "channel": "import", "file": settings.file_name}),
+                now,
+            )),
+            Written::Unchanged => {
+                batch.progress.updated -= 1;
+                batch.progress.unchanged += 1;
+            }
+            Written::Conflict => {
+                batch.progress.updated -= 1;
+                batch.progress.rejected += 1;
+                batch.problems.push(RowProblem::new(
+                    update.row,
+                    "",
+                    "someone changed this customer during the import; import the row again",
+                ));
+            }
+        }
+    }
+    batch.updates = updates;
+    Ok(events)
+}
+
+async fn write_creates(
+    tx: &mut Tx,
+    creates: &[(NewCustomer, Vec<(String, String)>)],
+    settings: &Settings,
+    now: i64,
+) -> Result<Vec<NewEvent>, sqlx::Error> {
+    let customers: Vec<NewCustomer> = creates.iter().map(|(c, _)| c.clone()).collect();
+    crate::customers::db::insert_many(tx, &customers, "import").await?;
+    let mut events = Vec::with_capacity(creates.len());
+    for (customer, attributes) in creates {
+        for (name, value) in attributes {
+            crate::attributes::db::set_value(tx, &customer.id, name, Some(value), now).await?;
+        }
+        events.push(imported(
+            &customer.id,
+            "customer_created",
+            json!({"channel": "import", "file": settings.file_name, "test_persona": customer.is_test}),
+            now,
+        ));
+    }
+    Ok(events)
+}
+
+/// What writing one update came to.
+enum Written {
+    Changed(Vec<String>),
+    Unchanged,
+    Conflict,
+}
+
+async fn write_update(tx: &mut Tx, update: &Update, now: i64) -> Result<Written, sqlx::Error> {
+    let id = &update.before.id;
+    if !update.changed.is_empty() {
+        let version = update.before.version;
+        if !crate::customers::db::update_profile(tx, id, version, &update.valid, now).await? {
+            return Ok(Written::Conflict);
+        }
+        replace_identifiers(tx, update, now).await?;
+        for (name, value) in &update.attributes {
+            crate::attributes::db::set_value(tx, id, name, value.as_deref(), now).await?;
+        }
+    }
+    let mut changed = update.changed.clone();
+    if let Some(is_test) = update.is_test {
+        if crate::import::db::set_test_persona(tx, id, is_test).await? {
+            changed.push("is_test".into());
+        }
+    }
+    Ok(if changed.is_empty() {
+        Written::Unchanged
+    } else {
+        Written::Changed(changed)
+    })
+}
+
+/// The primary identifiers that changed, each kept as the file typed it.
+async fn replace_identifiers(tx: &mut Tx, update: &Update, now: i64) -> Result<(), sqlx::Error> {
+    let old_and_new = update
+        .before
+        .contact
+        .primary_identifiers()
+        .into_iter()
+        .zip(update.valid.contact.primary_identifiers());
+    for ((kind, old), (_, new)) in old_and_new {
+        if old == new {
+            continue;
+        }
+        let typed = update
+            .typed
+            .get(kind)
+            .map(String::as_str)
+            .unwrap_or_default();
+        let new = new
+            .as_deref()
+            .map(|n| (n, if typed.is_empty() { n } else { typed }));
+        let id = &update.before.id;
+        crate::identity::db::replace_primary(tx, id, kind, old.as_deref(), new, "import", now)
+            .await?;
+    }
+    Ok(())
+}
+
+fn imported(customer_id: &str, event_type: &str, payload: Value, now: i64) -> NewEvent {
+    let mut event = NewEvent::console(customer_id, event_type, now, payload);
+    event.source = "import".into();
+    event
+}
