@@ -14,7 +14,7 @@ use crate::auth::CurrentUser;
 use crate::change::Change;
 use crate::error::AppError;
 use crate::events::NewEvent;
-use crate::ingest::db::{Prepared, Stored, REFUSED_WHILE_RESTRICTED};
+use crate::ingest::matching::{Prepared, Stored, REFUSED_WHILE_RESTRICTED};
 use crate::ingest::model::{FieldError, Outcome};
 use crate::state::AppState;
 use crate::time::now_millis;
@@ -78,7 +78,8 @@ pub async fn read_batch(
         outcomes,
         events: ready,
         refused,
-    } = crate::ingest::db::prepare(db.backend(), change.tx(), &checked, ignore_case, now).await?;
+    } = crate::ingest::matching::prepare(db.backend(), change.tx(), &checked, ignore_case, now)
+        .await?;
     for (slot, outcome) in outcomes.into_iter().enumerate() {
         if let Some(outcome) = outcome {
             count(&mut progress, &mut problems, numbers[slot], outcome);
@@ -225,7 +226,7 @@ async fn store_range(
             },
             Some(true) if REFUSED_WHILE_RESTRICTED.contains(&event.event_type.as_str()) => {
                 *refused.entry(event.customer_id.clone()).or_insert(0) += 1;
-                crate::ingest::db::restricted_refusal()
+                crate::ingest::matching::restricted_refusal()
             }
             Some(_) => {
                 ready.push((row, event));

@@ -3,7 +3,9 @@
 //! store (events and projections in one [`Change`] by the sender), publish (the change's
 //! commit tells the customers' open profiles).
 
-use super::db::{self, Checked, Prepared, Stored};
+use super::db;
+use super::envelope::Checked;
+use super::matching::{self, Prepared, Stored};
 use super::model::{EventResult, FieldError, IngestReport, Outcome};
 use crate::auth::CurrentUser;
 use crate::change::Change;
@@ -95,7 +97,7 @@ async fn match_and_store(
         mut outcomes,
         events,
         refused,
-    } = db::prepare(
+    } = matching::prepare(
         backend,
         change.tx(),
         &batch,

@@ -1,7 +1,7 @@
 //! SQL for the tag-count projection as the Tags sub-tab reads and changes it.
 
 use super::model::CustomerTag;
-use crate::store::Db;
+use crate::store::{values_placeholders, Backend, Db};
 use sqlx::{Any, FromRow, Transaction};
 
 #[derive(FromRow)]
@@ -60,4 +60,35 @@ pub async fn reset_count(
             .await?;
     }
     Ok(before)
+}
+
+/// Adds `counts` (at most one per customer and tag) to the tag-count projection.
+pub async fn add_counts(
+    tx: &mut Transaction<'_, Any>,
+    counts: &[super::counts::TagCount],
+) -> Result<(), sqlx::Error> {
+    let backend = Backend::of(tx);
+    for chunk in counts.chunks(500) {
+        let sql = format!(
+            "INSERT INTO customer_tags (customer_id, tag, count, first_at, last_at) VALUES {} \
+             ON CONFLICT (customer_id, tag) DO UPDATE SET \
+             count = customer_tags.count + excluded.count, \
+             first_at = CASE WHEN excluded.first_at < customer_tags.first_at \
+                        THEN excluded.first_at ELSE customer_tags.first_at END, \
+             last_at = CASE WHEN excluded.last_at > customer_tags.last_at \
+                       THEN excluded.last_at ELSE customer_tags.last_at END",
+            values_placeholders(backend, chunk.len(), 5)
+        );
+        let mut query = sqlx::query(&sql);
+        for c in chunk {
+            query = query
+                .bind(&c.customer_id)
+                .bind(&c.tag)
+                .bind(c.count)
+                .bind(c.first_at)
+                .bind(c.last_at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }

@@ -3,6 +3,8 @@
 
 mod api;
 #[cfg(feature = "ssr")]
+pub mod counts;
+#[cfg(feature = "ssr")]
 pub mod db;
 mod model;
 #[cfg(feature = "ssr")]

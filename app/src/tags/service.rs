@@ -29,8 +29,8 @@ pub async fn add(
     );
     let mut change = Change::begin(state, agent).await?;
     change.events(std::slice::from_ref(&event)).await?;
-    let counts = crate::ingest::db::tag_counts([&event]);
-    crate::ingest::db::add_tag_counts(change.tx(), &counts).await?;
+    let counts = super::counts::counts_of([&event]);
+    super::db::add_counts(change.tx(), &counts).await?;
     change
         .audit("tags.add", |r| r.customer(&customer_id).subject(&tag))
         .await?;

@@ -90,7 +90,7 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
             app::events::db::insert_many(&mut tx, &events)
                 .await
                 .map_err(|e| e.to_string())?;
-            app::ingest::db::add_tag_counts(&mut tx, &app::ingest::db::tag_counts(&events))
+            app::tags::db::add_counts(&mut tx, &app::tags::counts::counts_of(&events))
                 .await
                 .map_err(|e| e.to_string())?;
             event_count += events.len();

@@ -618,8 +618,8 @@ async fn an_event_whose_customer_went_since_matching_is_refused_alone() {
         assert_eq!(
             results,
             vec![
-                app::ingest::db::Stored::Accepted,
-                app::ingest::db::Stored::CustomerGone
+                app::ingest::matching::Stored::Accepted,
+                app::ingest::matching::Stored::CustomerGone
             ],
             "{label}"
         );

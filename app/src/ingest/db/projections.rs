@@ -1,5 +1,5 @@
 //! SQL for the projections an ingested batch updates: points balances (never below zero),
-//! purchases, spend and last activity, tier, and tag counts. Each is a few multi-row
+//! purchases, spend and last activity, tier, and (through `tags`) tag counts. Each is a few multi-row
 //! statements per batch, not one per customer: per-statement overhead is what limits ingest.
 
 use crate::events::NewEvent;
@@ -264,7 +264,8 @@ pub async fn apply_projections(
         }
     }
     apply_attributes(tx, stored).await?;
-    add_tag_counts(tx, &tag_counts(stored.iter().copied())).await
+    let counts = crate::tags::counts::counts_of(stored.iter().copied());
+    crate::tags::db::add_counts(tx, &counts).await
 }
 
 /// Sets and removes the profile attributes `profile_updated` events carry (their values
@@ -299,77 +300,4 @@ async fn apply_attributes(
         }
     }
     Ok(())
-}
-
-/// How often a customer was given one tag, and when first and last.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagCount {
-    /// The customer.
-    pub customer_id: String,
-    /// The tag.
-    pub tag: String,
-    /// Times appended.
-    pub count: i64,
-    /// First time (epoch ms).
-    pub first_at: i64,
-    /// Last time (epoch ms).
-    pub last_at: i64,
-}
-
-/// Adds `counts` (at most one per customer and tag) to the tag-count projection.
-pub async fn add_tag_counts(
-    tx: &mut Transaction<'_, Any>,
-    counts: &[TagCount],
-) -> Result<(), sqlx::Error> {
-    let backend = Backend::of(tx);
-    for chunk in counts.chunks(CHUNK) {
-        let sql = format!(
-            "INSERT INTO customer_tags (customer_id, tag, count, first_at, last_at) VALUES {} \
-             ON CONFLICT (customer_id, tag) DO UPDATE SET \
-             count = customer_tags.count + excluded.count, \
-             first_at = CASE WHEN excluded.first_at < customer_tags.first_at \
-                        THEN excluded.first_at ELSE customer_tags.first_at END, \
-             last_at = CASE WHEN excluded.last_at > customer_tags.last_at \
-                       THEN excluded.last_at ELSE customer_tags.last_at END",
-            values_placeholders(backend, chunk.len(), 5)
-        );
-        let mut query = sqlx::query(&sql);
-        for c in chunk {
-            query = query
-                .bind(&c.customer_id)
-                .bind(&c.tag)
-                .bind(c.count)
-                .bind(c.first_at)
-                .bind(c.last_at);
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// The tag counts that `events` add up to, one per customer and tag.
-pub fn tag_counts<'a>(events: impl IntoIterator<Item = &'a NewEvent>) -> Vec<TagCount> {
-    let mut counts: BTreeMap<(&str, &str), TagCount> = BTreeMap::new();
-    for event in events
-        .into_iter()
-        .filter(|e| e.event_type == "tag_appended")
-    {
-        let Some(tag) = event.payload.get("tag").and_then(Value::as_str) else {
-            continue;
-        };
-        let at = event.occurred_at;
-        let entry = counts
-            .entry((&event.customer_id, tag))
-            .or_insert_with(|| TagCount {
-                customer_id: event.customer_id.clone(),
-                tag: tag.to_string(),
-                count: 0,
-                first_at: at,
-                last_at: at,
-            });
-        entry.count += 1;
-        entry.first_at = entry.first_at.min(at);
-        entry.last_at = entry.last_at.max(at);
-    }
-    counts.into_values().collect()
 }

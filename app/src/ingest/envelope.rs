@@ -1,7 +1,7 @@
 //! The first look at a request's events: the envelope, the key's type limits and validation
 //! against each type's schema (the pipeline's first step, see `service.rs`).
 
-use super::{db, model, validate};
+use super::{model, validate};
 use crate::store::Db;
 use model::MAX_BATCH;
 use serde_json::Value;
@@ -38,21 +38,32 @@ pub fn events_of(body: Value) -> Result<Vec<Value>, BadEnvelope> {
     }
 }
 
+/// One event of a request after validation.
+pub struct Checked {
+    /// Position in the request.
+    pub index: usize,
+    /// The sender's `event_id`, when readable.
+    pub event_id: Option<String>,
+    /// The event, or what is wrong with it.
+    pub event: Result<validate::ValidEvent, Vec<model::FieldError>>,
+}
+
 /// Each of `events` received at `now` checked against its type's schema (and, for a sender
 /// limited to `allowed_types`, its type), in order: the first step of
-/// [`super::service::ingest`], which an events import takes too before [`db::prepare`].
+/// [`super::service::ingest`], which an events import takes too before
+/// [`super::matching::prepare`].
 pub async fn validated(
     db: &Db,
     events: &[Value],
     now: i64,
     allowed_types: Option<&[String]>,
-) -> Result<Vec<db::Checked>, sqlx::Error> {
+) -> Result<Vec<Checked>, sqlx::Error> {
     let registry = crate::events::db::registry(db).await?;
     let attributes = crate::attributes::db::types(db).await?;
     Ok(events
         .iter()
         .enumerate()
-        .map(|(index, event)| db::Checked {
+        .map(|(index, event)| Checked {
             index,
             event_id: event
                 .get("event_id")
