@@ -126,6 +126,7 @@ fn AddNoteForm(reasons: Signal<Vec<NoteReason>>, version: RwSignal<u32>) -> impl
     }
 }
 
+/// One note: when and by whom, its text, and (for those who may write) Edit and Delete.
 #[component]
 fn NoteItem(
     note: Note,
@@ -134,9 +135,87 @@ fn NoteItem(
     can_write: bool,
 ) -> impl IntoView {
     let editing = RwSignal::new(false);
+    let edited = note.edited_at.map(|at| {
+        format!(
+            "Edited {} by {}",
+            format_date_time(at),
+            note.edited_by.clone().unwrap_or_default()
+        )
+    });
+    let meta = view! {
+        <p class="note-meta">
+            <time>{format_date_time(note.created_at)}</time>
+            {note.reason.clone().map(|r| view! { " · " <span class="note-reason">{r}</span> })}
+            " · " {note.author_name.clone()}
+        </p>
+        {edited.map(|text| view! { <p class="note-edited muted">{text}</p> })}
+    };
+    let body_or_form = move || {
+        let note = note.clone();
+        if editing.get() {
+            view! { <NoteEditForm note reasons editing version/> }.into_any()
+        } else {
+            view! {
+                <p class="note-body">{note.body}</p>
+                {can_write.then(|| view! { <NoteActions id=note.id editing version/> })}
+            }
+            .into_any()
+        }
+    };
+    view! { <li class="note">{meta} {body_or_form}</li> }
+}
+
+/// Edit and Delete for one note; Delete asks first.
+#[component]
+fn NoteActions(id: String, editing: RwSignal<bool>, version: RwSignal<u32>) -> impl IntoView {
     let confirming = RwSignal::new(false);
-    let edit = ServerAction::<EditNote>::new();
     let delete = ServerAction::<DeleteNote>::new();
+    let customer_id = use_customer_id();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            version.update(|v| *v += 1);
+        }
+    });
+    let delete_error = form_error(move || delete.value().get().and_then(Result::err));
+    view! {
+        <div class="note-actions" hidden=move || confirming.get()>
+            <button type="button" class="link-button" on:click=move |_| editing.set(true)>
+                "Edit"<span class="visually-hidden">" note"</span>
+            </button>
+            <button type="button" class="link-button danger" on:click=move |_| confirming.set(true)>
+                "Delete"<span class="visually-hidden">" note"</span>
+            </button>
+        </div>
+        <div class="note-confirm" role="group" aria-label="Confirm deletion" hidden=move || !confirming.get()>
+            <span>"Delete this note?"</span>
+            <button
+                type="button"
+                class="button danger"
+                on:click=move |_| {
+                    delete.dispatch(DeleteNote { customer_id: customer_id.get(), id: id.clone() });
+                }
+            >
+                "Delete note"
+            </button>
+            <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>
+                "Keep"
+            </button>
+        </div>
+        <p class="alert alert-error" role="alert" hidden=move || delete_error.get().is_none()>
+            {delete_error}
+        </p>
+    }
+}
+
+/// A note's text and reason in a form, focused when it opens; closes when saved.
+#[component]
+fn NoteEditForm(
+    note: Note,
+    reasons: Signal<Vec<NoteReason>>,
+    editing: RwSignal<bool>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let edit = ServerAction::<EditNote>::new();
     let customer_id = use_customer_id();
     let textarea = NodeRef::<html::Textarea>::new();
     Effect::new(move |_| {
@@ -146,125 +225,48 @@ fn NoteItem(
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            version.update(|v| *v += 1);
-        }
-    });
-    Effect::new(move |_| {
-        if editing.get() {
-            if let Some(textarea) = textarea.get() {
-                let _ = textarea.focus();
-            }
+        if let Some(textarea) = textarea.get() {
+            let _ = textarea.focus();
         }
     });
     let edit_error = move || edit.value().get().and_then(Result::err);
     let edit_general = form_error(edit_error);
-    let delete_error = form_error(move || delete.value().get().and_then(Result::err));
-    let id = note.id.clone();
     let body_id = format!("note-{}-body", note.id);
     let reason_id = format!("note-{}-reason", note.id);
-    let edited = note.edited_at.map(|at| {
-        format!(
-            "Edited {} by {}",
-            format_date_time(at),
-            note.edited_by.clone().unwrap_or_default()
-        )
-    });
-    let read_view = {
-        let (id, body) = (id.clone(), note.body.clone());
-        move || {
-            let id = id.clone();
-            view! {
-                <p class="note-body">{body.clone()}</p>
-                {can_write
-                    .then(|| {
-                        let id = id.clone();
-                        view! {
-                            <div class="note-actions" hidden=move || confirming.get()>
-                                <button type="button" class="link-button" on:click=move |_| editing.set(true)>
-                                    "Edit"<span class="visually-hidden">" note"</span>
-                                </button>
-                                <button type="button" class="link-button danger" on:click=move |_| confirming.set(true)>
-                                    "Delete"<span class="visually-hidden">" note"</span>
-                                </button>
-                            </div>
-                            <div class="note-confirm" role="group" aria-label="Confirm deletion" hidden=move || !confirming.get()>
-                                <span>"Delete this note?"</span>
-                                <button
-                                    type="button"
-                                    class="button danger"
-                                    on:click=move |_| {
-                                        delete.dispatch(DeleteNote { customer_id: customer_id.get(), id: id.clone() });
-                                    }
-                                >
-                                    "Delete note"
-                                </button>
-                                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>
-                                    "Keep"
-                                </button>
-                            </div>
-                            <p class="alert alert-error" role="alert" hidden=move || delete_error.get().is_none()>
-                                {delete_error}
-                            </p>
-                        }
-                    })}
-            }
-            .into_any()
-        }
-    };
-    let edit_view = {
-        let (id, body, reason) = (id.clone(), note.body.clone(), note.reason.clone());
-        move || {
-            let (body_id, reason_id) = (body_id.clone(), reason_id.clone());
-            let reason = reason.clone();
-            view! {
-                <ActionForm action=edit attr:class="note-form" attr:aria-label="Edit note">
-                    <input type="hidden" name="customer_id" value=customer_id.get()/>
-                    <input type="hidden" name="id" value=id.clone()/>
-                    <Field id=reason_id.clone() label="Reason (optional)" error=field_error(edit_error, "reason")>
-                        <select id=reason_id.clone() name="reason">
-                            <Suspense fallback=|| ()>
-                                {move || reason_options(reasons.get(), reason.clone())}
-                            </Suspense>
-                        </select>
-                    </Field>
-                    <Field id=body_id.clone() label="Note" error=field_error(edit_error, "body")>
-                        <textarea
-                            id=body_id.clone()
-                            name="body"
-                            rows="3"
-                            required
-                            maxlength=MAX_NOTE_CHARS.to_string()
-                            node_ref=textarea
-                            aria-describedby=format!("{body_id}-error")
-                        >
-                            {body.clone()}
-                        </textarea>
-                    </Field>
-                    <p class="alert alert-error" role="alert" hidden=move || edit_general.get().is_none()>
-                        {edit_general}
-                    </p>
-                    <div class="dialog-actions">
-                        <button type="button" class="button secondary" on:click=move |_| editing.set(false)>
-                            "Cancel"
-                        </button>
-                        <button type="submit" class="button" disabled=move || edit.pending().get()>
-                            "Save note"
-                        </button>
-                    </div>
-                </ActionForm>
-            }
-        }
-    };
+    let reason = note.reason.clone();
     view! {
-        <li class="note">
-            <p class="note-meta">
-                <time>{format_date_time(note.created_at)}</time>
-                {note.reason.clone().map(|r| view! { " · " <span class="note-reason">{r}</span> })}
-                " · " {note.author_name.clone()}
+        <ActionForm action=edit attr:class="note-form" attr:aria-label="Edit note">
+            <input type="hidden" name="customer_id" value=customer_id.get()/>
+            <input type="hidden" name="id" value=note.id.clone()/>
+            <Field id=reason_id.clone() label="Reason (optional)" error=field_error(edit_error, "reason")>
+                <select id=reason_id.clone() name="reason">
+                    <Suspense fallback=|| ()>{move || reason_options(reasons.get(), reason.clone())}</Suspense>
+                </select>
+            </Field>
+            <Field id=body_id.clone() label="Note" error=field_error(edit_error, "body")>
+                <textarea
+                    id=body_id.clone()
+                    name="body"
+                    rows="3"
+                    required
+                    maxlength=MAX_NOTE_CHARS.to_string()
+                    node_ref=textarea
+                    aria-describedby=format!("{body_id}-error")
+                >
+                    {note.body.clone()}
+                </textarea>
+            </Field>
+            <p class="alert alert-error" role="alert" hidden=move || edit_general.get().is_none()>
+                {edit_general}
             </p>
-            {edited.map(|text| view! { <p class="note-edited muted">{text}</p> })}
-            {move || if editing.get() { edit_view.clone()().into_any() } else { read_view.clone()() }}
-        </li>
+            <div class="dialog-actions">
+                <button type="button" class="button secondary" on:click=move |_| editing.set(false)>
+                    "Cancel"
+                </button>
+                <button type="submit" class="button" disabled=move || edit.pending().get()>
+                    "Save note"
+                </button>
+            </div>
+        </ActionForm>
     }
 }

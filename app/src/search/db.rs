@@ -38,128 +38,12 @@ pub const BROAD_MATCHES: i64 = 2_000;
 /// index is written as an expression (`key || ''`), which no index serves, so both
 /// SQLite and PostgreSQL walk the sort's index in order and stop after one page.
 pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Vec<String>) {
-    let mut conditions = Vec::new();
-    let mut page_conditions = Vec::new();
-    let mut values: Vec<String> = Vec::new();
-    // A first-name prefix alone, sorted by a contact: walk the customers of its first letter
-    // in contact order (`customers_by_initial_email` / `_phone`), checking the rest of the
-    // prefix from the same index.
-    let by_initial = broad
-        && matches!(query.sort, SortOrder::Email | SortOrder::Phone)
-        && query.last_prefix.is_none()
-        && query.email_prefix.is_none();
-    // Sorted by email, a prefix of three or more letters walks the customers of its first
-    // three (`customers_by_first3_email`): emails start with the name, so the initial's walk
-    // would pass every earlier email of that letter first.
-    let leading_letters = match query.sort {
-        SortOrder::Email => 3,
-        _ => 1,
-    };
-    let initial = query
-        .first_prefix
-        .as_deref()
-        .filter(|_| by_initial)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let letters = if p.chars().count() >= leading_letters {
-                leading_letters
-            } else {
-                1
-            };
-            (letters, p.chars().take(letters).collect::<String>())
-        });
-    let hide_from_index = |column: &str| {
-        broad
-            && match query.sort {
-                SortOrder::LastName => column == "c.first_name_key",
-                SortOrder::FirstName => column == "c.last_name_key",
-                SortOrder::Phone => true,
-                // Emails start with the name, so walking the email index for a name prefix
-                // reads most of it before a page matches: collect the matches and sort (or,
-                // with a first-name prefix alone, walk its initial's index).
-                SortOrder::Email => initial.is_some() && column == "c.first_name_key",
-            }
-    };
-    // With both name prefixes, the count walks the index of the longer (more selective) one.
-    let count_hides = |column: &str| match (&query.first_prefix, &query.last_prefix) {
-        (Some(first), Some(last)) if column == "c.first_name_key" => last.len() >= first.len(),
-        (Some(first), Some(last)) if column == "c.last_name_key" => last.len() < first.len(),
-        _ => false,
-    };
-    for (column, value) in [
-        ("c.first_name_key", &query.first_prefix),
-        ("c.last_name_key", &query.last_prefix),
-        ("c.email", &query.email_prefix),
-    ] {
-        if let Some(value) = value {
-            values.push(value.clone());
-            values.push(format!("{value}\u{10FFFF}"));
-            let (low, high) = (values.len() - 1, values.len());
-            let counted = if count_hides(column) {
-                format!("({column} || '')")
-            } else {
-                column.to_string()
-            };
-            conditions.push(format!("{counted} >= ${low} AND {counted} < ${high}"));
-            let expression = if hide_from_index(column) {
-                format!("({column} || '')")
-            } else {
-                column.to_string()
-            };
-            page_conditions.push(format!("{expression} >= ${low} AND {expression} < ${high}"));
-        }
-    }
-    for (column, value) in [
-        ("c.phone", &query.phone),
-        ("c.id", &query.id),
-        ("c.date_of_birth", &query.dob),
-    ] {
-        if let Some(value) = value {
-            values.push(value.clone());
-            conditions.push(format!("{column} = ${}", values.len()));
-            page_conditions.push(format!("{column} = ${}", values.len()));
-        }
-    }
-    if let Some((name, value)) = &query.attribute {
-        values.push(name.clone());
-        values.push(value.clone());
-        let (key, found) = (values.len() - 1, values.len());
-        let held = format!(
-            "EXISTS (SELECT 1 FROM customer_attributes a WHERE a.customer_id = c.id \
-             AND a.key = ${key} AND a.value = ${found})"
-        );
-        conditions.push(held.clone());
-        page_conditions.push(held);
-    }
-    if let Some((letters, leading)) = &initial {
-        values.push(leading.clone());
-        // In both queries, so they bind the same values (the count's range implies it).
-        let same_initial = format!("substr(c.first_name_key, 1, {letters}) = ${}", values.len());
-        conditions.push(same_initial.clone());
-        page_conditions.push(same_initial);
-    }
-    let join = |list: &[String]| {
-        if list.is_empty() {
-            "1 = 1".to_string()
-        } else {
-            list.join(" AND ")
-        }
-    };
-    let (filter, page_filter) = (join(&conditions), join(&page_conditions));
-    let order = match query.sort {
-        SortOrder::LastName => "c.last_name_key, c.first_name_key, c.id",
-        SortOrder::FirstName => "c.first_name_key, c.last_name_key, c.id",
-        SortOrder::Phone => "(c.phone IS NULL), c.phone, c.id",
-        // With a name prefix, sort the matches (their emails come from a covering name index)
-        // rather than walk the email index: `|| ''` keeps every planner off the latter.
-        SortOrder::Email
-            if initial.is_none()
-                && (query.first_prefix.is_some() || query.last_prefix.is_some()) =>
-        {
-            "(c.email IS NULL), (c.email || ''), c.id"
-        }
-        SortOrder::Email => "(c.email IS NULL), c.email, c.id",
-    };
+    let initial = walked_initial(query, broad);
+    let mut filters = Filters::default();
+    filters.prefixes(query, broad, initial.is_some());
+    filters.exact(query, initial.as_ref());
+    let (filter, page_filter) = (joined(&filters.count), joined(&filters.page));
+    let order = order_by(query, initial.is_some());
     // The page's ids first (from an index where possible), then only those rows.
     let page_sql = format!(
         "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, s.name AS status, c.is_test \
@@ -173,7 +57,149 @@ pub fn advanced_sql(query: &NormalisedQuery, broad: bool) -> (String, String, Ve
         "SELECT COUNT(*) FROM (SELECT 1 FROM customers c WHERE {filter} LIMIT {}) capped",
         COUNT_CAP + 1
     );
-    (page_sql, count_sql, values)
+    (page_sql, count_sql, filters.values)
+}
+
+/// A first-name prefix alone, sorted by a contact: the customers of its leading letters are
+/// walked in contact order (`customers_by_initial_email` / `_phone`), the rest of the prefix
+/// checked from the same index. Sorted by email, a prefix of three or more letters walks the
+/// customers of its first three (`customers_by_first3_email`): emails start with the name, so
+/// the initial's walk would pass every earlier email of that letter first. How many letters,
+/// and which.
+fn walked_initial(query: &NormalisedQuery, broad: bool) -> Option<(usize, String)> {
+    let by_initial = broad
+        && matches!(query.sort, SortOrder::Email | SortOrder::Phone)
+        && query.last_prefix.is_none()
+        && query.email_prefix.is_none();
+    let leading_letters = match query.sort {
+        SortOrder::Email => 3,
+        _ => 1,
+    };
+    let prefix = query
+        .first_prefix
+        .as_deref()
+        .filter(|p| by_initial && !p.is_empty())?;
+    let letters = if prefix.chars().count() >= leading_letters {
+        leading_letters
+    } else {
+        1
+    };
+    Some((letters, prefix.chars().take(letters).collect()))
+}
+
+/// The conditions of the count and of the page query, and the values both bind in order.
+#[derive(Default)]
+struct Filters {
+    count: Vec<String>,
+    page: Vec<String>,
+    values: Vec<String>,
+}
+
+impl Filters {
+    /// Binds `value`; its placeholder number.
+    fn bind(&mut self, value: String) -> usize {
+        self.values.push(value);
+        self.values.len()
+    }
+
+    fn in_both(&mut self, condition: String) {
+        self.count.push(condition.clone());
+        self.page.push(condition);
+    }
+
+    /// The name and email prefixes as half-open ranges, each written so that the right index
+    /// serves it (`column || ''` keeps a planner off an index).
+    fn prefixes(&mut self, query: &NormalisedQuery, broad: bool, walks_initial: bool) {
+        let hide_from_page_index = |column: &str| {
+            broad
+                && match query.sort {
+                    SortOrder::LastName => column == "c.first_name_key",
+                    SortOrder::FirstName => column == "c.last_name_key",
+                    SortOrder::Phone => true,
+                    // Emails start with the name, so walking the email index for a name
+                    // prefix reads most of it before a page matches: collect the matches and
+                    // sort (or, with a first-name prefix alone, walk its initial's index).
+                    SortOrder::Email => walks_initial && column == "c.first_name_key",
+                }
+        };
+        // With both name prefixes, the count walks the index of the longer (more selective).
+        let hide_from_count_index = |column: &str| match (&query.first_prefix, &query.last_prefix) {
+            (Some(first), Some(last)) if column == "c.first_name_key" => last.len() >= first.len(),
+            (Some(first), Some(last)) if column == "c.last_name_key" => last.len() < first.len(),
+            _ => false,
+        };
+        let written = |column: &str, hidden: bool| match hidden {
+            true => format!("({column} || '')"),
+            false => column.to_string(),
+        };
+        for (column, value) in [
+            ("c.first_name_key", &query.first_prefix),
+            ("c.last_name_key", &query.last_prefix),
+            ("c.email", &query.email_prefix),
+        ] {
+            let Some(value) = value else { continue };
+            let low = self.bind(value.clone());
+            let high = self.bind(format!("{value}\u{10FFFF}"));
+            let counted = written(column, hide_from_count_index(column));
+            self.count
+                .push(format!("{counted} >= ${low} AND {counted} < ${high}"));
+            let paged = written(column, hide_from_page_index(column));
+            self.page
+                .push(format!("{paged} >= ${low} AND {paged} < ${high}"));
+        }
+    }
+
+    /// Phone, id, date of birth and attribute as equalities, and the walked initial.
+    fn exact(&mut self, query: &NormalisedQuery, initial: Option<&(usize, String)>) {
+        for (column, value) in [
+            ("c.phone", &query.phone),
+            ("c.id", &query.id),
+            ("c.date_of_birth", &query.dob),
+        ] {
+            if let Some(value) = value {
+                let at = self.bind(value.clone());
+                self.in_both(format!("{column} = ${at}"));
+            }
+        }
+        if let Some((name, value)) = &query.attribute {
+            let key = self.bind(name.clone());
+            let found = self.bind(value.clone());
+            self.in_both(format!(
+                "EXISTS (SELECT 1 FROM customer_attributes a WHERE a.customer_id = c.id \
+                 AND a.key = ${key} AND a.value = ${found})"
+            ));
+        }
+        if let Some((letters, leading)) = initial {
+            // In both queries, so they bind the same values (the count's range implies it).
+            let at = self.bind(leading.clone());
+            self.in_both(format!("substr(c.first_name_key, 1, {letters}) = ${at}"));
+        }
+    }
+}
+
+fn joined(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        "1 = 1".to_string()
+    } else {
+        conditions.join(" AND ")
+    }
+}
+
+/// The page's ORDER BY for the query's sort.
+fn order_by(query: &NormalisedQuery, walks_initial: bool) -> &'static str {
+    match query.sort {
+        SortOrder::LastName => "c.last_name_key, c.first_name_key, c.id",
+        SortOrder::FirstName => "c.first_name_key, c.last_name_key, c.id",
+        SortOrder::Phone => "(c.phone IS NULL), c.phone, c.id",
+        // With a name prefix, sort the matches (their emails come from a covering name index)
+        // rather than walk the email index: `|| ''` keeps every planner off the latter.
+        SortOrder::Email
+            if !walks_initial && (query.first_prefix.is_some() || query.last_prefix.is_some()) =>
+        {
+            "(c.email IS NULL), (c.email || ''), c.id"
+        }
+        SortOrder::Email => "(c.email IS NULL), c.email, c.id",
+    }
 }
 
 /// One page of an advanced search and the (capped) number of matches. Name and email
