@@ -370,17 +370,27 @@ pub async fn insert_merge(
     Ok(())
 }
 
-/// A stored merge: (survivor, absorbed, merged_at, restore JSON, undone_at).
-pub type StoredMerge = (String, String, i64, Option<String>, Option<i64>);
+/// A stored merge as an undo reads it.
+#[derive(sqlx::FromRow)]
+pub struct StoredMerge {
+    /// The customer absorbed.
+    pub absorbed_id: String,
+    /// When (epoch ms).
+    pub merged_at: i64,
+    /// What the undo needs (JSON; gone once undone or the survivor forgotten).
+    pub restore: Option<String>,
+    /// When it was undone, if it was.
+    pub undone_at: Option<i64>,
+}
 
 /// Merge `id` of survivor `survivor_id`.
-pub async fn merge(
+pub async fn stored_merge(
     tx: &mut Transaction<'_, Any>,
     survivor_id: &str,
     id: &str,
 ) -> Result<Option<StoredMerge>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT customer_id, absorbed_id, merged_at, restore, undone_at FROM customer_merges \
+        "SELECT absorbed_id, merged_at, restore, undone_at FROM customer_merges \
          WHERE customer_id = $1 AND id = $2",
     )
     .bind(survivor_id)

@@ -11,6 +11,7 @@ use crate::change::{Change, Tx};
 use crate::error::AppError;
 use crate::events::NewEvent;
 use crate::identity::{mask_email, mask_phone};
+use crate::money;
 use crate::state::AppState;
 use crate::store::customer_tables::{combined_on_merge, moved_on_merge};
 use crate::store::rows::JsonRow;
@@ -160,6 +161,49 @@ pub async fn preview(
     let mut tx = state.db.pool().begin().await?;
     let pair = read_pair(&mut tx, &survivor_id, &absorbed_id, false).await?;
     let show_pii = user.can(Permission::CustomersViewPii);
+    let (mut conflicts, mut filled) = field_differences(&pair, show_pii);
+    let attributes = |rows: Vec<JsonRow>| -> BTreeMap<String, String> {
+        rows.iter()
+            .filter_map(|r| Some((text(r, "key")?, text(r, "value").unwrap_or_default())))
+            .collect()
+    };
+    let own = attributes(db::rows_of(&mut tx, "customer_attributes", &survivor_id).await?);
+    let theirs = attributes(db::rows_of(&mut tx, "customer_attributes", &absorbed_id).await?);
+    attribute_differences(&own, &theirs, &mut conflicts, &mut filled);
+    let identifiers = db::rows_of(&mut tx, "customer_identifiers", &absorbed_id).await?;
+    let identifiers = identifiers
+        .iter()
+        .map(|row| shown_identifier(row, show_pii))
+        .collect();
+    let moves = db::counts(&mut tx, &absorbed_id).await?;
+    let higher = absorbed_tier_higher(&mut tx, &pair).await?;
+    let after = plan::combined_customer(&pair.survivor, &pair.absorbed, &[], higher, 0);
+    drop(tx);
+    let home = crate::settings::service::currency(&state.db).await?;
+    let (mut survivor, mut absorbed) = (side(&pair.survivor), side(&pair.absorbed));
+    survivor.spend = spend_of(state, &survivor.id, &home).await?;
+    absorbed.spend = spend_of(state, &absorbed.id, &home).await?;
+    let spend_after = money::combined(&survivor.spend, &absorbed.spend);
+    Ok(MergePreview {
+        survivor,
+        absorbed,
+        moves,
+        identifiers,
+        filled,
+        conflicts,
+        points_after: int(&after, "points_balance").unwrap_or(0),
+        purchases_after: int(&after, "purchase_count").unwrap_or(0),
+        spend_after: money::home_first(spend_after, &home),
+        home_currency: home,
+        tier_after: text(&after, "tier"),
+        refusal: refusal(&pair),
+        needs_restriction_confirmation: restricted(&pair),
+    })
+}
+
+/// The field groups both customers fill differently (conflicts, the personal ones hidden
+/// without `customers.view_pii`) and those only the absorbed one fills (filled in).
+fn field_differences(pair: &Pair, show_pii: bool) -> (Vec<FieldConflict>, Vec<String>) {
     let mut conflicts = Vec::new();
     let mut filled = Vec::new();
     for group in &FIELD_GROUPS {
@@ -183,14 +227,18 @@ pub async fn preview(
             filled.push(group.label.to_string());
         }
     }
-    let attributes = |rows: Vec<JsonRow>| -> BTreeMap<String, String> {
-        rows.iter()
-            .filter_map(|r| Some((text(r, "key")?, text(r, "value").unwrap_or_default())))
-            .collect()
-    };
-    let own = attributes(db::rows_of(&mut tx, "customer_attributes", &survivor_id).await?);
-    let theirs = attributes(db::rows_of(&mut tx, "customer_attributes", &absorbed_id).await?);
-    for (key, value) in &theirs {
+    (conflicts, filled)
+}
+
+/// The attributes both customers hold with different values, and those only the absorbed
+/// one holds.
+fn attribute_differences(
+    own: &BTreeMap<String, String>,
+    theirs: &BTreeMap<String, String>,
+    conflicts: &mut Vec<FieldConflict>,
+    filled: &mut Vec<String>,
+) {
+    for (key, value) in theirs {
         match own.get(key) {
             Some(mine) if mine != value => conflicts.push(FieldConflict {
                 field: format!("attribute:{key}"),
@@ -203,53 +251,28 @@ pub async fn preview(
             None => filled.push(format!("Attribute “{key}”")),
         }
     }
-    let identifiers = db::rows_of(&mut tx, "customer_identifiers", &absorbed_id)
-        .await?
-        .iter()
-        .map(|row| {
-            let value = text(row, "normalized").unwrap_or_default();
-            match text(row, "kind").as_deref() {
-                _ if show_pii => value,
-                Some("email") => mask_email(&value),
-                Some("phone") => mask_phone(&value),
-                _ => value,
-            }
-        })
-        .collect();
-    let moves = db::counts(&mut tx, &absorbed_id).await?;
-    let higher = absorbed_tier_higher(&mut tx, &pair).await?;
-    let after = plan::combined_customer(&pair.survivor, &pair.absorbed, &[], higher, 0);
-    drop(tx);
-    let home = crate::settings::service::currency(&state.db).await?;
-    let spend = |id: String| {
-        let (db, home) = (&state.db, &home);
-        async move {
-            let totals = crate::customers::db::spend_by_currency(db, &id).await?;
-            Ok::<_, AppError>(crate::money::home_first(totals, home))
-        }
-    };
-    let (mut survivor, mut absorbed) = (side(&pair.survivor), side(&pair.absorbed));
-    survivor.spend = spend(survivor.id.clone()).await?;
-    absorbed.spend = spend(absorbed.id.clone()).await?;
-    let spend_after = crate::money::home_first(
-        crate::money::combined(&survivor.spend, &absorbed.spend),
-        &home,
-    );
-    Ok(MergePreview {
-        survivor,
-        absorbed,
-        moves,
-        identifiers,
-        filled,
-        conflicts,
-        points_after: int(&after, "points_balance").unwrap_or(0),
-        purchases_after: int(&after, "purchase_count").unwrap_or(0),
-        spend_after,
-        home_currency: home,
-        tier_after: text(&after, "tier"),
-        refusal: refusal(&pair),
-        needs_restriction_confirmation: restricted(&pair),
-    })
+}
+
+/// An identifier row as the previewer may see it (email and phone masked without
+/// `customers.view_pii`).
+fn shown_identifier(row: &JsonRow, show_pii: bool) -> String {
+    let value = text(row, "normalized").unwrap_or_default();
+    match text(row, "kind").as_deref() {
+        _ if show_pii => value,
+        Some("email") => mask_email(&value),
+        Some("phone") => mask_phone(&value),
+        _ => value,
+    }
+}
+
+/// A customer's spend per currency, the organisation's first.
+async fn spend_of(
+    state: &AppState,
+    id: &str,
+    home: &str,
+) -> Result<Vec<crate::money::CurrencyTotal>, AppError> {
+    let totals = crate::customers::db::spend_by_currency(&state.db, id).await?;
+    Ok(money::home_first(totals, home))
 }
 
 /// The choices and checks of one merge request.
@@ -275,41 +298,21 @@ pub async fn merge(
     agent: &CurrentUser,
     request: MergeRequest,
 ) -> Result<MergeDone, AppError> {
-    let MergeRequest {
-        survivor_id,
-        absorbed_id,
-        keep_absorbed,
-        ..
-    } = &request;
+    let (survivor_id, absorbed_id) = (&request.survivor_id, &request.absorbed_id);
     not_itself(survivor_id, absorbed_id)?;
     let rules = crate::tiers::db::rules(&state.db).await?;
     let now = now_millis();
-    let merge_id = uuid::Uuid::now_v7().to_string();
     let mut change = Change::begin(state, agent).await?;
     let pair = read_pair(change.tx(), survivor_id, absorbed_id, true).await?;
-    if int(&pair.survivor, "version") != Some(request.survivor_version)
-        || int(&pair.absorbed, "version") != Some(request.absorbed_version)
-    {
-        return Err(AppError::Conflict(
-            "One of the two profiles changed since the preview: review the preview again \
-             before merging."
-                .into(),
-        ));
-    }
-    if let Some(reason) = refusal(&pair) {
-        return Err(AppError::Conflict(reason));
-    }
-    if restricted(&pair) && !(request.confirm_restricted && agent.can(Permission::PrivacyRequest)) {
-        return Err(AppError::validation(
-            "confirm_restricted",
-            "Processing of one of these customers is restricted (GDPR art. 18). A privacy \
-             officer (privacy.request) must confirm the merge serves the customer's request; \
-             the merged profile stays restricted.",
-        ));
-    }
+    may_merge(agent, &request, &pair)?;
     let higher = absorbed_tier_higher(change.tx(), &pair).await?;
-    let combined =
-        plan::combined_customer(&pair.survivor, &pair.absorbed, keep_absorbed, higher, now);
+    let combined = plan::combined_customer(
+        &pair.survivor,
+        &pair.absorbed,
+        &request.keep_absorbed,
+        higher,
+        now,
+    );
     let mut restore = Restore {
         survivor_before: pair.survivor.clone(),
         survivor_after: JsonRow::new(),
@@ -325,8 +328,54 @@ pub async fn merge(
     db::delete_customer(change.tx(), absorbed_id).await?;
     crate::tiers::engine::apply_rules(change.tx(), &rules, &[survivor_id.as_str()], now).await?;
     restore.tier_events = db::rule_events_since(change.tx(), survivor_id, now).await?;
+    let merge_id = record_merge(&mut change, agent, &request, restore, now).await?;
+    change.customer_changed(absorbed_id);
+    change.commit().await?;
+    Ok(MergeDone {
+        merge_id,
+        survivor_id: survivor_id.clone(),
+    })
+}
+
+/// Refuses a merge the preview no longer describes, one the pair's state forbids, or one of a
+/// restricted customer not confirmed by a privacy officer.
+fn may_merge(agent: &CurrentUser, request: &MergeRequest, pair: &Pair) -> Result<(), AppError> {
+    if int(&pair.survivor, "version") != Some(request.survivor_version)
+        || int(&pair.absorbed, "version") != Some(request.absorbed_version)
+    {
+        return Err(AppError::Conflict(
+            "One of the two profiles changed since the preview: review the preview again \
+             before merging."
+                .into(),
+        ));
+    }
+    if let Some(reason) = refusal(pair) {
+        return Err(AppError::Conflict(reason));
+    }
+    if restricted(pair) && !(request.confirm_restricted && agent.can(Permission::PrivacyRequest)) {
+        return Err(AppError::validation(
+            "confirm_restricted",
+            "Processing of one of these customers is restricted (GDPR art. 18). A privacy \
+             officer (privacy.request) must confirm the merge serves the customer's request; \
+             the merged profile stays restricted.",
+        ));
+    }
+    Ok(())
+}
+
+/// The merge's history: the survivor's `customers_merged` event, the record an undo reads
+/// (with `restore`) and the audit record. The merge's id.
+async fn record_merge(
+    change: &mut Change<'_>,
+    agent: &CurrentUser,
+    request: &MergeRequest,
+    mut restore: Restore,
+    now: i64,
+) -> Result<String, AppError> {
+    let (survivor_id, absorbed_id) = (&request.survivor_id, &request.absorbed_id);
+    let merge_id = uuid::Uuid::now_v7().to_string();
     let moved = restore.moved_counts();
-    let absorbed_name = name_of(&pair.absorbed);
+    let absorbed_name = name_of(&restore.absorbed);
     let event = NewEvent::console(
         survivor_id,
         "customers_merged",
@@ -343,19 +392,16 @@ pub async fn merge(
         .unwrap_or_default();
     let summary = json!({"absorbed_name": absorbed_name, "moved": moved}).to_string();
     let restore = serde_json::to_string(&restore).map_err(AppError::internal)?;
-    db::insert_merge(
-        change.tx(),
-        &NewMerge {
-            id: &merge_id,
-            survivor_id,
-            absorbed_id,
-            at: now,
-            by: &agent.display_name,
-            summary: &summary,
-            restore: &restore,
-        },
-    )
-    .await?;
+    let record = NewMerge {
+        id: &merge_id,
+        survivor_id,
+        absorbed_id,
+        at: now,
+        by: &agent.display_name,
+        summary: &summary,
+        restore: &restore,
+    };
+    db::insert_merge(change.tx(), &record).await?;
     change
         .audit("customers.merge", |r| {
             r.customer(survivor_id)
@@ -363,12 +409,7 @@ pub async fn merge(
                 .change(json!(null), json!({"merge_id": merge_id, "moved": moved}))
         })
         .await?;
-    change.customer_changed(absorbed_id);
-    change.commit().await?;
-    Ok(MergeDone {
-        merge_id,
-        survivor_id: survivor_id.clone(),
-    })
+    Ok(merge_id)
 }
 
 /// Undoes merge `merge_id` of survivor `survivor_id`: both customers as they were, apart from
@@ -381,35 +422,10 @@ pub async fn undo(
 ) -> Result<UndoDone, AppError> {
     let now = now_millis();
     let mut change = Change::begin(state, agent).await?;
-    let (_, absorbed_id, merged_at, restore, undone_at) =
-        db::merge(change.tx(), &survivor_id, &merge_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("No such merge.".into()))?;
-    if undone_at.is_some() {
-        return Err(AppError::Conflict("This merge was already undone.".into()));
-    }
-    let restore: Restore = restore
-        .as_deref()
-        .map(serde_json::from_str)
-        .transpose()
-        .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::Conflict("This merge can no longer be undone.".into()))?;
-    let Some(survivor_now) = db::customer_row(change.tx(), &survivor_id, true).await? else {
-        return Err(AppError::Conflict(
-            "The surviving profile was itself merged into another since: undo that merge first."
-                .into(),
-        ));
-    };
-    if !db::mark_undone(
-        change.tx(),
-        &survivor_id,
-        &merge_id,
-        &absorbed_id,
-        now,
-        &agent.display_name,
-    )
-    .await?
-    {
+    let (absorbed_id, merged_at, restore, survivor_now) =
+        undoable(&mut change, &survivor_id, &merge_id).await?;
+    let by = &agent.display_name;
+    if !db::mark_undone(change.tx(), &survivor_id, &merge_id, &absorbed_id, now, by).await? {
         return Err(AppError::Conflict("This merge was already undone.".into()));
     }
     db::insert_customer(change.tx(), &restore.absorbed).await?;
@@ -417,25 +433,10 @@ pub async fn undo(
     move_tables_back(&mut change, pair, &restore).await?;
     db::delete_events(change.tx(), &survivor_id, &restore.tier_events).await?;
     let identifiers_kept = separate_tables(&mut change, pair, &restore).await?;
-    let mut survivor_row = plan::restored_rows(
-        std::slice::from_ref(&survivor_now),
-        std::slice::from_ref(&restore.survivor_before),
-        std::slice::from_ref(&restore.survivor_after),
-        &[],
-        &ADDITIVE_CUSTOMER_COLUMNS,
-    )
-    .pop()
-    .unwrap_or(survivor_now.clone());
-    let version = int(&survivor_now, "version").unwrap_or(0) + 1;
-    survivor_row.insert("version".into(), version.into());
+    let survivor_row = survivor_as_before(&restore, survivor_now);
     db::update_customer(change.tx(), &survivor_id, &survivor_row).await?;
-    let events_kept = db::events_since(
-        change.tx(),
-        &survivor_id,
-        merged_at,
-        std::slice::from_ref(&restore.history_event),
-    )
-    .await?;
+    let history = std::slice::from_ref(&restore.history_event);
+    let events_kept = db::events_since(change.tx(), &survivor_id, merged_at, history).await?;
     for (customer, other) in [
         (&survivor_id, &restore.absorbed),
         (&absorbed_id, &survivor_row),
@@ -462,6 +463,52 @@ pub async fn undo(
         events_kept,
         identifiers_kept,
     })
+}
+
+/// The merge's absorbed id, time and restore record, and the survivor's row now; refused when
+/// the merge is unknown, undone, too old to undo, or its survivor merged away since.
+async fn undoable(
+    change: &mut Change<'_>,
+    survivor_id: &str,
+    merge_id: &str,
+) -> Result<(String, i64, Restore, JsonRow), AppError> {
+    let stored = db::stored_merge(change.tx(), survivor_id, merge_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such merge.".into()))?;
+    if stored.undone_at.is_some() {
+        return Err(AppError::Conflict("This merge was already undone.".into()));
+    }
+    let restore: Restore = stored
+        .restore
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(AppError::internal)?
+        .ok_or_else(|| AppError::Conflict("This merge can no longer be undone.".into()))?;
+    let Some(survivor_now) = db::customer_row(change.tx(), survivor_id, true).await? else {
+        return Err(AppError::Conflict(
+            "The surviving profile was itself merged into another since: undo that merge first."
+                .into(),
+        ));
+    };
+    Ok((stored.absorbed_id, stored.merged_at, restore, survivor_now))
+}
+
+/// The survivor's row as before the merge, apart from what changed since (additive columns
+/// keep what was added), one version on.
+fn survivor_as_before(restore: &Restore, survivor_now: JsonRow) -> JsonRow {
+    let mut row = plan::restored_rows(
+        std::slice::from_ref(&survivor_now),
+        std::slice::from_ref(&restore.survivor_before),
+        std::slice::from_ref(&restore.survivor_after),
+        &[],
+        &ADDITIVE_CUSTOMER_COLUMNS,
+    )
+    .pop()
+    .unwrap_or(survivor_now.clone());
+    let version = int(&survivor_now, "version").unwrap_or(0) + 1;
+    row.insert("version".into(), version.into());
+    row
 }
 
 /// The merges customer `id` took part in, newest first.
