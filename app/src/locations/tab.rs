@@ -1,7 +1,7 @@
 //! The Locations tab.
 
 use super::api::{get_customer_locations, nearby_stores};
-use super::model::CustomerLocations;
+use super::model::{CustomerLocations, NearbyStore, StoreVisit};
 use crate::catalog::Store;
 use crate::customers::use_customer_id;
 use crate::layout::{Column, DataTable, ErrorPanel, Loaded, TableName};
@@ -52,87 +52,114 @@ fn LocationsView(locations: CustomerLocations) -> impl IntoView {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| default_store.clone())
     });
-    let nearby = Resource::new(move || chosen.get(), |store| nearby_stores(store, 10));
-    let all = locations.all.clone();
     view! {
         <div class="locations">
-            <section class="panel" aria-labelledby="home-store-title">
-                <h2 id="home-store-title">"Home store"</h2>
-                {match locations.home {
-                    Some(store) => view! {
-                        <p class="store-name">{store.name.clone()} <span class="muted">" (" {store.id.clone()} ")"</span></p>
-                        <dl class="fact-list">
-                            <dt>"Address"</dt><dd>{format!("{}, {} {}, {}", store.address, store.city, store.postal_code, store.country)}</dd>
-                            <dt>"Hours"</dt><dd>{store.hours.clone()}</dd>
-                            <dt>"Phone"</dt><dd>{store.phone.clone()}</dd>
-                            {Some(store_notes(&store)).filter(|notes| !notes.is_empty()).map(|notes| view! {
-                                <dt>"Notes"</dt><dd>{notes}</dd>
-                            })}
-                        </dl>
-                    }.into_any(),
-                    None => view! { <p class="muted">"No home store set."</p> }.into_any(),
-                }}
-            </section>
-            <section class="panel" aria-labelledby="recent-stores-title">
-                <h2 id="recent-stores-title">"Recent stores"</h2>
-                {if locations.recent.is_empty() {
-                    view! { <p class="muted">"No store activity yet."</p> }.into_any()
-                } else {
+            <HomeStore home=locations.home/>
+            <RecentStores recent=locations.recent/>
+            <NearbyStores all=locations.all chosen/>
+        </div>
+    }
+}
+
+#[component]
+fn HomeStore(home: Option<Store>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="home-store-title">
+            <h2 id="home-store-title">"Home store"</h2>
+            {match home {
+                Some(store) => view! {
+                    <p class="store-name">{store.name.clone()} <span class="muted">" (" {store.id.clone()} ")"</span></p>
+                    <dl class="fact-list">
+                        <dt>"Address"</dt><dd>{format!("{}, {} {}, {}", store.address, store.city, store.postal_code, store.country)}</dd>
+                        <dt>"Hours"</dt><dd>{store.hours.clone()}</dd>
+                        <dt>"Phone"</dt><dd>{store.phone.clone()}</dd>
+                        {Some(store_notes(&store)).filter(|notes| !notes.is_empty()).map(|notes| view! {
+                            <dt>"Notes"</dt><dd>{notes}</dd>
+                        })}
+                    </dl>
+                }.into_any(),
+                None => view! { <p class="muted">"No home store set."</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn RecentStores(recent: Vec<StoreVisit>) -> impl IntoView {
+    let table = (!recent.is_empty()).then(|| {
+        let columns = vec![Column::text("Store"), Column::text("City"), Column::text("Visits"), Column::text("Last visit")];
+        view! {
+            <div class="table-scroll">
+                <DataTable name=TableName::Section columns>
+                    {recent.into_iter().map(|visit| view! {
+                        <tr>
+                            <td>{visit.store.name} <span class="muted">" (" {visit.store.id} ")"</span></td>
+                            <td>{visit.store.city}</td>
+                            <td>{visit.visits}</td>
+                            <td>{format_date_time(visit.last_visit)}</td>
+                        </tr>
+                    }).collect_view()}
+                </DataTable>
+            </div>
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="recent-stores-title">
+            <h2 id="recent-stores-title">"Recent stores"</h2>
+            {table.map(IntoAny::into_any).unwrap_or_else(|| view! { <p class="muted">"No store activity yet."</p> }.into_any())}
+        </section>
+    }
+}
+
+/// The stores nearest the chosen one (`?near=`), with distances.
+#[component]
+fn NearbyStores(all: Vec<Store>, chosen: Memo<String>) -> impl IntoView {
+    let nearby = Resource::new(move || chosen.get(), |store| nearby_stores(store, 10));
+    view! {
+        <section class="panel" aria-labelledby="nearby-title">
+            <h2 id="nearby-title">"Stores nearby"</h2>
+            <form method="get" class="inline-form">
+                <label for="near-store">"Stores near"</label>
+                <select id="near-store" name="near">
+                    {all.into_iter().map(|s| {
+                        let selected = s.id == chosen.get_untracked();
+                        let label = format!("{} ({})", s.name, s.city);
+                        view! { <option value=s.id selected=selected>{label}</option> }
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="button secondary">"Show nearby stores"</button>
+            </form>
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Finding stores…"</p> }>
+                {move || nearby.get().map(|result| match result {
+                    Ok(list) => view! { <NearbyTable list/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn NearbyTable(list: Vec<NearbyStore>) -> impl IntoView {
+    let columns = ["Store", "Address", "Distance", "Hours", "Phone", "Notes"].map(Column::text).to_vec();
+    view! {
+        <div class="table-scroll">
+            <DataTable name=TableName::Label("Nearest stores") columns>
+                {list.into_iter().map(|near| {
+                    let notes = store_notes(&near.store);
+                    let s = near.store;
                     view! {
-                        <div class="table-scroll">
-                            <DataTable name=TableName::Section columns=vec![Column::text("Store"), Column::text("City"), Column::text("Visits"), Column::text("Last visit")]>
-                                {locations.recent.into_iter().map(|visit| view! {
-                                    <tr>
-                                        <td>{visit.store.name} <span class="muted">" (" {visit.store.id} ")"</span></td>
-                                        <td>{visit.store.city}</td>
-                                        <td>{visit.visits}</td>
-                                        <td>{format_date_time(visit.last_visit)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </DataTable>
-                        </div>
-                    }.into_any()
-                }}
-            </section>
-            <section class="panel" aria-labelledby="nearby-title">
-                <h2 id="nearby-title">"Stores nearby"</h2>
-                <form method="get" class="inline-form">
-                    <label for="near-store">"Stores near"</label>
-                    <select id="near-store" name="near">
-                        {all.into_iter().map(|s| {
-                            let selected = s.id == chosen.get_untracked();
-                            let label = format!("{} ({})", s.name, s.city);
-                            view! { <option value=s.id selected=selected>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                    <button type="submit" class="button secondary">"Show nearby stores"</button>
-                </form>
-                <Suspense fallback=|| view! { <p class="loading" role="status">"Finding stores…"</p> }>
-                    {move || nearby.get().map(|result| match result {
-                        Ok(list) => view! {
-                            <div class="table-scroll">
-                                <DataTable name=TableName::Label("Nearest stores") columns=vec![Column::text("Store"), Column::text("Address"), Column::text("Distance"), Column::text("Hours"), Column::text("Phone"), Column::text("Notes")]>
-                                    {list.into_iter().map(|near| {
-                                        let notes = store_notes(&near.store);
-                                        let s = near.store;
-                                        view! {
-                                            <tr>
-                                                <td>{s.name} <span class="muted">" (" {s.id} ")"</span></td>
-                                                <td>{format!("{}, {}", s.address, s.city)}</td>
-                                                <td class="numeric">{format!("{:.1} km", near.km)}</td>
-                                                <td>{s.hours}</td>
-                                                <td>{s.phone}</td>
-                                                <td>{notes}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </DataTable>
-                            </div>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    })}
-                </Suspense>
-            </section>
+                        <tr>
+                            <td>{s.name} <span class="muted">" (" {s.id} ")"</span></td>
+                            <td>{format!("{}, {}", s.address, s.city)}</td>
+                            <td class="numeric">{format!("{:.1} km", near.km)}</td>
+                            <td>{s.hours}</td>
+                            <td>{s.phone}</td>
+                            <td>{notes}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </DataTable>
         </div>
     }
 }

@@ -3,7 +3,7 @@
 //! `/privacy/history`.
 
 use super::api::{get_privacy_overview, ForgetCustomer, ReinstateProcessing, RestrictProcessing};
-use super::model::{PrivacyRequest, FORGET_CONFIRMATION};
+use super::model::{PrivacyOverview, PrivacyRequest, FORGET_CONFIRMATION};
 use crate::auth::{use_can, Permission};
 use crate::customers::{use_customer_id, ProfilePageContext};
 use crate::layout::{field_error, form_error, Column, DataTable, ErrorPanel, Field, TableName};
@@ -40,6 +40,46 @@ pub fn PrivacyTab() -> impl IntoView {
     let may_act = use_can(Permission::PrivacyRequest);
     let location = leptos_router::hooks::use_location();
     let on_history = Memo::new(move |_| location.pathname.get().ends_with("/privacy/history"));
+    // The forms depend on the restriction alone, so a refetch (a live event, a download
+    // logged) that leaves it as it was does not rebuild them under the officer's typing.
+    let restricted = Memo::new(move |_| {
+        overview
+            .get()
+            .and_then(Result::ok)
+            .map(|state| state.restricted_at.is_some())
+    });
+    view! {
+        <section class="panel privacy-tab" aria-labelledby="privacy-title">
+            <h2 id="privacy-title">"Data privacy"</h2>
+            <SubTabs on_history/>
+            {move || forget.value().get().and_then(Result::ok).map(|summary| view! {
+                <div class="alert alert-success" role="status">
+                    <h3>"Customer forgotten"</h3>
+                    <p>"Removed — " {summary}</p>
+                    <p><a href="/">"Back to search"</a></p>
+                </div>
+            })}
+            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || overview.get().filter(|_| !on_history.get()).map(|result| match result {
+                    Ok(state) => view! { <Facts state/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+                {move || restricted.get().filter(|_| may_act && !on_history.get()).map(|restricted| view! {
+                    <PrivacyActions restricted restrict reinstate forget/>
+                })}
+                {move || overview.get().filter(|_| on_history.get()).map(|result| match result {
+                    Ok(state) => view! { <History history=state.history/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Overview and History, the current one marked.
+#[component]
+fn SubTabs(on_history: Memo<bool>) -> impl IntoView {
+    let id = use_customer_id();
     let sub_tab = move |history: bool, label: &'static str| {
         let href = move || {
             let base = format!("/customers/{}/privacy", id.get());
@@ -57,68 +97,38 @@ pub fn PrivacyTab() -> impl IntoView {
             </li>
         }
     };
-    // The forms depend on the restriction alone, so a refetch (a live event, a download
-    // logged) that leaves it as it was does not rebuild them under the officer's typing.
-    let restricted = Memo::new(move |_| {
-        overview
-            .get()
-            .and_then(Result::ok)
-            .map(|state| state.restricted_at.is_some())
-    });
     view! {
-        <section class="panel privacy-tab" aria-labelledby="privacy-title">
-            <h2 id="privacy-title">"Data privacy"</h2>
-            <nav class="sub-tab-bar" aria-label="Data privacy">
-                <ul>
-                    {sub_tab(false, "Overview")}
-                    {sub_tab(true, "History")}
-                </ul>
-            </nav>
-            {move || forget.value().get().and_then(Result::ok).map(|summary| view! {
-                <div class="alert alert-success" role="status">
-                    <h3>"Customer forgotten"</h3>
-                    <p>"Removed — " {summary}</p>
-                    <p><a href="/">"Back to search"</a></p>
-                </div>
-            })}
-            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || overview.get().filter(|_| !on_history.get()).map(|result| match result {
-                    Ok(state) => {
-                        view! {
-                            <dl class="profile-facts privacy-facts">
-                                <div class="fact">
-                                    <dt>"Processing"</dt>
-                                    <dd data-testid="processing-state">{match state.restricted_at {
-                                        Some(at) => format!("Restricted since {}", format_date_time(at)),
-                                        None => "Not restricted".to_string(),
-                                    }}</dd>
-                                </div>
-                                <div class="fact">
-                                    <dt>"Last export"</dt>
-                                    <dd>{state.last_export_at.map(format_date_time).unwrap_or_else(|| "Never".into())}</dd>
-                                </div>
-                                <div class="fact">
-                                    <dt>"Events refused while restricted"</dt>
-                                    <dd data-testid="refused-count">{format_count(state.refused_while_restricted)}</dd>
-                                </div>
-                                <div class="fact">
-                                    <dt>"Pending requests"</dt>
-                                    <dd>"None: requests are carried out when made"</dd>
-                                </div>
-                            </dl>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-                {move || restricted.get().filter(|_| may_act && !on_history.get()).map(|restricted| view! {
-                    <PrivacyActions restricted restrict reinstate forget/>
-                })}
-                {move || overview.get().filter(|_| on_history.get()).map(|result| match result {
-                    Ok(state) => view! { <History history=state.history/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
-        </section>
+        <nav class="sub-tab-bar" aria-label="Data privacy">
+            <ul>{sub_tab(false, "Overview")} {sub_tab(true, "History")}</ul>
+        </nav>
+    }
+}
+
+/// The customer's privacy state at a glance.
+#[component]
+fn Facts(state: PrivacyOverview) -> impl IntoView {
+    view! {
+        <dl class="profile-facts privacy-facts">
+            <div class="fact">
+                <dt>"Processing"</dt>
+                <dd data-testid="processing-state">{match state.restricted_at {
+                    Some(at) => format!("Restricted since {}", format_date_time(at)),
+                    None => "Not restricted".to_string(),
+                }}</dd>
+            </div>
+            <div class="fact">
+                <dt>"Last export"</dt>
+                <dd>{state.last_export_at.map(format_date_time).unwrap_or_else(|| "Never".into())}</dd>
+            </div>
+            <div class="fact">
+                <dt>"Events refused while restricted"</dt>
+                <dd data-testid="refused-count">{format_count(state.refused_while_restricted)}</dd>
+            </div>
+            <div class="fact">
+                <dt>"Pending requests"</dt>
+                <dd>"None: requests are carried out when made"</dd>
+            </div>
+        </dl>
     }
 }
 

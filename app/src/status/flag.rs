@@ -4,7 +4,8 @@ use super::api::ChangeStatus;
 use crate::auth::{use_can, Permission};
 use crate::customers::{ProfilePageContext, StatusBadge};
 use crate::layout::{form_error, Modal};
-use crate::settings::list_status_types;
+use crate::error::AppError;
+use crate::settings::{list_status_types, StatusType};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -65,31 +66,7 @@ pub fn StatusFlag(
                 <input type="hidden" name="customer_id" value=customer_id/>
                 <fieldset class="status-choices">
                     <legend>"Status"</legend>
-                    {move || {
-                            let current = current.clone();
-                            match statuses.value().get() {
-                                None => view! { <p role="status">"Loading statuses…"</p> }.into_any(),
-                                Some(list) => match list {
-                                    Ok(list) => {
-                                        list.into_iter()
-                                            .map(|s| {
-                                                let id = format!("status-{}", s.id);
-                                                let checked = s.id == current;
-                                                view! {
-                                                    <label for=id class="status-choice">
-                                                        <input type="radio" id=id.clone() name="status_id" value=s.id checked=checked required/>
-                                                        <span class="status-swatch" style=format!("background: {}", s.colour) aria-hidden="true"></span>
-                                                        {s.name}
-                                                    </label>
-                                                }
-                                            })
-                                            .collect_view()
-                                            .into_any()
-                                    }
-                                    Err(e) => view! { <p class="alert alert-error">{e.to_string()}</p> }.into_any(),
-                                },
-                            }
-                        }}
+                    <StatusChoices statuses current=current.clone()/>
                 </fieldset>
                 <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>
                     {error}
@@ -106,4 +83,29 @@ pub fn StatusFlag(
         </dialog>
     }
     .into_any()
+}
+
+/// The organisation's statuses as radio buttons, the current one checked (loaded when the
+/// dialog opens).
+#[component]
+fn StatusChoices(
+    statuses: Action<(), Result<Vec<StatusType>, AppError>>,
+    current: String,
+) -> impl IntoView {
+    let choice = move |status: StatusType, current: &str| {
+        let id = format!("status-{}", status.id);
+        let checked = status.id == current;
+        view! {
+            <label for=id class="status-choice">
+                <input type="radio" id=id.clone() name="status_id" value=status.id checked=checked required/>
+                <span class="status-swatch" style=format!("background: {}", status.colour) aria-hidden="true"></span>
+                {status.name}
+            </label>
+        }
+    };
+    move || match statuses.value().get() {
+        None => view! { <p role="status">"Loading statuses…"</p> }.into_any(),
+        Some(Ok(list)) => list.into_iter().map(|s| choice(s, &current)).collect_view().into_any(),
+        Some(Err(e)) => view! { <p class="alert alert-error">{e.to_string()}</p> }.into_any(),
+    }
 }
