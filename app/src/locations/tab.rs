@@ -141,7 +141,9 @@ fn NearbyStores(all: Vec<Store>, chosen: Memo<String>) -> impl IntoView {
 
 #[component]
 fn NearbyTable(list: Vec<NearbyStore>) -> impl IntoView {
-    let columns = ["Store", "Address", "Distance", "Hours", "Phone", "Notes"].map(Column::text).to_vec();
+    let columns = ["Store", "Address", "Distance", "Hours", "Phone", "Notes"]
+        .map(Column::text)
+        .to_vec();
     view! {
         <div class="table-scroll">
             <DataTable name=TableName::Label("Nearest stores") columns>

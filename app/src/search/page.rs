@@ -1,7 +1,7 @@
 //! The search page: one box in the centre (an exact match opens the profile) and, when the
 //! organisation allows it, advanced search with sortable, paged results.
 
-use super::advanced::{AdvancedQuery, SearchResults, SortOrder, COUNT_CAP, PAGE_SIZES};
+use super::advanced::{AdvancedQuery, ResultRow, SearchResults, SortOrder, COUNT_CAP, PAGE_SIZES};
 use super::api::{advanced_search, find_customer, get_search_mode};
 use super::model::SearchOutcome;
 use crate::error::AppError;
@@ -211,7 +211,6 @@ fn ResultsTable(query: AdvancedQuery, found: SearchResults) -> impl IntoView {
     } else {
         PAGE_SIZES[0]
     };
-    let page = query.page.max(1);
     let total_text = if found.total > COUNT_CAP {
         format!("More than {COUNT_CAP} customers")
     } else {
@@ -220,13 +219,37 @@ fn ResultsTable(query: AdvancedQuery, found: SearchResults) -> impl IntoView {
     let pages = (found.total.min(COUNT_CAP) as u64)
         .div_ceil(u64::from(size))
         .max(1);
-    let at = |page: u32| {
-        AdvancedQuery {
-            page,
-            ..query.clone()
-        }
-        .to_url()
-    };
+    let navigate = use_navigate();
+    let size_query = query.clone();
+    view! {
+        <section class="results" aria-labelledby="results-title">
+            <div class="results-bar">
+                <h2 id="results-title" aria-live="polite">{total_text}</h2>
+                <label for="page-size">"Per page"</label>
+                <select id="page-size" on:change=move |ev| {
+                    let size = event_target_value(&ev).parse().unwrap_or(PAGE_SIZES[0]);
+                    navigate(&AdvancedQuery { size, page: 1, ..size_query.clone() }.to_url(), Default::default());
+                }>
+                    {PAGE_SIZES.into_iter().map(|s| view! {
+                        <option value=s.to_string() selected=s == size>{s}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <table class="data-table results-table">
+                <caption class="visually-hidden">"Customers found"</caption>
+                <ResultsHead query=query.clone()/>
+                <tbody>{found.rows.into_iter().map(result_row).collect_view()}</tbody>
+            </table>
+            <ResultPages query pages/>
+        </section>
+    }
+    .into_any()
+}
+
+/// The column headers; each sorts by its column (email and phone only for those who may see
+/// them: a masked column is never a sort key).
+#[component]
+fn ResultsHead(query: AdvancedQuery) -> impl IntoView {
     let header = |order: SortOrder, label: &'static str| {
         let current = query.sort == order;
         let href = AdvancedQuery {
@@ -249,57 +272,51 @@ fn ResultsTable(query: AdvancedQuery, found: SearchResults) -> impl IntoView {
             view! { <th scope="col">{label}</th> }.into_any()
         }
     };
-    let navigate = use_navigate();
-    let size_query = query.clone();
     view! {
-        <section class="results" aria-labelledby="results-title">
-            <div class="results-bar">
-                <h2 id="results-title" aria-live="polite">{total_text}</h2>
-                <label for="page-size">"Per page"</label>
-                <select id="page-size" on:change=move |ev| {
-                    let size = event_target_value(&ev).parse().unwrap_or(PAGE_SIZES[0]);
-                    navigate(&AdvancedQuery { size, page: 1, ..size_query.clone() }.to_url(), Default::default());
-                }>
-                    {PAGE_SIZES.into_iter().map(|s| view! {
-                        <option value=s.to_string() selected=s == size>{s}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <table class="data-table results-table">
-                <caption class="visually-hidden">"Customers found"</caption>
-                <thead>
-                    <tr>
-                        {header(SortOrder::LastName, "Last name")}
-                        {header(SortOrder::FirstName, "First name")}
-                        {sortable_if_visible(SortOrder::Email, "Email")}
-                        {sortable_if_visible(SortOrder::Phone, "Phone")}
-                        <th scope="col">"Status"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {found.rows.into_iter().map(|row| {
-                        let href = format!("/customers/{}", row.id);
-                        view! {
-                            <tr>
-                                <td><a href=href.clone()>{row.last_name.clone().unwrap_or_else(|| "—".into())}</a></td>
-                                <td><a href=href tabindex="-1">{row.first_name.clone().unwrap_or_else(|| "—".into())}</a></td>
-                                <td>{row.email.clone()}</td>
-                                <td>{row.phone.clone()}</td>
-                                <td>
-                                    {row.status.clone()}
-                                    {row.is_test.then(|| view! { " " <span class="badge badge-test">"Test persona"</span> })}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-            <nav class="pagination" aria-label="Result pages">
-                {(page > 1).then(|| view! { <a class="button secondary" href=at(page - 1)>"Previous page"</a> })}
-                <span>{format!("Page {page} of {pages}")}</span>
-                {(u64::from(page) < pages).then(|| view! { <a class="button secondary" href=at(page + 1)>"Next page"</a> })}
-            </nav>
-        </section>
+        <thead>
+            <tr>
+                {header(SortOrder::LastName, "Last name")}
+                {header(SortOrder::FirstName, "First name")}
+                {sortable_if_visible(SortOrder::Email, "Email")}
+                {sortable_if_visible(SortOrder::Phone, "Phone")}
+                <th scope="col">"Status"</th>
+            </tr>
+        </thead>
     }
-    .into_any()
+}
+
+fn result_row(row: ResultRow) -> impl IntoView {
+    let href = format!("/customers/{}", row.id);
+    view! {
+        <tr>
+            <td><a href=href.clone()>{row.last_name.unwrap_or_else(|| "—".into())}</a></td>
+            <td><a href=href tabindex="-1">{row.first_name.unwrap_or_else(|| "—".into())}</a></td>
+            <td>{row.email}</td>
+            <td>{row.phone}</td>
+            <td>
+                {row.status}
+                {row.is_test.then(|| view! { " " <span class="badge badge-test">"Test persona"</span> })}
+            </td>
+        </tr>
+    }
+}
+
+/// Previous and next page links around "Page n of m".
+#[component]
+fn ResultPages(query: AdvancedQuery, pages: u64) -> impl IntoView {
+    let page = query.page.max(1);
+    let at = |page: u32| {
+        AdvancedQuery {
+            page,
+            ..query.clone()
+        }
+        .to_url()
+    };
+    view! {
+        <nav class="pagination" aria-label="Result pages">
+            {(page > 1).then(|| view! { <a class="button secondary" href=at(page - 1)>"Previous page"</a> })}
+            <span>{format!("Page {page} of {pages}")}</span>
+            {(u64::from(page) < pages).then(|| view! { <a class="button secondary" href=at(page + 1)>"Next page"</a> })}
+        </nav>
+    }
 }

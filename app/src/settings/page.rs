@@ -7,7 +7,7 @@ use super::api::{
 use super::model::{OrgSettings, SearchMode, StatusType};
 use crate::auth::{Permission, RequirePermission};
 use crate::error::AppError;
-use crate::layout::{Field, Loaded};
+use crate::layout::{field_error, Field, Loaded};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -60,104 +60,127 @@ fn SettingsForms(
     code: ServerAction<SetPhoneRegion>,
     zone: ServerAction<SetTimeZone>,
 ) -> impl IntoView {
-    let zone_error = Signal::derive(move || {
-        zone.value()
-            .get()
-            .and_then(Result::err)
-            .and_then(|e: AppError| e.for_field("time_zone"))
-    });
-    let code_error = Signal::derive(move || {
-        code.value()
-            .get()
-            .and_then(Result::err)
-            .and_then(|e: AppError| e.for_field("phone_region"))
-    });
-    let exact = settings.search_mode == SearchMode::Exact;
-    let save_error = move |field: &'static str| {
-        Signal::derive(move || {
-            save.value()
-                .get()
-                .and_then(Result::err)
-                .and_then(|e: AppError| e.for_field(field))
-        })
-    };
     view! {
-        <section class="card" aria-labelledby="search-mode-title">
-            <h2 id="search-mode-title">"Customer search"</h2>
-            <ActionForm action=mode>
-                <fieldset>
-                    <legend>"Search mode"</legend>
-                    <p>
-                        <input type="radio" id="mode-exact" name="mode" value="exact" checked=exact/>
-                        <label for="mode-exact">
-                            "Exact match only: a full phone number, card, email or id finds one customer. Shows the least personal data."
-                        </label>
-                    </p>
-                    <p>
-                        <input type="radio" id="mode-advanced" name="mode" value="advanced" checked=!exact/>
-                        <label for="mode-advanced">
-                            "Advanced: also partial names and dates of birth, with a list of candidates."
-                        </label>
-                    </p>
-                </fieldset>
-                <button type="submit" class="button">"Save search mode"</button>
-            </ActionForm>
-            <ActionForm action=code>
-                <Field id="phone-region" label="Country of phone numbers typed without a country code (shown in its national format)" error=code_error>
-                    <select id="phone-region" name="phone_region" aria-describedby="phone-region-error">
-                        {settings.phone_regions.iter().map(|(id, label)| view! {
-                            <option value=id.clone() selected=*id == settings.phone_region>{label.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </Field>
-                {settings.phone_region_note.clone().map(|note| view! { <p class="muted">{note}</p> })}
-                <button type="submit" class="button">"Save phone country"</button>
-            </ActionForm>
-        </section>
+        <SearchSettings settings=settings.clone() mode code/>
         <CurrencySetting current=settings.currency.clone() choices=settings.currencies.clone()/>
-        <section class="card" aria-labelledby="time-zone-title">
-            <h2 id="time-zone-title">"Dates and times"</h2>
-            <ActionForm action=zone>
-                <Field id="time-zone" label="Time zone (pages opened from now on show dates and times in it)" error=zone_error>
-                    <input id="time-zone" name="time_zone" list="time-zone-names" autocomplete="off" required
-                        value=settings.time_zone.clone() aria-describedby="time-zone-error"/>
-                    <datalist id="time-zone-names">
-                        {settings.time_zones.iter().map(|name| view! { <option value=name.clone()></option> }).collect_view()}
-                    </datalist>
+        <TimeZoneSetting current=settings.time_zone.clone() names=settings.time_zones.clone() zone/>
+        <StatusTypesSetting status_types=settings.status_types save/>
+    }
+}
+
+/// Search mode and the country of national phone numbers.
+#[component]
+fn SearchSettings(
+    settings: OrgSettings,
+    mode: ServerAction<SetSearchMode>,
+    code: ServerAction<SetPhoneRegion>,
+) -> impl IntoView {
+    let code_error = field_error(
+        move || code.value().get().and_then(Result::err),
+        "phone_region",
+    );
+    let exact = settings.search_mode == SearchMode::Exact;
+    view! {
+    <section class="card" aria-labelledby="search-mode-title">
+        <h2 id="search-mode-title">"Customer search"</h2>
+        <ActionForm action=mode>
+            <fieldset>
+                <legend>"Search mode"</legend>
+                <p>
+                    <input type="radio" id="mode-exact" name="mode" value="exact" checked=exact/>
+                    <label for="mode-exact">
+                        "Exact match only: a full phone number, card, email or id finds one customer. Shows the least personal data."
+                    </label>
+                </p>
+                <p>
+                    <input type="radio" id="mode-advanced" name="mode" value="advanced" checked=!exact/>
+                    <label for="mode-advanced">
+                        "Advanced: also partial names and dates of birth, with a list of candidates."
+                    </label>
+                </p>
+            </fieldset>
+            <button type="submit" class="button">"Save search mode"</button>
+        </ActionForm>
+        <ActionForm action=code>
+            <Field id="phone-region" label="Country of phone numbers typed without a country code (shown in its national format)" error=code_error>
+                <select id="phone-region" name="phone_region" aria-describedby="phone-region-error">
+                    {settings.phone_regions.iter().map(|(id, label)| view! {
+                        <option value=id.clone() selected=*id == settings.phone_region>{label.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </Field>
+            {settings.phone_region_note.clone().map(|note| view! { <p class="muted">{note}</p> })}
+            <button type="submit" class="button">"Save phone country"</button>
+        </ActionForm>
+    </section>
+    }
+}
+
+#[component]
+fn TimeZoneSetting(
+    current: String,
+    names: Vec<String>,
+    zone: ServerAction<SetTimeZone>,
+) -> impl IntoView {
+    let zone_error = field_error(
+        move || zone.value().get().and_then(Result::err),
+        "time_zone",
+    );
+    view! {
+    <section class="card" aria-labelledby="time-zone-title">
+        <h2 id="time-zone-title">"Dates and times"</h2>
+        <ActionForm action=zone>
+            <Field id="time-zone" label="Time zone (pages opened from now on show dates and times in it)" error=zone_error>
+                <input id="time-zone" name="time_zone" list="time-zone-names" autocomplete="off" required
+                    value=current aria-describedby="time-zone-error"/>
+                <datalist id="time-zone-names">
+                    {names.iter().map(|name| view! { <option value=name.clone()></option> }).collect_view()}
+                </datalist>
+            </Field>
+            <button type="submit" class="button">"Save time zone"</button>
+        </ActionForm>
+    </section>
+    }
+}
+
+/// The status types, each editable, and a form to add one.
+#[component]
+fn StatusTypesSetting(
+    status_types: Vec<StatusType>,
+    save: ServerAction<SaveStatusType>,
+) -> impl IntoView {
+    let save_error =
+        move |field| field_error(move || save.value().get().and_then(Result::err), field);
+    view! {
+    <section class="card" aria-labelledby="statuses-title">
+        <h2 id="statuses-title">"Customer status types"</h2>
+        <p>"The flags agents set on a profile. Colours need 4.5:1 contrast with white text."</p>
+        <p class="alert alert-error" role="alert" hidden=move || save.value().get().and_then(Result::err).is_none()>
+            {move || save.value().get().and_then(Result::err).map(|e| e.to_string())}
+        </p>
+        <ul class="status-type-list">
+            {status_types
+                .into_iter()
+                .map(|status| view! { <li><StatusTypeForm status save/></li> })
+                .collect_view()}
+        </ul>
+        <h3>"Add a status"</h3>
+        <ActionForm action=save>
+            <input type="hidden" name="id" value=""/>
+            <div class="form-grid">
+                <Field id="new-status-name" label="Name" error=save_error("name")>
+                    <input id="new-status-name" name="name" required/>
                 </Field>
-                <button type="submit" class="button">"Save time zone"</button>
-            </ActionForm>
-        </section>
-        <section class="card" aria-labelledby="statuses-title">
-            <h2 id="statuses-title">"Customer status types"</h2>
-            <p>"The flags agents set on a profile. Colours need 4.5:1 contrast with white text."</p>
-            <p class="alert alert-error" role="alert" hidden=move || save.value().get().and_then(Result::err).is_none()>
-                {move || save.value().get().and_then(Result::err).map(|e| e.to_string())}
-            </p>
-            <ul class="status-type-list">
-                {settings
-                    .status_types
-                    .into_iter()
-                    .map(|status| view! { <li><StatusTypeForm status save/></li> })
-                    .collect_view()}
-            </ul>
-            <h3>"Add a status"</h3>
-            <ActionForm action=save>
-                <input type="hidden" name="id" value=""/>
-                <div class="form-grid">
-                    <Field id="new-status-name" label="Name" error=save_error("name")>
-                        <input id="new-status-name" name="name" required/>
-                    </Field>
-                    <Field id="new-status-colour" label="Colour" error=save_error("colour")>
-                        <input id="new-status-colour" name="colour" type="color" value="#1f5fa8"/>
-                    </Field>
-                    <Field id="new-status-order" label="Order" error=save_error("sort_order")>
-                        <input id="new-status-order" name="sort_order" type="number" value="10"/>
-                    </Field>
-                </div>
-                <button type="submit" class="button">"Add status"</button>
-            </ActionForm>
-        </section>
+                <Field id="new-status-colour" label="Colour" error=save_error("colour")>
+                    <input id="new-status-colour" name="colour" type="color" value="#1f5fa8"/>
+                </Field>
+                <Field id="new-status-order" label="Order" error=save_error("sort_order")>
+                    <input id="new-status-order" name="sort_order" type="number" value="10"/>
+                </Field>
+            </div>
+            <button type="submit" class="button">"Add status"</button>
+        </ActionForm>
+    </section>
     }
 }
 

@@ -3,8 +3,8 @@
 use super::api::ChangeStatus;
 use crate::auth::{use_can, Permission};
 use crate::customers::{ProfilePageContext, StatusBadge};
-use crate::layout::{form_error, Modal};
 use crate::error::AppError;
+use crate::layout::{form_error, Modal};
 use crate::settings::{list_status_types, StatusType};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -105,7 +105,11 @@ fn StatusChoices(
     };
     move || match statuses.value().get() {
         None => view! { <p role="status">"Loading statuses…"</p> }.into_any(),
-        Some(Ok(list)) => list.into_iter().map(|s| choice(s, &current)).collect_view().into_any(),
+        Some(Ok(list)) => list
+            .into_iter()
+            .map(|s| choice(s, &current))
+            .collect_view()
+            .into_any(),
         Some(Err(e)) => view! { <p class="alert alert-error">{e.to_string()}</p> }.into_any(),
     }
 }
