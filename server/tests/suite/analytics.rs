@@ -12,7 +12,10 @@ use serde_json::Value;
 
 async fn customer_analytics(console: &Console, id: &str) -> (u16, Value) {
     let response = console
-        .call("get_customer_analytics", &[("customer_id", id)])
+        .call(
+            app::analytics::api::get_customer_analytics,
+            &[("customer_id", id)],
+        )
         .await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
@@ -117,7 +120,7 @@ async fn a_refresh_scores_the_base_and_the_profile_shows_it() {
         // Restricting processing drops the scores at once and keeps them out of refreshes.
         let restricted = admin
             .call(
-                "restrict_processing",
+                app::privacy::restrict_processing,
                 &[("customer_id", id.as_str()), ("reason", "Request 7")],
             )
             .await;
@@ -143,9 +146,18 @@ async fn settings_are_validated_and_an_admin_refresh_applies_them() {
     common::seed(&db, 40).await;
     let base = spawn(db.clone(), Default::default()).await;
     let agent = Console::signed_in(&base, "agent@demo.test").await;
-    assert_eq!(agent.call("refresh_analytics", &[]).await.status(), 403);
     assert_eq!(
-        agent.call("get_analytics_overview", &[]).await.status(),
+        agent
+            .call(app::analytics::api::refresh_analytics, &[])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        agent
+            .call(app::analytics::api::get_analytics_overview, &[])
+            .await
+            .status(),
         403
     );
 
@@ -158,7 +170,9 @@ async fn settings_are_validated_and_an_admin_refresh_applies_them() {
                 ("monthly_discount_percent", percent),
                 ("refresh_hours", hours),
             ];
-            let response = admin.call("save_analytics_settings", &form).await;
+            let response = admin
+                .call(app::analytics::api::save_analytics_settings, &form)
+                .await;
             (response.status().as_u16(), response.text().await.unwrap())
         }
     };
@@ -174,12 +188,14 @@ async fn settings_are_validated_and_an_admin_refresh_applies_them() {
     let (status, body) = save("24", "0.5", "6").await;
     assert_eq!(status, 200, "{body}");
 
-    let started = admin.call("refresh_analytics", &[]).await;
+    let started = admin
+        .call(app::analytics::api::refresh_analytics, &[])
+        .await;
     assert_eq!(started.status(), 200);
     let mut overview = Value::Null;
     for _ in 0..100 {
         overview = admin
-            .call("get_analytics_overview", &[])
+            .call(app::analytics::api::get_analytics_overview, &[])
             .await
             .json()
             .await

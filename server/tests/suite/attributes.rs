@@ -62,7 +62,7 @@ async fn attributes_are_declared_set_by_events_edited_and_found() {
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let refused = agent
             .call(
-                "add_attribute_type",
+                app::attributes::add_attribute_type,
                 &[("name", "x"), ("label", "X"), ("kind", "text")],
             )
             .await;
@@ -129,7 +129,7 @@ async fn attributes_are_declared_set_by_events_edited_and_found() {
             async move {
                 console
                     .call(
-                        "update_customer_profile",
+                        app::customers::update_customer_profile,
                         &[
                             ("id", id.as_str()),
                             ("version", version.as_str()),

@@ -16,7 +16,7 @@ async fn spawn_app(policy: SessionPolicy) -> (String, app::store::Db, common::te
 
 async fn first_customer(console: &Console) -> String {
     let found = console
-        .call("find_customer", &[("q", "CRM-00000031")])
+        .call(app::search::find_customer, &[("q", "CRM-00000031")])
         .await;
     let body: Value = found.json().await.unwrap();
     body["Found"].as_str().unwrap().to_string()
@@ -40,7 +40,7 @@ async fn signed_out_browsers_are_sent_to_sign_in_and_server_functions_answer_401
         "/sign-in?next=%2Fcustomers%2Fx%3Ftab%3D1"
     );
     let call = anonymous
-        .call("find_customer", &[("q", "CRM-00000031")])
+        .call(app::search::find_customer, &[("q", "CRM-00000031")])
         .await;
     assert_eq!(call.status(), 401);
     assert_eq!(anonymous.get("/sign-in").await.status(), 200);
@@ -166,7 +166,13 @@ async fn cross_site_posts_are_refused() {
             .await
             .unwrap();
     assert_eq!(adjustments, 0);
-    assert_eq!(admin.call("adjust_points", &form).await.status(), 200);
+    assert_eq!(
+        admin
+            .call(app::points::api::adjust_points, &form)
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -180,14 +186,25 @@ async fn a_store_associate_is_refused_points_until_an_admin_grants_them() {
         ("points", "50"),
         ("reason", "missing receipt"),
     ];
-    let refused = associate.call("adjust_points", &form).await;
+    let refused = associate.call(app::points::api::adjust_points, &form).await;
     assert_eq!(refused.status(), 403);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["Forbidden"], "points.adjust");
     assert_eq!(associate.get("/admin/users").await.status(), 403);
-    assert_eq!(associate.call("list_users", &[]).await.status(), 403);
+    assert_eq!(
+        associate
+            .call(app::users::api::list_users, &[])
+            .await
+            .status(),
+        403
+    );
 
-    let users: Value = admin.call("list_users", &[]).await.json().await.unwrap();
+    let users: Value = admin
+        .call(app::users::api::list_users, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     let associate_id = users
         .as_array()
         .unwrap()
@@ -199,7 +216,7 @@ async fn a_store_associate_is_refused_points_until_an_admin_grants_them() {
         .to_string();
     let granted = admin
         .call(
-            "set_user_permission",
+            app::users::api::set_user_permission,
             &[
                 ("id", associate_id.as_str()),
                 ("permission", "points.adjust"),
@@ -208,7 +225,7 @@ async fn a_store_associate_is_refused_points_until_an_admin_grants_them() {
         )
         .await;
     assert_eq!(granted.status(), 200);
-    let allowed = associate.call("adjust_points", &form).await;
+    let allowed = associate.call(app::points::api::adjust_points, &form).await;
     assert_eq!(allowed.status(), 200, "{}", allowed.text().await.unwrap());
     let actions = audit_actions(&db).await;
     for action in ["auth.sign_in", "users.grant", "points.adjust"] {
@@ -236,7 +253,7 @@ async fn concurrent_adjustments(base: &str) {
     let header = |v: Value| v["points_balance"].as_i64().unwrap();
     let before = header(
         admin
-            .call("get_customer_header", &[("id", id.as_str())])
+            .call(app::customers::get_customer_header, &[("id", id.as_str())])
             .await
             .json()
             .await
@@ -248,7 +265,7 @@ async fn concurrent_adjustments(base: &str) {
             tokio::spawn(async move {
                 admin
                     .call(
-                        "adjust_points",
+                        app::points::api::adjust_points,
                         &[
                             ("customer_id", &id),
                             ("points", "10"),
@@ -265,7 +282,7 @@ async fn concurrent_adjustments(base: &str) {
     }
     let after = header(
         admin
-            .call("get_customer_header", &[("id", id.as_str())])
+            .call(app::customers::get_customer_header, &[("id", id.as_str())])
             .await
             .json()
             .await
@@ -275,7 +292,7 @@ async fn concurrent_adjustments(base: &str) {
     let too_much = format!("-{}", after + 1);
     let refused = admin
         .call(
-            "adjust_points",
+            app::points::api::adjust_points,
             &[
                 ("customer_id", &id),
                 ("points", &too_much),
@@ -308,6 +325,8 @@ async fn an_idle_session_expires_with_a_clear_redirect() {
         page.headers()["location"],
         "/sign-in?next=%2F&reason=expired"
     );
-    let call = agent.call("find_customer", &[("q", "CRM-00000031")]).await;
+    let call = agent
+        .call(app::search::find_customer, &[("q", "CRM-00000031")])
+        .await;
     assert_eq!(call.status(), 401);
 }

@@ -42,7 +42,10 @@ async fn progress_events_decide_the_standing_in_each_campaign() {
 
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let response = agent
-            .call("list_customer_campaigns", &[("customer_id", id.as_str())])
+            .call(
+                app::campaigns::api::list_customer_campaigns,
+                &[("customer_id", id.as_str())],
+            )
             .await;
         assert_eq!(response.status(), 200, "{label}");
         let list: Value = response.json().await.unwrap();
@@ -69,21 +72,29 @@ async fn progress_events_decide_the_standing_in_each_campaign() {
         );
         assert_eq!(list[0]["campaign"]["id"], "try-5-drinks", "{label}");
 
-        let page = agent.call("get_campaign", &[("id", "try-5-drinks")]).await;
+        let page = agent
+            .call(app::campaigns::api::get_campaign, &[("id", "try-5-drinks")])
+            .await;
         assert_eq!(page.status(), 200, "{label}");
         assert_eq!(
-            agent.call("get_campaign", &[("id", "nope")]).await.status(),
+            agent
+                .call(app::campaigns::api::get_campaign, &[("id", "nope")])
+                .await
+                .status(),
             404
         );
         let unknown = agent
             .call(
-                "list_customer_campaigns",
+                app::campaigns::api::list_customer_campaigns,
                 &[("customer_id", "no-such-customer")],
             )
             .await;
         assert_eq!(unknown.status(), 404, "{label}");
         let signed_out = Console::new(&base)
-            .call("list_customer_campaigns", &[("customer_id", id.as_str())])
+            .call(
+                app::campaigns::api::list_customer_campaigns,
+                &[("customer_id", id.as_str())],
+            )
             .await;
         assert_eq!(signed_out.status(), 401, "{label}");
     }

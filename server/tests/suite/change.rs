@@ -178,6 +178,39 @@ const READS: [&str; 19] = [
 /// mail server).
 const CHECKED_ELSEWHERE: [&str; 1] = ["send_password_reset"];
 
+/// The test console names a server function by the function itself
+/// (`common::endpoint_of`), which holds while each endpoint is its function's name.
+#[test]
+fn every_server_function_is_served_under_its_own_name() {
+    let mut checked = 0;
+    let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap_or_default();
+            assert_eq!(
+                source.matches("#[server(").count(),
+                source.matches("#[server(endpoint = \"").count(),
+                "{path:?}: a server function without an endpoint"
+            );
+            for part in source.split("#[server(endpoint = \"").skip(1) {
+                let (name, rest) = part.split_once('"').unwrap();
+                let declared = rest.split('(').next().unwrap_or_default();
+                assert!(
+                    declared.ends_with(&format!("async fn {name}")),
+                    "{path:?}: endpoint {name} is served by another function: {declared}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 90, "only {checked} server functions found");
+}
+
 /// Every `#[server]` endpoint in `app/src` with a `customer_id` or `survivor_id` parameter.
 fn customer_server_functions() -> Vec<String> {
     let mut found = Vec::new();
@@ -352,7 +385,7 @@ async fn every_change_to_a_customer_reaches_its_open_profiles() {
             }
             let form: Vec<(&str, &str)> =
                 form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let answer = admin.call(function, &form).await;
+            let answer = admin.call_named(function, &form).await;
             let status = answer.status();
             assert_eq!(
                 status,
@@ -373,7 +406,10 @@ async fn every_change_to_a_customer_reaches_its_open_profiles() {
                 .await
                 .unwrap();
         let undo = admin
-            .call("undo_merge", &[("survivor_id", &id), ("merge_id", &merge)])
+            .call(
+                app::merge::undo_merge,
+                &[("survivor_id", &id), ("merge_id", &merge)],
+            )
             .await;
         assert_eq!(undo.status(), 200, "{name}");
         assert!(hears_a_change(&mut stream).await, "{name}: undo_merge");
@@ -406,7 +442,7 @@ async fn every_change_to_a_customer_reaches_its_open_profiles() {
         let confirm = app::privacy::FORGET_CONFIRMATION;
         let forgotten = admin
             .call(
-                "forget_customer",
+                app::privacy::forget_customer,
                 &[("customer_id", &id), ("confirmation", confirm)],
             )
             .await;

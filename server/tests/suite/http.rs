@@ -38,7 +38,9 @@ async fn an_unknown_page_answers_404() {
 async fn the_search_server_function_finds_by_external_id_and_reports_misses() {
     let (base, _guard) = spawn_app().await;
     let agent = Console::signed_in(&base, "agent@demo.test").await;
-    let found = agent.call("find_customer", &[("q", "CRM-00000031")]).await;
+    let found = agent
+        .call(app::search::find_customer, &[("q", "CRM-00000031")])
+        .await;
     assert_eq!(found.status(), 200);
     let body: serde_json::Value = found.json().await.unwrap();
     let id = body["Found"].as_str().unwrap().to_string();
@@ -49,7 +51,9 @@ async fn the_search_server_function_finds_by_external_id_and_reports_misses() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Points balance"), "{html}");
 
-    let blank = agent.call("find_customer", &[("q", "   ")]).await;
+    let blank = agent
+        .call(app::search::find_customer, &[("q", "   ")])
+        .await;
     assert_eq!(blank.status(), 422);
     let error: serde_json::Value = blank.json().await.unwrap();
     assert_eq!(error["Validation"]["field"], "q");
@@ -76,18 +80,27 @@ async fn the_organisation_time_zone_is_checked_saved_and_shown_on_pages_after_a_
     );
 
     let unknown = admin
-        .call("set_time_zone", &[("time_zone", "Mars/Olympus_Mons")])
+        .call(
+            app::settings::api::set_time_zone,
+            &[("time_zone", "Mars/Olympus_Mons")],
+        )
         .await;
     assert_eq!(unknown.status(), 422);
     assert!(unknown.text().await.unwrap().contains("time_zone"));
     let agent = Console::signed_in(&base, "agent@demo.test").await;
     let refused = agent
-        .call("set_time_zone", &[("time_zone", "Europe/London")])
+        .call(
+            app::settings::api::set_time_zone,
+            &[("time_zone", "Europe/London")],
+        )
         .await;
     assert_eq!(refused.status(), 403);
 
     let saved = admin
-        .call("set_time_zone", &[("time_zone", " America/New_York ")])
+        .call(
+            app::settings::api::set_time_zone,
+            &[("time_zone", " America/New_York ")],
+        )
         .await;
     assert_eq!(saved.status(), 200);
     let settings: serde_json::Value = saved.json().await.unwrap();

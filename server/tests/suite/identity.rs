@@ -280,7 +280,7 @@ async fn external_ids_match_whatever_their_case_once_the_organisation_says_so() 
         );
         let again = console
             .call(
-                "create_customer",
+                app::customers::create_customer,
                 &[
                     ("form[first_name]", "Ida"),
                     ("form[external_id]", "CASE-a1"),
@@ -382,7 +382,10 @@ async fn libphonenumber_example_numbers_are_found_from_every_spelling() {
                 continue; // NANPA's fixed-line and mobile examples are one number.
             }
             let set = admin
-                .call("set_phone_region", &[("phone_region", region)])
+                .call(
+                    app::settings::api::set_phone_region,
+                    &[("phone_region", region)],
+                )
                 .await;
             assert_eq!(set.status(), 200, "{label} {region}");
             let external = format!("PHONE-{n}");
@@ -407,7 +410,7 @@ async fn libphonenumber_example_numbers_are_found_from_every_spelling() {
             );
             for spelling in spellings(region, national, international, e164) {
                 let found: serde_json::Value = admin
-                    .call("find_customer", &[("q", spelling.as_str())])
+                    .call(app::search::find_customer, &[("q", spelling.as_str())])
                     .await
                     .json()
                     .await
@@ -427,7 +430,7 @@ async fn libphonenumber_example_numbers_are_found_from_every_spelling() {
                 ("form[status_id]", "active"),
             ];
             let refused: serde_json::Value = admin
-                .call("create_customer", &again)
+                .call(app::customers::create_customer, &again)
                 .await
                 .json()
                 .await
@@ -444,7 +447,7 @@ async fn libphonenumber_example_numbers_are_found_from_every_spelling() {
             ("form[external_id]", "PHONE-BAD"),
             ("form[status_id]", "active"),
         ];
-        let refused = admin.call("create_customer", &bad).await;
+        let refused = admin.call(app::customers::create_customer, &bad).await;
         assert_eq!(refused.status(), 422, "{label}");
         let body: serde_json::Value = refused.json().await.unwrap();
         assert_eq!(body["Validation"]["field"], "phone", "{label}: {body}");
@@ -485,7 +488,7 @@ async fn an_email_is_one_address_however_it_is_pasted_or_its_domain_written() {
             " <ann@Bücher.DE> ",
         ] {
             let found: serde_json::Value = admin
-                .call("find_customer", &[("q", written)])
+                .call(app::search::find_customer, &[("q", written)])
                 .await
                 .json()
                 .await
@@ -499,7 +502,7 @@ async fn an_email_is_one_address_however_it_is_pasted_or_its_domain_written() {
             ("form[status_id]", "active"),
         ];
         let refused: serde_json::Value = admin
-            .call("create_customer", &again)
+            .call(app::customers::create_customer, &again)
             .await
             .json()
             .await
@@ -596,7 +599,7 @@ async fn identifiers_stored_under_the_old_rules_are_read_again_and_collisions_ke
             ("ann@xn--bcher-kva.de", &idn),
         ] {
             let found: serde_json::Value = admin
-                .call("find_customer", &[("q", query)])
+                .call(app::search::find_customer, &[("q", query)])
                 .await
                 .json()
                 .await
@@ -610,7 +613,7 @@ async fn identifiers_stored_under_the_old_rules_are_read_again_and_collisions_ke
         // A search by the colliding number, in either spelling, names both holders.
         for query in ["+44 121 234 5655", "+44 0121 234 5655"] {
             let found: serde_json::Value = admin
-                .call("find_customer", &[("q", query)])
+                .call(app::search::find_customer, &[("q", query)])
                 .await
                 .json()
                 .await

@@ -863,7 +863,7 @@ async fn uploads_are_private_and_kept_only_while_an_import_may_need_them() {
     let privacy = Console::signed_in(&base, "privacy@demo.test").await;
     let answer = privacy
         .call(
-            "forget_customer",
+            app::privacy::forget_customer,
             &[
                 ("customer_id", forgotten.as_str()),
                 ("confirmation", "FORGET"),

@@ -437,7 +437,10 @@ async fn an_admin_adds_a_custom_type_that_the_api_then_takes_and_the_stream_show
             ("custom", "1"),
         ];
         assert_eq!(
-            agent.call("save_event_type", &form).await.status(),
+            agent
+                .call(app::events::save_event_type, &form)
+                .await
+                .status(),
             403,
             "{label}"
         );
@@ -449,14 +452,17 @@ async fn an_admin_adds_a_custom_type_that_the_api_then_takes_and_the_stream_show
             ("detail_fields", ""),
             ("custom", "1"),
         ];
-        let refused = admin.call("save_event_type", &bad).await;
+        let refused = admin.call(app::events::save_event_type, &bad).await;
         assert_eq!(refused.status(), 422, "{label}");
         assert!(
             refused.text().await.unwrap().contains("\"field\":\"name\""),
             "{label}"
         );
         assert_eq!(
-            admin.call("save_event_type", &form).await.status(),
+            admin
+                .call(app::events::save_event_type, &form)
+                .await
+                .status(),
             200,
             "{label}"
         );
@@ -507,7 +513,10 @@ async fn an_admin_adds_a_custom_type_that_the_api_then_takes_and_the_stream_show
             ("detail_fields", ""),
         ];
         assert_eq!(
-            admin.call("save_event_type", &tier).await.status(),
+            admin
+                .call(app::events::save_event_type, &tier)
+                .await
+                .status(),
             200,
             "{label}"
         );

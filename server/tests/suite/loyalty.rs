@@ -40,7 +40,7 @@ async fn the_ledger_runs_back_from_the_balance_across_pages() {
             let form = ledger(after.clone());
             let form: Vec<(&str, &str)> =
                 form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let response = agent.call("points_ledger", &form).await;
+            let response = agent.call(app::points::points_ledger, &form).await;
             assert_eq!(response.status(), 200, "{label}");
             let page: Value = response.json().await.unwrap();
             lines.extend(page["lines"].as_array().unwrap().iter().cloned());
@@ -91,7 +91,7 @@ async fn tags_are_added_counted_and_reset_by_those_allowed() {
         let associate = Console::signed_in(&base, "associate@demo.test").await;
         assert_eq!(
             associate
-                .call("add_tag", &[("customer_id", &id), ("tag", "vip")])
+                .call(app::tags::add_tag, &[("customer_id", &id), ("tag", "vip")])
                 .await
                 .status(),
             403,
@@ -100,7 +100,10 @@ async fn tags_are_added_counted_and_reset_by_those_allowed() {
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         assert_eq!(
             agent
-                .call("add_tag", &[("customer_id", &id), ("tag", "two words")])
+                .call(
+                    app::tags::add_tag,
+                    &[("customer_id", &id), ("tag", "two words")]
+                )
                 .await
                 .status(),
             422,
@@ -109,7 +112,10 @@ async fn tags_are_added_counted_and_reset_by_those_allowed() {
         for _ in 0..2 {
             assert_eq!(
                 agent
-                    .call("add_tag", &[("customer_id", &id), ("tag", " Gift-Card ")])
+                    .call(
+                        app::tags::add_tag,
+                        &[("customer_id", &id), ("tag", " Gift-Card ")]
+                    )
                     .await
                     .status(),
                 200,
@@ -117,7 +123,7 @@ async fn tags_are_added_counted_and_reset_by_those_allowed() {
             );
         }
         let list: Value = agent
-            .call("list_tags", &[("customer_id", &id)])
+            .call(app::tags::list_tags, &[("customer_id", &id)])
             .await
             .json()
             .await
@@ -138,7 +144,7 @@ async fn tags_are_added_counted_and_reset_by_those_allowed() {
         assert_eq!(
             associate
                 .call(
-                    "reset_tag_count",
+                    app::tags::reset_tag_count,
                     &[("customer_id", &id), ("tag", "gift-card")]
                 )
                 .await
@@ -148,7 +154,7 @@ async fn tags_are_added_counted_and_reset_by_those_allowed() {
         assert_eq!(
             agent
                 .call(
-                    "reset_tag_count",
+                    app::tags::reset_tag_count,
                     &[("customer_id", &id), ("tag", "gift-card")]
                 )
                 .await
@@ -157,13 +163,16 @@ async fn tags_are_added_counted_and_reset_by_those_allowed() {
         );
         assert_eq!(
             agent
-                .call("reset_tag_count", &[("customer_id", &id), ("tag", "nope")])
+                .call(
+                    app::tags::reset_tag_count,
+                    &[("customer_id", &id), ("tag", "nope")]
+                )
                 .await
                 .status(),
             404
         );
         let list: Value = agent
-            .call("list_tags", &[("customer_id", &id)])
+            .call(app::tags::list_tags, &[("customer_id", &id)])
             .await
             .json()
             .await
@@ -201,24 +210,27 @@ async fn an_agent_issues_an_offer_from_the_catalogue_unless_the_customer_is_rest
         let officer = Console::signed_in(&base, "privacy@demo.test").await;
         let form = [("customer_id", id.as_str()), ("offer_id", "free-pastry")];
         assert_eq!(
-            officer.call("issue_offer", &form).await.status(),
+            officer.call(app::offers::issue_offer, &form).await.status(),
             403,
             "{label}"
         );
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let unknown = [("customer_id", id.as_str()), ("offer_id", "nope")];
         assert_eq!(
-            agent.call("issue_offer", &unknown).await.status(),
+            agent
+                .call(app::offers::issue_offer, &unknown)
+                .await
+                .status(),
             422,
             "{label}"
         );
         assert_eq!(
-            agent.call("issue_offer", &form).await.status(),
+            agent.call(app::offers::issue_offer, &form).await.status(),
             200,
             "{label}"
         );
         let list: Value = agent
-            .call("list_offers", &[("customer_id", &id)])
+            .call(app::offers::list_offers, &[("customer_id", &id)])
             .await
             .json()
             .await
@@ -262,7 +274,7 @@ async fn an_agent_issues_an_offer_from_the_catalogue_unless_the_customer_is_rest
             .unwrap();
         assert!(redeemed.status().is_success(), "{label}");
         let list: Value = agent
-            .call("list_offers", &[("customer_id", &id)])
+            .call(app::offers::list_offers, &[("customer_id", &id)])
             .await
             .json()
             .await
@@ -276,12 +288,12 @@ async fn an_agent_issues_an_offer_from_the_catalogue_unless_the_customer_is_rest
         let restrict = [("customer_id", id.as_str()), ("reason", "Request 7")];
         assert_eq!(
             privacy
-                .call("restrict_processing", &restrict)
+                .call(app::privacy::restrict_processing, &restrict)
                 .await
                 .status(),
             200
         );
-        let refused = agent.call("issue_offer", &form).await;
+        let refused = agent.call(app::offers::issue_offer, &form).await;
         assert_eq!(refused.status(), 409, "{label}");
         assert!(refused.text().await.unwrap().contains("restricted"));
         let audited: i64 = sqlx::query_scalar(

@@ -368,7 +368,7 @@ async fn events_for_a_merged_away_id_reach_the_survivor_and_stay_there_after_an_
     let agent = Console::signed_in(&base, "agent@demo.test").await;
     let refused = agent
         .call(
-            "undo_merge",
+            app::merge::undo_merge,
             &[("survivor_id", &a), ("merge_id", &done.merge_id)],
         )
         .await;
@@ -480,7 +480,7 @@ async fn likely_duplicates_are_found_with_their_reasons_and_masked_without_view_
             ("form[status_id]", "active"),
         ];
         let refused: serde_json::Value = admin
-            .call("create_customer", &same_number)
+            .call(app::customers::create_customer, &same_number)
             .await
             .json()
             .await

@@ -50,7 +50,7 @@ async fn setup(db: &Db) -> Setup {
         ("form[status_id]", "active"),
         ("form[email_opt_in]", "on"),
     ];
-    let created = admin.call("create_customer", &form).await;
+    let created = admin.call(app::customers::create_customer, &form).await;
     assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
     let id = app::identity::db::owner(db, "external_id", "FORGET-ME-1")
         .await
@@ -155,13 +155,17 @@ async fn forgetting_a_fully_populated_customer_leaves_nothing_in_any_table() {
             ("body", "Zebediah called about his card"),
         ];
         assert_eq!(
-            setup.admin.call("add_note", &note).await.status(),
+            setup.admin.call(app::notes::add_note, &note).await.status(),
             200,
             "{label}"
         );
         let offer = [("customer_id", id.as_str()), ("offer_id", "free-drink")];
         assert_eq!(
-            setup.admin.call("issue_offer", &offer).await.status(),
+            setup
+                .admin
+                .call(app::offers::issue_offer, &offer)
+                .await
+                .status(),
             200,
             "{label}"
         );
@@ -172,7 +176,7 @@ async fn forgetting_a_fully_populated_customer_leaves_nothing_in_any_table() {
         assert_eq!(
             setup
                 .admin
-                .call("restrict_processing", &restrict)
+                .call(app::privacy::restrict_processing, &restrict)
                 .await
                 .status(),
             200,
@@ -205,17 +209,23 @@ async fn forgetting_a_fully_populated_customer_leaves_nothing_in_any_table() {
             "{label}: the log names whom a request was for"
         );
         let wrong = [("customer_id", id.as_str()), ("confirmation", "forget")];
-        let refused = setup.admin.call("forget_customer", &wrong).await;
+        let refused = setup
+            .admin
+            .call(app::privacy::forget_customer, &wrong)
+            .await;
         assert_eq!(refused.status(), 422, "{label}");
         let agent = Console::signed_in(&setup.base, "associate@demo.test").await;
         let confirm = [("customer_id", id.as_str()), ("confirmation", "FORGET")];
         assert_eq!(
-            agent.call("forget_customer", &confirm).await.status(),
+            agent
+                .call(app::privacy::forget_customer, &confirm)
+                .await
+                .status(),
             403,
             "{label}"
         );
         let privacy = Console::signed_in(&setup.base, "privacy@demo.test").await;
-        let done = privacy.call("forget_customer", &confirm).await;
+        let done = privacy.call(app::privacy::forget_customer, &confirm).await;
         assert_eq!(done.status(), 200, "{label}");
         let summary = done.text().await.unwrap();
         assert!(
@@ -271,7 +281,7 @@ async fn a_restricted_customer_gets_no_points_tiers_or_offers_until_reinstated()
         let no_reason = [("customer_id", id.as_str()), ("reason", " ")];
         assert_eq!(
             privacy
-                .call("restrict_processing", &no_reason)
+                .call(app::privacy::restrict_processing, &no_reason)
                 .await
                 .status(),
             422,
@@ -280,7 +290,7 @@ async fn a_restricted_customer_gets_no_points_tiers_or_offers_until_reinstated()
         let restrict = [("customer_id", id.as_str()), ("reason", "Request 42")];
         assert_eq!(
             privacy
-                .call("restrict_processing", &restrict)
+                .call(app::privacy::restrict_processing, &restrict)
                 .await
                 .status(),
             200,
@@ -288,7 +298,7 @@ async fn a_restricted_customer_gets_no_points_tiers_or_offers_until_reinstated()
         );
         assert_eq!(
             privacy
-                .call("restrict_processing", &restrict)
+                .call(app::privacy::restrict_processing, &restrict)
                 .await
                 .status(),
             409,
@@ -327,7 +337,11 @@ async fn a_restricted_customer_gets_no_points_tiers_or_offers_until_reinstated()
             ("reason", "goodwill"),
         ];
         assert_eq!(
-            setup.admin.call("adjust_points", &adjust).await.status(),
+            setup
+                .admin
+                .call(app::points::api::adjust_points, &adjust)
+                .await
+                .status(),
             409,
             "{label}"
         );
@@ -341,7 +355,7 @@ async fn a_restricted_customer_gets_no_points_tiers_or_offers_until_reinstated()
         ];
         assert_eq!(
             privacy
-                .call("reinstate_processing", &reinstate)
+                .call(app::privacy::reinstate_processing, &reinstate)
                 .await
                 .status(),
             200,
@@ -377,7 +391,7 @@ async fn the_export_holds_every_section_and_parses_back() {
         ("reason", ""),
         ("body", "Called, twice"),
     ];
-    setup.admin.call("add_note", &note).await;
+    setup.admin.call(app::notes::add_note, &note).await;
     let agent = Console::signed_in(&setup.base, "associate@demo.test").await;
     let path = format!("/api/v1/customers/{id}/privacy/export");
     assert_eq!(agent.post(&path).await.status(), 403);

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 async fn overview(console: &Console, id: &str) -> (u16, Value) {
     let response = console
-        .call("get_promo_overview", &[("customer_id", id)])
+        .call(app::promo::api::get_promo_overview, &[("customer_id", id)])
         .await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
@@ -61,19 +61,25 @@ async fn failed_claims_lock_out_and_an_agent_resets_the_lockout() {
 
         let associate = Console::signed_in(&base, "associate@demo.test").await;
         let refused = associate
-            .call("reset_promo_lockout", &[("customer_id", id.as_str())])
+            .call(
+                app::promo::api::reset_promo_lockout,
+                &[("customer_id", id.as_str())],
+            )
             .await;
         assert_eq!(refused.status(), 403, "{label}");
         let unknown = agent
             .call(
-                "reset_promo_lockout",
+                app::promo::api::reset_promo_lockout,
                 &[("customer_id", "no-such-customer")],
             )
             .await;
         assert_eq!(unknown.status(), 404, "{label}");
 
         let reset = agent
-            .call("reset_promo_lockout", &[("customer_id", id.as_str())])
+            .call(
+                app::promo::api::reset_promo_lockout,
+                &[("customer_id", id.as_str())],
+            )
             .await;
         assert_eq!(
             reset.status(),
@@ -89,7 +95,10 @@ async fn failed_claims_lock_out_and_an_agent_resets_the_lockout() {
         assert_eq!(after["lockout"]["recent_failures"], 0, "{label}");
         assert_eq!(after["last_reset"][1], "Cara Agent", "{label}");
         let again = agent
-            .call("reset_promo_lockout", &[("customer_id", id.as_str())])
+            .call(
+                app::promo::api::reset_promo_lockout,
+                &[("customer_id", id.as_str())],
+            )
             .await;
         assert_eq!(again.status(), 409, "{label}");
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 async fn list_once_first(console: &Console, expected_first: &str) -> Vec<String> {
     let mut ids = Vec::new();
     for _ in 0..40 {
-        let response = console.call("recently_viewed", &[]).await;
+        let response = console.call(app::recent::recently_viewed, &[]).await;
         assert_eq!(response.status(), 200);
         let list: Value = response.json().await.unwrap();
         ids = list
@@ -34,7 +34,9 @@ async fn list_once_first(console: &Console, expected_first: &str) -> Vec<String>
 /// is never a tie.
 async fn open(console: &Console, id: &str) {
     tokio::time::sleep(Duration::from_millis(2)).await;
-    let response = console.call("get_customer_header", &[("id", id)]).await;
+    let response = console
+        .call(app::customers::get_customer_header, &[("id", id)])
+        .await;
     assert_eq!(response.status(), 200);
 }
 
@@ -83,7 +85,7 @@ async fn opened_profiles_come_first_for_their_user_only_ten_kept_forgotten_gone(
 
         let associate = Console::signed_in(&base, "associate@demo.test").await;
         let theirs: Value = associate
-            .call("recently_viewed", &[])
+            .call(app::recent::recently_viewed, &[])
             .await
             .json()
             .await
@@ -93,7 +95,9 @@ async fn opened_profiles_come_first_for_their_user_only_ten_kept_forgotten_gone(
             Value::Array(vec![]),
             "{label}: each user has their own"
         );
-        let nobody = Console::new(&base).call("recently_viewed", &[]).await;
+        let nobody = Console::new(&base)
+            .call(app::recent::recently_viewed, &[])
+            .await;
         assert_eq!(nobody.status(), 401, "{label}: signed out");
 
         for id in &ids[1..] {
@@ -110,7 +114,10 @@ async fn opened_profiles_come_first_for_their_user_only_ten_kept_forgotten_gone(
             ("confirmation", "FORGET"),
         ];
         assert_eq!(
-            privacy.call("forget_customer", &confirm).await.status(),
+            privacy
+                .call(app::privacy::forget_customer, &confirm)
+                .await
+                .status(),
             200,
             "{label}"
         );

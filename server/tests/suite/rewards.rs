@@ -41,7 +41,10 @@ async fn reward_orders_show_their_delivery_history() {
 
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let response = agent
-            .call("list_rewards", &[("customer_id", id.as_str())])
+            .call(
+                app::rewards::api::list_rewards,
+                &[("customer_id", id.as_str())],
+            )
             .await;
         assert_eq!(response.status(), 200, "{label}");
         let list: Value = response.json().await.unwrap();
@@ -61,7 +64,10 @@ async fn reward_orders_show_their_delivery_history() {
             "{label}: not https, not a link"
         );
         let unknown = agent
-            .call("list_rewards", &[("customer_id", "nobody")])
+            .call(
+                app::rewards::api::list_rewards,
+                &[("customer_id", "nobody")],
+            )
             .await;
         assert_eq!(unknown.status(), 404, "{label}");
     }

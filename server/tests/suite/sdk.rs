@@ -39,7 +39,7 @@ async fn the_admin_form_checks_kind_types_origins_and_rate_at_their_fields() {
         let admin = Console::signed_in(&base, "admin@demo.test").await;
         let create = |form: Vec<(&'static str, &'static str)>| {
             let admin = &admin;
-            async move { admin.call("create_api_key", &form).await }
+            async move { admin.call(app::api_keys::create_api_key, &form).await }
         };
         let field_of = |answer: Value| answer["Validation"]["field"].as_str().map(str::to_string);
         let base_form = vec![("form[name]", "Shop"), ("form[kind]", "publishable")];
@@ -88,7 +88,7 @@ async fn the_admin_form_checks_kind_types_origins_and_rate_at_their_fields() {
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let refused = agent
             .call(
-                "create_api_key",
+                app::api_keys::create_api_key,
                 &[("form[name]", "Mine"), ("form[kind]", "secret")],
             )
             .await;

@@ -64,7 +64,10 @@ async fn markup_in_every_text_field_reaches_every_page_escaped() {
     ];
     let id = common::add_customer_from(&db, &associate, &form).await;
     let note = [("customer_id", id.as_str()), ("reason", ""), ("body", NOTE)];
-    assert_eq!(associate.call("add_note", &note).await.status(), 200);
+    assert_eq!(
+        associate.call(app::notes::add_note, &note).await.status(),
+        200
+    );
     sqlx::query("INSERT INTO customer_attributes (customer_id, key, value, updated_at) VALUES ($1, 'nickname', $2, 1)")
         .bind(&id)
         .bind(ATTRIBUTE)
@@ -187,7 +190,9 @@ async fn pages_carry_a_nonce_policy_and_personal_data_is_never_cached() {
     let other = again.headers()["content-security-policy"].to_str().unwrap();
     assert!(!other.contains(nonce), "a fresh nonce per response");
 
-    let call = admin.call("find_customer", &[("q", "CRM-00000031")]).await;
+    let call = admin
+        .call(app::search::find_customer, &[("q", "CRM-00000031")])
+        .await;
     assert_eq!(call.headers()["cache-control"], "no-store");
     assert_eq!(call.headers()["x-content-type-options"], "nosniff");
     assert_eq!(
@@ -404,7 +409,7 @@ async fn masked_fields_are_no_search_filter_and_searches_are_rate_limited() {
         if value.is_empty() {
             form[0] = ("query[first]", "a");
         }
-        let refused = associate.call("advanced_search", &form).await;
+        let refused = associate.call(app::search::advanced_search, &form).await;
         assert_eq!(refused.status(), 422, "{field} {sort}");
         let body: Value = refused.json().await.unwrap();
         assert_eq!(body["Validation"]["field"], refused_at, "{body}");
@@ -412,13 +417,13 @@ async fn masked_fields_are_no_search_filter_and_searches_are_rate_limited() {
             .as_str()
             .unwrap()
             .contains("customers.view_pii"));
-        let allowed = agent.call("advanced_search", &form).await;
+        let allowed = agent.call(app::search::advanced_search, &form).await;
         assert_eq!(allowed.status(), 200, "the agent may: {field} {sort}");
     }
     // Five searches each so far against an allowance of eight per minute.
     let statuses: Vec<u16> = futures::future::join_all((0..6).map(|_| async {
         associate
-            .call("find_customer", &[("q", "CRM-00000031")])
+            .call(app::search::find_customer, &[("q", "CRM-00000031")])
             .await
             .status()
             .as_u16()
@@ -483,7 +488,7 @@ async fn nul_in_a_form_and_undecodable_arguments_are_refused_at_the_field() {
             ("form[external_id]", "NUL-1"),
             ("form[status_id]", "active"),
         ];
-        let refused = admin.call("create_customer", &form).await;
+        let refused = admin.call(app::customers::create_customer, &form).await;
         assert_eq!(refused.status(), 422, "{label}");
         let body: Value = refused.json().await.unwrap();
         assert_eq!(body["Validation"]["field"], "last_name", "{label}: {body}");
@@ -509,7 +514,7 @@ async fn nul_in_a_form_and_undecodable_arguments_are_refused_at_the_field() {
             .await;
         assert_eq!(upper.status(), 422, "{label}: the NUL is still found");
         let malformed = admin
-            .call("advanced_search", &[("query[size]", "many")])
+            .call(app::search::advanced_search, &[("query[size]", "many")])
             .await;
         assert_eq!(malformed.status(), 422, "{label}");
         let body: Value = malformed.json().await.unwrap();
@@ -621,7 +626,7 @@ async fn a_forgotten_customer_leaves_no_bytes_in_the_sqlite_files() {
         ("reason", ""),
         ("body", "Ozymandias called"),
     ];
-    assert_eq!(admin.call("add_note", &note).await.status(), 200);
+    assert_eq!(admin.call(app::notes::add_note, &note).await.status(), 200);
     let (status, report) = post(
         &base,
         &key,
@@ -637,7 +642,10 @@ async fn a_forgotten_customer_leaves_no_bytes_in_the_sqlite_files() {
     let privacy = Console::signed_in(&base, "privacy@demo.test").await;
     let confirm = [("customer_id", id.as_str()), ("confirmation", "FORGET")];
     assert_eq!(
-        privacy.call("forget_customer", &confirm).await.status(),
+        privacy
+            .call(app::privacy::forget_customer, &confirm)
+            .await
+            .status(),
         200
     );
     db.close().await;
@@ -745,7 +753,10 @@ async fn duplicate_hints_and_taken_identifiers_are_no_oracle_past_the_search_all
     ];
     let guess = common::add_customer_from(&db, &associate, &form).await;
     let hints: Value = associate
-        .call("possible_duplicates", &[("customer_id", guess.as_str())])
+        .call(
+            app::duplicates::possible_duplicates,
+            &[("customer_id", guess.as_str())],
+        )
         .await
         .json()
         .await
@@ -759,7 +770,10 @@ async fn duplicate_hints_and_taken_identifiers_are_no_oracle_past_the_search_all
     assert_eq!(reasons, vec!["HiddenDetails"], "{hints}");
     assert!(!hints.to_string().contains(&birth), "{hints}");
     let seen_by_agent: Value = agent
-        .call("possible_duplicates", &[("customer_id", guess.as_str())])
+        .call(
+            app::duplicates::possible_duplicates,
+            &[("customer_id", guess.as_str())],
+        )
         .await
         .json()
         .await
@@ -781,7 +795,7 @@ async fn duplicate_hints_and_taken_identifiers_are_no_oracle_past_the_search_all
     for _ in 0..8 {
         statuses.push(
             associate
-                .call("create_customer", &taken)
+                .call(app::customers::create_customer, &taken)
                 .await
                 .status()
                 .as_u16(),
@@ -789,7 +803,7 @@ async fn duplicate_hints_and_taken_identifiers_are_no_oracle_past_the_search_all
     }
     assert_eq!(statuses, [200, 200, 200, 200, 200, 200, 429, 429]);
     let searched = associate
-        .call("find_customer", &[("q", "CRM-00000031")])
+        .call(app::search::find_customer, &[("q", "CRM-00000031")])
         .await;
     assert_eq!(
         searched.status(),

@@ -43,7 +43,7 @@ fn paid_order() -> String {
 }
 
 async fn save(admin: &Console, form: &[(&str, &str)]) -> (u16, Value) {
-    let answer = admin.call("save_shopify_settings", form).await;
+    let answer = admin.call(app::shopify::save_shopify_settings, form).await;
     (answer.status().as_u16(), answer.json().await.unwrap())
 }
 
@@ -102,7 +102,7 @@ async fn the_documented_order_and_refund_become_a_purchase_points_and_a_refund()
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let refused = agent
             .call(
-                "save_shopify_settings",
+                app::shopify::save_shopify_settings,
                 &[("form[secret]", SECRET), ("form[points_per_unit]", "1")],
             )
             .await;
@@ -136,7 +136,7 @@ async fn the_documented_order_and_refund_become_a_purchase_points_and_a_refund()
         .await;
         assert_eq!(status, 401, "{label}: a wrong signature");
         let settings: Value = admin
-            .call("get_shopify_settings", &[])
+            .call(app::shopify::get_shopify_settings, &[])
             .await
             .json()
             .await
@@ -258,7 +258,7 @@ async fn the_documented_order_and_refund_become_a_purchase_points_and_a_refund()
         );
 
         let log: Value = admin
-            .call("list_shopify_deliveries", &[])
+            .call(app::shopify::list_shopify_deliveries, &[])
             .await
             .json()
             .await
@@ -276,7 +276,7 @@ async fn the_documented_order_and_refund_become_a_purchase_points_and_a_refund()
             log.iter().all(|d| d["webhook_id"] != "w-bad"),
             "{label}: forged deliveries write no rows"
         );
-        let denied = agent.call("list_shopify_deliveries", &[]).await;
+        let denied = agent.call(app::shopify::list_shopify_deliveries, &[]).await;
         assert_eq!(denied.status(), 403, "{label}");
     }
 }
@@ -549,7 +549,10 @@ async fn real_shops_orders_are_kept_in_shop_money_and_refunded_in_the_purchases_
 
         // The header shows each currency apart, never summed.
         let header: Value = admin
-            .call("get_customer_header", &[("id", buyer.as_str())])
+            .call(
+                app::customers::get_customer_header,
+                &[("id", buyer.as_str())],
+            )
             .await
             .json()
             .await

@@ -92,14 +92,14 @@ async fn start_fake() -> (String, Fake) {
 
 async fn customer_zero(agent: &Console) -> (String, String) {
     let found: Value = agent
-        .call("find_customer", &[("q", "CRM-00000031")])
+        .call(app::search::find_customer, &[("q", "CRM-00000031")])
         .await
         .json()
         .await
         .unwrap();
     let id = found["Found"].as_str().unwrap().to_string();
     let profile: Value = agent
-        .call("get_customer_profile", &[("id", &id)])
+        .call(app::customers::get_customer_profile, &[("id", &id)])
         .await
         .json()
         .await
@@ -123,7 +123,7 @@ async fn tickets_come_from_zendesk_are_cached_and_survive_an_outage() {
     let (id, _) = customer_zero(&agent).await;
 
     let answer: Value = agent
-        .call("get_support_tickets", &[("customer_id", &id)])
+        .call(app::support::get_support_tickets, &[("customer_id", &id)])
         .await
         .json()
         .await
@@ -141,7 +141,7 @@ async fn tickets_come_from_zendesk_are_cached_and_survive_an_outage() {
 
     // Fresh cache: Zendesk is not asked again.
     agent
-        .call("get_support_tickets", &[("customer_id", &id)])
+        .call(app::support::get_support_tickets, &[("customer_id", &id)])
         .await;
     assert_eq!(fake.calls.load(Ordering::SeqCst), 2);
 
@@ -152,7 +152,7 @@ async fn tickets_come_from_zendesk_are_cached_and_survive_an_outage() {
         .unwrap();
     fake.down.store(true, Ordering::SeqCst);
     let answer: Value = agent
-        .call("get_support_tickets", &[("customer_id", &id)])
+        .call(app::support::get_support_tickets, &[("customer_id", &id)])
         .await
         .json()
         .await
@@ -172,7 +172,7 @@ async fn without_zendesk_the_tab_is_not_connected() {
     let agent = Console::signed_in(&base, "agent@demo.test").await;
     let (id, _) = customer_zero(&agent).await;
     let answer: Value = agent
-        .call("get_support_tickets", &[("customer_id", &id)])
+        .call(app::support::get_support_tickets, &[("customer_id", &id)])
         .await
         .json()
         .await
@@ -208,7 +208,7 @@ async fn signed_webhooks_update_tickets_and_bad_ones_are_refused() {
     let agent = Console::signed_in(&base, "agent@demo.test").await;
     let (id, email) = customer_zero(&agent).await;
     agent
-        .call("get_support_tickets", &[("customer_id", &id)])
+        .call(app::support::get_support_tickets, &[("customer_id", &id)])
         .await;
     assert_eq!(fake.calls.load(Ordering::SeqCst), 2);
 
@@ -253,7 +253,7 @@ async fn signed_webhooks_update_tickets_and_bad_ones_are_refused() {
     assert_eq!(stored.status(), 200);
 
     let answer: Value = agent
-        .call("get_support_tickets", &[("customer_id", &id)])
+        .call(app::support::get_support_tickets, &[("customer_id", &id)])
         .await
         .json()
         .await

@@ -15,7 +15,7 @@ const DAY: i64 = 86_400_000;
 
 async fn tier_summary(agent: &Console, id: &str) -> Value {
     agent
-        .call("get_tier_summary", &[("customer_id", id)])
+        .call(app::tiers::api::get_tier_summary, &[("customer_id", id)])
         .await
         .json()
         .await
@@ -107,7 +107,10 @@ async fn points_promote_and_the_expiry_job_demotes() {
             .is_empty());
         assert_eq!(tier_summary(&agent, &other).await["tier"], "Diamond");
         let unknown = agent
-            .call("get_tier_summary", &[("customer_id", "nobody")])
+            .call(
+                app::tiers::api::get_tier_summary,
+                &[("customer_id", "nobody")],
+            )
             .await;
         assert_eq!(unknown.status(), 404, "{label}");
     }
@@ -128,7 +131,7 @@ async fn tier_rules_are_validated_and_need_settings_manage() {
     };
     assert_eq!(
         agent
-            .call("save_tier_level", &level("Silver", "800"))
+            .call(app::tiers::api::save_tier_level, &level("Silver", "800"))
             .await
             .status(),
         403
@@ -140,7 +143,9 @@ async fn tier_rules_are_validated_and_need_settings_manage() {
         ("Bronze", "10", "starts at 0"),
         ("Silver", "lots", "whole number"),
     ] {
-        let response = admin.call("save_tier_level", &level(name, points)).await;
+        let response = admin
+            .call(app::tiers::api::save_tier_level, &level(name, points))
+            .await;
         assert_eq!(response.status(), 422, "{name} {points}");
         let body = response.text().await.unwrap();
         assert!(
@@ -149,7 +154,7 @@ async fn tier_rules_are_validated_and_need_settings_manage() {
         );
     }
     let saved: Value = admin
-        .call("save_tier_level", &level("Silver", "800"))
+        .call(app::tiers::api::save_tier_level, &level("Silver", "800"))
         .await
         .json()
         .await
@@ -161,7 +166,10 @@ async fn tier_rules_are_validated_and_need_settings_manage() {
         ("validity_days", "365"),
     ];
     assert_eq!(
-        admin.call("save_tier_settings", &settings).await.status(),
+        admin
+            .call(app::tiers::api::save_tier_settings, &settings)
+            .await
+            .status(),
         422
     );
     let settings = [
@@ -170,7 +178,7 @@ async fn tier_rules_are_validated_and_need_settings_manage() {
         ("validity_days", "365"),
     ];
     let saved: Value = admin
-        .call("save_tier_settings", &settings)
+        .call(app::tiers::api::save_tier_settings, &settings)
         .await
         .json()
         .await

@@ -80,7 +80,7 @@ impl Console {
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Response {
         let response = self
             .call(
-                "sign_in",
+                app::auth::api::sign_in,
                 &[("email", email), ("password", password), ("next", "/")],
             )
             .await;
@@ -90,8 +90,15 @@ impl Console {
         response
     }
 
-    /// Calls server function `name` with form fields, from this site's own pages.
-    pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> Response {
+    /// Calls server function `function` (named by the function itself, so a renamed or
+    /// removed one fails to compile) with form fields, from this site's own pages.
+    pub async fn call<F>(&self, function: F, form: &[(&str, &str)]) -> Response {
+        self.call_from(endpoint_of(function), form, &self.base.clone())
+            .await
+    }
+
+    /// Calls the server function served as `name` (for tests that go through a list of them).
+    pub async fn call_named(&self, name: &str, form: &[(&str, &str)]) -> Response {
         self.call_from(name, form, &self.base.clone()).await
     }
 
@@ -188,4 +195,14 @@ pub fn session_cookie(response: &Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with("cp_session="))
         .map(str::to_string)
+}
+
+/// The endpoint of server function `function`: its name (every `#[server]` function here is
+/// declared with `endpoint = "<its name>"`; `change.rs` reads them by that attribute).
+pub fn endpoint_of<F>(_function: F) -> &'static str {
+    let path = std::any::type_name::<F>();
+    match path.rsplit_once("::") {
+        Some((_, name)) => name,
+        None => panic!("call a server function by the function itself, not {path}"),
+    }
 }

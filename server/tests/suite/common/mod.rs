@@ -204,7 +204,7 @@ pub async fn add_customer(
 /// Adds the customer of `form` (holding `form[external_id]`) through the console as `user`;
 /// their id.
 pub async fn add_customer_from(db: &Db, user: &console::Console, form: &[(&str, &str)]) -> String {
-    let created = user.call("create_customer", form).await;
+    let created = user.call(app::customers::create_customer, form).await;
     assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
     let external_id = form
         .iter()
