@@ -22,6 +22,7 @@ export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 echo "== unit, store and HTTP tests"
 cargo test -p app --features ssr
 cargo test -p server
+cargo check -p server --features bench   # the benchmarks, outside the product binary, still build
 
 echo "== end2end browser tests"
 cargo leptos build --split

@@ -75,7 +75,7 @@ pub async fn run(db: &Db, args: &BenchImportArgs) -> Result<String, String> {
     report.push_str(&format!(
         "plain script (multi-row INSERTs of customers and identifiers, no checks): {plain:.1} s, {:.0} rows/s; peak memory {}\n",
         args.customers as f64 / plain,
-        crate::analytics::bench::peak_memory()
+        crate::telemetry::peak_memory()
     ));
     clear(db).await?;
 
@@ -93,7 +93,7 @@ pub async fn run(db: &Db, args: &BenchImportArgs) -> Result<String, String> {
         job.updated,
         job.unchanged,
         job.rejected,
-        crate::analytics::bench::peak_memory()
+        crate::telemetry::peak_memory()
     ));
     let (again, job) = import(&state, &user, app::import::ImportKind::Customers, &csv_path).await?;
     report.push_str(&format!(
@@ -148,7 +148,7 @@ async fn events(
         job.created,
         job.unchanged,
         job.rejected,
-        crate::analytics::bench::peak_memory()
+        crate::telemetry::peak_memory()
     ));
     Ok(report)
 }

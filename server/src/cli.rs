@@ -38,18 +38,23 @@ enum Command {
         name: String,
     },
     /// Time event ingest in batches of 1,000 (seeding customers into an empty database first).
+    #[cfg(feature = "bench")]
     BenchIngest(crate::bench_ingest::BenchIngestArgs),
     /// Time events/s into a running server through each way in: raw HTTP, the Rust client,
     /// and the JavaScript SDK's two requests.
+    #[cfg(feature = "bench")]
     BenchHttp(crate::bench_http::BenchHttpArgs),
     /// Customer analytics: fit the models to a CSV, import the CDNOW purchase log.
     #[command(subcommand)]
     Analytics(crate::analytics::AnalyticsCommand),
     /// Time every kind of customer search (seeding customers into an empty database first).
+    #[cfg(feature = "bench")]
     BenchSearch(crate::bench::BenchArgs),
     /// Time likely-duplicate checks, and a merge and undo of a customer with many events.
+    #[cfg(feature = "bench")]
     BenchMerge(crate::bench_merge::BenchMergeArgs),
     /// Time a customers CSV import (and an events NDJSON import) beside a plain insert script.
+    #[cfg(feature = "bench")]
     BenchImport(crate::bench_import::BenchImportArgs),
     /// Import customers (CSV or NDJSON) or historical events (NDJSON) from a file.
     #[command(subcommand)]
@@ -169,6 +174,7 @@ impl Cli {
             Some(Command::Analytics(crate::analytics::AnalyticsCommand::Fit(args))) => {
                 return crate::analytics::fit::run(args).map(|report| println!("{report}"));
             }
+            #[cfg(feature = "bench")]
             Some(Command::Analytics(crate::analytics::AnalyticsCommand::Bench(args))) => {
                 return crate::analytics::bench::run(args).map(|report| println!("{report}"));
             }
@@ -205,12 +211,15 @@ impl Cli {
             Command::Seed(args) => seed::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
+            #[cfg(feature = "bench")]
             Command::BenchSearch(args) => crate::bench::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
+            #[cfg(feature = "bench")]
             Command::BenchMerge(args) => crate::bench_merge::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
+            #[cfg(feature = "bench")]
             Command::BenchImport(args) => crate::bench_import::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
@@ -221,9 +230,11 @@ impl Cli {
             Command::Analytics(command) => crate::analytics::run(&db, command)
                 .await
                 .map(|report| println!("{report}")),
+            #[cfg(feature = "bench")]
             Command::BenchIngest(args) => crate::bench_ingest::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),
+            #[cfg(feature = "bench")]
             Command::BenchHttp(args) => crate::bench_http::run(&db, &args)
                 .await
                 .map(|report| println!("{report}")),

@@ -11,3 +11,16 @@ pub fn init() {
         .with_target(false)
         .try_init();
 }
+
+/// The process's peak resident memory, from /proc (Linux).
+pub fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -77,7 +77,7 @@ pub fn run(args: &BenchArgs) -> Result<String, String> {
         gg.q,
         gg.v,
         clv_ranks.len() + alive_ranks.len(),
-        peak_memory(),
+        crate::telemetry::peak_memory(),
         n = customers.len(),
         repeaters = customers.iter().filter(|c| c.x > 0.0).count(),
     ))
@@ -122,17 +122,4 @@ fn simulate(n: usize, seed: u64) -> Result<Vec<Summary>, String> {
         customers.push(Summary { x, t_x, age, zbar });
     }
     Ok(customers)
-}
-
-/// The process's peak resident memory, from /proc (Linux).
-pub fn peak_memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
 }

@@ -1,6 +1,7 @@
 //! `customer-profiles analytics …`: check the models on a CSV of summaries, import the
 //! CDNOW purchase log, refresh the stored analytics now, and benchmark fitting and scoring.
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod cdnow;
 pub mod fit;
@@ -19,6 +20,7 @@ pub enum AnalyticsCommand {
     /// Refresh the stored analytics now (what the background job does) and report timings.
     Refresh,
     /// Fit and score a synthetic base of N customers drawn from the models; print timings.
+    #[cfg(feature = "bench")]
     Bench(bench::BenchArgs),
 }
 
@@ -26,6 +28,7 @@ pub enum AnalyticsCommand {
 pub async fn run(db: &Db, command: AnalyticsCommand) -> Result<String, String> {
     match command {
         AnalyticsCommand::Fit(args) => fit::run(&args),
+        #[cfg(feature = "bench")]
         AnalyticsCommand::Bench(args) => bench::run(&args),
         AnalyticsCommand::ImportCdnow(args) => cdnow::run(db, &args).await,
         AnalyticsCommand::Refresh => {
@@ -37,7 +40,7 @@ pub async fn run(db: &Db, command: AnalyticsCommand) -> Result<String, String> {
             Ok(format!(
                 "{report}\nwall time {:.2} s, peak memory (VmHWM) {}",
                 clock.elapsed().as_secs_f64(),
-                bench::peak_memory()
+                crate::telemetry::peak_memory()
             ))
         }
     }
