@@ -183,7 +183,7 @@ async fn write_rejections(
     job: &ImportJob,
     path: &std::path::Path,
 ) -> Result<Option<PathBuf>, String> {
-    if job.rejected == 0 {
+    if job.rejected == 0 && job.left_out == 0 {
         return Ok(None);
     }
     let problems = app::import::service::all_rejections(state, &job.id)
@@ -226,9 +226,15 @@ fn summary(job: &ImportJob, rejected_file: Option<&std::path::Path>, args: &Impo
     }
     lines.push(format!("  unchanged: {}", job.unchanged));
     lines.push(format!("  rejected: {}", job.rejected));
+    if job.left_out > 0 {
+        lines.push(format!(
+            "  {verb}imported with {} values left out",
+            job.left_out
+        ));
+    }
     if let Some(file) = rejected_file {
         lines.push(format!(
-            "  refused rows, with each bad column: {}",
+            "  refused rows and values left out, with each column: {}",
             file.display()
         ));
     }

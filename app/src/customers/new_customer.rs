@@ -54,6 +54,27 @@ pub struct NewCustomerForm {
     pub is_test: Option<String>,
 }
 
+impl NewCustomerForm {
+    /// The text field named `name` (as validation names it), to change.
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "first_name" => &mut self.first_name,
+            "last_name" => &mut self.last_name,
+            "email" => &mut self.email,
+            "phone" => &mut self.phone,
+            "card_number" => &mut self.card_number,
+            "external_id" => &mut self.external_id,
+            "date_of_birth" => &mut self.date_of_birth,
+            "address_line" => &mut self.address_line,
+            "city" => &mut self.city,
+            "postal_code" => &mut self.postal_code,
+            "country" => &mut self.country,
+            "status_id" => &mut self.status_id,
+            _ => return None,
+        })
+    }
+}
+
 /// A form that passed validation, in stored form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidCustomer {

@@ -205,6 +205,10 @@ pub struct ImportJob {
     pub unchanged: i64,
     /// Rows refused.
     pub rejected: i64,
+    /// Values left out of customers who came in (a bad optional value costs the value, not
+    /// the customer).
+    #[serde(default)]
+    pub left_out: i64,
     /// Who uploaded it.
     pub created_by: String,
     /// When (epoch ms).
@@ -291,6 +295,10 @@ pub struct RowProblem {
     pub field: String,
     /// What is wrong.
     pub message: String,
+    /// The row came in without this value (a bad optional value); otherwise the row was
+    /// refused.
+    #[serde(default)]
+    pub left_out: bool,
 }
 
 impl RowProblem {
@@ -300,6 +308,15 @@ impl RowProblem {
             row,
             field: field.into(),
             message: message.into(),
+            left_out: false,
+        }
+    }
+
+    /// A value at `field` of `row` left out of a customer who came in regardless.
+    pub fn left_out(row: i64, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            left_out: true,
+            ..Self::new(row, field, message)
         }
     }
 }

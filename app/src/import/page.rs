@@ -310,6 +310,10 @@ fn Summary(job: ImportJob) -> impl IntoView {
             (label("Updated"), job.updated),
             ("Unchanged".to_string(), job.unchanged),
             ("Refused".to_string(), job.rejected),
+            (
+                "Values left out (their customers came in)".to_string(),
+                job.left_out,
+            ),
         ],
         ImportKind::Events => vec![
             (label("Stored"), job.created),
@@ -438,7 +442,7 @@ fn Rejections(detail: ImportDetail) -> impl IntoView {
         return ().into_any();
     }
     let shown = detail.rejections.len() as i64;
-    let note = if detail.job.rejected > shown || shown >= 100 {
+    let note = if detail.job.rejected + detail.job.left_out > shown || shown >= 100 {
         format!(
             "The first {} problems; the CSV has them all.",
             format_count(shown)
@@ -448,20 +452,21 @@ fn Rejections(detail: ImportDetail) -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="rejections-title">
-            <h2 id="rejections-title">"Refused rows"</h2>
+            <h2 id="rejections-title">"Refused rows and values left out"</h2>
             <p>
-                "Nothing of a refused row was written; the rows around it were. Mend them in the file and import it again: rows already in are matched, not added twice. "
+                "Nothing of a refused row was written; the rows around it were. A value left out cost only that value: its customer came in without it. Mend them in the file and import it again: rows already in are matched, not added twice. "
                 {note}
             </p>
-            <p><a class="button secondary" href=format!("/admin/import/{}/rejections.csv", detail.job.id) download="">"Download the refused rows (CSV)"</a></p>
+            <p><a class="button secondary" href=format!("/admin/import/{}/rejections.csv", detail.job.id) download="">"Download the report (CSV)"</a></p>
             <DataTable name=TableName::Section columns=vec![
-                Column::number("Row"), Column::text("Column"), Column::text("Problem"),
+                Column::number("Row"), Column::text("Column"), Column::text("Problem"), Column::text("Outcome"),
             ]>
                 {detail.rejections.into_iter().map(|p| view! {
                     <tr>
                         <td class="number">{p.row}</td>
                         <td>{p.field}</td>
                         <td>{p.message}</td>
+                        <td>{if p.left_out { "Value left out" } else { "Row refused" }}</td>
                     </tr>
                 }).collect_view()}
             </DataTable>

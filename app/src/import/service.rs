@@ -4,13 +4,15 @@
 //! resumes exactly after the last batch that landed. Events go through the ingest API's own
 //! validation, matching and projections (idempotent by `event_id`).
 
+use super::customers::values::DateOrder;
 use super::customers::{self, Seen, Settings};
 use super::db::{self, NewImport};
 use super::events;
+use super::model::ColumnMapping;
 use super::model::{
     ImportDetail, ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping, RowProblem,
 };
-use super::reader::{ImportFile, Row};
+use super::reader::{Cells, ImportFile, Row};
 use crate::auth::CurrentUser;
 use crate::change::Change;
 use crate::error::AppError;
@@ -342,7 +344,7 @@ async fn run_batches(
     let mut file = ImportFile::open(&path, job.format, job.rows_done, resume_at)
         .map_err(|p| AppError::validation("file", p.message))?;
     let mut settings = match job.kind {
-        ImportKind::Customers => Some(customer_settings(state, job, &file.headers).await?),
+        ImportKind::Customers => Some(customer_settings(state, job, &file.headers, &path).await?),
         ImportKind::Events => None,
     };
     let mut seen = Seen::default();
@@ -418,6 +420,7 @@ async fn customer_settings(
     state: &AppState,
     job: &ImportJob,
     headers: &[String],
+    path: &str,
 ) -> Result<Settings, AppError> {
     let declared = crate::attributes::db::types(&state.db).await?;
     let saved = effective_mapping(state, job).await?;
@@ -436,6 +439,7 @@ async fn customer_settings(
     let statuses = crate::settings::db::status_types(&state.db).await?;
     let default_status = crate::settings::model::default_status_id(&statuses);
     Ok(Settings {
+        date_order: date_order(path, job.format, &columns),
         columns,
         saved,
         declared,
@@ -447,6 +451,25 @@ async fn customer_settings(
         run_started: job.started_at.unwrap_or_else(now_millis),
         dry_run: job.dry_run,
     })
+}
+
+/// The day/month order of the file's dates of birth, read from the whole column (a CSV's;
+/// NDJSON carries ISO dates).
+fn date_order(path: &str, format: ImportFormat, columns: &[(String, ColumnMapping)]) -> DateOrder {
+    let Some(index) = columns
+        .iter()
+        .position(|(_, m)| m.target == "date_of_birth")
+    else {
+        return DateOrder::Unknown;
+    };
+    let Ok(mut file) = ImportFile::open(path, format, 0, 0) else {
+        return DateOrder::Unknown;
+    };
+    let values = std::iter::from_fn(|| file.next_row()).filter_map(|row| match row.cells {
+        Ok(Cells::Csv(mut values)) if index < values.len() => Some(values.swap_remove(index)),
+        _ => None,
+    });
+    DateOrder::of_column(values)
 }
 
 /// Every refused row's problems, in file order, for the CSV download.

@@ -125,18 +125,23 @@ pub async fn rejections(
         .into_response())
 }
 
-/// Refused rows as CSV (`row,column,problem`), cells a spreadsheet would run neutralised: for
+/// Refused rows and values left out as CSV (`row,column,problem,outcome`), cells a spreadsheet would run neutralised: for
 /// the download and for the file the command line writes beside the import.
 pub fn rejections_csv(problems: &[app::import::RowProblem]) -> Result<Vec<u8>, String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
-        .write_record(["row", "column", "problem"])
+        .write_record(["row", "column", "problem", "outcome"])
         .map_err(|e| e.to_string())?;
     for problem in problems {
         let row = problem.row.to_string();
+        let outcome = if problem.left_out {
+            "value left out, customer imported"
+        } else {
+            "row refused"
+        };
         writer
             .write_record(
-                [row.as_str(), &problem.field, &problem.message]
+                [row.as_str(), &problem.field, &problem.message, outcome]
                     .map(|cell| app::privacy::export::spreadsheet_safe(cell).into_owned()),
             )
             .map_err(|e| e.to_string())?;

@@ -96,8 +96,8 @@ async fn import_maps_columns_reports_and_writes_the_refused_rows_beside_the_file
     assert_eq!(
         refused.lines().collect::<Vec<_>>(),
         [
-            "row,column,problem",
-            "3,Email,Enter an email address like name@example.com."
+            "row,column,problem,outcome",
+            "3,Email,Enter an email address like name@example.com.,row refused"
         ]
     );
     let (ok, text) = import(

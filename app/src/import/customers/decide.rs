@@ -89,14 +89,17 @@ pub async fn decide(
             touched: &touched,
             customers: &customers_in_batch,
         };
-        let (customer, decision) = match settle(&row, settings, earlier, &owners, &profiles, now) {
-            Ok(settled) => settled,
-            Err(mut found) => {
-                rejected_rows.insert(row.row);
-                problems.append(&mut found);
-                continue;
-            }
-        };
+        let (customer, decision, mut left_out) =
+            match settle(&row, settings, earlier, &owners, &profiles, now) {
+                Ok(settled) => settled,
+                Err(mut found) => {
+                    rejected_rows.insert(row.row);
+                    problems.append(&mut found);
+                    continue;
+                }
+            };
+        batch.progress.left_out += left_out.len() as i64;
+        problems.append(&mut left_out);
         for (kind, normalized, ..) in &row.identifiers {
             batch.seen.insert(seen_key(*kind, normalized), row.row);
         }
@@ -207,7 +210,8 @@ struct Earlier<'a> {
     customers: &'a HashMap<String, i64>,
 }
 
-/// The customer a row finds (if any) and its decision, or its problems.
+/// The customer a row finds (if any), its decision and the values left out of it; or its
+/// problems.
 fn settle(
     row: &Parsed,
     settings: &Settings,
@@ -215,10 +219,10 @@ fn settle(
     owners: &Owners,
     profiles: &HashMap<String, CustomerProfile>,
     now: i64,
-) -> Result<(Option<String>, Decision), Vec<RowProblem>> {
+) -> Result<(Option<String>, Decision, Vec<RowProblem>), Vec<RowProblem>> {
     let matched = match_row(row, &earlier, owners)?;
     let before = matched.as_ref().and_then(|id| profiles.get(id).cloned());
-    decision(row, settings, before, now).map(|d| (matched, d))
+    decision(row, settings, before, now).map(|(d, left_out)| (matched, d, left_out))
 }
 
 /// The one customer the row's identifiers find, or why they cannot be used.

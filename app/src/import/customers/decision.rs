@@ -2,11 +2,13 @@
 //! the contact and opt-ins through Add Customer's validation, then the declared attributes;
 //! a new customer, an update naming the fields that differ, or nothing to do.
 
-use super::parse::{yes_no, Cell, Parsed};
+use super::parse::{Cell, Parsed};
+use super::values;
 use super::Settings;
+use crate::countries;
 use crate::customers::new_customer::{validate, NewCustomerForm, ValidCustomer};
 use crate::customers::{CustomerProfile, NewCustomer};
-use crate::import::model::RowProblem;
+use crate::import::model::{RowProblem, IDENTIFIER_FIELDS};
 use std::collections::BTreeMap;
 
 /// What a row comes to.
@@ -29,26 +31,20 @@ pub(super) struct Update {
     pub changed: Vec<String>,
 }
 
-/// The decision for a matched row (`before` is the customer it finds, if any).
+/// The decision for a matched row (`before` is the customer it finds, if any), with the
+/// values left out of it; or, when its identifiers cannot be used, its problems.
 pub(super) fn decision(
     row: &Parsed,
     settings: &Settings,
     before: Option<CustomerProfile>,
     now: i64,
-) -> Result<Decision, Vec<RowProblem>> {
-    let (form, mut problems) = form_of(row, before.as_ref());
-    let valid = valid_contact(row, settings, &form);
-    let attributes = attributes_of(row, settings);
-    let (valid, mut attributes) = match (valid, attributes) {
-        (Ok(valid), Ok(attributes)) if problems.is_empty() => (valid, attributes),
-        (valid, attributes) => {
-            problems.extend(valid.err().unwrap_or_default());
-            problems.extend(attributes.err().unwrap_or_default());
-            return Err(problems);
-        }
-    };
+) -> Result<(Decision, Vec<RowProblem>), Vec<RowProblem>> {
+    let mut left_out = Vec::new();
+    let mut form = form_of(row, settings, before.as_ref(), &mut left_out);
+    let valid = valid_contact(row, settings, &mut form, before.as_ref(), &mut left_out)?;
+    let mut attributes = attributes_of(row, settings, &mut left_out);
     let Some(before) = before else {
-        return Ok(create(valid, attributes, settings, now));
+        return Ok((create(valid, attributes, settings, now), left_out));
     };
     let is_test = row.fields.get("is_test").map(|_| form.is_test.is_some());
     let mut changed = changed_contact(&before, &valid);
@@ -58,13 +54,13 @@ pub(super) fn decision(
     });
     changed.extend(attributes.iter().map(|(name, _)| name.clone()));
     if changed.is_empty() && is_test.is_none() {
-        return Ok(Decision::Unchanged);
+        return Ok((Decision::Unchanged, left_out));
     }
     let typed = ["email", "phone", "card_number", "external_id"]
         .into_iter()
         .map(|kind| (kind, row.text(kind, None)))
         .collect();
-    Ok(Decision::Update(Box::new(Update {
+    let update = Update {
         row: row.row,
         before,
         valid,
@@ -72,43 +68,53 @@ pub(super) fn decision(
         attributes,
         is_test,
         changed,
-    })))
+    };
+    Ok((Decision::Update(Box::new(update)), left_out))
 }
 
-/// Add Customer's form as the row fills it on top of the stored profile; a flag that is not
-/// yes or no is a problem (and keeps its stored value).
-fn form_of(row: &Parsed, before: Option<&CustomerProfile>) -> (NewCustomerForm, Vec<RowProblem>) {
-    let mut problems = Vec::new();
-    let stored = |name: &str| {
-        let contact = before.map(|b| &b.contact)?;
-        contact
-            .fields()
-            .into_iter()
-            .find(|(n, _)| *n == name)?
-            .1
-            .clone()
-    };
-    let field = |name: &str| row.text(name, stored(name).as_ref());
-    let mut flag = |name: &str, stored: bool| -> Option<String> {
-        let value = match row.fields.get(name) {
-            None => stored,
-            Some(Cell { value: None, .. }) => false,
-            Some(Cell {
-                value: Some(text),
-                column,
-            }) => yes_no(text).unwrap_or_else(|| {
-                problems.push(RowProblem::new(
-                    row.row,
-                    column.clone(),
-                    "must be yes or no",
-                ));
-                stored
-            }),
+/// The stored value of contact field `name` (empty for a new customer).
+fn stored(before: Option<&CustomerProfile>, name: &str) -> String {
+    before
+        .and_then(|b| {
+            b.contact
+                .fields()
+                .into_iter()
+                .find(|(n, _)| *n == name)?
+                .1
+                .clone()
+        })
+        .unwrap_or_default()
+}
+
+/// Add Customer's form as the row fills it on top of the stored profile: countries by name
+/// or code, dates in the file's format and order, consent in the exports' words. A value that
+/// cannot be read is left out (the stored one stays) and noted in `left_out`.
+fn form_of(
+    row: &Parsed,
+    settings: &Settings,
+    before: Option<&CustomerProfile>,
+    left_out: &mut Vec<RowProblem>,
+) -> NewCustomerForm {
+    let mut field = |name: &str| {
+        let Some(Cell {
+            value: Some(text),
+            column,
+        }) = row.fields.get(name)
+        else {
+            return row.text(name, Some(&stored(before, name)));
         };
-        value.then(|| "on".to_string())
+        let read = match name {
+            "country" => countries::alpha2_of(text)
+                .ok_or_else(|| "is not a country this console knows".to_string()),
+            "date_of_birth" => values::date(text, settings.date_order),
+            _ => Ok(text.clone()),
+        };
+        read.unwrap_or_else(|message| {
+            left_out.push(RowProblem::left_out(row.row, column.clone(), message));
+            stored(before, name)
+        })
     };
-    let opted = |pick: fn(&CustomerProfile) -> bool| before.is_some_and(pick);
-    let form = NewCustomerForm {
+    let mut form = NewCustomerForm {
         first_name: field("first_name"),
         last_name: field("last_name"),
         email: field("email"),
@@ -120,38 +126,86 @@ fn form_of(row: &Parsed, before: Option<&CustomerProfile>) -> (NewCustomerForm, 
         city: field("city"),
         postal_code: field("postal_code"),
         country: field("country"),
-        status_id: String::new(),
-        email_opt_in: flag("email_opt_in", opted(|b| b.email_opt_in)),
-        sms_opt_in: flag("sms_opt_in", opted(|b| b.sms_opt_in)),
-        push_opt_in: flag("push_opt_in", opted(|b| b.push_opt_in)),
-        is_test: flag("is_test", false),
+        ..NewCustomerForm::default()
     };
-    (form, problems)
+    let opted = |pick: fn(&CustomerProfile) -> bool| before.is_some_and(pick);
+    let mut flag = |name: &str, stored: bool| flag_of(row, name, stored, left_out);
+    form.email_opt_in = flag("email_opt_in", opted(|b| b.email_opt_in));
+    form.sms_opt_in = flag("sms_opt_in", opted(|b| b.sms_opt_in));
+    form.push_opt_in = flag("push_opt_in", opted(|b| b.push_opt_in));
+    form.is_test = flag("is_test", false);
+    form
 }
 
-/// The form through Add Customer's validation, each problem at the column that filled it.
+/// A yes/no field as the form takes it (`Some("on")` for yes); a word that is neither is left
+/// out and the stored value kept.
+fn flag_of(
+    row: &Parsed,
+    name: &str,
+    stored: bool,
+    left_out: &mut Vec<RowProblem>,
+) -> Option<String> {
+    let value = match row.fields.get(name) {
+        None => stored,
+        Some(Cell { value: None, .. }) => false,
+        Some(Cell {
+            value: Some(text),
+            column,
+        }) => values::consent(text).unwrap_or_else(|| {
+            let message = "is not yes or no (nor a consent word this console knows)";
+            left_out.push(RowProblem::left_out(row.row, column.clone(), message));
+            stored
+        }),
+    };
+    value.then(|| "on".to_string())
+}
+
+/// The form through Add Customer's validation. A problem with an identifier refuses the row
+/// (each at the column that filled it); a problem with any other field leaves that value out
+/// (the stored one stays) and the form is checked again.
 fn valid_contact(
     row: &Parsed,
     settings: &Settings,
-    form: &NewCustomerForm,
+    form: &mut NewCustomerForm,
+    before: Option<&CustomerProfile>,
+    left_out: &mut Vec<RowProblem>,
 ) -> Result<ValidCustomer, Vec<RowProblem>> {
-    let mut valid = validate(form, &settings.region, settings.today).map_err(|errors| {
-        let at_column = |(field, message)| RowProblem::new(row.row, row.column_of(field), message);
-        errors.into_iter().map(at_column).collect::<Vec<_>>()
-    })?;
+    let at_column =
+        |(field, message): (&str, String)| RowProblem::new(row.row, row.column_of(field), message);
+    let mut valid = match validate(form, &settings.region, settings.today) {
+        Ok(valid) => valid,
+        Err(errors)
+            if errors
+                .iter()
+                .any(|(field, _)| IDENTIFIER_FIELDS.contains(field)) =>
+        {
+            return Err(errors.into_iter().map(at_column).collect())
+        }
+        Err(errors) => {
+            for (field, message) in errors {
+                if let Some(value) = form.field_mut(field) {
+                    *value = stored(before, field);
+                }
+                left_out.push(RowProblem::left_out(row.row, row.column_of(field), message));
+            }
+            validate(form, &settings.region, settings.today)
+                .map_err(|errors| errors.into_iter().map(at_column).collect::<Vec<_>>())?
+        }
+    };
     if let Some(id) = &mut valid.contact.external_id {
         *id = crate::identity::fold_external_id(id, settings.ignore_case);
     }
     Ok(valid)
 }
 
-/// The row's declared attributes, each checked against its type (`None`: cleared).
+/// The row's declared attributes, each checked against its type (`None`: cleared); a value
+/// that does not fit its type is left out.
 fn attributes_of(
     row: &Parsed,
     settings: &Settings,
-) -> Result<Vec<(String, Option<String>)>, Vec<RowProblem>> {
+    left_out: &mut Vec<RowProblem>,
+) -> Vec<(String, Option<String>)> {
     let mut attributes = Vec::new();
-    let mut problems = Vec::new();
     for (target, cell) in &row.fields {
         let Some(name) = target.strip_prefix("attribute:") else {
             continue;
@@ -160,16 +214,14 @@ fn attributes_of(
         let column = &cell.column;
         match crate::attributes::checked_input(&settings.declared, name, input, column, column) {
             Ok(value) => attributes.push((name.to_string(), value)),
-            Err(error) => {
-                problems.push(RowProblem::new(row.row, column.clone(), error.to_string()))
-            }
+            Err(error) => left_out.push(RowProblem::left_out(
+                row.row,
+                column.clone(),
+                error.to_string(),
+            )),
         }
     }
-    if problems.is_empty() {
-        Ok(attributes)
-    } else {
-        Err(problems)
-    }
+    attributes
 }
 
 /// A new customer: active when their history says so (an events import), not when imported.

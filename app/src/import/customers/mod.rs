@@ -8,6 +8,7 @@
 mod decide;
 mod decision;
 mod parse;
+pub mod values;
 mod write;
 
 pub use decide::Seen;
@@ -45,6 +46,8 @@ pub struct Settings {
     pub run_started: i64,
     /// A dry run (nothing is written, so earlier rows' identifiers are remembered in memory).
     pub dry_run: bool,
+    /// The day/month order of the file's numeric dates, read from the whole column.
+    pub date_order: values::DateOrder,
 }
 
 /// Settles and (unless a dry run) writes one batch of customers with the import's progress, in

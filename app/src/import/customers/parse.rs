@@ -42,15 +42,6 @@ impl Parsed {
     }
 }
 
-/// `yes` / `no` in the ways spreadsheets and CRMs write them.
-pub(super) fn yes_no(value: &str) -> Option<bool> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" | "on" | "x" | "opted_in" | "subscribed" => Some(true),
-        "no" | "n" | "false" | "0" | "off" | "opted_out" | "unsubscribed" => Some(false),
-        _ => None,
-    }
-}
-
 /// Reads one row's cells; every problem of the row at once.
 pub(super) fn parse_row(
     row: i64,
@@ -143,7 +134,8 @@ fn read_cell(
     if mapping.target == IGNORE || mapping.target.is_empty() {
         return Ok(());
     }
-    let value = value.trim();
+    let value = super::values::cleaned(value);
+    let value = value.as_str();
     if value.contains('\0') {
         return Err("must not contain NUL characters".into());
     }

@@ -35,6 +35,7 @@ struct JobRow {
     updated: i64,
     unchanged: i64,
     rejected: i64,
+    left_out: i64,
     created_by: String,
     created_at: i64,
     started_at: Option<i64>,
@@ -63,6 +64,7 @@ impl JobRow {
             updated: self.updated,
             unchanged: self.unchanged,
             rejected: self.rejected,
+            left_out: self.left_out,
             created_by: self.created_by,
             created_at: self.created_at,
             started_at: self.started_at,
@@ -76,8 +78,8 @@ impl JobRow {
 }
 
 const JOB_COLUMNS: &str = "id, kind, format, file_name, file_bytes, mapping, dry_run, status, \
-     message, rows_done, bytes_done, created, updated, unchanged, rejected, created_by, \
-     created_at, started_at, progress_at, finished_at, stage, staged, staged_done";
+     message, rows_done, bytes_done, created, updated, unchanged, rejected, left_out, \
+     created_by, created_at, started_at, progress_at, finished_at, stage, staged, staged_done";
 
 /// The stage of an events import storing the events it kept.
 pub const STORING: &str = "storing";
@@ -242,6 +244,8 @@ pub struct Progress {
     pub unchanged: i64,
     /// Added in this batch.
     pub rejected: i64,
+    /// Values left out of customers who came in, in this batch.
+    pub left_out: i64,
     /// Events kept in this batch, to store in an events import's second step.
     pub staged: i64,
 }
@@ -258,7 +262,7 @@ pub async fn record_batch(
     sqlx::query(
         "UPDATE imports SET rows_done = $1, bytes_done = $2, created = created + $3, \
          updated = updated + $4, unchanged = unchanged + $5, rejected = rejected + $6, \
-         staged = staged + $7, progress_at = $8 WHERE id = $9",
+         staged = staged + $7, progress_at = $8, left_out = left_out + $10 WHERE id = $9",
     )
     .bind(progress.rows_done)
     .bind(progress.bytes_done)
@@ -269,6 +273,7 @@ pub async fn record_batch(
     .bind(progress.staged)
     .bind(now)
     .bind(id)
+    .bind(progress.left_out)
     .execute(&mut **tx)
     .await?;
     add_problems(tx, id, problems).await
@@ -343,9 +348,10 @@ async fn add_problems(
         .enumerate()
     {
         let sql = format!(
-            "INSERT INTO import_rejections (import_id, row_number, position, field, message) \
+            "INSERT INTO import_rejections \
+             (import_id, row_number, position, field, message, left_out) \
              VALUES {} ON CONFLICT DO NOTHING",
-            values_placeholders(backend, chunk.len(), 5)
+            values_placeholders(backend, chunk.len(), 6)
         );
         let mut query = sqlx::query(&sql);
         for (index, problem) in chunk.iter().enumerate() {
@@ -354,7 +360,8 @@ async fn add_problems(
                 .bind(problem.row)
                 .bind((chunk_index * INSERT_BATCH + index) as i64)
                 .bind(&problem.field)
-                .bind(&problem.message);
+                .bind(&problem.message)
+                .bind(i64::from(problem.left_out));
         }
         query.execute(&mut **tx).await?;
     }
@@ -423,8 +430,9 @@ pub async fn rejections<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT row_number, field, message FROM import_rejections WHERE import_id = $1 \
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT row_number, field, message, left_out FROM import_rejections \
+         WHERE import_id = $1 \
          ORDER BY row_number, position LIMIT $2",
     )
     .bind(id)
@@ -433,10 +441,11 @@ where
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(row, field, message)| RowProblem {
+        .map(|(row, field, message, left_out)| RowProblem {
             row,
             field,
             message,
+            left_out: left_out != 0,
         })
         .collect())
 }
