@@ -118,10 +118,14 @@ pub async fn run(db: &Db, command: ImportCommand) -> Result<String, String> {
     }
     .map_err(|e| e.to_string())?;
     eprintln!(
-        "import {} of {} ({} bytes){}",
+        "import {} of {} ({} bytes){}{}",
         job.id,
         job.file_name,
         job.file_bytes,
+        job.encoding
+            .as_deref()
+            .map(|e| format!(", read as {e}"))
+            .unwrap_or_default(),
         if args.dry_run { ", dry run" } else { "" }
     );
     let bar = progress_bar(&job, args.quiet);

@@ -8,7 +8,7 @@ use super::model::{
 };
 
 /// Other names of the customer fields, lower case with `_` between words.
-const ALIASES: [(&str, &str); 39] = [
+const ALIASES: [(&str, &str); 45] = [
     ("id", "customer_id"),
     ("e_mail", "email"),
     ("e_mail_address", "email"),
@@ -44,6 +44,12 @@ const ALIASES: [(&str, &str); 39] = [
     ("zip", "postal_code"),
     ("zip_code", "postal_code"),
     ("country_code", "country"),
+    ("mailing_street", "address_line"),
+    ("mailing_city", "city"),
+    ("mailing_zip_postal_code", "postal_code"),
+    ("mailing_postal_code", "postal_code"),
+    ("mailing_country", "country"),
+    ("mailing_country_code", "country"),
     ("accepts_marketing", "email_opt_in"),
     ("email_consent", "email_opt_in"),
     ("sms_consent", "sms_opt_in"),

@@ -12,6 +12,8 @@ mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod encoding;
+#[cfg(feature = "ssr")]
 mod events;
 mod model;
 mod page;

@@ -209,6 +209,9 @@ pub struct ImportJob {
     /// the customer).
     #[serde(default)]
     pub left_out: i64,
+    /// The text encoding the file came in, when not UTF-8 (it was read as such).
+    #[serde(default)]
+    pub encoding: Option<String>,
     /// Who uploaded it.
     pub created_by: String,
     /// When (epoch ms).

@@ -232,6 +232,9 @@ fn Progress(job: ImportJob) -> impl IntoView {
             <progress id="import-progress" max="100" value=job.percent() aria-labelledby="progress-title progress-text"></progress>
             <p id="progress-text" role="status">{parts.join(" · ")}</p>
             {job.message.clone().map(|m| view! { <p class="alert alert-info">{m}</p> })}
+            {job.encoding.clone().map(|e| view! {
+                <p class="muted" data-testid="import-encoding">{format!("The file is in {e}, not UTF-8: it was read as {e}.")}</p>
+            })}
         </section>
     }
 }

@@ -94,8 +94,15 @@ impl ImportFile {
         }
     }
 
-    fn open_csv(file: File, rows_done: i64, resume_at: u64) -> Result<Self, RowProblem> {
+    fn open_csv(mut file: File, rows_done: i64, resume_at: u64) -> Result<Self, RowProblem> {
+        let mut first = Vec::with_capacity(4096);
+        (&mut file)
+            .take(64 * 1024)
+            .read_to_end(&mut first)
+            .and_then(|_| file.seek(SeekFrom::Start(0)))
+            .map_err(|e| RowProblem::new(0, "", format!("cannot read the file: {e}")))?;
         let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter_of(&first))
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(256 * 1024)
@@ -278,6 +285,30 @@ fn read_line(reader: &mut BufReader<File>) -> std::io::Result<Option<(Line, u64)
 }
 
 /// The first bytes of a file, to tell its format.
+/// The delimiter of a CSV file: whichever of comma, semicolon and tab its header line uses
+/// most outside quotes (Excel in much of Europe saves with semicolons; "Unicode text" and
+/// some CRMs with tabs); a comma when none is there.
+pub fn delimiter_of(first_line: &[u8]) -> u8 {
+    let candidates = [b',', b';', b'\t'];
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &byte in first_line {
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if quoted => {}
+            _ => {
+                if let Some(at) = candidates.iter().position(|c| *c == byte) {
+                    counts[at] += 1;
+                }
+            }
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i)));
+    best.filter(|&i| counts[i] > 0)
+        .map_or(b',', |i| candidates[i])
+}
+
 pub fn head(path: &str) -> std::io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(512);
     File::open(path)?.take(512).read_to_end(&mut head)?;
@@ -341,6 +372,22 @@ mod tests {
         assert_eq!(
             rest[0].cells,
             Ok(Cells::Csv(vec!["b@x.io".into(), "Lyon".into()]))
+        );
+    }
+
+    #[test]
+    fn the_delimiter_is_read_from_the_header() {
+        assert_eq!(delimiter_of(b"Email;Vorname;Nachname\na@b;x;y"), b';');
+        assert_eq!(delimiter_of(b"Email\tName\r\n"), b'\t');
+        assert_eq!(delimiter_of(b"\"Last; First\",Email\n"), b',');
+        assert_eq!(delimiter_of(b"Email\n"), b',');
+        let (_guard, path) = file(b"Email;Vorname\nmia@example.test;Mia\n");
+        let mut file = ImportFile::open(&path, ImportFormat::Csv, 0, 0).expect("opens");
+        assert_eq!(file.headers, ["Email", "Vorname"]);
+        let row = file.next_row().expect("a row");
+        assert_eq!(
+            row.cells,
+            Ok(Cells::Csv(vec!["mia@example.test".into(), "Mia".into()]))
         );
     }
 

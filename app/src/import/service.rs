@@ -54,12 +54,20 @@ pub async fn create(
     file_name: &str,
     file_path: &str,
 ) -> Result<ImportJob, AppError> {
+    let size = || {
+        std::fs::metadata(file_path)
+            .map_err(|e| AppError::validation("file", format!("Cannot read the file: {e}.")))
+            .map(|m| m.len())
+    };
+    if size()? == 0 {
+        return Err(AppError::validation("file", "The file is empty."));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let (file_path, encoding) = utf8_file(state, file_path, &id)?;
+    let file_path = file_path.as_str();
     let size = std::fs::metadata(file_path)
         .map_err(|e| AppError::validation("file", format!("Cannot read the file: {e}.")))?
         .len();
-    if size == 0 {
-        return Err(AppError::validation("file", "The file is empty."));
-    }
     let head = super::reader::head(file_path)
         .map_err(|e| AppError::validation("file", format!("Cannot read the file: {e}.")))?;
     let format = ImportFormat::sniff(&head);
@@ -69,7 +77,6 @@ pub async fn create(
             "Events come one JSON object a line (NDJSON), as the ingest API takes them.",
         ));
     }
-    let id = uuid::Uuid::now_v7().to_string();
     let name: String = file_name
         .chars()
         .filter(|c| !c.is_control())
@@ -86,12 +93,37 @@ pub async fn create(
             file_bytes: i64::try_from(size).unwrap_or(i64::MAX),
             created_by: &user.display_name,
             created_at: now_millis(),
+            encoding,
         },
     )
     .await?;
     db::job(&state.db, &id)
         .await?
         .ok_or_else(|| ImportJob::not_found(&id))
+}
+
+/// The file to read for `file_path`: itself when it is UTF-8, else a UTF-8 copy in the
+/// console's import folder (an upload's original is removed then), with the encoding it came
+/// in.
+fn utf8_file(
+    state: &AppState,
+    file_path: &str,
+    id: &str,
+) -> Result<(String, Option<&'static str>), AppError> {
+    let unreadable =
+        |e: std::io::Error| AppError::validation("file", format!("Cannot read the file: {e}."));
+    let folder = state.config.import_dir();
+    super::uploads::prepare_folder(&folder).map_err(unreadable)?;
+    let copy = folder.join(format!("{id}.utf-8"));
+    match super::encoding::to_utf8(std::path::Path::new(file_path), &copy).map_err(unreadable)? {
+        super::encoding::Text::Utf8 => Ok((file_path.to_string(), None)),
+        super::encoding::Text::Decoded(encoding) => {
+            if super::uploads::is_upload(state, file_path) {
+                let _ = std::fs::remove_file(file_path);
+            }
+            Ok((copy.to_string_lossy().into_owned(), Some(encoding)))
+        }
+    }
 }
 
 /// The latest imports.

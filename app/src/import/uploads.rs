@@ -38,7 +38,7 @@ pub async fn create_file(path: &Path) -> std::io::Result<tokio::fs::File> {
 
 /// Whether `path` is an upload the console keeps (a file named on the command line is the
 /// operator's and stays).
-fn is_upload(state: &AppState, path: &str) -> bool {
+pub fn is_upload(state: &AppState, path: &str) -> bool {
     Path::new(path).starts_with(state.config.import_dir())
 }
 

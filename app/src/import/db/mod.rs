@@ -36,6 +36,7 @@ struct JobRow {
     unchanged: i64,
     rejected: i64,
     left_out: i64,
+    encoding: Option<String>,
     created_by: String,
     created_at: i64,
     started_at: Option<i64>,
@@ -65,6 +66,7 @@ impl JobRow {
             unchanged: self.unchanged,
             rejected: self.rejected,
             left_out: self.left_out,
+            encoding: self.encoding,
             created_by: self.created_by,
             created_at: self.created_at,
             started_at: self.started_at,
@@ -79,7 +81,7 @@ impl JobRow {
 
 const JOB_COLUMNS: &str = "id, kind, format, file_name, file_bytes, mapping, dry_run, status, \
      message, rows_done, bytes_done, created, updated, unchanged, rejected, left_out, \
-     created_by, created_at, started_at, progress_at, finished_at, stage, staged, staged_done";
+     encoding, created_by, created_at, started_at, progress_at, finished_at, stage, staged, staged_done";
 
 /// The stage of an events import storing the events it kept.
 pub const STORING: &str = "storing";
@@ -102,13 +104,15 @@ pub struct NewImport<'a> {
     pub created_by: &'a str,
     /// When (epoch ms).
     pub created_at: i64,
+    /// The encoding the file came in, when not UTF-8 (`file_path` is then a UTF-8 copy).
+    pub encoding: Option<&'a str>,
 }
 
 /// Stores a new import, ready to run.
 pub async fn insert(db: &Db, new: &NewImport<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO imports (id, kind, format, file_name, file_path, file_bytes, status, \
-         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'ready', $7, $8)",
+         created_by, created_at, encoding) VALUES ($1, $2, $3, $4, $5, $6, 'ready', $7, $8, $9)",
     )
     .bind(new.id)
     .bind(new.kind.as_str())
@@ -118,6 +122,7 @@ pub async fn insert(db: &Db, new: &NewImport<'_>) -> Result<(), sqlx::Error> {
     .bind(new.file_bytes)
     .bind(new.created_by)
     .bind(new.created_at)
+    .bind(new.encoding)
     .execute(db.pool())
     .await?;
     Ok(())
