@@ -210,7 +210,7 @@ pub async fn start(
          finished_at = NULL WHERE id = $2 AND dry_run = $3 AND status = 'stopped'"
     } else {
         "UPDATE imports SET status = 'running', message = NULL, dry_run = $3, rows_done = 0, \
-         bytes_done = 0, created = 0, updated = 0, unchanged = 0, rejected = 0, \
+         bytes_done = 0, created = 0, updated = 0, unchanged = 0, rejected = 0, left_out = 0, \
          stage = NULL, staged = 0, staged_done = 0, stored_through = NULL, started_at = $1, \
          progress_at = $1, finished_at = NULL \
          WHERE id = $2 AND status IN ('ready', 'checked', 'failed', 'stopped')"
