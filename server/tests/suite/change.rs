@@ -183,29 +183,19 @@ const CHECKED_ELSEWHERE: [&str; 1] = ["send_password_reset"];
 #[test]
 fn every_server_function_is_served_under_its_own_name() {
     let mut checked = 0;
-    let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src")];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-                continue;
-            }
-            let source = std::fs::read_to_string(&path).unwrap_or_default();
-            assert_eq!(
-                source.matches("#[server(").count(),
-                source.matches("#[server(endpoint = \"").count(),
-                "{path:?}: a server function without an endpoint"
+    for (path, source) in app_sources() {
+        assert_eq!(
+            source.matches("#[server(").count(),
+            source.matches("#[server(endpoint = \"").count(),
+            "{path:?}: a server function without an endpoint"
+        );
+        for (name, rest) in endpoints(&source) {
+            let declared = rest.split('(').next().unwrap_or_default();
+            assert!(
+                declared.ends_with(&format!("async fn {name}")),
+                "{path:?}: endpoint {name} is served by another function: {declared}"
             );
-            for part in source.split("#[server(endpoint = \"").skip(1) {
-                let (name, rest) = part.split_once('"').unwrap();
-                let declared = rest.split('(').next().unwrap_or_default();
-                assert!(
-                    declared.ends_with(&format!("async fn {name}")),
-                    "{path:?}: endpoint {name} is served by another function: {declared}"
-                );
-                checked += 1;
-            }
+            checked += 1;
         }
     }
     assert!(checked > 90, "only {checked} server functions found");
@@ -214,26 +204,41 @@ fn every_server_function_is_served_under_its_own_name() {
 /// Every `#[server]` endpoint in `app/src` with a `customer_id` or `survivor_id` parameter.
 fn customer_server_functions() -> Vec<String> {
     let mut found = Vec::new();
+    for (_, source) in app_sources() {
+        for (name, rest) in endpoints(&source) {
+            let parameters = rest.split(") ->").next().unwrap_or_default();
+            if parameters.contains("customer_id: String") || parameters.contains("survivor_id") {
+                found.push(name.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Every file under `app/src` with its text.
+fn app_sources() -> Vec<(std::path::PathBuf, String)> {
+    let mut files = Vec::new();
     let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src")];
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(folder).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 folders.push(path);
-                continue;
-            }
-            let source = std::fs::read_to_string(&path).unwrap_or_default();
-            for part in source.split("#[server(endpoint = \"").skip(1) {
-                let (name, rest) = part.split_once('"').unwrap();
-                let parameters = rest.split(") ->").next().unwrap_or_default();
-                if parameters.contains("customer_id: String") || parameters.contains("survivor_id")
-                {
-                    found.push(name.to_string());
-                }
+            } else {
+                let source = std::fs::read_to_string(&path).unwrap_or_default();
+                files.push((path, source));
             }
         }
     }
-    found
+    files
+}
+
+/// Each `#[server(endpoint = "…")]` of `source`: the endpoint and the text after it.
+fn endpoints(source: &str) -> impl Iterator<Item = (&str, &str)> {
+    source
+        .split("#[server(endpoint = \"")
+        .skip(1)
+        .filter_map(|part| part.split_once('"'))
 }
 
 /// Waits up to two seconds for a `changed` notice on an open profile's stream, then drains
