@@ -44,33 +44,41 @@ pub fn to_utf8(path: &Path, copy: &Path) -> std::io::Result<Text> {
     Ok(Text::Decoded(encoding.name()))
 }
 
-/// How the whole file reads as UTF-8 (a chunk at a time, a character split across two chunks
-/// allowed): its malformed sequences and its well-formed non-ASCII characters.
-fn utf8_counts(path: &Path) -> std::io::Result<(usize, usize)> {
+/// Calls `each` with `path`'s bytes a megabyte at a time, the last call with an empty chunk
+/// and `true`.
+fn for_each_chunk(
+    path: &Path,
+    mut each: impl FnMut(&[u8], bool) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut reader = BufReader::with_capacity(1024 * 1024, File::open(path)?);
-    let mut decoder = UTF_8.new_decoder_without_bom_handling();
     let mut buffer = vec![0u8; 1024 * 1024];
-    let mut out = String::with_capacity(4 * 1024 * 1024 + 16);
-    let (mut malformed, mut non_ascii) = (0, 0);
     loop {
         let read = reader.read(&mut buffer)?;
-        let last = read == 0;
-        let mut input = &buffer[..read];
-        loop {
-            out.clear();
-            let (result, consumed) =
-                decoder.decode_to_string_without_replacement(input, &mut out, last);
-            non_ascii += out.chars().filter(|c| !c.is_ascii()).count();
-            input = &input[consumed..];
-            match result {
-                encoding_rs::DecoderResult::Malformed(..) => malformed += 1,
-                _ => break,
-            }
-        }
-        if last {
-            return Ok((malformed, non_ascii));
+        each(&buffer[..read], read == 0)?;
+        if read == 0 {
+            return Ok(());
         }
     }
+}
+
+/// How the whole file reads as UTF-8 (a character split across two chunks allowed): its
+/// malformed sequences and its well-formed non-ASCII characters.
+fn utf8_counts(path: &Path) -> std::io::Result<(usize, usize)> {
+    let mut decoder = UTF_8.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(4 * 1024 * 1024 + 16);
+    let (mut malformed, mut non_ascii) = (0, 0);
+    for_each_chunk(path, |mut input, last| loop {
+        out.clear();
+        let (result, consumed) =
+            decoder.decode_to_string_without_replacement(input, &mut out, last);
+        non_ascii += out.chars().filter(|c| !c.is_ascii()).count();
+        input = &input[consumed..];
+        match result {
+            encoding_rs::DecoderResult::Malformed(..) => malformed += 1,
+            _ => return Ok(()),
+        }
+    })?;
+    Ok((malformed, non_ascii))
 }
 
 /// The likeliest legacy encoding of `sample` (Windows-1252 for Western European text).
@@ -82,33 +90,24 @@ fn guess(sample: &[u8]) -> &'static Encoding {
 
 /// Decodes `path` from `encoding` into UTF-8 at `copy` (its BOM dropped).
 fn decode_into(path: &Path, copy: &Path, encoding: &'static Encoding) -> std::io::Result<()> {
-    let mut reader = BufReader::with_capacity(1024 * 1024, File::open(path)?);
     let mut writer = BufWriter::new(File::create(copy)?);
     let mut decoder = encoding.new_decoder_with_bom_removal();
-    let mut buffer = vec![0u8; 1024 * 1024];
     let mut out = String::new();
-    loop {
-        let read = reader.read(&mut buffer)?;
-        let last = read == 0;
-        let mut input = &buffer[..read];
-        loop {
-            out.clear();
-            out.reserve(
-                decoder
-                    .max_utf8_buffer_length(input.len())
-                    .unwrap_or(4 * read + 16),
-            );
-            let (result, consumed, _) = decoder.decode_to_string(input, &mut out, last);
-            writer.write_all(out.as_bytes())?;
-            input = &input[consumed..];
-            if result == encoding_rs::CoderResult::InputEmpty {
-                break;
-            }
+    for_each_chunk(path, |mut input, last| loop {
+        out.clear();
+        out.reserve(
+            decoder
+                .max_utf8_buffer_length(input.len())
+                .unwrap_or(4 * input.len() + 16),
+        );
+        let (result, consumed, _) = decoder.decode_to_string(input, &mut out, last);
+        writer.write_all(out.as_bytes())?;
+        input = &input[consumed..];
+        if result == encoding_rs::CoderResult::InputEmpty {
+            return Ok(());
         }
-        if last {
-            return writer.flush();
-        }
-    }
+    })?;
+    writer.flush()
 }
 
 #[cfg(test)]

@@ -54,22 +54,15 @@ pub async fn create(
     file_name: &str,
     file_path: &str,
 ) -> Result<ImportJob, AppError> {
-    let size = || {
-        std::fs::metadata(file_path)
-            .map_err(|e| AppError::validation("file", format!("Cannot read the file: {e}.")))
-            .map(|m| m.len())
-    };
-    if size()? == 0 {
+    if file_size(file_path)? == 0 {
         return Err(AppError::validation("file", "The file is empty."));
     }
     let id = uuid::Uuid::now_v7().to_string();
     let (file_path, encoding) = utf8_file(state, file_path, &id)?;
     let file_path = file_path.as_str();
-    let size = std::fs::metadata(file_path)
-        .map_err(|e| AppError::validation("file", format!("Cannot read the file: {e}.")))?
-        .len();
-    let head = super::reader::head(file_path)
-        .map_err(|e| AppError::validation("file", format!("Cannot read the file: {e}.")))?;
+    // The size of what is read (a decoded copy's, not the original's), for the progress.
+    let size = file_size(file_path)?;
+    let head = super::reader::head(file_path).map_err(unreadable)?;
     let format = ImportFormat::sniff(&head);
     if kind == ImportKind::Events && format != ImportFormat::Ndjson {
         return Err(AppError::validation(
@@ -102,6 +95,15 @@ pub async fn create(
         .ok_or_else(|| ImportJob::not_found(&id))
 }
 
+/// The answer for a file that cannot be read.
+fn unreadable(error: std::io::Error) -> AppError {
+    AppError::validation("file", format!("Cannot read the file: {error}."))
+}
+
+fn file_size(path: &str) -> Result<u64, AppError> {
+    std::fs::metadata(path).map(|m| m.len()).map_err(unreadable)
+}
+
 /// The file to read for `file_path`: itself when it is UTF-8, else a UTF-8 copy in the
 /// console's import folder (an upload's original is removed then), with the encoding it came
 /// in.
@@ -110,8 +112,6 @@ fn utf8_file(
     file_path: &str,
     id: &str,
 ) -> Result<(String, Option<&'static str>), AppError> {
-    let unreadable =
-        |e: std::io::Error| AppError::validation("file", format!("Cannot read the file: {e}."));
     let folder = state.config.import_dir();
     super::uploads::prepare_folder(&folder).map_err(unreadable)?;
     let copy = folder.join(format!("{id}.utf-8"));
