@@ -1,15 +1,21 @@
-//! Which customer field each column of a file fills: the saved mapping first, then the column's
-//! own name (and the names CRMs export it under: `E-mail`, `Mobile`, `Surname`, `Zip`…), then a
-//! declared profile attribute of that name. A column nothing matches stops the import until it
-//! is mapped or ignored, so nothing is dropped without a word.
+//! Which customer field each column of a file fills: the saved mapping first, then the preset
+//! of the system the file was exported from ([`super::presets`]), then the column's own name (and
+//! the names files write it under: `E-mail`, `Mobile`, `Surname`, `Zip`…), then a declared
+//! profile attribute of that name. A column nothing matches stops the import until it is mapped
+//! or ignored, so nothing is dropped without a word. Several columns may fill one field: the
+//! first non-empty one in the file's order is the customer's, and more emails and phones become
+//! more identifiers of the customer.
 
 use super::model::{
-    ColumnMapping, Mapping, RowProblem, CUSTOMER_FIELDS, IDENTIFIER_FIELDS, IGNORE,
+    field_of, ColumnMapping, Mapping, RowProblem, CUSTOMER_FIELDS, IDENTIFIER_FIELDS, IGNORE,
+    SOURCE_ID,
 };
+use super::presets::Preset;
 
 /// Other names of the customer fields, lower case with `_` between words.
-const ALIASES: [(&str, &str); 45] = [
-    ("id", "customer_id"),
+/// (A bare `Id` is not among them: in another system's export it is that system's id, never
+/// this console's customer id.)
+const ALIASES: [(&str, &str); 44] = [
     ("e_mail", "email"),
     ("e_mail_address", "email"),
     ("email_address", "email"),
@@ -72,14 +78,23 @@ pub fn normalised_name(column: &str) -> String {
     name
 }
 
-/// Whether `target` is something a column can fill: a customer field, `attribute:<name>` of a
-/// declared attribute, or `ignore`.
+/// Whether `target` is something a column can fill: a customer field, `external_id:<source>`
+/// (a source named in lower-case letters, digits, `-` or `_`), `attribute:<name>` of a declared
+/// attribute, or `ignore`.
 pub fn is_target(target: &str, attributes: &[String]) -> bool {
     target == IGNORE
         || CUSTOMER_FIELDS.iter().any(|(name, _)| *name == target)
+        || target.strip_prefix(SOURCE_ID).is_some_and(is_source_name)
         || target
             .strip_prefix("attribute:")
             .is_some_and(|name| attributes.iter().any(|a| a == name))
+}
+
+fn is_source_name(source: &str) -> bool {
+    (1..=32).contains(&source.len())
+        && source
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// What `column` fills without a saved mapping: a field of that name or alias, or a declared
@@ -98,23 +113,44 @@ fn guessed(column: &str, attributes: &[String]) -> Option<String> {
         .map(|a| format!("attribute:{a}"))
 }
 
-/// What a column (or NDJSON key) named `column` fills: the saved mapping, else its name.
-pub fn target_of(column: &str, saved: &Mapping, attributes: &[String]) -> Option<ColumnMapping> {
-    match saved.get(column) {
-        Some(mapping) if is_target(&mapping.target, attributes) => Some(mapping.clone()),
-        _ => guessed(column, attributes).map(|target| ColumnMapping {
-            target,
-            clear_when_empty: false,
-        }),
+/// What a column (or NDJSON key) named `column` fills: the saved mapping, else the source's
+/// preset (a column it ignores fills a declared attribute of its name, if there is one), else
+/// its name.
+pub fn target_of(
+    column: &str,
+    saved: &Mapping,
+    preset: Option<&Preset>,
+    attributes: &[String],
+) -> Option<ColumnMapping> {
+    if let Some(mapping) = saved.get(column) {
+        if is_target(&mapping.target, attributes) {
+            return Some(mapping.clone());
+        }
     }
+    let guess = guessed(column, attributes);
+    let target = match preset.and_then(|p| p.target_of(column)) {
+        Some(IGNORE)
+            if guess
+                .as_deref()
+                .is_some_and(|g| g.starts_with("attribute:")) =>
+        {
+            guess
+        }
+        Some(target) => Some(target.to_string()),
+        None => guess,
+    };
+    target.map(|target| ColumnMapping {
+        target,
+        clear_when_empty: false,
+    })
 }
 
 /// Each of `headers` with what it fills, or every problem with the header (as row 1): a blank
-/// or repeated column name, a column nothing matches, two columns filling one field, no column
-/// that finds a customer.
+/// or repeated column name, a column nothing matches, no column that finds a customer.
 pub fn resolve(
     headers: &[String],
     saved: &Mapping,
+    preset: Option<&Preset>,
     attributes: &[String],
 ) -> Result<Vec<(String, ColumnMapping)>, Vec<RowProblem>> {
     let mut problems = Vec::new();
@@ -133,7 +169,7 @@ pub fn resolve(
             problems.push(RowProblem::new(1, place, "appears twice in the header row"));
             continue;
         }
-        let mapping = match target_of(header, saved, attributes) {
+        let mapping = match target_of(header, saved, preset, attributes) {
             Some(mapping) => mapping,
             None => {
                 problems.push(RowProblem::new(
@@ -145,23 +181,11 @@ pub fn resolve(
                 ColumnMapping::default()
             }
         };
-        if mapping.target != IGNORE && !mapping.target.is_empty() {
-            if let Some((other, _)) = columns.iter().find(|(_, m)| m.target == mapping.target) {
-                problems.push(RowProblem::new(
-                    1,
-                    place,
-                    format!(
-                        "fills {} like column \"{other}\"; one column per field",
-                        mapping.target
-                    ),
-                ));
-            }
-        }
         columns.push((header.clone(), mapping));
     }
     let finds_customers = columns
         .iter()
-        .any(|(_, m)| IDENTIFIER_FIELDS.contains(&m.target.as_str()));
+        .any(|(_, m)| IDENTIFIER_FIELDS.contains(&field_of(&m.target)));
     if !finds_customers {
         let first: Vec<&str> = headers.iter().take(6).map(String::as_str).collect();
         problems.push(RowProblem::new(
@@ -198,8 +222,13 @@ mod tests {
             "Zip",
             "Favourite drink",
         ]);
-        let columns = resolve(&headers, &Mapping::new(), &names(&["favourite_drink"]))
-            .expect("every column is known");
+        let columns = resolve(
+            &headers,
+            &Mapping::new(),
+            None,
+            &names(&["favourite_drink"]),
+        )
+        .expect("every column is known");
         let targets: Vec<&str> = columns.iter().map(|(_, m)| m.target.as_str()).collect();
         assert_eq!(
             targets,
@@ -216,7 +245,7 @@ mod tests {
     #[test]
     fn unknown_repeated_and_unnamed_columns_are_named_at_the_header() {
         let headers = names(&["email", "shoe size", "email", ""]);
-        let problems = resolve(&headers, &Mapping::new(), &[]).expect_err("refused");
+        let problems = resolve(&headers, &Mapping::new(), None, &[]).expect_err("refused");
         let places: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(
             places,
@@ -242,7 +271,7 @@ mod tests {
                 clear_when_empty: true,
             },
         );
-        let columns = resolve(&names(&["Ref", "shoe size"]), &saved, &[]).expect("mapped");
+        let columns = resolve(&names(&["Ref", "shoe size"]), &saved, None, &[]).expect("mapped");
         assert_eq!(columns[0].1.target, "external_id");
         assert!(columns[0].1.clear_when_empty);
         assert_eq!(columns[1].1.target, IGNORE);
@@ -250,18 +279,59 @@ mod tests {
 
     #[test]
     fn a_file_without_an_identifier_column_has_no_usable_header() {
-        let problems =
-            resolve(&names(&["Ada", "Lovelace"]), &Mapping::new(), &[]).expect_err("no header");
+        let problems = resolve(&names(&["Ada", "Lovelace"]), &Mapping::new(), None, &[])
+            .expect_err("no header");
         assert!(problems
             .last()
             .is_some_and(|p| p.message.starts_with("The first row must name the columns")));
     }
 
     #[test]
-    fn two_columns_cannot_fill_one_field() {
-        let problems =
-            resolve(&names(&["email", "E-mail"]), &Mapping::new(), &[]).expect_err("refused");
-        assert_eq!(problems.len(), 1);
-        assert!(problems[0].message.contains("one column per field"));
+    fn several_columns_may_fill_one_field() {
+        let headers = names(&["email", "E-mail", "Phone", "Mobile"]);
+        let columns = resolve(&headers, &Mapping::new(), None, &[]).expect("allowed");
+        let targets: Vec<&str> = columns.iter().map(|(_, m)| m.target.as_str()).collect();
+        assert_eq!(targets, ["email", "email", "phone", "phone"]);
+    }
+
+    #[test]
+    fn a_sources_export_is_mapped_by_its_preset_and_a_bare_id_is_never_ours() {
+        let headers = names(&[
+            "Id",
+            "FirstName",
+            "LastName",
+            "MobilePhone",
+            "HasOptedOutOfEmail",
+        ]);
+        assert!(resolve(&headers, &Mapping::new(), None, &[]).is_err());
+        let preset = crate::import::presets::detect(&headers).expect("Salesforce");
+        assert_eq!(preset.id, "salesforce");
+        let columns = resolve(&headers, &Mapping::new(), Some(preset), &[]).expect("mapped");
+        let targets: Vec<&str> = columns.iter().map(|(_, m)| m.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                "external_id:salesforce",
+                "first_name",
+                "last_name",
+                "phone",
+                "email_opt_out"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_a_preset_ignores_fills_a_declared_attribute_of_its_name() {
+        let headers = names(&["Email Address", "MEMBER_RATING", "LEID", "EUID"]);
+        let preset = crate::import::presets::detect(&headers);
+        let columns = resolve(
+            &headers,
+            &Mapping::new(),
+            preset,
+            &names(&["member_rating"]),
+        )
+        .expect("mapped");
+        assert_eq!(columns[1].1.target, "attribute:member_rating");
+        assert_eq!(columns[3].1.target, IGNORE);
     }
 }

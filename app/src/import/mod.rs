@@ -18,6 +18,8 @@ mod events;
 mod model;
 mod page;
 #[cfg(feature = "ssr")]
+pub mod presets;
+#[cfg(feature = "ssr")]
 pub mod reader;
 #[cfg(feature = "ssr")]
 pub mod service;

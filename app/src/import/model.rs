@@ -129,7 +129,8 @@ impl ImportStatus {
 /// What one column of a customers file fills.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ColumnMapping {
-    /// A customer field (`email`, `first_name`, …), `attribute:<name>`, or `ignore`.
+    /// A customer field (`email`, `first_name`, …), `external_id:<source>`,
+    /// `attribute:<name>`, or `ignore`.
     pub target: String,
     /// Whether an empty cell clears the stored value (otherwise it is left alone).
     #[serde(default)]
@@ -142,8 +143,21 @@ pub type Mapping = BTreeMap<String, ColumnMapping>;
 /// What a column leaves out.
 pub const IGNORE: &str = "ignore";
 
+/// How a column filling the external id with a source's own ids starts its target:
+/// `external_id:shopify` keeps `123` as `shopify:123`.
+pub const SOURCE_ID: &str = "external_id:";
+
+/// The field a target fills: `external_id:shopify` fills `external_id`.
+pub fn field_of(target: &str) -> &str {
+    if target.starts_with(SOURCE_ID) {
+        "external_id"
+    } else {
+        target
+    }
+}
+
 /// The customer fields a column can fill: (name, label).
-pub const CUSTOMER_FIELDS: [(&str, &str); 16] = [
+pub const CUSTOMER_FIELDS: [(&str, &str); 19] = [
     ("customer_id", "Customer id (this console's)"),
     ("email", "Email"),
     ("phone", "Phone"),
@@ -151,6 +165,7 @@ pub const CUSTOMER_FIELDS: [(&str, &str); 16] = [
     ("external_id", "External id"),
     ("first_name", "First name"),
     ("last_name", "Last name"),
+    ("full_name", "Full name (first word the first name)"),
     ("date_of_birth", "Date of birth (YYYY-MM-DD)"),
     ("address_line", "Address"),
     ("city", "City"),
@@ -159,6 +174,8 @@ pub const CUSTOMER_FIELDS: [(&str, &str); 16] = [
     ("email_opt_in", "Email opt-in (yes / no)"),
     ("sms_opt_in", "SMS opt-in (yes / no)"),
     ("push_opt_in", "Push opt-in (yes / no)"),
+    ("email_opt_out", "Email opt-out (yes: no emails)"),
+    ("sms_opt_out", "SMS opt-out (yes: no texts)"),
     ("is_test", "Test persona (yes / no)"),
 ];
 
@@ -338,4 +355,6 @@ pub struct ImportDetail {
     pub attributes: Vec<(String, String)>,
     /// The first refused rows' problems.
     pub rejections: Vec<RowProblem>,
+    /// The system the file was exported from, when its header tells (its preset's name).
+    pub source: Option<String>,
 }

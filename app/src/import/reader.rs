@@ -38,6 +38,8 @@ pub struct ImportFile {
     pub headers: Vec<String>,
     /// The row number of the last row read.
     number: i64,
+    /// Rows read ahead (to tell a report's footer from data), to give before reading on.
+    pending: std::collections::VecDeque<Row>,
 }
 
 enum Inner {
@@ -89,6 +91,7 @@ impl ImportFile {
                     inner: Inner::Ndjson { reader, at },
                     headers: Vec::new(),
                     number: rows_done,
+                    pending: Default::default(),
                 })
             }
         }
@@ -137,72 +140,118 @@ impl ImportFile {
             inner: Inner::Csv(reader),
             headers,
             number: rows_done + 1,
+            pending: Default::default(),
         })
     }
 
-    /// The next data row, `None` at the end of the file.
+    /// The next data row, `None` at the end of the file. A CSV's one-cell rows at its end
+    /// that hold a report's footer (Salesforce's "Copyright (c) … salesforce.com",
+    /// "Confidential Information - Do Not Distribute", with the report's name and who ran it)
+    /// are not rows.
     pub fn next_row(&mut self) -> Option<Row> {
-        self.number += 1;
-        let number = self.number;
-        match &mut self.inner {
-            Inner::Csv(reader) => {
-                let mut record = csv::ByteRecord::new();
-                let cells = match reader.read_byte_record(&mut record) {
-                    Ok(false) => return None,
-                    Ok(true) => csv_cells(&record, &self.headers, number),
-                    Err(e) => Err(RowProblem::new(
-                        number,
-                        "",
-                        format!("cannot be read as CSV: {e}"),
-                    )),
-                };
-                let next_byte = reader.position().byte();
-                if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
-                    // A blank line: not a row.
-                    return self.next_row();
-                }
-                Some(Row {
-                    number,
-                    next_byte,
-                    cells,
-                })
-            }
-            Inner::Ndjson { reader, at } => {
-                let (line, read) = match read_line(reader) {
-                    Ok(Some(found)) => found,
-                    Ok(None) => return None,
-                    Err(e) => {
-                        return Some(Row {
-                            number,
-                            next_byte: *at,
-                            cells: Err(RowProblem::new(number, "", format!("cannot be read: {e}"))),
-                        })
-                    }
-                };
-                *at += read;
-                let next_byte = *at;
-                let cells = match line {
-                    Line::TooLong => Err(RowProblem::new(
-                        number,
-                        "",
-                        format!("is longer than {} bytes", MAX_LINE_BYTES),
-                    )),
-                    Line::Text(bytes) => {
-                        let trimmed = bytes.trim_ascii();
-                        if trimmed.is_empty() {
-                            return self.next_row();
-                        }
-                        json_cells(trimmed, number)
-                    }
-                };
-                Some(Row {
-                    number,
-                    next_byte,
-                    cells,
-                })
+        if let Some(row) = self.pending.pop_front() {
+            return Some(row);
+        }
+        if matches!(self.inner, Inner::Ndjson { .. }) {
+            return self.next_line();
+        }
+        let (row, one_cell) = self.next_record()?;
+        if one_cell.is_none() || self.headers.len() < 2 {
+            return Some(row);
+        }
+        let mut held = vec![(row, one_cell)];
+        while held.last().is_some_and(|(_, cell)| cell.is_some()) {
+            match self.next_record() {
+                Some(next) => held.push(next),
+                None if held.iter().any(|(_, cell)| is_footer(cell.as_deref())) => return None,
+                None => break,
             }
         }
+        self.pending = held.into_iter().map(|(row, _)| row).collect();
+        self.pending.pop_front()
     }
+
+    /// The next CSV record as a row, with its text when it is a one-cell row.
+    fn next_record(&mut self) -> Option<(Row, Option<String>)> {
+        let Inner::Csv(reader) = &mut self.inner else {
+            return None;
+        };
+        let mut record = csv::ByteRecord::new();
+        loop {
+            self.number += 1;
+            let number = self.number;
+            let cells = match reader.read_byte_record(&mut record) {
+                Ok(false) => return None,
+                Ok(true) => csv_cells(&record, &self.headers, number),
+                Err(e) => Err(RowProblem::new(
+                    number,
+                    "",
+                    format!("cannot be read as CSV: {e}"),
+                )),
+            };
+            let next_byte = reader.position().byte();
+            let one_cell =
+                (record.len() == 1).then(|| String::from_utf8_lossy(&record[0]).trim().to_string());
+            if one_cell.as_deref() == Some("") {
+                // A blank line: not a row.
+                continue;
+            }
+            let row = Row {
+                number,
+                next_byte,
+                cells,
+            };
+            return Some((row, one_cell));
+        }
+    }
+
+    fn next_line(&mut self) -> Option<Row> {
+        self.number += 1;
+        let number = self.number;
+        let Inner::Ndjson { reader, at } = &mut self.inner else {
+            return None;
+        };
+        let (line, read) = match read_line(reader) {
+            Ok(Some(found)) => found,
+            Ok(None) => return None,
+            Err(e) => {
+                return Some(Row {
+                    number,
+                    next_byte: *at,
+                    cells: Err(RowProblem::new(number, "", format!("cannot be read: {e}"))),
+                })
+            }
+        };
+        *at += read;
+        let next_byte = *at;
+        let cells = match line {
+            Line::TooLong => Err(RowProblem::new(
+                number,
+                "",
+                format!("is longer than {} bytes", MAX_LINE_BYTES),
+            )),
+            Line::Text(bytes) => {
+                let trimmed = bytes.trim_ascii();
+                if trimmed.is_empty() {
+                    return self.next_line();
+                }
+                json_cells(trimmed, number)
+            }
+        };
+        Some(Row {
+            number,
+            next_byte,
+            cells,
+        })
+    }
+}
+
+/// Whether a one-cell row is a line of a report's footer.
+fn is_footer(cell: Option<&str>) -> bool {
+    cell.is_some_and(|text| {
+        (text.starts_with("Copyright (c)") && text.contains("salesforce.com"))
+            || text == "Confidential Information - Do Not Distribute"
+    })
 }
 
 fn csv_cells(
@@ -402,6 +451,22 @@ mod tests {
             .err()
             .expect("refused");
         assert!(refused.message.starts_with("This is not a CSV"));
+    }
+
+    #[test]
+    fn a_salesforce_reports_footer_is_not_rows_but_a_stray_line_is() {
+        let report = b"\"First Name\",\"Email\"\n\"Jos\xc3\xa9\",\"jose@example.test\"\n\n\
+            \"My Contacts\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n\
+            \"Confidential Information - Do Not Distribute\"\n\
+            \"Generated By:  Ana Admin  12/6/2026 9:41 AM\"\n\"Example Ltd\"\n";
+        let (_keep, path) = file(report);
+        let all = rows(ImportFile::open(&path, ImportFormat::Csv, 0, 0).expect("opens"));
+        assert_eq!(all.len(), 1);
+        let (_keep2, stray) = file(b"name,email\nlost line\nAda,ada@example.test\n");
+        let all = rows(ImportFile::open(&stray, ImportFormat::Csv, 0, 0).expect("opens"));
+        assert_eq!(all.len(), 2);
+        assert!(all[0].cells.as_ref().is_err_and(|p| p.row == 2));
+        assert_eq!(all[1].number, 3);
     }
 
     #[test]

@@ -138,24 +138,30 @@ pub async fn detail(state: &AppState, id: &str) -> Result<ImportDetail, AppError
         .await?
         .ok_or_else(|| ImportJob::not_found(id))?;
     let declared = crate::attributes::db::types(&state.db).await?;
-    let (columns, file_problems) = match job.kind {
+    let (mut columns, mut file_problems, mut source) = (Vec::new(), Vec::new(), None);
+    match job.kind {
         // A finished import's upload is deleted; its columns no longer matter.
-        _ if job.status == ImportStatus::Done => (Vec::new(), Vec::new()),
+        _ if job.status == ImportStatus::Done => {}
         ImportKind::Customers if job.format == ImportFormat::Csv => {
             let path = db::file_path(&state.db, id).await?.unwrap_or_default();
             match ImportFile::open(&path, ImportFormat::Csv, 0, 0) {
-                Err(problem) => (Vec::new(), vec![problem]),
-                Ok(file) => mapped_columns(state, &job, &file.headers, &declared).await?,
+                Err(problem) => file_problems.push(problem),
+                Ok(file) => {
+                    source = super::presets::detect(&file.headers).map(|p| p.name.clone());
+                    (columns, file_problems) =
+                        mapped_columns(state, &job, &file.headers, &declared).await?;
+                }
             }
         }
-        _ => (Vec::new(), Vec::new()),
-    };
+        _ => {}
+    }
     Ok(ImportDetail {
         rejections: db::rejections(state.db.pool(), id, SHOWN_REJECTIONS).await?,
         attributes: declared.into_iter().map(|a| (a.name, a.label)).collect(),
         job,
         columns,
         file_problems,
+        source,
     })
 }
 
@@ -169,20 +175,23 @@ async fn mapped_columns(
 ) -> Result<(Vec<(String, super::model::ColumnMapping)>, Vec<RowProblem>), AppError> {
     let mapping = effective_mapping(state, job).await?;
     let names: Vec<String> = declared.iter().map(|a| a.name.clone()).collect();
-    Ok(match super::columns::resolve(headers, &mapping, &names) {
-        Ok(columns) => (columns, Vec::new()),
-        Err(problems) => {
-            let columns = headers
-                .iter()
-                .map(|h| {
-                    let mapping =
-                        super::columns::target_of(h, &mapping, &names).unwrap_or_default();
-                    (h.clone(), mapping)
-                })
-                .collect();
-            (columns, problems)
-        }
-    })
+    let preset = super::presets::detect(headers);
+    Ok(
+        match super::columns::resolve(headers, &mapping, preset, &names) {
+            Ok(columns) => (columns, Vec::new()),
+            Err(problems) => {
+                let columns = headers
+                    .iter()
+                    .map(|h| {
+                        let mapping = super::columns::target_of(h, &mapping, preset, &names)
+                            .unwrap_or_default();
+                        (h.clone(), mapping)
+                    })
+                    .collect();
+                (columns, problems)
+            }
+        },
+    )
 }
 
 async fn effective_mapping(state: &AppState, job: &ImportJob) -> Result<Mapping, AppError> {

@@ -51,6 +51,9 @@ pub struct Batch {
     pub problems: Vec<RowProblem>,
     pub(super) creates: Vec<(NewCustomer, Vec<(String, String)>)>,
     pub(super) updates: Vec<Update>,
+    /// Identifiers for customers to hold beyond their primary ones: (customer id, kind,
+    /// normalised, as typed).
+    pub(super) extras: Vec<(String, IdentifierKind, String, String)>,
     seen: HashMap<u64, i64>,
 }
 
@@ -98,26 +101,68 @@ pub async fn decide(
                     continue;
                 }
             };
+        left_out.extend(row.left_out.iter().cloned());
         batch.progress.left_out += left_out.len() as i64;
         problems.append(&mut left_out);
         for (kind, normalized, ..) in &row.identifiers {
             batch.seen.insert(seen_key(*kind, normalized), row.row);
         }
+        let holder = match &decision {
+            Decision::Create(customer, _) => Some(customer.id.clone()),
+            _ => customer.clone(),
+        };
+        let extras = new_extras(&row, holder.as_deref(), &owners, &profiles);
         if let Some(customer) = customer {
             customers_in_batch.insert(customer, row.row);
         }
         match decision {
             Decision::Create(customer, attributes) => batch.creates.push((*customer, attributes)),
             Decision::Update(update) => batch.updates.push(*update),
-            Decision::Unchanged => batch.progress.unchanged += 1,
+            Decision::Unchanged if extras.is_empty() => batch.progress.unchanged += 1,
+            Decision::Unchanged => batch.progress.updated += 1,
         }
+        batch.extras.extend(extras);
     }
     problems.sort_by_key(|p| p.row);
     batch.progress.created = batch.creates.len() as i64;
-    batch.progress.updated = batch.updates.len() as i64;
+    batch.progress.updated += batch.updates.len() as i64;
     batch.progress.rejected = rejected_rows.len() as i64;
     batch.problems = problems;
     Ok(batch)
+}
+
+/// The row's extra identifiers its customer (`holder`) does not hold yet, for it to hold; and
+/// the customer's primary one among them, which the row's own primary replaces (and so is
+/// removed, then held again as an extra).
+fn new_extras(
+    row: &Parsed,
+    holder: Option<&str>,
+    owners: &Owners,
+    profiles: &HashMap<String, CustomerProfile>,
+) -> Vec<(String, IdentifierKind, String, String)> {
+    let Some(holder) = holder else {
+        return Vec::new();
+    };
+    let is_primary = |kind: IdentifierKind, normalized: &str| {
+        profiles.get(holder).is_some_and(|profile| {
+            let primaries = profile.contact.primary_identifiers();
+            primaries
+                .iter()
+                .any(|(name, value)| *name == kind.name() && value.as_deref() == Some(normalized))
+        })
+    };
+    row.extras
+        .iter()
+        .filter(
+            |(kind, normalized, _)| match owners.get(&(*kind, normalized.clone())) {
+                None => true,
+                Some(owner) => owner == holder && is_primary(*kind, normalized),
+            },
+        )
+        .map(|(kind, normalized, typed)| {
+            (holder.to_string(), *kind, normalized.clone(), typed.clone())
+        })
+        .collect()
 }
 
 /// Every row parsed, and the problems of those that could not be.

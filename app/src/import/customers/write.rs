@@ -9,8 +9,11 @@ use super::Settings;
 use crate::change::Tx;
 use crate::customers::NewCustomer;
 use crate::events::NewEvent;
+use crate::identity::db::NewIdentifier;
+use crate::identity::IdentifierKind;
 use crate::import::model::RowProblem;
 use serde_json::{json, Value};
+use std::collections::HashSet;
 
 /// Writes a settled batch; returns the events written, for the live channel.
 pub async fn write(
@@ -21,19 +24,22 @@ pub async fn write(
 ) -> Result<Vec<NewEvent>, sqlx::Error> {
     let mut events = write_creates(tx, &batch.creates, settings, now).await?;
     let updates = std::mem::take(&mut batch.updates);
+    let mut gaining: HashSet<String> = batch.extras.iter().map(|e| e.0.clone()).collect();
+    for (customer, _) in &batch.creates {
+        gaining.remove(&customer.id);
+    }
     for update in &updates {
+        let id = &update.before.id;
+        let gains = gaining.remove(id);
         match write_update(tx, update, now).await? {
-            Written::Changed(fields) => events.push(imported(
-                &update.before.id,
-                "profile_updated",
-                json!({"fields": fields, "channel": "import", "file": settings.file_name}),
-                now,
-            )),
+            Written::Changed(fields) => events.push(updated(id, fields, gains, settings, now)),
+            Written::Unchanged if gains => events.push(updated(id, vec![], true, settings, now)),
             Written::Unchanged => {
                 batch.progress.updated -= 1;
                 batch.progress.unchanged += 1;
             }
             Written::Conflict => {
+                batch.extras.retain(|e| e.0 != *id);
                 batch.progress.updated -= 1;
                 batch.progress.rejected += 1;
                 batch.problems.push(RowProblem::new(
@@ -44,8 +50,50 @@ pub async fn write(
             }
         }
     }
+    // Customers whose only change is identifiers more.
+    for id in gaining {
+        events.push(updated(&id, vec![], true, settings, now));
+    }
+    write_extras(tx, &batch.extras, now).await?;
     batch.updates = updates;
     Ok(events)
+}
+
+/// The `profile_updated` event of an imported update: the fields it changed, and
+/// `identifiers` when the customer gained some.
+fn updated(
+    customer_id: &str,
+    mut fields: Vec<String>,
+    gained_identifiers: bool,
+    settings: &Settings,
+    now: i64,
+) -> NewEvent {
+    if gained_identifiers {
+        fields.push("identifiers".into());
+    }
+    let payload = json!({"fields": fields, "channel": "import", "file": settings.file_name});
+    imported(customer_id, "profile_updated", payload, now)
+}
+
+/// The identifiers customers hold beyond their primary ones (a second phone, email…).
+async fn write_extras(
+    tx: &mut Tx,
+    extras: &[(String, IdentifierKind, String, String)],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let identifiers: Vec<NewIdentifier> = extras
+        .iter()
+        .map(|(customer_id, kind, normalized, typed)| NewIdentifier {
+            customer_id,
+            kind: kind.name(),
+            normalized,
+            value: typed,
+            is_primary: false,
+            source: "import",
+            added_at: now,
+        })
+        .collect();
+    crate::identity::db::insert(tx, &identifiers).await
 }
 
 async fn write_creates(
