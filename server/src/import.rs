@@ -36,6 +36,10 @@ pub struct ImportArgs {
     /// stored value when the cell is empty (`Notes=ignore`, `Mobile=phone!`).
     #[arg(long = "map", value_name = "COLUMN=TARGET")]
     pub map: Vec<String>,
+    /// Ignore every column that neither `--map`, the saved mapping, the file's source preset
+    /// nor a field or attribute name fills.
+    #[arg(long)]
+    pub ignore_rest: bool,
     /// No progress bar (for logs and scripts).
     #[arg(long)]
     pub quiet: bool,
@@ -102,16 +106,27 @@ pub async fn run(db: &Db, command: ImportCommand) -> Result<String, String> {
                 app::import::service::create(&state, &user, kind, &name, &path.to_string_lossy())
                     .await
                     .map_err(|e| e.to_string())?;
-            if !args.map.is_empty() {
-                app::import::service::set_mapping(
-                    &state,
-                    &user,
-                    &job.id,
-                    mapping(&args.map)?,
-                    false,
-                )
+            let detail = app::import::service::detail(&state, &job.id)
                 .await
                 .map_err(|e| e.to_string())?;
+            if let Some(source) = &detail.source {
+                eprintln!("recognised as an export from {source}");
+            }
+            let mut mapping = mapping(&args.map)?;
+            if args.ignore_rest {
+                for (column, _) in detail.columns.iter().filter(|(_, m)| m.target.is_empty()) {
+                    mapping
+                        .entry(column.clone())
+                        .or_insert(app::import::ColumnMapping {
+                            target: app::import::IGNORE.into(),
+                            clear_when_empty: false,
+                        });
+                }
+            }
+            if !mapping.is_empty() {
+                app::import::service::set_mapping(&state, &user, &job.id, mapping, false)
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
             app::import::service::start(&state, &job.id, args.dry_run, false).await
         }

@@ -30,13 +30,14 @@ pub async fn get_import(id: String) -> Result<ImportDetail, AppError> {
 
 /// Sets what each column fills, as the mapping form sends it: `target[cN]` for the Nth column
 /// (0-based), `clear[cN]` when its empty cells clear the stored value; with `save` also for
-/// the organisation's next files.
+/// the organisation's next files; with `ignore_rest` a column not chosen yet is ignored.
 #[server(endpoint = "set_import_mapping")]
 pub async fn set_import_mapping(
     id: String,
     target: BTreeMap<String, String>,
     clear: Option<BTreeMap<String, String>>,
     save: Option<String>,
+    ignore_rest: Option<String>,
 ) -> Result<ImportDetail, AppError> {
     crate::error::respond(async {
         let user = require(Permission::CustomersImport)?;
@@ -44,6 +45,7 @@ pub async fn set_import_mapping(
             target,
             clear: clear.unwrap_or_default(),
             save: save.is_some(),
+            ignore_rest: ignore_rest.is_some(),
         };
         service::set_mapping_from_form(&crate::state::app_state()?, &user, &id, form).await
     })

@@ -148,6 +148,7 @@ pub const IGNORE: &str = "ignore";
 pub const SOURCE_ID: &str = "external_id:";
 
 /// The field a target fills: `external_id:shopify` fills `external_id`.
+#[cfg(feature = "ssr")]
 pub fn field_of(target: &str) -> &str {
     if target.starts_with(SOURCE_ID) {
         "external_id"
@@ -166,11 +167,11 @@ pub const CUSTOMER_FIELDS: [(&str, &str); 19] = [
     ("first_name", "First name"),
     ("last_name", "Last name"),
     ("full_name", "Full name (first word the first name)"),
-    ("date_of_birth", "Date of birth (YYYY-MM-DD)"),
+    ("date_of_birth", "Date of birth"),
     ("address_line", "Address"),
     ("city", "City"),
     ("postal_code", "Postal code"),
-    ("country", "Country (two letters)"),
+    ("country", "Country (name or ISO code)"),
     ("email_opt_in", "Email opt-in (yes / no)"),
     ("sms_opt_in", "SMS opt-in (yes / no)"),
     ("push_opt_in", "Push opt-in (yes / no)"),

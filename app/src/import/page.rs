@@ -6,6 +6,7 @@
 use super::api::{get_import, list_imports, SetImportMapping, StartImport, StopImport};
 use super::model::{
     ImportDetail, ImportJob, ImportKind, ImportStatus, CUSTOMER_FIELDS, IGNORE, MAX_UPLOAD_BYTES,
+    SOURCE_ID,
 };
 use crate::auth::{Permission, RequirePermission};
 use crate::layout::{Column, DataTable, Field, Loaded, TableName};
@@ -382,9 +383,11 @@ fn MappingForm(
             }
         })
         .collect_view();
+    let ignore_rest = editable.then(|| view! { <IgnoreRest detail=detail.clone() map dirty/> });
     view! {
         <section class="panel" aria-labelledby="mapping-title">
             <h2 id="mapping-title">"Columns"</h2>
+            <SourceNote source=detail.source.clone()/>
             {(!detail.file_problems.is_empty()).then(|| view! {
                 <div class="alert alert-error" role="alert">
                     <p>"Mend these before the import can run:"</p>
@@ -410,10 +413,59 @@ fn MappingForm(
                     <button type="submit" class="button secondary">"Save the mapping"</button>
                 })}
             </ActionForm>
+            {ignore_rest}
             <p class="alert alert-error" role="alert" hidden=move || map_error.get().is_none()>{map_error}</p>
         </section>
     }
     .into_any()
+}
+
+/// Which system the file was exported from (its preset), and how columns filling one field
+/// are read.
+#[component]
+fn SourceNote(source: Option<String>) -> impl IntoView {
+    let recognised = source.map(|source| {
+        view! {
+            <p class="alert alert-info" data-testid="import-source">
+                {format!("Recognised as an export from {source}: its columns are mapped as {source} writes them, and its own ids kept as external ids. Change any of them below.")}
+            </p>
+        }
+    });
+    view! {
+        {recognised}
+        <p class="muted">
+            "Where several columns fill one field, the first non-empty one in the file's order is the customer's; more emails, phones, cards and external ids are kept as more identifiers of the customer."
+        </p>
+    }
+}
+
+/// "Ignore all the rest": every column not chosen yet is ignored, the others kept as saved.
+#[component]
+fn IgnoreRest(
+    detail: ImportDetail,
+    map: ServerAction<SetImportMapping>,
+    dirty: RwSignal<bool>,
+) -> impl IntoView {
+    let open = detail
+        .columns
+        .iter()
+        .filter(|(_, m)| m.target.is_empty())
+        .count();
+    (open > 0).then(|| {
+        let targets = detail.columns.into_iter().enumerate().map(|(index, (_, mapping))| {
+            view! { <input type="hidden" name=format!("target[c{index}]") value=mapping.target/> }
+        });
+        view! {
+            <ActionForm action=map>
+                <input type="hidden" name="id" value=detail.job.id/>
+                <input type="hidden" name="ignore_rest" value="on"/>
+                {targets.collect_view()}
+                <button type="submit" class="button secondary" disabled=move || dirty.get()>
+                    {format!("Ignore the {open} columns not chosen")}
+                </button>
+            </ActionForm>
+        }
+    })
 }
 
 /// The options of a column's "Fills" list, `current` chosen.
@@ -427,6 +479,12 @@ fn target_options(attributes: &[(String, String)], current: &str) -> impl IntoVi
         options.push(option(String::new(), "Choose…".into()));
     }
     options.push(option(IGNORE.into(), "Ignore this column".into()));
+    if let Some(source) = current.strip_prefix(SOURCE_ID) {
+        options.push(option(
+            current.into(),
+            format!("External id, kept as {source}:…"),
+        ));
+    }
     for (name, label) in CUSTOMER_FIELDS {
         options.push(option(name.into(), label.into()));
     }

@@ -573,6 +573,8 @@ pub struct MappingForm {
     pub clear: std::collections::BTreeMap<String, String>,
     /// Also for the organisation's next files.
     pub save: bool,
+    /// A column not chosen yet is ignored ("ignore all the rest").
+    pub ignore_rest: bool,
 }
 
 /// [`set_mapping`] from the mapping form, the columns named by their place in the file.
@@ -587,10 +589,14 @@ pub async fn set_mapping_from_form(
     for (index, (column, _)) in columns.iter().enumerate() {
         let key = format!("c{index}");
         if let Some(target) = form.target.get(&key) {
+            let target = match target.as_str() {
+                "" if form.ignore_rest => super::model::IGNORE.to_string(),
+                _ => target.clone(),
+            };
             mapping.insert(
                 column.clone(),
                 super::model::ColumnMapping {
-                    target: target.clone(),
+                    target,
                     clear_when_empty: form.clear.contains_key(&key),
                 },
             );

@@ -101,7 +101,7 @@ pub async fn decide(
                     continue;
                 }
             };
-        left_out.extend(row.left_out.iter().cloned());
+        left_out.splice(0..0, row.left_out.iter().cloned());
         batch.progress.left_out += left_out.len() as i64;
         problems.append(&mut left_out);
         for (kind, normalized, ..) in &row.identifiers {
