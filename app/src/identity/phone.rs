@@ -83,9 +83,33 @@ pub fn for_display(e164: &str, typed: Option<&str>, home: Option<Id>) -> String 
     }
 }
 
+/// Readings kept, so that a number read twice in a row of work (an import row's identifier,
+/// then the same number in Add Customer's validation) costs libphonenumber once.
+const REMEMBERED: usize = 8_192;
+
+type Readings = std::collections::HashMap<(String, Option<Id>), Result<Phone, String>>;
+
+static READINGS: std::sync::LazyLock<std::sync::Mutex<Readings>> =
+    std::sync::LazyLock::new(Default::default);
+
 /// `input` read as a phone number in `region` (national numbers) or in any country (written
 /// with `+` or an international prefix); what is wrong otherwise, with the form expected.
 pub fn parse(input: &str, region: Option<Id>) -> Result<Phone, String> {
+    let key = (input.to_string(), region);
+    if let Some(reading) = READINGS.lock().ok().and_then(|r| r.get(&key).cloned()) {
+        return reading;
+    }
+    let reading = read_phone(input, region);
+    if let Ok(mut readings) = READINGS.lock() {
+        if readings.len() >= REMEMBERED {
+            readings.clear();
+        }
+        readings.insert(key, reading.clone());
+    }
+    reading
+}
+
+fn read_phone(input: &str, region: Option<Id>) -> Result<Phone, String> {
     let text = ascii_forms(input);
     let number = read(&text, region).ok_or_else(|| expected(region))?;
     if !is_possible(&number) {

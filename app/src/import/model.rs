@@ -147,18 +147,18 @@ pub const IGNORE: &str = "ignore";
 /// `external_id:shopify` keeps `123` as `shopify:123`.
 pub const SOURCE_ID: &str = "external_id:";
 
-/// The field a target fills: `external_id:shopify` fills `external_id`.
+/// The field a target fills: `external_id:shopify` fills `external_id`,
+/// `date_of_birth:day_first` fills `date_of_birth`.
 #[cfg(feature = "ssr")]
 pub fn field_of(target: &str) -> &str {
-    if target.starts_with(SOURCE_ID) {
-        "external_id"
-    } else {
-        target
+    match target.split_once(':') {
+        Some((field @ ("external_id" | "date_of_birth"), _)) => field,
+        _ => target,
     }
 }
 
 /// The customer fields a column can fill: (name, label).
-pub const CUSTOMER_FIELDS: [(&str, &str); 19] = [
+pub const CUSTOMER_FIELDS: [(&str, &str); 21] = [
     ("customer_id", "Customer id (this console's)"),
     ("email", "Email"),
     ("phone", "Phone"),
@@ -168,6 +168,14 @@ pub const CUSTOMER_FIELDS: [(&str, &str); 19] = [
     ("last_name", "Last name"),
     ("full_name", "Full name (first word the first name)"),
     ("date_of_birth", "Date of birth"),
+    (
+        "date_of_birth:day_first",
+        "Date of birth, day first (31/12/1990)",
+    ),
+    (
+        "date_of_birth:month_first",
+        "Date of birth, month first (12/31/1990)",
+    ),
     ("address_line", "Address"),
     ("city", "City"),
     ("postal_code", "Postal code"),

@@ -494,15 +494,21 @@ async fn customer_settings(
     })
 }
 
-/// The day/month order of the file's dates of birth, read from the whole column (a CSV's;
+/// The day/month order of the file's dates of birth: as the mapping says
+/// (`date_of_birth:day_first` / `:month_first`), else read from the whole column (a CSV's;
 /// NDJSON carries ISO dates).
 fn date_order(path: &str, format: ImportFormat, columns: &[(String, ColumnMapping)]) -> DateOrder {
     let Some(index) = columns
         .iter()
-        .position(|(_, m)| m.target == "date_of_birth")
+        .position(|(_, m)| m.target.starts_with("date_of_birth"))
     else {
         return DateOrder::Unknown;
     };
+    match columns[index].1.target.as_str() {
+        "date_of_birth:day_first" => return DateOrder::DayFirst,
+        "date_of_birth:month_first" => return DateOrder::MonthFirst,
+        _ => {}
+    }
     let Ok(mut file) = ImportFile::open(path, format, 0, 0) else {
         return DateOrder::Unknown;
     };

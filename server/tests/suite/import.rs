@@ -1425,3 +1425,52 @@ async fn stored_person(db: &app::store::Db, email: &'static str) -> Person {
         row.6,
     )
 }
+
+/// Dates every one of which could be day or month first are never guessed: the dry run leaves
+/// them out and says so; the admin confirms the order in the mapping, and they come in.
+#[tokio::test]
+async fn an_ambiguous_date_order_is_confirmed_in_the_mapping() {
+    let (dbs, dir) = common::each_database().await;
+    for (name, db) in dbs {
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        let csv = b"Email,Birthdate\nday1@order.test,03/04/1985\nday2@order.test,01/02/1990\n";
+        let path = file(&dir, &format!("{name}-order.csv"), csv);
+        let checked = import(&state, ImportKind::Customers, &path, true).await;
+        assert_eq!((checked.created, checked.left_out), (2, 2), "{name}");
+        let reasons = app::import::service::all_rejections(&state, &checked.id)
+            .await
+            .unwrap();
+        assert!(
+            reasons[0].message.contains("day/month order"),
+            "{reasons:?}"
+        );
+
+        let user = admin();
+        let path = file(&dir, &format!("{name}-order-again.csv"), csv);
+        let job = app::import::service::create(&state, &user, ImportKind::Customers, "o", &path)
+            .await
+            .unwrap();
+        let day_first = app::import::ColumnMapping {
+            target: "date_of_birth:day_first".into(),
+            clear_when_empty: false,
+        };
+        let mapping = [("Birthdate".to_string(), day_first)].into_iter().collect();
+        app::import::service::set_mapping(&state, &user, &job.id, mapping, false)
+            .await
+            .unwrap();
+        app::import::service::start(&state, &job.id, false, false)
+            .await
+            .unwrap();
+        let done = app::import::service::run(&state, &user, &job.id, &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!((done.created, done.left_out), (2, 0), "{name}");
+        let born: String = sqlx::query_scalar(
+            "SELECT date_of_birth FROM customers WHERE email = 'day1@order.test'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(born, "1985-04-03", "{name}");
+    }
+}

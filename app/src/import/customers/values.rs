@@ -98,7 +98,7 @@ pub fn date(value: &str, order: DateOrder) -> Result<String, String> {
             DateOrder::Unknown => {
                 return Err(format!(
                     "could be {a} {} or {b} {} and nothing else in the column tells the \
-                     day/month order",
+                     day/month order: choose \"day first\" or \"month first\" for the column",
                     month_name(b),
                     month_name(a)
                 ))
