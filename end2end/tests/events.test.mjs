@@ -68,8 +68,10 @@ for (const [n, size] of [[2, 'desktop'], [3, 'tablet-portrait']]) {
     await agent.waitForSelector('table.events dd:has-text("Latte")');
     await agent.screenshot({ path: join(ARTIFACTS, `live-event-${size}.png`) });
 
-    // Revoking the key stops it at once.
+    // Revoking the key asks first, then stops it at once.
     await admin.getByRole('button', { name: `Revoke key Till ${size}` }).click();
+    await admin.getByText('Revoke this key? Every request that sends it is refused').waitFor();
+    await admin.getByRole('button', { name: 'Revoke key', exact: true }).click();
     await admin.waitForSelector(`table tbody tr:has-text("Till ${size}"):has-text("Revoked")`);
     const refused = await send(key, { event_id: 'late', type: 'tag_appended', occurred_at: new Date().toISOString(),
       customer: { external_id: externalId }, payload: { tag: 'late' } });

@@ -122,6 +122,13 @@ export async function assertAccessible(page, label) {
   });
   assert.deepEqual(violations, [], `axe violations on ${label}`);
   await assertTouchTargets(page, label);
+  await assertNoSidewaysScroll(page, label);
+}
+
+/** The page is no wider than its window: nothing scrolls sideways (a 768 px tablet above all). */
+export async function assertNoSidewaysScroll(page, label) {
+  const [width, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(width <= inner, `${label} is ${width} px wide in a ${inner} px window: it scrolls sideways`);
 }
 
 /**

@@ -320,6 +320,7 @@ for (const [size, externalId] of [['desktop', SEEDED_EXTERNAL_IDS[0]], ['tablet-
     await page.fill('#identifier-value', `  Second.${size}@Example.NET `);
     await page.getByRole('button', { name: 'Add identifier' }).click();
     await page.waitForSelector(`table.identifiers td:has-text("${added}")`);
+    assert.equal(await page.inputValue('#identifier-value'), '', 'the added value is cleared, ready for the next');
 
     const other = await page.context().newPage();
     await openCustomer(other, app.baseUrl, SEEDED_EXTERNAL_IDS[3], 'profile');
@@ -341,6 +342,10 @@ for (const [size, externalId] of [['desktop', SEEDED_EXTERNAL_IDS[0]], ['tablet-
     await page.getByRole('button', { name: `Make primary: ${added}` }).click();
     await page.waitForSelector(`dt:text-is("Email") + dd:text-is("${added}")`);
     await page.getByRole('button', { name: `Remove ${oldEmail}` }).click();
+    // It asks first: "Keep" leaves it, "Remove identifier" removes it.
+    await page.getByRole('button', { name: 'Keep', exact: true }).click();
+    await page.getByRole('button', { name: `Remove ${oldEmail}` }).click();
+    await page.getByRole('button', { name: 'Remove identifier', exact: true }).click();
     await page.waitForSelector(`table.identifiers td:has-text("${oldEmail}")`, { state: 'detached' });
     // Exact search finds the customer by the new email, no longer by the old one.
     assert.equal(await openCustomer(page, app.baseUrl, added), id);

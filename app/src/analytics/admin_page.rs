@@ -113,11 +113,9 @@ fn Overview(
 #[component]
 fn RunsTable(runs: Vec<AnalyticsRun>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
-            <DataTable class="runs-table" name=TableName::Section columns=vec![Column::text("Started"), Column::text("Trigger"), Column::text("Status"), Column::number("Scored"), Column::number("Left out"), Column::number("Seconds"), Column::text("Result")]>
-                {runs.into_iter().map(|run| view! { <RunRow run/> }).collect_view()}
-            </DataTable>
-        </div>
+        <DataTable class="runs-table" name=TableName::Section columns=vec![Column::text("Started"), Column::text("Trigger"), Column::text("Status"), Column::number("Scored"), Column::number("Left out"), Column::number("Seconds"), Column::text("Result")]>
+            {runs.into_iter().map(|run| view! { <RunRow run/> }).collect_view()}
+        </DataTable>
     }
 }
 

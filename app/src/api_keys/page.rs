@@ -6,7 +6,9 @@ use super::model::{ApiKeySummary, BrowserLimits, KeyKind, NewApiKey, DEFAULT_PER
 use crate::auth::{Permission, RequirePermission};
 use crate::error::AppError;
 use crate::events::{list_event_types, EventTypeDef, DIGITAL};
-use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
+use crate::layout::{
+    field_error, form_error, Column, ConfirmButton, DataTable, Field, Loaded, TableName,
+};
 use crate::time::format_date_time;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -249,10 +251,10 @@ fn KeyTable(
                             {match key.revoked_at {
                                 Some(at) => view! { <span>"Revoked " {format_date_time(at)}</span> }.into_any(),
                                 None => view! {
-                                    <button type="button" class="button danger"
-                                        on:click=move |_| { revoke.dispatch(RevokeApiKey { id: id.clone() }); }>
-                                        "Revoke"<span class="visually-hidden">" key " {name.clone()}</span>
-                                    </button>
+                                    <ConfirmButton label="Revoke" subject=format!("key {name}")
+                                        question="Revoke this key? Every request that sends it is refused from now on; this cannot be undone."
+                                        confirm="Revoke key"
+                                        on_confirm=Callback::new(move |_| { revoke.dispatch(RevokeApiKey { id: id.clone() }); })/>
                                 }.into_any(),
                             }}
                         </td>

@@ -34,11 +34,9 @@ pub fn CampaignsTab() -> impl IntoView {
 #[component]
 fn CampaignTable(campaigns: Vec<CustomerCampaign>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
-            <DataTable class="campaigns" name=TableName::LabelledBy("campaigns-title") columns=vec![Column::text("Campaign"), Column::text("Standing"), Column::text("Progress"), Column::text("Runs"), Column::text("Last progress")]>
-                {campaigns.into_iter().map(|c| view! { <CampaignRow c/> }).collect_view()}
-            </DataTable>
-        </div>
+        <DataTable class="campaigns" name=TableName::LabelledBy("campaigns-title") columns=vec![Column::text("Campaign"), Column::text("Standing"), Column::text("Progress"), Column::text("Runs"), Column::text("Last progress")]>
+            {campaigns.into_iter().map(|c| view! { <CampaignRow c/> }).collect_view()}
+        </DataTable>
     }
 }
 

@@ -29,13 +29,11 @@ fn FootprintTables(footprint: DigitalFootprint) -> impl IntoView {
                 view! { <p class="muted">"No app or web activity recorded."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
-                        <DataTable name=TableName::Section columns=vec![Column::text("Property"), Column::text("First seen"), Column::text("Last seen")]>
-                            {footprint.properties.into_iter().map(|p| view! {
-                                <tr><td>{p.name}</td><td>{format_date_time(p.first_seen)}</td><td>{format_date_time(p.last_seen)}</td></tr>
-                            }).collect_view()}
-                        </DataTable>
-                    </div>
+                    <DataTable name=TableName::Section columns=vec![Column::text("Property"), Column::text("First seen"), Column::text("Last seen")]>
+                        {footprint.properties.into_iter().map(|p| view! {
+                            <tr><td>{p.name}</td><td>{format_date_time(p.first_seen)}</td><td>{format_date_time(p.last_seen)}</td></tr>
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>
@@ -45,18 +43,16 @@ fn FootprintTables(footprint: DigitalFootprint) -> impl IntoView {
                 view! { <p class="muted">"No devices reported."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
-                        <DataTable name=TableName::Section columns=vec![Column::text("Platform"), Column::text("Model"), Column::text("OS version"), Column::text("App version"), Column::text("Screen"), Column::text("Push"), Column::text("Last seen")]>
-                            {footprint.devices.into_iter().map(|d| view! {
-                                <tr>
-                                    <td>{d.platform}</td><td>{or_dash(d.model)}</td><td>{or_dash(d.os_version)}</td>
-                                    <td>{or_dash(d.app_version)}</td><td>{or_dash(d.screen)}</td>
-                                    <td>{match d.push_enabled { Some(true) => "Enabled", Some(false) => "Disabled", None => "—" }}</td>
-                                    <td>{format_date_time(d.last_seen)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </DataTable>
-                    </div>
+                    <DataTable name=TableName::Section columns=vec![Column::text("Platform"), Column::text("Model"), Column::text("OS version"), Column::text("App version"), Column::text("Screen"), Column::text("Push"), Column::text("Last seen")]>
+                        {footprint.devices.into_iter().map(|d| view! {
+                            <tr>
+                                <td>{d.platform}</td><td>{or_dash(d.model)}</td><td>{or_dash(d.os_version)}</td>
+                                <td>{or_dash(d.app_version)}</td><td>{or_dash(d.screen)}</td>
+                                <td>{match d.push_enabled { Some(true) => "Enabled", Some(false) => "Disabled", None => "—" }}</td>
+                                <td>{format_date_time(d.last_seen)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>

@@ -5,7 +5,9 @@
 use super::api::{list_identifiers, AddIdentifier, MakeIdentifierPrimary, RemoveIdentifier};
 use super::model::{HeldIdentifier, IdentifierKind};
 use crate::auth::{use_can, Permission};
-use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
+use crate::layout::{
+    field_error, form_error, Column, ConfirmButton, DataTable, Field, Loaded, TableName,
+};
 use crate::time::format_date;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -46,6 +48,13 @@ pub fn IdentifiersPanel(
         move |_, _, _| on_changed.run(()),
         false,
     );
+    // An added value is cleared from the form, ready for the next.
+    let value_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(input)) = (add.value().get(), value_input.get()) {
+            input.set_value("");
+        }
+    });
     let may_edit = use_can(Permission::ProfileEdit) && use_can(Permission::CustomersViewPii);
     let add_error = move || add.value().get().and_then(Result::err);
     let list_error = form_error(move || {
@@ -72,7 +81,7 @@ pub fn IdentifiersPanel(
                         </select>
                     </Field>
                     <Field id="identifier-value" label="Value" error=field_error(add_error, "value")>
-                        <input id="identifier-value" name="value" required autocomplete="off"
+                        <input id="identifier-value" name="value" required autocomplete="off" node_ref=value_input
                             maxlength="254" aria-describedby="identifier-value-error"/>
                     </Field>
                     <label class="checkbox-field">
@@ -122,16 +131,16 @@ fn IdentifierTable(
                                 "Make primary"
                             </button>
                         })}
-                        <button type="button" class="button secondary"
-                            aria-label=format!("Remove {}", held.shown) on:click=move |_| {
-                            remove.dispatch(RemoveIdentifier {
-                                customer_id: id.get_untracked(),
-                                kind: kind.name().into(),
-                                key: remove_key.clone(),
-                            });
-                        }>
-                            "Remove"
-                        </button>
+                        <ConfirmButton label="Remove" subject=held.shown.clone()
+                            question=format!("Remove it? It will no longer find this customer (events, imports and searches by {} miss them).", held.shown)
+                            confirm="Remove identifier"
+                            on_confirm=Callback::new(move |_| {
+                                remove.dispatch(RemoveIdentifier {
+                                    customer_id: id.get_untracked(),
+                                    kind: kind.name().into(),
+                                    key: remove_key.clone(),
+                                });
+                            })/>
                     }
                 });
                 view! {

@@ -254,6 +254,19 @@ pub struct ImportJob {
     pub staged: i64,
     /// Of those, how many the second step has handled.
     pub staged_done: i64,
+    /// Where this run went on from, when it is a resume.
+    pub resumed: Option<Resumed>,
+}
+
+/// Where a resumed import's run started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resumed {
+    /// When, in epoch milliseconds.
+    pub at: i64,
+    /// The rows done before.
+    pub rows: i64,
+    /// The share of the work done before, in millionths.
+    pub share_ppm: i64,
 }
 
 impl ImportJob {
@@ -264,18 +277,31 @@ impl ImportJob {
 
     /// Rows a second over the run so far, once a batch is settled.
     pub fn rows_per_second(&self) -> Option<f64> {
-        let elapsed = self.progress_at? - self.started_at?;
-        (elapsed > 0 && self.rows_done > 0).then(|| self.rows_done as f64 * 1000.0 / elapsed as f64)
+        let (since, rows_before, _) = self.this_run()?;
+        let elapsed = self.progress_at? - since;
+        let rows = self.rows_done - rows_before;
+        (elapsed > 0 && rows > 0).then(|| rows as f64 * 1000.0 / elapsed as f64)
     }
 
-    /// Seconds left at the pace so far, from the work still to do.
+    /// Seconds left at the pace of this run (since it started or was last resumed: the time
+    /// it sat stopped does not count), from the work still to do.
     pub fn seconds_left(&self) -> Option<i64> {
-        let elapsed = self.progress_at? - self.started_at?;
+        let (since, _, share_before) = self.this_run()?;
+        let elapsed = self.progress_at? - since;
         let done = self.done_share();
-        if elapsed <= 0 || done <= 0.0 {
+        let done_now = done - share_before;
+        if elapsed <= 0 || done_now <= 0.0 {
             return None;
         }
-        Some(((1.0 - done) * elapsed as f64 / done / 1000.0).ceil() as i64)
+        Some(((1.0 - done) * elapsed as f64 / done_now / 1000.0).ceil() as i64)
+    }
+
+    /// When this run started, and the rows and share done before it.
+    fn this_run(&self) -> Option<(i64, i64, f64)> {
+        match &self.resumed {
+            Some(r) => Some((r.at, r.rows, r.share_ppm as f64 / 1_000_000.0)),
+            None => Some((self.started_at?, 0, 0.0)),
+        }
     }
 
     /// How far, 0 to 100.
@@ -286,7 +312,7 @@ impl ImportJob {
     /// The share of the work done, 0 to 1: the bytes read, and for an events import (which
     /// reads the file, then stores what it kept) the events stored, each step weighed by the
     /// share of the time it takes ([`READING_SHARE`]).
-    fn done_share(&self) -> f64 {
+    pub fn done_share(&self) -> f64 {
         let read = if self.file_bytes <= 0 {
             1.0
         } else {
@@ -366,4 +392,56 @@ pub struct ImportDetail {
     pub rejections: Vec<RowProblem>,
     /// The system the file was exported from, when its header tells (its preset's name).
     pub source: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn running(rows_done: i64, bytes_done: i64, resumed: Option<Resumed>) -> ImportJob {
+        ImportJob {
+            id: "i".into(),
+            kind: ImportKind::Customers,
+            format: ImportFormat::Csv,
+            file_name: "f.csv".into(),
+            file_bytes: 1_000,
+            mapping: Mapping::new(),
+            dry_run: false,
+            status: ImportStatus::Running,
+            message: None,
+            rows_done,
+            bytes_done,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            rejected: 0,
+            left_out: 0,
+            encoding: None,
+            created_by: "a".into(),
+            created_at: 0,
+            started_at: Some(0),
+            progress_at: Some(1_000_000),
+            finished_at: None,
+            storing: false,
+            staged: 0,
+            staged_done: 0,
+            resumed,
+        }
+    }
+
+    #[test]
+    fn a_resumed_imports_pace_counts_its_running_time_only() {
+        // Half done in its first 10 s, stopped for 15 minutes, resumed, and 10 s later 3/4 done.
+        let resumed = Resumed {
+            at: 990_000,
+            rows: 500,
+            share_ppm: 500_000,
+        };
+        let job = running(750, 750, Some(resumed));
+        assert_eq!(job.rows_per_second(), Some(25.0));
+        assert_eq!(job.seconds_left(), Some(10));
+        // Counted from the first start, the stop would make it look 100 times slower.
+        let unresumed = running(750, 750, None);
+        assert_eq!(unresumed.seconds_left(), Some(334));
+    }
 }

@@ -69,8 +69,8 @@ fn UploadForm() -> impl IntoView {
             <form method="post" action="/admin/import/upload" enctype="multipart/form-data" class="form-grid" on:submit=on_submit>
                 <Field id="import-kind" label="What the file holds" error=Signal::derive(|| None::<String>)>
                     <select id="import-kind" name="kind">
-                        <option value="customers">"Customers (CSV with a header row, or NDJSON)"</option>
-                        <option value="events">"Events (NDJSON, one event a line, as the ingest API takes them)"</option>
+                        <option value="customers">"Customers (CSV or NDJSON)"</option>
+                        <option value="events">"Events (NDJSON, as the ingest API takes them)"</option>
                     </select>
                 </Field>
                 <Field id="import-file" label="File (up to 1 GB here; any size with the command line)" error=Signal::derive(error)>
@@ -327,7 +327,7 @@ fn Summary(job: ImportJob) -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="summary-title">
-            <h2 id="summary-title">{if job.dry_run { "Dry run: nothing was written" } else { "Result" }}</h2>
+            <h2 id="summary-title">{summary_title(&job)}</h2>
             <dl class="fact-list import-summary">
                 {rows.into_iter().map(|(label, n)| view! {
                     <dt>{label}</dt><dd>{format_count(n)}</dd>
@@ -336,6 +336,24 @@ fn Summary(job: ImportJob) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+fn summary_title(job: &ImportJob) -> &'static str {
+    match (job.status.is_active(), job.dry_run) {
+        (true, true) => "Dry run running…",
+        (true, false) => "Importing…",
+        (false, true) => "Dry run: nothing was written",
+        (false, false) => "Result",
+    }
+}
+
+/// A problem as a sentence: `is also on row 2…` → `Is also on row 2…` (the column it follows
+/// in the report is in the column beside it).
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 #[component]
@@ -526,7 +544,7 @@ fn Rejections(detail: ImportDetail) -> impl IntoView {
                     <tr>
                         <td class="number">{p.row}</td>
                         <td>{p.field}</td>
-                        <td>{p.message}</td>
+                        <td>{sentence(&p.message)}</td>
                         <td>{if p.left_out { "Value left out" } else { "Row refused" }}</td>
                     </tr>
                 }).collect_view()}

@@ -256,7 +256,8 @@ pub async fn start(
             .collect();
         return Err(AppError::validation("mapping", problems.join("; ")));
     }
-    if !db::start(&state.db, id, dry_run, resume, now_millis()).await? {
+    let resumed_from = resume.then(|| detail.job.done_share());
+    if !db::start(&state.db, id, dry_run, resumed_from, now_millis()).await? {
         return Err(AppError::Conflict(match detail.job.status {
             ImportStatus::Running | ImportStatus::Stopping => "This import is running already.".into(),
             ImportStatus::Done => "This import is done; upload the file again to import it again (nothing is added twice).".into(),

@@ -2,6 +2,7 @@
 //! no feature.
 
 mod checked_form;
+mod confirm;
 mod error_panel;
 mod field;
 mod loaded;
@@ -12,6 +13,7 @@ pub mod page_policy;
 mod table;
 
 pub use checked_form::{CheckedForm, FieldProblem};
+pub use confirm::ConfirmButton;
 pub use error_panel::ErrorPanel;
 pub use field::Field;
 pub use loaded::Loaded;

@@ -101,13 +101,16 @@ pub fn DataTable(
             }
         })
         .collect_view();
+    // A table wider than its panel scrolls inside it; the page never scrolls sideways.
     view! {
-        <table class=class aria-labelledby=labelled_by aria-label=label>
-            {caption}
-            <thead>
-                <tr>{headings}</tr>
-            </thead>
-            <tbody>{children()}</tbody>
-        </table>
+        <div class="table-scroll">
+            <table class=class aria-labelledby=labelled_by aria-label=label>
+                {caption}
+                <thead>
+                    <tr>{headings}</tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
     }
 }

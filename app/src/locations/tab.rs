@@ -89,18 +89,16 @@ fn RecentStores(recent: Vec<StoreVisit>) -> impl IntoView {
     let table = (!recent.is_empty()).then(|| {
         let columns = vec![Column::text("Store"), Column::text("City"), Column::text("Visits"), Column::text("Last visit")];
         view! {
-            <div class="table-scroll">
-                <DataTable name=TableName::Section columns>
-                    {recent.into_iter().map(|visit| view! {
-                        <tr>
-                            <td>{visit.store.name} <span class="muted">" (" {visit.store.id} ")"</span></td>
-                            <td>{visit.store.city}</td>
-                            <td>{visit.visits}</td>
-                            <td>{format_date_time(visit.last_visit)}</td>
-                        </tr>
-                    }).collect_view()}
-                </DataTable>
-            </div>
+            <DataTable name=TableName::Section columns>
+                {recent.into_iter().map(|visit| view! {
+                    <tr>
+                        <td>{visit.store.name} <span class="muted">" (" {visit.store.id} ")"</span></td>
+                        <td>{visit.store.city}</td>
+                        <td>{visit.visits}</td>
+                        <td>{format_date_time(visit.last_visit)}</td>
+                    </tr>
+                }).collect_view()}
+            </DataTable>
         }
     });
     view! {
@@ -145,23 +143,21 @@ fn NearbyTable(list: Vec<NearbyStore>) -> impl IntoView {
         .map(Column::text)
         .to_vec();
     view! {
-        <div class="table-scroll">
-            <DataTable name=TableName::Label("Nearest stores") columns>
-                {list.into_iter().map(|near| {
-                    let notes = store_notes(&near.store);
-                    let s = near.store;
-                    view! {
-                        <tr>
-                            <td>{s.name} <span class="muted">" (" {s.id} ")"</span></td>
-                            <td>{format!("{}, {}", s.address, s.city)}</td>
-                            <td class="numeric">{format!("{:.1} km", near.km)}</td>
-                            <td>{s.hours}</td>
-                            <td>{s.phone}</td>
-                            <td>{notes}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </DataTable>
-        </div>
+        <DataTable name=TableName::Label("Nearest stores") columns>
+            {list.into_iter().map(|near| {
+                let notes = store_notes(&near.store);
+                let s = near.store;
+                view! {
+                    <tr>
+                        <td>{s.name} <span class="muted">" (" {s.id} ")"</span></td>
+                        <td>{format!("{}, {}", s.address, s.city)}</td>
+                        <td class="numeric">{format!("{:.1} km", near.km)}</td>
+                        <td>{s.hours}</td>
+                        <td>{s.phone}</td>
+                        <td>{notes}</td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

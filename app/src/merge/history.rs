@@ -26,6 +26,7 @@ pub fn MergeHistory(
         undo.value().get().and_then(Result::ok).map(|done| {
             let kept = match done.events_kept {
                 0 => String::new(),
+                1 => " 1 event that arrived after the merge stays with this profile.".into(),
                 n => format!(
                     " {} that arrived after the merge stay with this profile.",
                     crate::words::count(n, "event", "events")

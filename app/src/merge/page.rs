@@ -84,7 +84,7 @@ fn PreviewBody(preview: MergePreview) -> impl IntoView {
         .map(|(what, n)| super::model::moved_phrase(what, *n))
         .collect();
     view! {
-        <h2 id="merge-title">{format!("Merge {} into {}", absorbed.name, survivor.name)}</h2>
+        <h2 id="merge-title">{merge_title(&absorbed.name, &survivor.name)}</h2>
         <p>
             {format!("{} stays; ", survivor.name)}
             <a href=format!("/customers/{}", absorbed.id)>{absorbed.name.clone()}</a>
@@ -111,6 +111,15 @@ fn PreviewBody(preview: MergePreview) -> impl IntoView {
         })}
         <p class="muted">"Analytics scores of both are dropped and worked out again at the next analytics run."</p>
         <MergeForm preview/>
+    }
+}
+
+/// "Merge Ann Lee into Ann Leigh"; two profiles of one name are told apart by role.
+fn merge_title(absorbed: &str, survivor: &str) -> String {
+    if absorbed == survivor {
+        format!("Merge the other {absorbed} into this one")
+    } else {
+        format!("Merge {absorbed} into {survivor}")
     }
 }
 
@@ -169,11 +178,13 @@ fn MergeForm(preview: MergePreview) -> impl IntoView {
                             <input type="radio" name=name.clone() prop:checked=move || !take.get()
                                 on:change=move |_| take.set(false)/>
                             {conflict.survivor.clone()}
+                            <span class="muted">" — this profile"</span>
                         </label>
                         <label class="radio-field">
                             <input type="radio" name=name prop:checked=move || take.get()
                                 on:change=move |_| take.set(true)/>
                             {conflict.absorbed.clone()}
+                            <span class="muted">" — the other profile"</span>
                         </label>
                     </fieldset>
                 }

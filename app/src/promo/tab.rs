@@ -81,31 +81,29 @@ fn ClaimsTable(claims: Vec<Claim>) -> impl IntoView {
         return view! { <p class="muted">"No codes claimed."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
-            <DataTable class="promo-claims" name=TableName::LabelledBy("claims-title") columns=vec![Column::text("Claimed"), Column::text("Code"), Column::text("Gives"), Column::text("Limits"), Column::text("This customer")]>
-                {claims.into_iter().map(|c| {
-                    let (gives, limits) = match &c.promo {
-                        Some(p) => (p.description.clone(), describe_limits(p)),
-                        None => ("Not in the catalogue".to_string(), "—".to_string()),
-                    };
-                    let claims = crate::words::count(c.claims_of_code, "claim", "claims");
-                    let uses = if c.limits_hit.is_empty() {
-                        claims
-                    } else {
-                        format!("{claims}; {}", c.limits_hit.join("; "))
-                    };
-                    view! {
-                        <tr>
-                            <td>{format_date_time(c.claimed_at)}</td>
-                            <td><code>{c.code}</code></td>
-                            <td>{gives}</td>
-                            <td>{limits}</td>
-                            <td>{uses}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </DataTable>
-        </div>
+        <DataTable class="promo-claims" name=TableName::LabelledBy("claims-title") columns=vec![Column::text("Claimed"), Column::text("Code"), Column::text("Gives"), Column::text("Limits"), Column::text("This customer")]>
+            {claims.into_iter().map(|c| {
+                let (gives, limits) = match &c.promo {
+                    Some(p) => (p.description.clone(), describe_limits(p)),
+                    None => ("Not in the catalogue".to_string(), "—".to_string()),
+                };
+                let claims = crate::words::count(c.claims_of_code, "claim", "claims");
+                let uses = if c.limits_hit.is_empty() {
+                    claims
+                } else {
+                    format!("{claims}; {}", c.limits_hit.join("; "))
+                };
+                view! {
+                    <tr>
+                        <td>{format_date_time(c.claimed_at)}</td>
+                        <td><code>{c.code}</code></td>
+                        <td>{gives}</td>
+                        <td>{limits}</td>
+                        <td>{uses}</td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }
@@ -116,17 +114,15 @@ fn ErrorsTable(errors: Vec<ClaimError>) -> impl IntoView {
         return view! { <p class="muted">"No failed claims."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
-            <DataTable class="promo-errors" name=TableName::LabelledBy("claim-errors-title") columns=vec![Column::text("When"), Column::text("Code"), Column::text("Reason")]>
-                {errors.into_iter().map(|e| view! {
-                    <tr>
-                        <td>{format_date_time(e.at)}</td>
-                        <td><code>{e.code}</code></td>
-                        <td>{e.reason}</td>
-                    </tr>
-                }).collect_view()}
-            </DataTable>
-        </div>
+        <DataTable class="promo-errors" name=TableName::LabelledBy("claim-errors-title") columns=vec![Column::text("When"), Column::text("Code"), Column::text("Reason")]>
+            {errors.into_iter().map(|e| view! {
+                <tr>
+                    <td>{format_date_time(e.at)}</td>
+                    <td><code>{e.code}</code></td>
+                    <td>{e.reason}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

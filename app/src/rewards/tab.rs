@@ -25,11 +25,9 @@ pub fn RewardsTab() -> impl IntoView {
                         view! { <p class="muted">"No rewards redeemed."</p> }.into_any()
                     }
                     list => view! {
-                        <div class="table-scroll">
-                            <DataTable class="rewards" name=TableName::LabelledBy("rewards-title") columns=vec![Column::text("Redeemed"), Column::text("Reward"), Column::text("Status"), Column::text("Order and delivery")]>
-                                {list.into_iter().map(|r| view! { <RewardRow r/> }).collect_view()}
-                            </DataTable>
-                        </div>
+                        <DataTable class="rewards" name=TableName::LabelledBy("rewards-title") columns=vec![Column::text("Redeemed"), Column::text("Reward"), Column::text("Status"), Column::text("Order and delivery")]>
+                            {list.into_iter().map(|r| view! { <RewardRow r/> }).collect_view()}
+                        </DataTable>
                     }
                     .into_any(),
                 }}

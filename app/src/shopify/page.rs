@@ -111,23 +111,21 @@ fn ShopifyForm(current: ShopifySettings, save: ServerAction<SaveShopifySettings>
 #[component]
 fn DeliveryTable(list: Vec<Delivery>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
         <DataTable class="deliveries" name=TableName::Caption("Shopify deliveries") columns=vec![Column::text("Received"), Column::text("Outcome"), Column::text("What happened"), Column::text("Customer"), Column::number("Sent again")]>
-            {list.into_iter().map(|d| {
-                let customer = d.customer_id.map(|id| view! {
-                    <a href=format!("/customers/{id}")>"Open profile"</a>
-                });
-                view! {
-                    <tr data-webhook-id=d.webhook_id>
-                        <td>{format_date_time(d.received_at)}<br/>{d.topic}<br/><span class="muted">{d.shop_domain}</span></td>
-                        <td><span class=format!("outcome outcome-{}", d.outcome.replace(' ', "-"))>{d.outcome.clone()}</span></td>
-                        <td>{d.detail}</td>
-                        <td>{customer}</td>
-                        <td class="number">{d.replays}</td>
-                    </tr>
-                }
-            }).collect_view()}
+        {list.into_iter().map(|d| {
+            let customer = d.customer_id.map(|id| view! {
+                <a href=format!("/customers/{id}")>"Open profile"</a>
+            });
+            view! {
+                <tr data-webhook-id=d.webhook_id>
+                    <td>{format_date_time(d.received_at)}<br/>{d.topic}<br/><span class="muted">{d.shop_domain}</span></td>
+                    <td><span class=format!("outcome outcome-{}", d.outcome.replace(' ', "-"))>{d.outcome.clone()}</span></td>
+                    <td>{d.detail}</td>
+                    <td>{customer}</td>
+                    <td class="number">{d.replays}</td>
+                </tr>
+            }
+        }).collect_view()}
         </DataTable>
-        </div>
     }
 }

@@ -34,18 +34,16 @@ pub fn SupportTab() -> impl IntoView {
                             view! { <p class="muted">"No support tickets."</p> }.into_any()
                         } else {
                             view! {
-                                <div class="table-scroll">
-                                    <DataTable class="support-table" name=TableName::Section columns=vec![Column::text("Status"), Column::text("Type"), Column::text("Subject"), Column::text("Submitted")]>
-                                        {tickets.into_iter().map(|t| view! {
-                                            <tr>
-                                                <td><span class=format!("ticket-status ticket-{}", t.status)>{t.status.clone()}</span></td>
-                                                <td>{t.ticket_type.unwrap_or_else(|| "—".into())}</td>
-                                                <td><a href=t.url target="_blank" rel="noopener">{t.subject}<span class="visually-hidden">{format!(" (ticket {}, opens Zendesk)", t.id)}</span></a></td>
-                                                <td>{format_date_time(t.submitted_at)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </DataTable>
-                                </div>
+                                <DataTable class="support-table" name=TableName::Section columns=vec![Column::text("Status"), Column::text("Type"), Column::text("Subject"), Column::text("Submitted")]>
+                                    {tickets.into_iter().map(|t| view! {
+                                        <tr>
+                                            <td><span class=format!("ticket-status ticket-{}", t.status)>{t.status.clone()}</span></td>
+                                            <td>{t.ticket_type.unwrap_or_else(|| "—".into())}</td>
+                                            <td><a href=t.url target="_blank" rel="noopener">{t.subject}<span class="visually-hidden">{format!(" (ticket {}, opens Zendesk)", t.id)}</span></a></td>
+                                            <td>{format_date_time(t.submitted_at)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </DataTable>
                             }.into_any()
                         }}
                     }.into_any(),

@@ -74,25 +74,23 @@ fn Summary(s: TierSummary) -> impl IntoView {
                 view! { <p class="muted">"No promotions or demotions yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
-                        <DataTable class="tier-log" name=TableName::LabelledBy("tier-log-title") columns=vec![Column::text("When"), Column::text("Change"), Column::text("Reason"), Column::text("By")]>
-                            {log.into_iter().map(|c| {
-                                let change = if c.kind == "tier_demoted" {
-                                    format!("Demoted to {}", c.tier)
-                                } else {
-                                    format!("Promoted to {}", c.tier)
-                                };
-                                view! {
-                                    <tr>
-                                        <td>{format_date_time(c.at)}</td>
-                                        <td>{change}</td>
-                                        <td>{c.reason.unwrap_or_else(|| "—".into())}</td>
-                                        <td>{if c.source == "rules" { "Tier rules".to_string() } else { c.source }}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </DataTable>
-                    </div>
+                    <DataTable class="tier-log" name=TableName::LabelledBy("tier-log-title") columns=vec![Column::text("When"), Column::text("Change"), Column::text("Reason"), Column::text("By")]>
+                        {log.into_iter().map(|c| {
+                            let change = if c.kind == "tier_demoted" {
+                                format!("Demoted to {}", c.tier)
+                            } else {
+                                format!("Promoted to {}", c.tier)
+                            };
+                            view! {
+                                <tr>
+                                    <td>{format_date_time(c.at)}</td>
+                                    <td>{change}</td>
+                                    <td>{c.reason.unwrap_or_else(|| "—".into())}</td>
+                                    <td>{if c.source == "rules" { "Tier rules".to_string() } else { c.source }}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
                 }
                 .into_any()
             }}

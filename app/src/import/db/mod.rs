@@ -5,7 +5,9 @@
 pub mod indexes;
 pub mod staged;
 
-use super::model::{ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping, RowProblem};
+use super::model::{
+    ImportFormat, ImportJob, ImportKind, ImportStatus, Mapping, Resumed, RowProblem,
+};
 use crate::store::{values_placeholders, Backend, Db};
 use sqlx::{Any, Executor, FromRow, Transaction};
 
@@ -45,6 +47,9 @@ struct JobRow {
     stage: Option<String>,
     staged: i64,
     staged_done: i64,
+    resumed_at: Option<i64>,
+    resumed_rows: i64,
+    resumed_share_ppm: i64,
 }
 
 impl JobRow {
@@ -75,13 +80,19 @@ impl JobRow {
             storing: self.stage.as_deref() == Some(STORING),
             staged: self.staged,
             staged_done: self.staged_done,
+            resumed: self.resumed_at.map(|at| Resumed {
+                at,
+                rows: self.resumed_rows,
+                share_ppm: self.resumed_share_ppm,
+            }),
         }
     }
 }
 
 const JOB_COLUMNS: &str = "id, kind, format, file_name, file_bytes, mapping, dry_run, status, \
      message, rows_done, bytes_done, created, updated, unchanged, rejected, left_out, \
-     encoding, created_by, created_at, started_at, progress_at, finished_at, stage, staged, staged_done";
+     encoding, created_by, created_at, started_at, progress_at, finished_at, stage, staged, staged_done, \
+     resumed_at, resumed_rows, resumed_share_ppm";
 
 /// The stage of an events import storing the events it kept.
 pub const STORING: &str = "storing";
@@ -195,35 +206,40 @@ pub async fn set_mapping(db: &Db, id: &str, mapping: &Mapping) -> Result<bool, s
 }
 
 /// Claims an import for a run: `false` when it is running already (two clicks, two tabs) or
-/// finished. A fresh run (`resume` false) starts from the top with zeroed counts and no
-/// refused rows; a resume keeps them and goes on after `rows_done`.
+/// finished. A fresh run (`resume` `None`) starts from the top with zeroed counts and no
+/// refused rows; a resume (`Some` of how far the import was, 0 to 1) keeps them, goes on after
+/// `rows_done`, and notes where it went on from, for its pace.
 pub async fn start(
     db: &Db,
     id: &str,
     dry_run: bool,
-    resume: bool,
+    resume: Option<f64>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let sql = if resume {
+    let sql = if resume.is_some() {
         "UPDATE imports SET status = 'running', message = NULL, progress_at = $1, \
-         finished_at = NULL WHERE id = $2 AND dry_run = $3 AND status = 'stopped'"
+         finished_at = NULL, resumed_at = $1, resumed_rows = rows_done, resumed_share_ppm = $4 \
+         WHERE id = $2 AND dry_run = $3 AND status = 'stopped'"
     } else {
         "UPDATE imports SET status = 'running', message = NULL, dry_run = $3, rows_done = 0, \
          bytes_done = 0, created = 0, updated = 0, unchanged = 0, rejected = 0, left_out = 0, \
          stage = NULL, staged = 0, staged_done = 0, stored_through = NULL, started_at = $1, \
-         progress_at = $1, finished_at = NULL \
+         progress_at = $1, finished_at = NULL, resumed_at = NULL, resumed_rows = 0, \
+         resumed_share_ppm = $4 \
          WHERE id = $2 AND status IN ('ready', 'checked', 'failed', 'stopped')"
     };
+    let share_ppm = (resume.unwrap_or(0.0) * 1_000_000.0) as i64;
     let claimed = sqlx::query(sql)
         .bind(now)
         .bind(id)
         .bind(i64::from(dry_run))
+        .bind(share_ppm)
         .execute(&mut *tx)
         .await?
         .rows_affected()
         == 1;
-    if claimed && !resume {
+    if claimed && resume.is_none() {
         sqlx::query("DELETE FROM import_rejections WHERE import_id = $1")
             .bind(id)
             .execute(&mut *tx)
