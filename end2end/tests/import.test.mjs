@@ -118,9 +118,9 @@ test('tablet: a Salesforce report imports as downloaded (Windows-1252, footer, P
 
   await openCustomer(admin, app.baseUrl, 'jose.garcia@example.com', 'profile');
   await admin.locator('.profile-header h1').getByText('José García').waitFor();
-  const identifiers = admin.locator('section', { has: admin.getByRole('heading', { name: 'Identifiers' }) });
-  await identifiers.getByText('salesforce:0035g00000AbCdE').waitFor();
-  await identifiers.getByText(/\+34 ?612/).waitFor();
+  const values = admin.locator('table.identifiers td:nth-child(2)');
+  await values.filter({ hasText: 'salesforce:0035g00000AbCdE' }).waitFor();
+  await values.filter({ hasText: /\+34 ?612/ }).waitFor();
   await assertNoSidewaysScroll(admin, 'the Profile tab with its identifiers');
   await admin.context().close();
 });
