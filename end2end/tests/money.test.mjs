@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  startApp, signedInPage, openCustomer, hydrated, assertAccessible, SEEDED_EXTERNAL_IDS, VIEWPORTS, ARTIFACTS,
+  startApp, signedInPage, openCustomer, hydrated, assertAccessible, assertNoSidewaysScroll,
+  SEEDED_EXTERNAL_IDS, VIEWPORTS, ARTIFACTS,
 } from './harness.mjs';
 
 let app;
@@ -46,8 +47,7 @@ for (const size of ['desktop', 'tablet-portrait']) {
     assert.match(lines[0], /^£[\d,]+\.\d\d spent in \d+ purchases?/, `the organisation's GBP first: ${lines}`);
     assert.ok(lines.includes('14,319 JPY spent in 1 purchase'), `yen without decimals: ${lines}`);
     assert.ok(lines.includes('404.95 USD spent in 1 purchase, 89.99 USD refunded'), `${lines}`);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= VIEWPORTS[size].viewport.width, `no sideways scroll (${width})`);
+    await assertNoSidewaysScroll(page, `the profile header at ${size}`);
     await page.screenshot({ path: join(ARTIFACTS, `money-header-${size}.png`) });
 
     await page.goto(`${page.url()}/activity/purchases`);

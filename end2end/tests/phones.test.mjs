@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startApp, hydrated, signedInPage, assertAccessible, VIEWPORTS, ARTIFACTS } from './harness.mjs';
+import {
+  startApp, hydrated, signedInPage, assertAccessible, assertNoSidewaysScroll, VIEWPORTS, ARTIFACTS,
+} from './harness.mjs';
 
 let app;
 before(async () => { app = await startApp({ customers: 20 }); });
@@ -47,8 +49,7 @@ test('tablet: an associate adds a US customer by (201) 555-0126 and finds them b
   await Promise.all([page.waitForURL(`**/customers/${id}`), page.press('#global-search', 'Enter')]);
   await page.waitForSelector('.profile-header h1:has-text("Dolores Abernathy")');
   await hydrated(page);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 768, `no sideways scroll at 768 px (${width})`);
+  await assertNoSidewaysScroll(page, 'the US customer found at 768 px');
   await page.screenshot({ path: join(ARTIFACTS, 'us-customer-found-tablet-portrait.png'), fullPage: true });
   await page.context().close();
 

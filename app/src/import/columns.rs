@@ -174,7 +174,7 @@ pub fn resolve(
             None => {
                 problems.push(RowProblem::new(
                     1,
-                    place.clone(),
+                    place,
                     "is not a customer field or a declared profile attribute: choose what it \
                          fills, or ignore it",
                 ));

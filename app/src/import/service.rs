@@ -147,9 +147,10 @@ pub async fn detail(state: &AppState, id: &str) -> Result<ImportDetail, AppError
             match ImportFile::open(&path, ImportFormat::Csv, 0, 0) {
                 Err(problem) => file_problems.push(problem),
                 Ok(file) => {
-                    source = super::presets::detect(&file.headers).map(|p| p.name.clone());
+                    let preset = super::presets::detect(&file.headers);
+                    source = preset.map(|p| p.name.clone());
                     (columns, file_problems) =
-                        mapped_columns(state, &job, &file.headers, &declared).await?;
+                        mapped_columns(state, &job, &file.headers, preset, &declared).await?;
                 }
             }
         }
@@ -166,16 +167,16 @@ pub async fn detail(state: &AppState, id: &str) -> Result<ImportDetail, AppError
 }
 
 /// The columns of a customers CSV with what each fills (the import's own mapping over the
-/// saved one), and the header's problems.
+/// saved one, then the `preset` of the system its header tells), and the header's problems.
 async fn mapped_columns(
     state: &AppState,
     job: &ImportJob,
     headers: &[String],
+    preset: Option<&super::presets::Preset>,
     declared: &[crate::attributes::AttributeType],
 ) -> Result<(Vec<(String, super::model::ColumnMapping)>, Vec<RowProblem>), AppError> {
     let mapping = effective_mapping(state, job).await?;
     let names: Vec<String> = declared.iter().map(|a| a.name.clone()).collect();
-    let preset = super::presets::detect(headers);
     Ok(
         match super::columns::resolve(headers, &mapping, preset, &names) {
             Ok(columns) => (columns, Vec::new()),
@@ -467,7 +468,8 @@ async fn customer_settings(
     let declared = crate::attributes::db::types(&state.db).await?;
     let saved = effective_mapping(state, job).await?;
     let columns = if job.format == ImportFormat::Csv {
-        let (columns, problems) = mapped_columns(state, job, headers, &declared).await?;
+        let preset = super::presets::detect(headers);
+        let (columns, problems) = mapped_columns(state, job, headers, preset, &declared).await?;
         if let Some(problem) = problems.first() {
             return Err(AppError::validation(
                 "mapping",

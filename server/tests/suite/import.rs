@@ -32,14 +32,18 @@ fn file(dir: &common::tempdir::Guard, name: &str, content: &[u8]) -> String {
 }
 
 async fn import(state: &AppState, kind: ImportKind, path: &str, dry_run: bool) -> ImportJob {
-    let user = admin();
-    let job = app::import::service::create(state, &user, kind, "file", path)
+    let job = app::import::service::create(state, &admin(), kind, "file", path)
         .await
         .unwrap();
-    app::import::service::start(state, &job.id, dry_run, false)
+    run_to_end(state, &job.id, dry_run).await
+}
+
+/// Starts import `id` afresh (a dry run or the import) and runs it to its end.
+async fn run_to_end(state: &AppState, id: &str, dry_run: bool) -> ImportJob {
+    app::import::service::start(state, id, dry_run, false)
         .await
         .unwrap();
-    app::import::service::run(state, &user, &job.id, &mut |_| {})
+    app::import::service::run(state, &admin(), id, &mut |_| {})
         .await
         .unwrap()
 }
@@ -690,12 +694,7 @@ async fn files_that_are_not_what_they_claim_are_refused_with_a_reason() {
     app::import::service::set_mapping(&state, &user, &unknown.id, mapping, true)
         .await
         .unwrap();
-    app::import::service::start(&state, &unknown.id, false, false)
-        .await
-        .unwrap();
-    let done = app::import::service::run(&state, &user, &unknown.id, &mut |_| {})
-        .await
-        .unwrap();
+    let done = run_to_end(&state, &unknown.id, false).await;
     assert_eq!((done.status, done.created), (ImportStatus::Done, 1));
     let next = create(
         ImportKind::Customers,
@@ -787,12 +786,7 @@ async fn the_upload_and_the_refused_rows_need_the_import_permission() {
     app::import::service::set_mapping(&state, &admin(), &id, mapping, false)
         .await
         .unwrap();
-    app::import::service::start(&state, &id, false, false)
-        .await
-        .unwrap();
-    let done = app::import::service::run(&state, &admin(), &id, &mut |_| {})
-        .await
-        .unwrap();
+    let done = run_to_end(&state, &id, false).await;
     assert_eq!(
         (done.rejected, done.left_out),
         (0, 1),
@@ -870,12 +864,7 @@ async fn uploads_are_private_and_kept_only_while_an_import_may_need_them() {
     assert_eq!(mode(std::path::Path::new(&path)), 0o600, "each file too");
 
     // A dry run keeps the file for the import; past the retention it goes, and the import says so.
-    app::import::service::start(&state, &checked, true, false)
-        .await
-        .unwrap();
-    let dry = app::import::service::run(&state, &admin(), &checked, &mut |_| {})
-        .await
-        .unwrap();
+    let dry = run_to_end(&state, &checked, true).await;
     assert_eq!(dry.status, ImportStatus::Checked);
     assert_eq!(files(), 1, "kept after a dry run");
     let later = app::time::now_millis() + app::import::uploads::RETENTION_MS + 1;
@@ -892,12 +881,7 @@ async fn uploads_are_private_and_kept_only_while_an_import_may_need_them() {
 
     // A finished import's file goes at once.
     let done = upload("done").await;
-    app::import::service::start(&state, &done, false, false)
-        .await
-        .unwrap();
-    let finished = app::import::service::run(&state, &admin(), &done, &mut |_| {})
-        .await
-        .unwrap();
+    let finished = run_to_end(&state, &done, false).await;
     assert_eq!((finished.status, files()), (ImportStatus::Done, 0));
 
     // A forget deletes every upload waiting for an import: any may name the customer.
@@ -1357,12 +1341,7 @@ async fn crm_exports_import_as_exported() {
                 export.file,
                 detail.file_problems
             );
-            app::import::service::start(&state, &job.id, false, false)
-                .await
-                .unwrap();
-            let done = app::import::service::run(&state, &user, &job.id, &mut |_| {})
-                .await
-                .unwrap();
+            let done = run_to_end(&state, &job.id, false).await;
             let what = format!(
                 "{name} {}: {:?}",
                 export.file,
@@ -1458,12 +1437,7 @@ async fn an_ambiguous_date_order_is_confirmed_in_the_mapping() {
         app::import::service::set_mapping(&state, &user, &job.id, mapping, false)
             .await
             .unwrap();
-        app::import::service::start(&state, &job.id, false, false)
-            .await
-            .unwrap();
-        let done = app::import::service::run(&state, &user, &job.id, &mut |_| {})
-            .await
-            .unwrap();
+        let done = run_to_end(&state, &job.id, false).await;
         assert_eq!((done.created, done.left_out), (2, 0), "{name}");
         let born: String = sqlx::query_scalar(
             "SELECT date_of_birth FROM customers WHERE email = 'day1@order.test'",

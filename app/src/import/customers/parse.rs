@@ -41,6 +41,11 @@ impl Parsed {
         }
     }
 
+    /// Whether an earlier column gave `field` a value.
+    fn has_value(&self, field: &str) -> bool {
+        matches!(self.fields.get(field), Some(Cell { value: Some(_), .. }))
+    }
+
     /// The file's column that fills `field` (the field's name when none does).
     pub fn column_of(&self, field: &str) -> String {
         self.fields
@@ -203,7 +208,7 @@ fn split_name(name: &str) -> (&str, &str) {
 
 /// Sets `field` from `column` unless an earlier column gave it a value already.
 fn put(parsed: &mut Parsed, field: &str, column: &str, value: String) {
-    if matches!(parsed.fields.get(field), Some(Cell { value: Some(_), .. })) {
+    if parsed.has_value(field) {
         return;
     }
     let value = Some(value).filter(|v| !v.is_empty());
@@ -247,8 +252,7 @@ fn read_identifier(
     {
         return Ok(());
     }
-    let first_of_kind = !matches!(parsed.fields.get(field), Some(Cell { value: Some(_), .. }));
-    if first_of_kind {
+    if !parsed.has_value(field) {
         put(parsed, field, &column, value.clone());
     } else if kind != IdentifierKind::CustomerId {
         parsed
