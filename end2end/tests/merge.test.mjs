@@ -49,6 +49,12 @@ for (const size of ['desktop', 'tablet-landscape']) {
     await page.waitForURL(new RegExp(`/customers/${second}/profile#duplicates-title$`));
     const duplicates = page.locator('section[aria-labelledby="duplicates-title"]');
     await duplicates.locator(`a[href="/customers/${first}"]`).waitFor();
+    // The link brings the panel into view (it is far down the Profile tab) and focus to it.
+    await page.waitForFunction(() => {
+      const title = document.getElementById('duplicates-title');
+      const box = title.getBoundingClientRect();
+      return document.activeElement === title && box.top >= 0 && box.bottom <= window.innerHeight;
+    }, null, { timeout: 5000 });
     const reasons = await duplicates.locator('.duplicate-reasons li').allTextContents();
     assert.ok(reasons.some((r) => r.startsWith('Same name and date of birth')), reasons.join(' | '));
     assert.ok(reasons.some((r) => r.startsWith('Same email apart from dots or a +suffix')), reasons.join(' | '));
@@ -93,8 +99,8 @@ for (const size of ['desktop', 'tablet-landscape']) {
 
 test('supervisors work through the list of likely duplicates; agents see duplicates but cannot merge', async () => {
   const supervisor = await signedInPage(app, 'supervisor@demo.test', VIEWPORTS['tablet-portrait']);
-  const a = await addCustomer(supervisor, { 'new-first-name': 'Orla', 'new-last-name': 'Listed', 'new-date-of-birth': '1970-01-09', 'new-external-id': 'LIST-1' });
-  const b = await addCustomer(supervisor, { 'new-first-name': 'Orla', 'new-last-name': 'Listed', 'new-date-of-birth': '1970-01-09', 'new-external-id': 'LIST-2' });
+  const a = await addCustomer(supervisor, { 'new-first-name': 'Orla', 'new-last-name': 'Listed', 'new-date-of-birth': '1970-01-09', 'new-external-id': 'LIST-1', 'new-postal-code': 'EH1 1YZ' });
+  const b = await addCustomer(supervisor, { 'new-first-name': 'Orla', 'new-last-name': 'Listed', 'new-date-of-birth': '1970-01-09', 'new-external-id': 'LIST-2', 'new-postal-code': 'eh11yz' });
   await supervisor.getByRole('link', { name: 'Duplicates' }).click();
   await supervisor.waitForURL('**/duplicates');
   await supervisor.getByRole('link', { name: 'Same name and date of birth' }).click();
@@ -104,6 +110,14 @@ test('supervisors work through the list of likely duplicates; agents see duplica
   await hydrated(supervisor);
   await assertAccessible(supervisor, 'tablet duplicates list');
   await supervisor.screenshot({ path: join(ARTIFACTS, 'duplicates-list-tablet-portrait.png'), fullPage: true });
+  // The same two, by name and postcode (written differently).
+  await supervisor.getByRole('link', { name: 'Same name and postcode' }).click();
+  await supervisor.waitForURL('**/duplicates?reason=name_and_postcode');
+  await supervisor.locator('table.duplicate-groups tr', { hasText: 'EH11YZ' }).getByText('Orla Listed').first().waitFor();
+  await assertAccessible(supervisor, 'tablet duplicates by name and postcode');
+  await supervisor.getByRole('link', { name: 'Same name and date of birth' }).click();
+  await supervisor.waitForURL('**/duplicates?reason=name_and_birth');
+  await row.first().waitFor();
   await row.getByRole('link', { name: 'Compare' }).click();
   await supervisor.waitForURL(new RegExp(`/customers/(${a}|${b})/merge/(${a}|${b})$`));
   await supervisor.waitForSelector('h2#merge-title');

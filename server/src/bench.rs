@@ -113,6 +113,7 @@ pub async fn seed_if_empty(db: &Db, customers: u64) -> Result<String, String> {
         seed: 42,
         as_of: None,
         without_events: true,
+        duplicates: 0,
     };
     crate::seed::run(db, &seed).await?;
     Ok(format!(

@@ -166,6 +166,7 @@ pub(crate) async fn customers_to_send_for(
             seed: 42,
             as_of: None,
             without_events: true,
+            duplicates: 0,
         };
         crate::seed::run(db, &seed).await?;
         report.push_str(&format!(

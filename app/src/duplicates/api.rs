@@ -18,7 +18,7 @@ pub async fn possible_duplicates(customer_id: String) -> Result<Vec<Suggestion>,
 }
 
 /// One page of the organisation's likely duplicates sharing `reason` (`email`, `phone`,
-/// `name_and_birth`), after `cursor`.
+/// `name_and_birth`, `name_and_postcode`), after `cursor`.
 #[server(endpoint = "list_duplicates")]
 pub async fn list_duplicates(
     reason: String,

@@ -117,27 +117,47 @@ pub async fn shared_match_keys(
     .await
 }
 
-/// A name-and-birth group's key: (last name key, first name key, date of birth).
-pub type BirthKey = (String, String, String);
+/// A same-name group's key: (last name key, first name key, the detail shared).
+pub type NameKey = (String, String, String);
 
-/// Up to `limit` (last name key, first name key, date of birth) after `after` that more than
-/// one customer shares, each with its customers: (key…, id), in key order.
-pub async fn shared_name_and_birth(
+/// The detail a same-name group shares besides the name.
+#[derive(Debug, Clone, Copy)]
+pub enum NameAnd {
+    /// The date of birth (index `customers_by_name_and_birth`).
+    Birth,
+    /// The postcode in capitals without spaces (index `customers_by_name_and_postcode`).
+    Postcode,
+}
+
+impl NameAnd {
+    /// The SQL expression of the detail, as its index has it, of the table called `table`.
+    fn of(self, table: &str) -> String {
+        match self {
+            Self::Birth => format!("{table}.date_of_birth"),
+            Self::Postcode => format!("UPPER(REPLACE({table}.postal_code, ' ', ''))"),
+        }
+    }
+}
+
+/// Up to `limit` (last name key, first name key, detail) after `after` that more than one
+/// customer shares, each with its customers: (key…, id), in key order.
+pub async fn shared_name_and(
     db: &Db,
-    after: &BirthKey,
+    detail: NameAnd,
+    after: &NameKey,
     limit: i64,
 ) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
-    let after_key = "(last_name_key, first_name_key, date_of_birth) > ($1, $2, $3)";
+    let (shared, c_shared) = (detail.of("s"), detail.of("c"));
+    let key = format!("s.last_name_key, s.first_name_key, {shared}");
     sqlx::query_as(&format!(
-        "SELECT c.last_name_key, c.first_name_key, c.date_of_birth, c.id FROM customers c \
-         JOIN (SELECT last_name_key, first_name_key, date_of_birth FROM customers \
-               WHERE date_of_birth IS NOT NULL AND last_name_key IS NOT NULL \
-               AND first_name_key IS NOT NULL AND {after_key} \
-               GROUP BY last_name_key, first_name_key, date_of_birth HAVING COUNT(*) > 1 \
-               ORDER BY last_name_key, first_name_key, date_of_birth LIMIT $4) shared \
+        "SELECT c.last_name_key, c.first_name_key, {c_shared}, c.id FROM customers c \
+         JOIN (SELECT s.last_name_key, s.first_name_key, {shared} AS detail FROM customers s \
+               WHERE {shared} IS NOT NULL AND {shared} <> '' AND s.last_name_key IS NOT NULL \
+               AND s.first_name_key IS NOT NULL AND ({key}) > ($1, $2, $3) \
+               GROUP BY {key} HAVING COUNT(*) > 1 ORDER BY {key} LIMIT $4) shared \
          ON shared.last_name_key = c.last_name_key AND shared.first_name_key = c.first_name_key \
-         AND shared.date_of_birth = c.date_of_birth \
-         ORDER BY c.last_name_key, c.first_name_key, c.date_of_birth, c.id"
+         AND shared.detail = {c_shared} \
+         ORDER BY c.last_name_key, c.first_name_key, {c_shared}, c.id"
     ))
     .bind(&after.0)
     .bind(&after.1)

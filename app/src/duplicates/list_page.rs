@@ -27,7 +27,6 @@ fn DuplicateList() -> impl IntoView {
             .read()
             .get("reason")
             .and_then(|r| Reason::parse(&r))
-            .filter(|r| Reason::ALL.contains(r))
             .unwrap_or(Reason::Email)
     });
     let after = Memo::new(move |_| query.read().get("after"));

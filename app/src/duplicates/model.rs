@@ -20,7 +20,12 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in the order the duplicates list offers them.
-    pub const ALL: [Reason; 3] = [Self::Email, Self::Phone, Self::NameAndBirth];
+    pub const ALL: [Reason; 4] = [
+        Self::Email,
+        Self::Phone,
+        Self::NameAndBirth,
+        Self::NameAndPostcode,
+    ];
 
     /// The stable name, e.g. `name_and_birth`.
     pub fn as_str(self) -> &'static str {
@@ -35,14 +40,7 @@ impl Reason {
 
     /// The reason called `name`.
     pub fn parse(name: &str) -> Option<Self> {
-        [
-            Self::Email,
-            Self::Phone,
-            Self::NameAndBirth,
-            Self::NameAndPostcode,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == name)
+        Self::ALL.into_iter().find(|r| r.as_str() == name)
     }
 
     /// The reason in words.

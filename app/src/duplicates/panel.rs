@@ -7,6 +7,10 @@ use crate::auth::{use_can, Permission};
 use crate::layout::Loaded;
 use leptos::prelude::*;
 
+/// The id of the panel's heading, which the notice under the profile header links to; the
+/// panel brings it into view (and focus) once its list has loaded.
+const TITLE_ID: &str = "duplicates-title";
+
 /// The panel for customer `id`; reloads when the customer changes (an identifier added).
 #[component]
 pub fn PossibleDuplicates(
@@ -20,9 +24,16 @@ pub fn PossibleDuplicates(
         |(id, _)| possible_duplicates(id),
     );
     let may_merge = use_can(Permission::CustomersMerge);
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let linked = location.hash.get() == format!("#{TITLE_ID}");
+        if linked && suggestions.get().is_some() {
+            request_animation_frame(|| crate::layout::focus(TITLE_ID));
+        }
+    });
     view! {
-        <section class="panel" aria-labelledby="duplicates-title">
-            <h2 id="duplicates-title">"Possible duplicates"</h2>
+        <section class="panel" aria-labelledby=TITLE_ID>
+            <h2 id=TITLE_ID tabindex="-1">"Possible duplicates"</h2>
             <Loaded resource=suggestions what="possible duplicates" let:list>
                 <SuggestionList id=id.get_untracked() list may_merge/>
             </Loaded>
@@ -90,7 +101,7 @@ pub fn DuplicatesNotice(
         <Transition fallback=|| ()>
             {move || {
                 let found = suggestions.get().and_then(Result::ok).filter(|list| !list.is_empty())?;
-                let href = format!("/customers/{}/profile#duplicates-title", id.get());
+                let href = format!("/customers/{}/profile#{TITLE_ID}", id.get());
                 let count = crate::words::count(found.len() as i64, "possible duplicate", "possible duplicates");
                 Some(view! {
                     <p class="duplicates-notice" role="note">

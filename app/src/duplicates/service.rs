@@ -131,11 +131,12 @@ pub async fn list(
     reason: String,
     cursor: Option<String>,
 ) -> Result<DuplicatePage, AppError> {
-    let reason = Reason::parse(&reason)
-        .filter(|r| Reason::ALL.contains(r))
-        .ok_or_else(|| {
-            AppError::validation("reason", "Choose email, phone or name and date of birth.")
-        })?;
+    let reason = Reason::parse(&reason).ok_or_else(|| {
+        AppError::validation(
+            "reason",
+            "Choose email, phone, name and date of birth, or name and postcode.",
+        )
+    })?;
     let db = &state.db;
     let cursor = cursor.unwrap_or_default();
     let mut groups: Vec<(String, DuplicateGroup)> = Vec::new();
@@ -164,12 +165,17 @@ pub async fn list(
                 add(key, shown(user, reason, &normalized), id);
             }
         }
-        _ => {
-            let after: db::BirthKey = serde_json::from_str(&cursor).unwrap_or_default();
-            for (last, first, birth, id) in db::shared_name_and_birth(db, &after, PAGE_SIZE).await?
+        Reason::NameAndBirth | Reason::NameAndPostcode | Reason::HiddenDetails => {
+            let detail = match reason {
+                Reason::NameAndPostcode => db::NameAnd::Postcode,
+                _ => db::NameAnd::Birth,
+            };
+            let after: db::NameKey = serde_json::from_str(&cursor).unwrap_or_default();
+            for (last, first, value, id) in
+                db::shared_name_and(db, detail, &after, PAGE_SIZE).await?
             {
-                let key = serde_json::to_string(&(&last, &first, &birth)).unwrap_or_default();
-                add(key, shown(user, reason, &birth), id);
+                let key = serde_json::to_string(&(&last, &first, &value)).unwrap_or_default();
+                add(key, shown(user, reason, &value), id);
             }
         }
     }

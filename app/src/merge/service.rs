@@ -37,21 +37,6 @@ struct Restore {
     history_event: String,
 }
 
-impl Restore {
-    /// What moved, per table, for the merge's summary (tables with nothing left out).
-    fn moved_counts(&self) -> Vec<(String, i64)> {
-        self.moved
-            .iter()
-            .map(|(table, ids)| (table.replace('_', " "), ids.len() as i64))
-            .chain(std::iter::once((
-                "identifiers".to_string(),
-                self.tables["customer_identifiers"][1].len() as i64,
-            )))
-            .filter(|(_, n)| *n > 0)
-            .collect()
-    }
-}
-
 /// The two customers of a merge as read inside one transaction.
 struct Pair {
     survivor: JsonRow,
@@ -305,6 +290,9 @@ pub async fn merge(
     let mut change = Change::begin(state, agent).await?;
     let pair = read_pair(change.tx(), survivor_id, absorbed_id, true).await?;
     may_merge(agent, &request, &pair)?;
+    // What moves, counted as the preview counted it: the merge's history lists the same.
+    let mut moved = db::counts(change.tx(), absorbed_id).await?;
+    moved.retain(|(_, n)| *n > 0);
     let higher = absorbed_tier_higher(change.tx(), &pair).await?;
     let combined = plan::combined_customer(
         &pair.survivor,
@@ -328,7 +316,7 @@ pub async fn merge(
     db::delete_customer(change.tx(), absorbed_id).await?;
     crate::tiers::engine::apply_rules(change.tx(), &rules, &[survivor_id.as_str()], now).await?;
     restore.tier_events = db::rule_events_since(change.tx(), survivor_id, now).await?;
-    let merge_id = record_merge(&mut change, agent, &request, restore, now).await?;
+    let merge_id = record_merge(&mut change, agent, &request, (restore, moved), now).await?;
     change.customer_changed(absorbed_id);
     change.commit().await?;
     Ok(MergeDone {
@@ -364,17 +352,16 @@ fn may_merge(agent: &CurrentUser, request: &MergeRequest, pair: &Pair) -> Result
 }
 
 /// The merge's history: the survivor's `customers_merged` event, the record an undo reads
-/// (with `restore`) and the audit record. The merge's id.
+/// (with `restore`) and the audit record, which say what `moved`. The merge's id.
 async fn record_merge(
     change: &mut Change<'_>,
     agent: &CurrentUser,
     request: &MergeRequest,
-    mut restore: Restore,
+    (mut restore, moved): (Restore, Vec<(String, i64)>),
     now: i64,
 ) -> Result<String, AppError> {
     let (survivor_id, absorbed_id) = (&request.survivor_id, &request.absorbed_id);
     let merge_id = uuid::Uuid::now_v7().to_string();
-    let moved = restore.moved_counts();
     let absorbed_name = name_of(&restore.absorbed);
     let event = NewEvent::console(
         survivor_id,

@@ -466,3 +466,100 @@ fn companion(index: usize, count: usize) -> usize {
         _ => index,
     }
 }
+
+/// How a demo twin came to be a second profile of one person.
+#[derive(Clone, Copy)]
+enum Twin {
+    /// Signed up online again with the address written without dots and with a `+shop` tag.
+    Email,
+    /// Signed up with the same mobile's digits under the Irish country code (the wrong country
+    /// chosen on a tablet near the border).
+    Phone,
+    /// Signed up in a store with only a name and a birth date.
+    NameAndBirth,
+    /// Signed up in a store with a name and the postcode written in lower case, no space.
+    NameAndPostcode,
+}
+
+/// `pairs` pairs of profiles per kind of likely duplicate (email, phone, name and birth date,
+/// name and postcode), each profile with a history of its own: what a new user finds on the
+/// Duplicates page. They take the indexes from `first` on.
+pub fn twins(world: &World<'_>, first: u64, pairs: u64) -> Vec<(NewCustomer, Vec<NewEvent>)> {
+    let kinds = [
+        Twin::Email,
+        Twin::Phone,
+        Twin::NameAndBirth,
+        Twin::NameAndPostcode,
+    ];
+    let mut next = first;
+    let mut found = Vec::new();
+    for kind in kinds {
+        let mut made = 0;
+        while made < pairs && next < first + 100 * pairs {
+            let (mut original, history) = customer(world, next);
+            let (mut twin, twin_history) = customer(world, next + 1);
+            if let Twin::Phone = kind {
+                // A UK mobile whose last nine digits are also an Irish mobile number.
+                let digits = format!("87{:07}", next.wrapping_mul(7_919) % 10_000_000);
+                original.contact.phone = app::identity::phone_e164(&format!("+447{digits}"), "");
+            }
+            next += 2;
+            let Some(contact) = twin_of(&original, kind) else {
+                continue;
+            };
+            twin.contact = Contact {
+                card_number: twin.contact.card_number.take(),
+                external_id: twin.contact.external_id.take(),
+                ..contact
+            };
+            found.extend([(original, history), (twin, twin_history)]);
+            made += 1;
+        }
+    }
+    found
+}
+
+/// The contact details of a second profile of `original`, if its details suit `kind`.
+fn twin_of(original: &NewCustomer, kind: Twin) -> Option<Contact> {
+    let contact = &original.contact;
+    if original.is_test || contact.first_name.is_none() || contact.last_name.is_none() {
+        return None;
+    }
+    let person = Contact {
+        first_name: contact.first_name.clone(),
+        last_name: contact.last_name.clone(),
+        ..Contact::default()
+    };
+    Some(match kind {
+        Twin::Email => {
+            let (local, domain) = contact.email.as_deref()?.split_once('@')?;
+            let email = Some(format!("{}+shop@{domain}", local.replace('.', "")));
+            Contact { email, ..person }
+        }
+        Twin::Phone => {
+            let digits = contact.phone.as_deref()?.strip_prefix("+447")?;
+            // The same digits under the Irish country code: the wrong country chosen.
+            let irish = app::identity::phone_e164(&format!("+353{digits}"), "")?;
+            let same = app::identity::match_key("phone", &irish)
+                == app::identity::match_key("phone", contact.phone.as_deref()?);
+            let phone = same.then_some(irish)?;
+            Contact {
+                phone: Some(phone),
+                ..person
+            }
+        }
+        Twin::NameAndBirth => Contact {
+            date_of_birth: Some(contact.date_of_birth.clone()?),
+            ..person
+        },
+        Twin::NameAndPostcode => {
+            let postcode = contact.postal_code.as_deref()?;
+            Contact {
+                postal_code: Some(postcode.replace(' ', "").to_lowercase()),
+                city: contact.city.clone(),
+                country: contact.country.clone(),
+                ..person
+            }
+        }
+    })
+}

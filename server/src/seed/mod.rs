@@ -23,7 +23,14 @@ pub struct SeedArgs {
     /// Write customers only, no events (the search benchmark needs no history).
     #[arg(long)]
     pub without_events: bool,
+    /// Pairs of profiles of one person to add per kind of likely duplicate (email, phone,
+    /// name and birth date, name and postcode), as a new user of the demo finds them.
+    #[arg(long, default_value_t = 0)]
+    pub duplicates: u64,
 }
+
+/// Pairs of profiles of one person per kind of likely duplicate in the demo data.
+const DEMO_DUPLICATES: u64 = 2;
 
 /// Customers written per transaction.
 const CHUNK: u64 = 1_000;
@@ -98,6 +105,13 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
         tx.commit().await.map_err(|e| e.to_string())?;
     }
     generator.await.map_err(|e| e.to_string())?;
+    let twins = if args.duplicates > 0 {
+        let (twins, events) = write_twins(db, args, as_of, total).await?;
+        event_count += events;
+        twins
+    } else {
+        0
+    };
     db.after_bulk_load().await.map_err(|e| e.to_string())?;
     let rules = app::tiers::db::rules(db).await.map_err(|e| e.to_string())?;
     app::tiers::db::backfill_expiry(db, rules.validity_ms())
@@ -106,9 +120,49 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     crate::users::create_demo_users(db).await?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(format!(
-        "seeded {total} customers and {event_count} events in {seconds:.1} s ({:.0} events/s)",
+        "seeded {total} customers{} and {event_count} events in {seconds:.1} s ({:.0} events/s)",
+        if twins > 0 {
+            format!(" (and {twins} more in pairs of likely duplicates)")
+        } else {
+            String::new()
+        },
         event_count as f64 / seconds.max(0.001)
     ))
+}
+
+/// Writes the pairs of [`generate::twins`]: (how many customers, the events they brought).
+async fn write_twins(
+    db: &Db,
+    args: &SeedArgs,
+    as_of: i64,
+    total: u64,
+) -> Result<(usize, usize), String> {
+    let (stores, products) = (data::stores(), data::products());
+    let world = generate::World {
+        seed: args.seed,
+        as_of,
+        stores: &stores,
+        products: &products,
+    };
+    let (customers, events): (Vec<_>, Vec<_>) = generate::twins(&world, total, args.duplicates)
+        .into_iter()
+        .unzip();
+    let events: Vec<_> = events.into_iter().flatten().collect();
+    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
+    app::customers::db::insert_many(&mut tx, &customers, "import")
+        .await
+        .map_err(|e| e.to_string())?;
+    if !args.without_events {
+        app::events::db::insert_many(&mut tx, &events)
+            .await
+            .map_err(|e| e.to_string())?;
+        app::tags::db::add_counts(&mut tx, &app::tags::counts::counts_of(&events))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    let written = if args.without_events { 0 } else { events.len() };
+    Ok((customers.len(), written))
 }
 
 /// Seeds `customers` demo customers when the database has none (first start of the demo).
@@ -126,6 +180,7 @@ pub async fn seed_demo_if_empty(db: &Db, customers: usize) -> Result<(), String>
         seed: 42,
         as_of: None,
         without_events: false,
+        duplicates: DEMO_DUPLICATES,
     };
     let report = run(db, &args).await?;
     tracing::info!("demo data: {report}");

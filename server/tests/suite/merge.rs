@@ -220,6 +220,20 @@ async fn a_merge_then_its_undo_gives_back_both_exports_and_the_absorbed_id_leads
             .moved
             .iter()
             .any(|(what, n)| what == "events" && *n > 3));
+        // The history lists what the preview listed (ledger entries and tags included).
+        let previewed: Vec<(String, i64)> = preview
+            .moves
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .cloned()
+            .collect();
+        assert_eq!(history[0].moved, previewed, "{name}");
+        assert!(
+            previewed
+                .iter()
+                .any(|(what, _)| what == "points ledger entries"),
+            "{name}: {previewed:?}"
+        );
 
         let undone = service::undo(&state, &supervisor, a.clone(), done.merge_id.clone())
             .await
@@ -530,5 +544,73 @@ async fn likely_duplicates_are_found_with_their_reasons_and_masked_without_view_
                 .any(|g| g.customers.iter().any(|(id, _)| *id == other)),
             "{name}: {page:?}"
         );
+        // "SW1A 1AA" and "sw1a1aa" are one postcode; the list shows it once, in capitals.
+        let same_place = [
+            ("form[first_name]", "Jane"),
+            ("form[last_name]", "Duplicate"),
+            ("form[external_id]", "DUP-4"),
+            ("form[postal_code]", "sw1a1aa"),
+            ("form[status_id]", "active"),
+        ];
+        let fourth = common::add_customer_from(&db, &admin, &same_place).await;
+        let page = app::duplicates::service::list(
+            &state,
+            &user(Role::Supervisor),
+            "name_and_postcode".into(),
+            None,
+        )
+        .await
+        .unwrap();
+        let group = page.groups.iter().find(|g| g.shared == "SW1A1AA");
+        let holders: Vec<&str> = group
+            .map(|g| g.customers.iter().map(|(id, _)| id.as_str()).collect())
+            .unwrap_or_default();
+        assert!(
+            holders.contains(&twin.as_str()) && holders.contains(&fourth.as_str()),
+            "{name}: {page:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_data_has_likely_duplicates_of_every_kind() {
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        let args = server::seed::SeedArgs {
+            customers: 20,
+            seed: 11,
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+            without_events: false,
+            duplicates: 1,
+        };
+        let report = server::seed::run(&db, &args).await.unwrap();
+        assert!(report.contains("and 8 more in pairs"), "{name}: {report}");
+        let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+        for reason in app::duplicates::Reason::ALL {
+            let page = app::duplicates::service::list(
+                &state,
+                &user(Role::Supervisor),
+                reason.as_str().into(),
+                None,
+            )
+            .await
+            .unwrap();
+            assert_eq!(page.groups.len(), 1, "{name}: {reason:?}: {page:?}");
+            let [(first, _), (second, _)] = page.groups[0].customers.as_slice() else {
+                panic!("{name}: {reason:?}: a pair: {page:?}");
+            };
+            // Each profile of the pair is suggested on the other's page, for that reason only.
+            let found = app::duplicates::service::suggestions(
+                &state,
+                &user(Role::Supervisor),
+                first.clone(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(found.len(), 1, "{name}: {reason:?}: {found:?}");
+            assert_eq!(&found[0].customer_id, second, "{name}: {reason:?}");
+            assert_eq!(found[0].reasons.len(), 1, "{name}: {reason:?}: {found:?}");
+            assert_eq!(found[0].reasons[0].0, reason, "{name}: {found:?}");
+        }
     }
 }

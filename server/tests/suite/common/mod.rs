@@ -140,6 +140,7 @@ pub async fn seed(db: &Db, customers: u64) {
         seed: 11,
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
         without_events: false,
+        duplicates: 0,
     };
     server::seed::run(db, &args).await.unwrap();
 }
