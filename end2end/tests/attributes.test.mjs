@@ -86,16 +86,57 @@ test('the advanced search finds by an attribute, and external ids match whatever
 
   await admin.goto(`${app.baseUrl}/search?q=${SEEDED_EXTERNAL_IDS[0].toLowerCase()}`);
   await admin.getByRole('alert').getByText('No customer with that').waitFor();
+  // Two ids that differ only in case stop the change; the refusal links both customers.
+  await addCustomer(admin, 'Clash', 'Upper', 'CLASH-E2E');
+  const lower = await addCustomer(admin, 'Clash', 'Lower', 'clash-e2e');
   await admin.goto(`${app.baseUrl}/admin/settings`);
   await hydrated(admin);
   const section = admin.locator('section[aria-labelledby="external-id-case-title"]');
-  await section.getByLabel(/Ignore letter case/).check();
-  await Promise.all([
-    admin.waitForResponse((r) => r.url().endsWith('/api/set_external_id_case') && r.status() === 200),
+  const save = async (status) => Promise.all([
+    admin.waitForResponse((r) => r.url().endsWith('/api/set_external_id_case') && r.status() === status),
     section.getByRole('button', { name: 'Save external id matching' }).click(),
   ]);
+  await section.getByLabel(/Ignore letter case/).check();
+  await save(409);
+  await section.getByRole('alert').getByText('CLASH-E2E (Clash Upper) and clash-e2e (Clash Lower)').waitFor();
+  await section.locator('.case-clashes').getByRole('link', { name: 'clash-e2e', exact: true }).waitFor();
+  await assertAccessible(admin, 'settings refusing to ignore case');
+  await section.screenshot({ path: join(ARTIFACTS, 'settings-external-id-case-refused.png') });
+  await section.locator('.case-clashes').getByRole('link', { name: 'clash-e2e', exact: true }).click();
+  await admin.waitForURL(`**/customers/${lower}/profile`);
+  await hydrated(admin);
+  await admin.getByRole('button', { name: 'Edit profile' }).click();
+  await admin.fill('#edit-external-id', 'clash-e2e-2');
+  await admin.getByRole('button', { name: 'Save profile' }).click();
+  await admin.locator('.fact-list').getByText('clash-e2e-2').waitFor();
+
+  await admin.goto(`${app.baseUrl}/admin/settings`);
+  await hydrated(admin);
+  await section.getByLabel(/Ignore letter case/).check();
+  await save(200);
+  await section.getByRole('status').getByText('external ids now match whatever their letters\' case').waitFor();
   await assertAccessible(admin, 'settings with external id matching');
   await admin.goto(`${app.baseUrl}/search?q=${SEEDED_EXTERNAL_IDS[0].toLowerCase()}`);
   await admin.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+  // An id is shown as entered; its case is ignored only to find it.
+  const mixed = await addCustomer(admin, 'Ida', 'Mixed', 'QA-Case-C6mje');
+  await admin.goto(`${app.baseUrl}/customers/${mixed}/profile`);
+  await admin.locator('.fact-list').getByText('QA-Case-C6mje', { exact: true }).waitFor();
+  await admin.goto(`${app.baseUrl}/search?q=qa-case-c6mje`);
+  await admin.waitForURL(`**/customers/${mixed}`);
   await admin.context().close();
 });
+
+/** Adds a customer through Add Customer; the new profile's id. */
+async function addCustomer(page, first, last, externalId) {
+  await page.goto(`${app.baseUrl}/customers/new`);
+  await hydrated(page);
+  await page.fill('#new-first-name', first);
+  await page.fill('#new-last-name', last);
+  await page.fill('#new-external-id', externalId);
+  await Promise.all([
+    page.waitForURL(/\/customers\/[0-9a-f-]{36}$/),
+    page.click('button:has-text("Add customer")'),
+  ]);
+  return page.url().match(/customers\/([0-9a-f-]{36})/)[1];
+}

@@ -253,7 +253,7 @@ async fn plain_insert(db: &Db, path: &Path) -> Result<(), String> {
         }
         if batch.len() == 2_000 || (record.is_none() && !batch.is_empty()) {
             let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
-            app::customers::db::insert_many(&mut tx, &batch, "import")
+            app::customers::db::insert_many(&mut tx, &batch, "import", false)
                 .await
                 .map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())?;

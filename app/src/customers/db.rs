@@ -229,12 +229,14 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
 }
 
 /// Inserts customers (projections included) in multi-row statements inside `tx`, with their
-/// email, phone, card and external id as primary identifiers added by `source`. An identifier
-/// another customer holds fails with a unique violation.
+/// email, phone, card and external id as primary identifiers added by `source` (an external
+/// id held folded when the organisation ignores its case, `ignore_case`, and kept as entered on
+/// the profile). An identifier another customer holds fails with a unique violation.
 pub async fn insert_many(
     tx: &mut Transaction<'_, Any>,
     customers: &[NewCustomer],
     source: &str,
+    ignore_case: bool,
 ) -> Result<(), sqlx::Error> {
     const COLUMNS: usize = 28;
     for chunk in customers.chunks(INSERT_BATCH) {
@@ -283,18 +285,23 @@ pub async fn insert_many(
         }
         query.execute(&mut **tx).await?;
     }
+    let keys: Vec<_> = customers
+        .iter()
+        .map(|c| c.contact.primary_keys(ignore_case))
+        .collect();
     let identifiers: Vec<NewIdentifier> = customers
         .iter()
-        .flat_map(|c| {
-            c.contact
-                .primary_identifiers()
-                .into_iter()
-                .filter_map(move |(kind, value)| {
-                    value.as_deref().map(|value| NewIdentifier {
+        .zip(&keys)
+        .flat_map(|(c, keys)| {
+            let values = c.contact.primary_identifiers();
+            keys.iter()
+                .zip(values)
+                .filter_map(move |((kind, key), (_, value))| {
+                    Some(NewIdentifier {
                         customer_id: &c.id,
                         kind,
-                        normalized: value,
-                        value,
+                        normalized: key.as_deref()?,
+                        value: value.as_deref()?,
                         is_primary: true,
                         source,
                         added_at: c.created_at,

@@ -102,6 +102,41 @@ impl Contact {
             ("external_id", &self.external_id),
         ]
     }
+
+    /// The primary identifiers by kind name with the keys they are held under: an external id
+    /// folded as the organisation matches it ([`crate::identity::fold_external_id`]; the
+    /// profile keeps it as entered), the others as stored.
+    pub fn primary_keys(&self, ignore_case: bool) -> [(&'static str, Option<String>); 4] {
+        self.primary_identifiers().map(|(kind, value)| {
+            let key = value.as_deref().map(|value| match kind {
+                "external_id" => crate::identity::fold_external_id(value, ignore_case),
+                _ => value.to_string(),
+            });
+            (kind, key)
+        })
+    }
+
+    /// The primary identifiers that differ from `before`'s as shown (a change of letter case
+    /// included): (kind, the key held before, the key to hold now).
+    pub fn changed_primaries(
+        &self,
+        before: &Contact,
+        ignore_case: bool,
+    ) -> Vec<(&'static str, Option<String>, Option<String>)> {
+        let shown = before
+            .primary_identifiers()
+            .into_iter()
+            .zip(self.primary_identifiers());
+        let keys = before
+            .primary_keys(ignore_case)
+            .into_iter()
+            .zip(self.primary_keys(ignore_case));
+        shown
+            .zip(keys)
+            .filter(|(((_, old), (_, new)), _)| old != new)
+            .map(|(_, ((kind, old_key), (_, new_key)))| (kind, old_key, new_key))
+            .collect()
+    }
 }
 
 /// The Profile tab: basic info, attributes and communication preferences.

@@ -36,8 +36,9 @@ pub async fn create_via(
     form: NewCustomerForm,
     channel: &str,
 ) -> Result<CreateOutcome, AppError> {
-    let valid = checked(state, &form).await?;
-    if let Some((kind, existing)) = held_by_another(&state.db, &valid.contact, None).await? {
+    let (valid, ignore_case) = checked(state, &form).await?;
+    let held = held_by_another(&state.db, &valid.contact, ignore_case, None).await?;
+    if let Some((kind, existing)) = held {
         return Ok(CreateOutcome::Duplicate {
             field: kind.name().into(),
             message: format!("Another customer already has this {}.", kind.noun()),
@@ -78,6 +79,7 @@ pub async fn create_via(
         change.tx(),
         std::slice::from_ref(&customer),
         identifier_source,
+        ignore_case,
     )
     .await
     {
@@ -114,13 +116,14 @@ pub async fn create_via(
 async fn held_by_another(
     db: &crate::store::Db,
     contact: &Contact,
+    ignore_case: bool,
     except: Option<&str>,
 ) -> Result<Option<(IdentifierKind, String)>, AppError> {
-    for (kind, value) in contact.primary_identifiers() {
-        let (Some(value), Some(kind)) = (value, IdentifierKind::held(kind)) else {
+    for (kind, key) in contact.primary_keys(ignore_case) {
+        let (Some(key), Some(kind)) = (key, IdentifierKind::held(kind)) else {
             continue;
         };
-        let holder = crate::identity::db::owner(db, kind.name(), value).await?;
+        let holder = crate::identity::db::owner(db, kind.name(), &key).await?;
         if let Some(holder) = holder.filter(|holder| Some(holder.as_str()) != except) {
             return Ok(Some((kind, holder)));
         }
@@ -192,12 +195,14 @@ pub async fn update(
         ));
     }
     state.search_limiter.check(&agent.id)?;
-    let valid = checked(state, &form).await?;
+    let (valid, ignore_case) = checked(state, &form).await?;
     let before = db::profile(&state.db, &id)
         .await?
         .ok_or_else(|| AppError::no_customer(&id))?;
     let attribute_changes = attribute_changes(state, &before, &attributes).await?;
-    if let Some((kind, _)) = held_by_another(&state.db, &valid.contact, Some(&id)).await? {
+    if let Some((kind, _)) =
+        held_by_another(&state.db, &valid.contact, ignore_case, Some(&id)).await?
+    {
         return Err(AppError::Taken {
             field: kind.name().into(),
             message: format!("Another customer already has this {}.", kind.noun()),
@@ -212,22 +217,17 @@ pub async fn update(
                 .into(),
         ));
     }
-    let typed = [
-        &form.email,
-        &form.phone,
-        &form.card_number,
-        &form.external_id,
-    ];
-    let old_and_new = before
+    for (kind, old, new) in valid
         .contact
-        .primary_identifiers()
-        .into_iter()
-        .zip(valid.contact.primary_identifiers());
-    for (((kind, old), (_, new)), typed) in old_and_new.zip(typed) {
-        if old == new {
-            continue;
-        }
-        let new = new.as_deref().map(|n| (n, typed.trim()));
+        .changed_primaries(&before.contact, ignore_case)
+    {
+        let typed = match kind {
+            "email" => &form.email,
+            "phone" => &form.phone,
+            "card_number" => &form.card_number,
+            _ => &form.external_id,
+        };
+        let new = new.as_deref().map(|key| (key, typed.trim()));
         crate::identity::db::replace_primary(
             change.tx(),
             &id,
@@ -278,19 +278,16 @@ pub async fn update(
     Ok(())
 }
 
-/// `form` validated with the organisation's calling code, its external id in stored form.
+/// `form` validated with the organisation's calling code, and whether the organisation
+/// ignores external ids' case (they are kept as entered and held folded).
 async fn checked(
     state: &AppState,
     form: &NewCustomerForm,
-) -> Result<super::new_customer::ValidCustomer, AppError> {
+) -> Result<(super::new_customer::ValidCustomer, bool), AppError> {
     let region = crate::settings::service::phone_region(&state.db).await?;
-    let mut valid =
-        validate(form, &region, chrono::Utc::now().date_naive()).map_err(first_error)?;
+    let valid = validate(form, &region, chrono::Utc::now().date_naive()).map_err(first_error)?;
     let ignore_case = crate::settings::db::external_ids_ignore_case(&state.db).await?;
-    if let Some(id) = &mut valid.contact.external_id {
-        *id = crate::identity::fold_external_id(id, ignore_case);
-    }
-    Ok(valid)
+    Ok((valid, ignore_case))
 }
 
 /// See the server function `get_customer_header`.

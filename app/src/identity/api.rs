@@ -1,6 +1,6 @@
 //! Server functions of a customer's identifier list on the Profile tab.
 
-use super::model::HeldIdentifier;
+use super::model::{CaseClash, HeldIdentifier};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -67,6 +67,16 @@ pub async fn external_id_case() -> Result<bool, AppError> {
     crate::error::respond(async {
         require(Permission::SettingsManage)?;
         service::external_ids_ignore_case(&crate::state::app_state()?).await
+    })
+    .await
+}
+
+/// The external ids that differ only in case, with their holders (what stops ignoring case).
+#[server(endpoint = "external_id_case_clashes")]
+pub async fn external_id_case_clashes() -> Result<Vec<CaseClash>, AppError> {
+    crate::error::respond(async {
+        require(Permission::SettingsManage)?;
+        service::case_clashes(&crate::state::app_state()?).await
     })
     .await
 }

@@ -265,7 +265,11 @@ pub async fn set_primary_copy(
         Email => "email = $1",
         Phone => "phone = $1, phone_verified = 0",
         Card => "card_number = $1",
-        ExternalId => "external_id = $1",
+        // The profile shows an external id as entered (its key may be folded).
+        ExternalId => {
+            "external_id = (SELECT TRIM(value) FROM customer_identifiers \
+             WHERE customer_id = $3 AND kind = 'external_id' AND normalized = $1)"
+        }
         CustomerId => return Ok(()),
     };
     sqlx::query(&format!(
@@ -340,16 +344,19 @@ fn ascii_lower(backend: Backend, column: &str) -> String {
 }
 
 /// External ids that two identifiers would share once their case is ignored (held by two
-/// customers, or twice by one), at most five, as stored.
+/// customers, or twice by one), at most five: (folded id, customer, the id as entered), by
+/// folded id and customer.
 pub async fn external_id_case_clashes(
-    tx: &mut Transaction<'_, Any>,
-) -> Result<Vec<String>, sqlx::Error> {
-    let folded = ascii_lower(Backend::of(tx), "normalized");
-    sqlx::query_scalar(&format!(
-        "SELECT MIN(normalized) FROM customer_identifiers WHERE kind = 'external_id' \
-         GROUP BY {folded} HAVING COUNT(*) > 1 ORDER BY 1 LIMIT 5"
+    connection: &mut sqlx::AnyConnection,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    let folded = ascii_lower(Backend::of(connection), "normalized");
+    sqlx::query_as(&format!(
+        "SELECT {folded}, customer_id, value FROM customer_identifiers \
+         WHERE kind = 'external_id' AND {folded} IN (SELECT {folded} FROM customer_identifiers \
+         WHERE kind = 'external_id' GROUP BY {folded} HAVING COUNT(*) > 1 ORDER BY 1 LIMIT 5) \
+         ORDER BY 1, 2"
     ))
-    .fetch_all(&mut **tx)
+    .fetch_all(connection)
     .await
 }
 
@@ -383,7 +390,7 @@ pub async fn refold_external_ids(
     .execute(&mut **tx)
     .await?;
     sqlx::query(
-        "UPDATE customers SET external_id = (SELECT i.normalized FROM customer_identifiers i \
+        "UPDATE customers SET external_id = (SELECT TRIM(i.value) FROM customer_identifiers i \
          WHERE i.customer_id = customers.id AND i.kind = 'external_id' AND i.is_primary = 1) \
          WHERE external_id IS NOT NULL",
     )

@@ -96,6 +96,26 @@ impl IdentifierKind {
     }
 }
 
+/// External ids that differ only in letter case: while any exist, they cannot be made to
+/// match whatever their case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseClash {
+    /// Each holder: (customer id, name, the id as entered).
+    pub holders: Vec<(String, String, String)>,
+}
+
+impl CaseClash {
+    /// "CASE-A1 (Ida Upper) and case-a1 (Ida Lower)".
+    pub fn describe(&self) -> String {
+        let each: Vec<String> = self
+            .holders
+            .iter()
+            .map(|(_, name, spelling)| format!("{spelling} ({name})"))
+            .collect();
+        crate::words::and_list(&each)
+    }
+}
+
 /// One identifier a customer holds, as the Profile tab lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeldIdentifier {

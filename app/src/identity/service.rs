@@ -2,7 +2,7 @@
 //! add, remove and make primary, each audited, published and checked on the server.
 
 use super::db;
-use super::model::{mask_email, mask_phone, HeldIdentifier, IdentifierKind};
+use super::model::{mask_email, mask_phone, CaseClash, HeldIdentifier, IdentifierKind};
 use crate::auth::{CurrentUser, Permission};
 use crate::change::Change;
 use crate::error::AppError;
@@ -31,6 +31,8 @@ pub async fn list(
                 IdentifierKind::Phone if show_pii => {
                     super::phone::for_display(&normalized, Some(&typed), home)
                 }
+                // As entered: folding its case is for matching only.
+                IdentifierKind::ExternalId => typed.trim().to_string(),
                 _ if show_pii => normalized.clone(),
                 IdentifierKind::Email => mask_email(&normalized),
                 IdentifierKind::Phone => mask_phone(&normalized),
@@ -290,6 +292,38 @@ pub async fn external_ids_ignore_case(state: &AppState) -> Result<bool, AppError
     Ok(crate::settings::db::external_ids_ignore_case(&state.db).await?)
 }
 
+/// The external ids that differ only in case (at most five), each with its holders, for the
+/// settings screen to link to them.
+pub async fn case_clashes(state: &AppState) -> Result<Vec<CaseClash>, AppError> {
+    let mut connection = state.db.pool().acquire().await?;
+    let clashes = db::external_id_case_clashes(&mut connection).await?;
+    drop(connection);
+    named_clashes(state, clashes).await
+}
+
+/// (folded id, customer, spelling) rows grouped by folded id, with the customers' names.
+async fn named_clashes(
+    state: &AppState,
+    rows: Vec<(String, String, String)>,
+) -> Result<Vec<CaseClash>, AppError> {
+    let ids: Vec<String> = rows.iter().map(|(_, id, _)| id.clone()).collect();
+    let names = crate::duplicates::service::named(&state.db, &ids).await?;
+    let mut clashes: Vec<(String, CaseClash)> = Vec::new();
+    for (key, id, spelling) in rows {
+        let name = names.get(&id).map(|(n, _)| n.clone()).unwrap_or_default();
+        if clashes.last().is_none_or(|(k, _)| *k != key) {
+            let clash = CaseClash {
+                holders: Vec::new(),
+            };
+            clashes.push((key, clash));
+        }
+        if let Some((_, clash)) = clashes.last_mut() {
+            clash.holders.push((id, name, spelling));
+        }
+    }
+    Ok(clashes.into_iter().map(|(_, clash)| clash).collect())
+}
+
 /// Makes external ids match whatever their letters' case (`ignore_case`) or only exactly,
 /// storing every one in the new form in one transaction, audited. Turning it on is refused
 /// while two identifiers differ only in case (they would become one).
@@ -304,12 +338,15 @@ pub async fn set_external_id_case(
     }
     let mut change = Change::begin(state, admin).await?;
     if ignore_case {
-        let clashes = db::external_id_case_clashes(change.tx()).await?;
+        let clashes = db::external_id_case_clashes(&mut **change.tx()).await?;
         if !clashes.is_empty() {
+            drop(change);
+            let clashes = named_clashes(state, clashes).await?;
+            let each: Vec<String> = clashes.iter().map(CaseClash::describe).collect();
             return Err(AppError::Conflict(format!(
-                "Some external ids differ only in case ({}): they would become one. Merge \
-                 those customers or change their ids first.",
-                clashes.join(", ")
+                "Some external ids differ only in case and would become one: {}. Merge those \
+                 customers or change their ids first.",
+                each.join("; ")
             )));
         }
     }

@@ -45,7 +45,11 @@ pub async fn run(db: &Db, args: &ImportArgs) -> Result<String, String> {
         return Err(format!("{}: no purchases", args.file.display()));
     };
     let first_id = external_id(&first.customer);
-    if app::identity::db::owner(db, "external_id", &first_id)
+    let ignore_case = app::settings::db::external_ids_ignore_case(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let first_key = app::identity::fold_external_id(&first_id, ignore_case);
+    if app::identity::db::owner(db, "external_id", &first_key)
         .await
         .map_err(|e| e.to_string())?
         .is_some()
@@ -72,7 +76,7 @@ pub async fn run(db: &Db, args: &ImportArgs) -> Result<String, String> {
             events.append(&mut customer_events);
         }
         let mut tx = connection.begin().await.map_err(|e| e.to_string())?;
-        app::customers::db::insert_many(&mut tx, &new_customers, "import")
+        app::customers::db::insert_many(&mut tx, &new_customers, "import", ignore_case)
             .await
             .map_err(|e| e.to_string())?;
         app::events::db::insert_many(&mut tx, &events)

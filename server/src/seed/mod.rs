@@ -52,6 +52,9 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
         .map(|t| t.and_utc().timestamp_millis())
         .unwrap_or_else(app::time::now_millis);
     let started = Instant::now();
+    let ignore_case = app::settings::db::external_ids_ignore_case(db)
+        .await
+        .map_err(|e| e.to_string())?;
     let (stores, products) = (data::stores(), data::products());
     let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
     app::catalog::db::insert_stores(&mut tx, &stores)
@@ -90,7 +93,7 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     let mut connection = db.bulk_load_connection().await.map_err(|e| e.to_string())?;
     while let Some((customers, events)) = receiver.recv().await {
         let mut tx = connection.begin().await.map_err(|e| e.to_string())?;
-        app::customers::db::insert_many(&mut tx, &customers, "import")
+        app::customers::db::insert_many(&mut tx, &customers, "import", ignore_case)
             .await
             .map_err(|e| e.to_string())?;
         if !args.without_events {
@@ -149,7 +152,10 @@ async fn write_twins(
         .unzip();
     let events: Vec<_> = events.into_iter().flatten().collect();
     let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
-    app::customers::db::insert_many(&mut tx, &customers, "import")
+    let ignore_case = app::settings::db::external_ids_ignore_case(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    app::customers::db::insert_many(&mut tx, &customers, "import", ignore_case)
         .await
         .map_err(|e| e.to_string())?;
     if !args.without_events {

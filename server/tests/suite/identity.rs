@@ -247,7 +247,16 @@ async fn external_ids_match_whatever_their_case_once_the_organisation_says_so() 
         let refused = service::set_external_id_case(&state, &admin, true).await;
         let refused = refused.unwrap_err();
         assert_eq!(refused.status_code(), 409, "{name}");
-        assert!(refused.to_string().contains("CASE-A1"), "{name}: {refused}");
+        let said = refused.to_string();
+        assert!(
+            said.contains("CASE-A1 (Ida Upper) and case-a1 (Ida Lower)"),
+            "{name}: {said}"
+        );
+        let clashes = service::case_clashes(&state).await.unwrap();
+        let holders: Vec<&str> = clashes[0].holders.iter().map(|h| h.0.as_str()).collect();
+        let mut both = [upper.as_str(), lower.as_str()];
+        both.sort();
+        assert_eq!((clashes.len(), holders), (1, both.to_vec()), "{name}");
         let confirmed = app::privacy::FORGET_CONFIRMATION.to_string();
         app::privacy::service::forget(&state, &admin, lower.clone(), confirmed)
             .await
@@ -293,6 +302,41 @@ async fn external_ids_match_whatever_their_case_once_the_organisation_says_so() 
             again["Duplicate"]["field"], "external_id",
             "{name}: {again}"
         );
+        // Matched whatever its case, shown as entered (profile and identifiers).
+        let mixed = common::add_customer(&db, &console, "Ida", "Mixed", "QA-Case-C6mje").await;
+        assert!(found("qa-case-c6mje").await, "{name}");
+        let profile = app::customers::db::profile(&db, &mixed)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            profile.contact.external_id.as_deref(),
+            Some("QA-Case-C6mje"),
+            "{name}"
+        );
+        let held = service::list(&state, &admin, mixed.clone()).await.unwrap();
+        let shown: Vec<&str> = held.iter().map(|h| h.shown.as_str()).collect();
+        assert!(shown.contains(&"QA-Case-C6mje"), "{name}: {shown:?}");
+        let added = service::add(
+            &state,
+            &admin,
+            mixed.clone(),
+            "external_id".into(),
+            "Shop-ABC".into(),
+            true,
+        )
+        .await;
+        added.unwrap();
+        let profile = app::customers::db::profile(&db, &mixed)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            profile.contact.external_id.as_deref(),
+            Some("Shop-ABC"),
+            "{name}"
+        );
+        assert!(found("shop-abc").await, "{name}");
 
         assert!(!service::set_external_id_case(&state, &admin, false)
             .await

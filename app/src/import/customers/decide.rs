@@ -111,7 +111,8 @@ pub async fn decide(
             Decision::Create(customer, _) => Some(customer.id.clone()),
             _ => customer.clone(),
         };
-        let extras = new_extras(&row, holder.as_deref(), &owners, &profiles);
+        let held = (holder.as_deref(), settings.ignore_case);
+        let extras = new_extras(&row, held, &owners, &profiles);
         if let Some(customer) = customer {
             customers_in_batch.insert(customer, row.row);
         }
@@ -136,7 +137,7 @@ pub async fn decide(
 /// removed, then held again as an extra).
 fn new_extras(
     row: &Parsed,
-    holder: Option<&str>,
+    (holder, ignore_case): (Option<&str>, bool),
     owners: &Owners,
     profiles: &HashMap<String, CustomerProfile>,
 ) -> Vec<(String, IdentifierKind, String, String)> {
@@ -145,10 +146,10 @@ fn new_extras(
     };
     let is_primary = |kind: IdentifierKind, normalized: &str| {
         profiles.get(holder).is_some_and(|profile| {
-            let primaries = profile.contact.primary_identifiers();
+            let primaries = profile.contact.primary_keys(ignore_case);
             primaries
                 .iter()
-                .any(|(name, value)| *name == kind.name() && value.as_deref() == Some(normalized))
+                .any(|(name, key)| *name == kind.name() && key.as_deref() == Some(normalized))
         })
     };
     row.extras

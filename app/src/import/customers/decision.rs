@@ -172,7 +172,7 @@ fn valid_contact(
 ) -> Result<ValidCustomer, Vec<RowProblem>> {
     let at_column =
         |(field, message): (&str, String)| RowProblem::new(row.row, row.column_of(field), message);
-    let mut valid = match validate(form, &settings.region, settings.today) {
+    let valid = match validate(form, &settings.region, settings.today) {
         Ok(valid) => valid,
         Err(errors)
             if errors
@@ -192,9 +192,6 @@ fn valid_contact(
                 .map_err(|errors| errors.into_iter().map(at_column).collect::<Vec<_>>())?
         }
     };
-    if let Some(id) = &mut valid.contact.external_id {
-        *id = crate::identity::fold_external_id(id, settings.ignore_case);
-    }
     Ok(valid)
 }
 

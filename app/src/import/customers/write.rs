@@ -31,7 +31,7 @@ pub async fn write(
     for update in &updates {
         let id = &update.before.id;
         let gains = gaining.remove(id);
-        match write_update(tx, update, now).await? {
+        match write_update(tx, update, settings.ignore_case, now).await? {
             Written::Changed(fields) => events.push(updated(id, fields, gains, settings, now)),
             Written::Unchanged if gains => events.push(updated(id, vec![], true, settings, now)),
             Written::Unchanged => {
@@ -103,7 +103,7 @@ async fn write_creates(
     now: i64,
 ) -> Result<Vec<NewEvent>, sqlx::Error> {
     let customers: Vec<NewCustomer> = creates.iter().map(|(c, _)| c.clone()).collect();
-    crate::customers::db::insert_many(tx, &customers, "import").await?;
+    crate::customers::db::insert_many(tx, &customers, "import", settings.ignore_case).await?;
     let mut events = Vec::with_capacity(creates.len());
     for (customer, attributes) in creates {
         for (name, value) in attributes {
@@ -126,14 +126,19 @@ enum Written {
     Conflict,
 }
 
-async fn write_update(tx: &mut Tx, update: &Update, now: i64) -> Result<Written, sqlx::Error> {
+async fn write_update(
+    tx: &mut Tx,
+    update: &Update,
+    ignore_case: bool,
+    now: i64,
+) -> Result<Written, sqlx::Error> {
     let id = &update.before.id;
     if !update.changed.is_empty() {
         let version = update.before.version;
         if !crate::customers::db::update_profile(tx, id, version, &update.valid, now).await? {
             return Ok(Written::Conflict);
         }
-        replace_identifiers(tx, update, now).await?;
+        replace_identifiers(tx, update, ignore_case, now).await?;
         for (name, value) in &update.attributes {
             crate::attributes::db::set_value(tx, id, name, value.as_deref(), now).await?;
         }
@@ -152,25 +157,25 @@ async fn write_update(tx: &mut Tx, update: &Update, now: i64) -> Result<Written,
 }
 
 /// The primary identifiers that changed, each kept as the file typed it.
-async fn replace_identifiers(tx: &mut Tx, update: &Update, now: i64) -> Result<(), sqlx::Error> {
-    let old_and_new = update
-        .before
+async fn replace_identifiers(
+    tx: &mut Tx,
+    update: &Update,
+    ignore_case: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let changed = update
+        .valid
         .contact
-        .primary_identifiers()
-        .into_iter()
-        .zip(update.valid.contact.primary_identifiers());
-    for ((kind, old), (_, new)) in old_and_new {
-        if old == new {
-            continue;
-        }
-        let typed = update
-            .typed
-            .get(kind)
-            .map(String::as_str)
-            .unwrap_or_default();
-        let new = new
-            .as_deref()
-            .map(|n| (n, if typed.is_empty() { n } else { typed }));
+        .changed_primaries(&update.before.contact, ignore_case);
+    for (kind, old, new) in changed {
+        let read = update.valid.contact.primary_identifiers();
+        let read = read
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .and_then(|(_, v)| v.as_deref());
+        let typed = update.typed.get(kind).map(String::as_str);
+        let typed = typed.filter(|t| !t.is_empty()).or(read);
+        let new = new.as_deref().map(|n| (n, typed.unwrap_or(n)));
         let id = &update.before.id;
         crate::identity::db::replace_primary(tx, id, kind, old.as_deref(), new, "import", now)
             .await?;

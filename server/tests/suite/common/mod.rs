@@ -212,7 +212,11 @@ pub async fn add_customer_from(db: &Db, user: &console::Console, form: &[(&str, 
         .find(|(key, _)| *key == "form[external_id]")
         .map(|(_, value)| *value)
         .unwrap();
-    app::identity::db::owner(db, "external_id", external_id)
+    let ignore_case = app::settings::db::external_ids_ignore_case(db)
+        .await
+        .unwrap();
+    let key = app::identity::fold_external_id(external_id, ignore_case);
+    app::identity::db::owner(db, "external_id", &key)
         .await
         .unwrap()
         .unwrap()
