@@ -104,6 +104,7 @@ pub struct CaseClash {
     pub holders: Vec<(String, String, String)>,
 }
 
+#[cfg(feature = "ssr")]
 impl CaseClash {
     /// "CASE-A1 (Ida Upper) and case-a1 (Ida Lower)".
     pub fn describe(&self) -> String {

@@ -338,7 +338,7 @@ pub async fn set_external_id_case(
     }
     let mut change = Change::begin(state, admin).await?;
     if ignore_case {
-        let clashes = db::external_id_case_clashes(&mut **change.tx()).await?;
+        let clashes = db::external_id_case_clashes(change.tx()).await?;
         if !clashes.is_empty() {
             drop(change);
             let clashes = named_clashes(state, clashes).await?;
