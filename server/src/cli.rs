@@ -59,6 +59,9 @@ enum Command {
     /// Import customers (CSV or NDJSON) or historical events (NDJSON) from a file.
     #[command(subcommand)]
     Import(crate::import::ImportCommand),
+    /// Move everything this (SQLite) installation holds to an empty PostgreSQL or Citus
+    /// database, then verify it table by table.
+    Move(crate::moving::MoveArgs),
 }
 
 /// Options of `serve`.
@@ -227,6 +230,9 @@ impl Cli {
                 .await
                 .map(|report| println!("{report}")),
             Command::CreateApiKey { name } => create_api_key(&db, &name).await,
+            Command::Move(args) => crate::moving::run(&db, &args)
+                .await
+                .map(|report| println!("{report}")),
             Command::Analytics(command) => crate::analytics::run(&db, command)
                 .await
                 .map(|report| println!("{report}")),

@@ -17,6 +17,7 @@ pub mod bench_webhook;
 pub mod cli;
 pub mod http;
 pub mod import;
+pub mod moving;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -1,0 +1,167 @@
+//! `move`: an embedded SQLite installation carried to PostgreSQL, then read back table by
+//! table and customer by customer.
+
+use crate::common;
+use app::auth::{CurrentUser, Role};
+use app::merge::service::MergeRequest;
+use app::state::{AppState, Config};
+use app::store::Db;
+use server::moving::MoveArgs;
+
+fn user(role: Role) -> CurrentUser {
+    CurrentUser {
+        id: uuid::Uuid::now_v7().to_string(),
+        email: "mover@brand.test".into(),
+        display_name: "Mo Mover".into(),
+        role,
+        permissions: role.permissions(),
+    }
+}
+
+async fn version(db: &Db, id: &str) -> i64 {
+    sqlx::query_scalar("SELECT version FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+/// Merges `absorbed` into `survivor`; the merge's id.
+async fn merge(state: &AppState, survivor: &str, absorbed: &str) -> String {
+    let db = &state.db;
+    let request = MergeRequest {
+        survivor_id: survivor.into(),
+        absorbed_id: absorbed.into(),
+        survivor_version: version(db, survivor).await,
+        absorbed_version: version(db, absorbed).await,
+        keep_absorbed: Vec::new(),
+        confirm_restricted: false,
+    };
+    app::merge::service::merge(state, &user(Role::Supervisor), request)
+        .await
+        .unwrap()
+        .merge_id
+}
+
+/// Customer `id`'s export as its sorted lines.
+async fn export(state: &AppState, id: &str) -> Vec<String> {
+    let mut chunks = app::privacy::export::start(state, user(Role::Admin), id.into())
+        .await
+        .unwrap();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = chunks.recv().await {
+        bytes.extend(chunk.unwrap());
+    }
+    let mut lines: Vec<String> = String::from_utf8(bytes)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// A demo installation with records of most kinds: seeded history and users, pairs of likely
+/// duplicates, a merge, a merge undone, a forgotten customer, an extra identifier, a note.
+async fn installation(db: &Db) -> AppState {
+    let args = server::seed::SeedArgs {
+        customers: 30,
+        seed: 5,
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+        without_events: false,
+        duplicates: 1,
+    };
+    server::seed::run(db, &args).await.unwrap();
+    let state = AppState::new(db.clone(), Config::default()).await.unwrap();
+    let pairs = app::duplicates::service::list(&state, &user(Role::Admin), "email".into(), None)
+        .await
+        .unwrap();
+    let [(a, _), (b, _)] = pairs.groups[0].customers.as_slice() else {
+        panic!("a pair: {pairs:?}");
+    };
+    merge(&state, a, b).await;
+    let pairs = app::duplicates::service::list(&state, &user(Role::Admin), "phone".into(), None)
+        .await
+        .unwrap();
+    let [(c, _), (d, _)] = pairs.groups[0].customers.as_slice() else {
+        panic!("a pair: {pairs:?}");
+    };
+    let undone = merge(&state, c, d).await;
+    app::merge::service::undo(&state, &user(Role::Supervisor), c.clone(), undone)
+        .await
+        .unwrap();
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM customers ORDER BY id LIMIT 3")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let admin = user(Role::Admin);
+    let confirmed = app::privacy::FORGET_CONFIRMATION.to_string();
+    app::privacy::service::forget(&state, &admin, ids[0].clone(), confirmed)
+        .await
+        .unwrap();
+    app::identity::service::add(
+        &state,
+        &admin,
+        ids[1].clone(),
+        "email".into(),
+        "Second.Address@example.com".into(),
+        false,
+    )
+    .await
+    .unwrap();
+    let note = "Called about a parcel.\nSaid: \"back\\slash\ttab\" ✓";
+    app::notes::service::add(&state, &admin, ids[2].clone(), String::new(), note.into())
+        .await
+        .unwrap();
+    state
+}
+
+#[tokio::test]
+async fn a_sqlite_installation_moves_to_postgres_whole_and_verified() {
+    let Some(target) = common::postgres().await else {
+        return;
+    };
+    let (source, _guard) = common::sqlite().await;
+    let state = installation(&source).await;
+    let to = MoveArgs {
+        to: target.url().to_string(),
+    };
+    let report = server::moving::run(&source, &to).await.unwrap();
+    assert!(report.contains("every table read back"), "{report}");
+    let moved = AppState::new(target.clone(), Config::default())
+        .await
+        .unwrap();
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM customers ORDER BY id")
+        .fetch_all(source.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        ids.len(),
+        30 + 8 - 2,
+        "the merged-away and forgotten are gone"
+    );
+    for id in &ids {
+        assert_eq!(export(&state, id).await, export(&moved, id).await, "{id}");
+    }
+
+    // Into a database that holds customers: refused.
+    let again = server::moving::run(&source, &to).await.unwrap_err();
+    assert!(again.contains("already holds"), "{again}");
+    // An interrupted move (its mark left behind) is started again and ends equal.
+    sqlx::query("CREATE TABLE customer_profiles_move (started_at BIGINT)")
+        .execute(target.pool())
+        .await
+        .unwrap();
+    server::moving::run(&source, &to).await.unwrap();
+    let counts = "SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM audit_log)";
+    let count = |db: &Db| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(counts)
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count(&source).await, count(&target).await);
+}
