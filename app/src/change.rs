@@ -39,12 +39,25 @@ pub struct Change<'a> {
     after_commit: Vec<AfterCommit>,
 }
 
+/// A write transaction that may go ahead: refused while the console is in maintenance (moving
+/// to another database), so nothing is written that the move would not carry.
+async fn open(mut tx: Tx) -> Result<Tx, AppError> {
+    if crate::store::maintenance(&mut tx).await?.is_some() {
+        return Err(AppError::Maintenance(MOVING.into()));
+    }
+    Ok(tx)
+}
+
+/// What a change is told while the console moves to another database.
+pub const MOVING: &str = "The console is moving to a new database: changes are paused for a \
+                          minute or two. Nothing was saved; try again shortly.";
+
 impl<'a> Change<'a> {
     /// Opens the write transaction (on SQLite it takes the write lock): call it after every
     /// read and check that needs no lock.
     pub async fn begin(state: &'a AppState, actor: &'a CurrentUser) -> Result<Self, AppError> {
         Ok(Self {
-            tx: state.db.begin_write().await?,
+            tx: open(state.db.begin_write().await?).await?,
             backend: state.db.backend(),
             actor,
             live: &state.live,
@@ -59,12 +72,12 @@ impl<'a> Change<'a> {
         state: &'a AppState,
         actor: &'a CurrentUser,
     ) -> Result<Self, AppError> {
+        let tx = state
+            .db
+            .writer()
+            .begin_with(state.db.backend().begin_write());
         Ok(Self {
-            tx: state
-                .db
-                .writer()
-                .begin_with(state.db.backend().begin_write())
-                .await?,
+            tx: open(tx.await?).await?,
             backend: state.db.backend(),
             actor,
             live: &state.live,

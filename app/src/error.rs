@@ -48,6 +48,10 @@ pub enum AppError {
     /// An outside service (mail server, Zendesk) is not set up or did not answer.
     #[error("{0}")]
     Unavailable(String),
+    /// The console is in maintenance (moving to another database): changes are paused; the
+    /// message says so. Answered 503 with `Retry-After`.
+    #[error("{0}")]
+    Maintenance(String),
     /// A failure on our side; the text is a reference to the server log, never the cause.
     #[error("Something went wrong on our side. Reference: {0}")]
     Internal(String),
@@ -78,7 +82,7 @@ impl AppError {
             Self::Validation { .. } => 422,
             Self::Conflict(_) | Self::Taken { .. } => 409,
             Self::RateLimited(_) => 429,
-            Self::Unavailable(_) => 503,
+            Self::Unavailable(_) | Self::Maintenance(_) => 503,
             Self::Internal(_) => 500,
         }
     }

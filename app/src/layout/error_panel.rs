@@ -18,6 +18,7 @@ pub fn ErrorPanel(
         AppError::Conflict(_) | AppError::Taken { .. } => "Conflict",
         AppError::RateLimited(_) => "Too many attempts",
         AppError::Unavailable(_) => "Not available",
+        AppError::Maintenance(_) => "The console is moving",
         AppError::Internal(_) => "Something went wrong",
     };
     let merged = match &error {

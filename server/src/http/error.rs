@@ -7,6 +7,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+/// Seconds a client waits before trying again while the console is in maintenance.
+pub const MAINTENANCE_RETRY: u64 = 30;
+
 /// An API error answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -18,7 +21,8 @@ pub struct ApiError {
     pub message: String,
     /// The JSON field at fault, when there is one.
     pub field: Option<String>,
-    /// Seconds to wait before trying again (a `Retry-After` header), for 429 answers.
+    /// Seconds to wait before trying again (a `Retry-After` header), for 429 and maintenance
+    /// 503 answers.
     pub retry_after: Option<u64>,
 }
 
@@ -64,15 +68,18 @@ impl From<AppError> for ApiError {
             AppError::Conflict(_) | AppError::Taken { .. } => "conflict",
             AppError::RateLimited(_) => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
+            AppError::Maintenance(_) => "maintenance",
             AppError::Internal(_) => "internal",
         };
         let field = error.field().map(str::to_string);
+        // A console in maintenance is back (on its new database) within a minute or so.
+        let retry_after = matches!(error, AppError::Maintenance(_)).then_some(MAINTENANCE_RETRY);
         Self {
             status,
             code,
             message: error.to_string(),
             field,
-            retry_after: None,
+            retry_after,
         }
     }
 }

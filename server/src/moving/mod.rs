@@ -1,18 +1,24 @@
 //! `customer-profiles move --to URL`: carries everything an embedded SQLite installation holds
 //! to an empty PostgreSQL or Citus database, which it migrates (and on Citus distributes)
-//! first. It reads one snapshot of the source (the server may keep serving while it copies),
-//! loads each table with one bulk `COPY`, then reads every table back and compares row counts
-//! and checksums, refusing to call the move done on any difference. An interrupted move is
-//! started again from the beginning by running the command again.
+//! first. Triggers log every row changed from the start; the bulk of the data is copied from
+//! one snapshot with `COPY` while the console keeps serving. Then the source goes into
+//! maintenance (every change refused: ingest and webhooks answer 503 with `Retry-After`), what
+//! changed since the snapshot is replaced in the target, and every table is read on both sides
+//! and compared (rows and checksums); any difference names its table and takes the source out
+//! of maintenance again. An interrupted move is started again by running the command again.
 
 mod checksum;
 mod copy_text;
-mod db;
+mod delta;
+mod schema;
+mod source;
+mod target;
 
 use app::store::{Backend, Db};
 use checksum::Checksum;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use schema::Table;
 use sqlx::{Connection, PgConnection, SqliteConnection};
 use std::time::Instant;
 
@@ -67,37 +73,23 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
     target.migrate().await?;
     let failed = |e: sqlx::Error| format!("cannot open the databases: {e}");
     let mut pg = PgConnection::connect(target.url()).await.map_err(failed)?;
-    db::refuse_unless_empty(&mut pg).await?;
-    let tables = db::tables(&mut pg).await?;
+    target::refuse_unless_empty(&mut pg).await?;
+    let tables = schema::tables(&mut pg).await?;
     let mut sqlite = SqliteConnection::connect(source.url())
         .await
         .map_err(failed)?;
-    // One read transaction: every table is read from the same snapshot (WAL), while the server
-    // goes on writing.
-    let mut snapshot = sqlite.begin().await.map_err(failed)?;
-    let mut counts = Vec::with_capacity(tables.len());
-    for table in &tables {
-        let rows = db::count_sqlite(&mut snapshot, &table.name)
-            .await
-            .map_err(|e| format!("the source cannot be read as the target's schema: {e}"))?;
-        counts.push(rows as u64);
-    }
-    db::start_move(&mut pg, &tables).await?;
-    let bar = progress_bar(counts.iter().sum());
-    let mut moved = Vec::with_capacity(tables.len());
-    for table in &tables {
-        bar.set_message(table.name.clone());
-        let before = bar.position();
-        let (rows, checksum) = db::copy_table(&mut snapshot, &mut pg, table, |done| {
-            bar.set_position(before + done)
-        })
-        .await?;
-        moved.push((table.name.clone(), rows, checksum));
-    }
-    drop(snapshot);
-    bar.finish_and_clear();
-    verify(&mut pg, &tables, &moved).await?;
-    db::finish_move(&mut pg).await?;
+    source::install_change_log(&mut sqlite, &tables).await?;
+    let moved = match carry(&mut sqlite, &mut pg, &tables).await {
+        Ok(moved) => moved,
+        Err(error) => {
+            // The source serves on as it was.
+            let _ = source::set_maintenance(&mut sqlite, false, 0).await;
+            let _ = source::remove_change_log(&mut sqlite, &tables).await;
+            return Err(error);
+        }
+    };
+    source::remove_change_log(&mut sqlite, &tables).await?;
+    target::finish_move(&mut pg).await?;
     target
         .after_bulk_load()
         .await
@@ -105,28 +97,87 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
     Ok(report(&moved, started.elapsed().as_secs_f64(), &args.to))
 }
 
-/// Reads every table back from the target and compares it with what was copied.
-async fn verify(
+/// The move proper: the bulk from a snapshot, then in maintenance what changed since, then
+/// every table compared. What moved, per table.
+async fn carry(
+    sqlite: &mut SqliteConnection,
     pg: &mut PgConnection,
-    tables: &[db::Table],
-    moved: &[Moved],
-) -> Result<(), String> {
+    tables: &[Table],
+) -> Result<Vec<Moved>, String> {
+    let failed = |e: sqlx::Error| format!("cannot read the source: {e}");
+    // One read transaction: every table is read from the same snapshot (WAL) while the server
+    // goes on writing; the triggers log what it writes.
+    let mut snapshot = sqlite.begin().await.map_err(failed)?;
+    let position = source::log_position(&mut snapshot).await?;
+    let mut counts = Vec::with_capacity(tables.len());
+    for table in tables {
+        let rows = source::count(&mut snapshot, &table.name)
+            .await
+            .map_err(|e| format!("the source cannot be read as the target's schema: {e}"))?;
+        counts.push(rows as u64);
+    }
+    target::start_move(pg, tables).await?;
+    let bar = progress_bar(counts.iter().sum());
+    for table in tables {
+        bar.set_message(table.name.clone());
+        let before = bar.position();
+        target::copy_table(&mut snapshot, pg, table, |done| {
+            bar.set_position(before + done)
+        })
+        .await?;
+    }
+    drop(snapshot);
+    bar.finish_and_clear();
+
+    let paused = Instant::now();
+    source::set_maintenance(sqlite, true, app::time::now_millis()).await?;
+    eprintln!("the console is in maintenance: carrying what changed since the snapshot");
+    let mut last = sqlite.begin().await.map_err(failed)?;
+    let delta = delta::Delta::of(source::changes_since(&mut last, position).await?);
+    let mut pg_tx = pg
+        .begin()
+        .await
+        .map_err(|e| format!("cannot write the target: {e}"))?;
+    delta.apply(&mut last, &mut pg_tx, tables).await?;
+    pg_tx
+        .commit()
+        .await
+        .map_err(|e| format!("cannot write the target: {e}"))?;
+    let moved = verify(&mut last, pg, tables).await?;
+    eprintln!(
+        "{} rows changed during the copy were carried; changes were paused for {:.1} s",
+        delta.rows(),
+        paused.elapsed().as_secs_f64()
+    );
+    Ok(moved)
+}
+
+/// Reads every table on both sides and compares them; what moved when they are equal.
+async fn verify(
+    sqlite: &mut SqliteConnection,
+    pg: &mut PgConnection,
+    tables: &[Table],
+) -> Result<Vec<Moved>, String> {
     let mut differences = Vec::new();
-    for (table, (name, rows, checksum)) in tables.iter().zip(moved) {
-        let (read, read_checksum) = db::checksum_pg(pg, table).await?;
-        if read != *rows {
-            differences.push(format!("{name}: {rows} rows copied, {read} found"));
-        } else if read_checksum != *checksum {
+    let mut moved = Vec::with_capacity(tables.len());
+    for table in tables {
+        let (rows, checksum) = source::checksum(sqlite, table).await?;
+        let (read, read_checksum) = target::checksum(pg, table).await?;
+        let name = &table.name;
+        if read != rows {
+            differences.push(format!("{name}: {rows} rows in the source, {read} moved"));
+        } else if read_checksum != checksum {
             differences.push(format!(
-                "{name}: the rows differ (checksum {checksum} copied, {read_checksum} found)"
+                "{name}: the rows differ (checksum {checksum} in the source, {read_checksum} moved)"
             ));
         }
+        moved.push((name.clone(), rows, checksum));
     }
     if differences.is_empty() {
-        return Ok(());
+        return Ok(moved);
     }
     Err(format!(
-        "the move is not done: the target differs from the source.\n{}",
+        "the move is not done: the target differs from the source, which serves on as before.\n{}",
         differences.join("\n")
     ))
 }

@@ -165,3 +165,92 @@ async fn a_sqlite_installation_moves_to_postgres_whole_and_verified() {
     };
     assert_eq!(count(&source).await, count(&target).await);
 }
+
+/// Sends `events` in batches of five to the source's ingest API; a batch answered 503
+/// (maintenance) goes to the moved console instead, once it is there. What each answered.
+async fn keep_sending(
+    source: String,
+    moved: tokio::sync::watch::Receiver<Option<String>>,
+    key: String,
+    events: Vec<serde_json::Value>,
+) -> (usize, usize) {
+    let (mut to_source, mut to_moved) = (0, 0);
+    for batch in events.chunks(5) {
+        let body = serde_json::json!({ "events": batch });
+        let (status, answer) = common::post_events(&source, &key, &body).await;
+        if status == 200 {
+            to_source += batch.len();
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            continue;
+        }
+        assert_eq!(
+            (status, &answer["error"]["code"]),
+            (503, &serde_json::json!("maintenance"))
+        );
+        let mut moved = moved.clone();
+        let target = moved
+            .wait_for(Option::is_some)
+            .await
+            .unwrap()
+            .clone()
+            .unwrap();
+        let (status, answer) = common::post_events(&target, &key, &body).await;
+        assert_eq!(status, 200, "{answer}");
+        to_moved += batch.len();
+    }
+    (to_source, to_moved)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_sent_while_the_console_moves_arrive_exactly_once() {
+    let Some(target) = common::postgres().await else {
+        return;
+    };
+    let (source, _guard) = common::sqlite().await;
+    let (base, key) = common::server_with_key(&source, 20).await;
+    let customers: Vec<String> = sqlx::query_scalar(
+        "SELECT external_id FROM customers WHERE external_id IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(source.pool())
+    .await
+    .unwrap();
+    let events: Vec<serde_json::Value> = (0..1_000)
+        .map(|i| {
+            serde_json::json!({
+                "event_id": format!("moving-{i}"),
+                "type": "app_session",
+                "occurred_at": "2026-11-20T09:00:00Z",
+                "customer": {"external_id": customers[i % customers.len()]},
+                "source": "app",
+                "payload": {"platform": "iOS"},
+            })
+        })
+        .collect();
+    let (moved_tx, moved_rx) = tokio::sync::watch::channel(None);
+    let sender = tokio::spawn(keep_sending(base, moved_rx, key, events));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let to = MoveArgs {
+        to: target.url().to_string(),
+    };
+    server::moving::run(&source, &to).await.unwrap();
+    let moved_base = common::console::spawn(target.clone(), Default::default()).await;
+    moved_tx.send_replace(Some(moved_base));
+    let (to_source, to_moved) = sender.await.unwrap();
+    assert!(
+        to_source > 0 && to_moved > 0,
+        "events went to both: {to_source} to the source, {to_moved} after the move"
+    );
+    assert_eq!(to_source + to_moved, 1_000);
+    let (ids, distinct): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT client_event_id) FROM events \
+         WHERE client_event_id LIKE 'moving-%'",
+    )
+    .fetch_one(target.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (ids, distinct),
+        (1_000, 1_000),
+        "{to_source} to the source, {to_moved} after"
+    );
+}

@@ -1,107 +1,12 @@
-//! SQL of a move: the target's tables in foreign-key order with their columns' kinds, reading a
-//! table from the SQLite source, the bulk copy into PostgreSQL (`COPY … FROM STDIN`, text
-//! format) and reading a table back for its checksum.
+//! The PostgreSQL side of a move: the bulk copy (`COPY … FROM STDIN`, text format), reading a
+//! table back for its checksum, rows replaced by key, and the mark of a move not finished.
 
 use super::checksum::Checksum;
 use super::copy_text;
+use super::schema::Table;
 use super::{Kind, Value};
 use futures::TryStreamExt;
 use sqlx::{PgConnection, Row, SqliteConnection};
-use std::collections::{BTreeMap, BTreeSet};
-
-/// A table of the schema and its columns, in the order of the table's definition.
-#[derive(Debug, Clone)]
-pub struct Table {
-    /// Its name.
-    pub name: String,
-    /// (column, kind).
-    pub columns: Vec<(String, Kind)>,
-}
-
-impl Table {
-    /// The column list, `a, b, c`.
-    pub fn column_list(&self) -> String {
-        let names: Vec<&str> = self.columns.iter().map(|(c, _)| c.as_str()).collect();
-        names.join(", ")
-    }
-}
-
-/// The tables of the target's schema (the migrations' own table left out), each after every
-/// table its foreign keys point at.
-pub async fn tables(pg: &mut PgConnection) -> Result<Vec<Table>, String> {
-    let failed = |e: sqlx::Error| format!("cannot read the target's schema: {e}");
-    let columns: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT c.table_name::text, c.column_name::text, c.data_type::text \
-         FROM information_schema.columns c JOIN information_schema.tables t \
-         ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
-         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' \
-         AND c.table_name NOT IN ('_sqlx_migrations', 'customer_profiles_move') ORDER BY c.table_name, c.ordinal_position",
-    )
-    .fetch_all(&mut *pg)
-    .await
-    .map_err(failed)?;
-    let references: Vec<(String, String)> = sqlx::query_as(
-        "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint \
-         WHERE contype = 'f' AND connamespace = 'public'::regnamespace",
-    )
-    .fetch_all(&mut *pg)
-    .await
-    .map_err(failed)?;
-    let mut by_table: BTreeMap<String, Vec<(String, Kind)>> = BTreeMap::new();
-    for (table, column, data_type) in columns {
-        let kind = match data_type.as_str() {
-            "bigint" | "integer" | "smallint" => Kind::Int,
-            "double precision" | "real" => Kind::Float,
-            "text" | "character varying" => Kind::Text,
-            other => return Err(format!("{table}.{column}: a column of type {other}")),
-        };
-        by_table.entry(table).or_default().push((column, kind));
-    }
-    Ok(in_reference_order(by_table, &references))
-}
-
-/// `tables` ordered so that each comes after the tables it references (`(from, to)` pairs).
-fn in_reference_order(
-    mut tables: BTreeMap<String, Vec<(String, Kind)>>,
-    references: &[(String, String)],
-) -> Vec<Table> {
-    let mut ordered = Vec::new();
-    let mut placed = BTreeSet::new();
-    while !tables.is_empty() {
-        let ready: Vec<String> = tables
-            .keys()
-            .filter(|table| {
-                references.iter().all(|(from, to)| {
-                    from != *table
-                        || to == *table
-                        || placed.contains(to)
-                        || !tables.contains_key(to)
-                })
-            })
-            .cloned()
-            .collect();
-        // A cycle (none in this schema) would leave nothing ready: take the rest as they come.
-        let next = if ready.is_empty() {
-            tables.keys().cloned().collect()
-        } else {
-            ready
-        };
-        for name in next {
-            if let Some(columns) = tables.remove(&name) {
-                placed.insert(name.clone());
-                ordered.push(Table { name, columns });
-            }
-        }
-    }
-    ordered
-}
-
-/// The number of rows of `table`.
-pub async fn count_sqlite(source: &mut SqliteConnection, table: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(source)
-        .await
-}
 
 /// Copies every row of `table` from the SQLite source into the target with one `COPY`, sent in
 /// pieces of about a megabyte; `progress` hears the rows copied so far. The rows copied and
@@ -123,21 +28,7 @@ pub async fn copy_table(
     let (mut text, mut values) = (Vec::with_capacity(PIECE * 2), Vec::new());
     let (mut copied, mut checksum) = (0u64, Checksum::default());
     while let Some(row) = rows.try_next().await.map_err(failed)? {
-        values.clear();
-        for (i, (_, kind)) in table.columns.iter().enumerate() {
-            let value = match kind {
-                Kind::Int => row
-                    .try_get_unchecked::<Option<i64>, _>(i)
-                    .map(|v| v.map(Value::Int)),
-                Kind::Float => row
-                    .try_get_unchecked::<Option<f64>, _>(i)
-                    .map(|v| v.map(Value::Float)),
-                Kind::Text => row
-                    .try_get_unchecked::<Option<String>, _>(i)
-                    .map(|v| v.map(Value::Text)),
-            };
-            values.push(value.map_err(failed)?.unwrap_or(Value::Null));
-        }
+        super::source::values_of(&row, table, &mut values).map_err(failed)?;
         checksum.add(&values);
         copy_text::write_row(&mut text, &values);
         copied += 1;
@@ -157,7 +48,7 @@ pub async fn copy_table(
 }
 
 /// Reads every row of `table` from the target: how many and their checksum.
-pub async fn checksum_pg(pg: &mut PgConnection, table: &Table) -> Result<(u64, Checksum), String> {
+pub async fn checksum(pg: &mut PgConnection, table: &Table) -> Result<(u64, Checksum), String> {
     let columns: Vec<String> = table
         .columns
         .iter()
@@ -234,7 +125,7 @@ pub async fn start_move(pg: &mut PgConnection, tables: &[Table]) -> Result<(), S
     .await
     .map_err(failed)?;
     let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
-    sqlx::query(&format!("TRUNCATE {}", names.join(", ")))
+    sqlx::query(&format!("TRUNCATE {} CASCADE", names.join(", ")))
         .execute(&mut *pg)
         .await
         .map_err(failed)?;
@@ -253,4 +144,71 @@ pub async fn finish_move(pg: &mut PgConnection) -> Result<(), String> {
 /// The `COPY` statement that loads `table` in text format.
 pub fn copy_statement(table: &Table) -> String {
     format!("COPY {} ({}) FROM STDIN", table.name, table.column_list())
+}
+
+/// Deletes the row of `table` whose key is `key` (or every row when the table has no key).
+pub async fn delete(pg: &mut PgConnection, table: &Table, key: &[Value]) -> Result<(), String> {
+    let failed = |e: sqlx::Error| format!("cannot replace changed rows of {}: {e}", table.name);
+    if table.key.is_empty() {
+        let sql = format!("DELETE FROM {}", table.name);
+        sqlx::query(&sql).execute(pg).await.map_err(failed)?;
+        return Ok(());
+    }
+    let sql = format!(
+        "DELETE FROM {} WHERE {}",
+        table.name,
+        table.key_condition(true)
+    );
+    let mut query = sqlx::query(&sql);
+    for (value, &i) in key.iter().zip(&table.key) {
+        query = bind(query, value, table.columns[i].1);
+    }
+    query.execute(pg).await.map_err(failed)?;
+    Ok(())
+}
+
+/// Writes `row` into `table`: added, or written over the row with its key (the key's columns
+/// stay: on Citus one of them is the distribution column, which is never updated).
+pub async fn upsert(pg: &mut PgConnection, table: &Table, row: &[Value]) -> Result<(), String> {
+    let failed = |e: sqlx::Error| format!("cannot write changed rows of {}: {e}", table.name);
+    let placeholders: Vec<String> = (1..=row.len()).map(|i| format!("${i}")).collect();
+    let set: Vec<String> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !table.key.contains(i))
+        .map(|(_, (c, _))| format!("{c} = EXCLUDED.{c}"))
+        .collect();
+    let on_conflict = if set.is_empty() {
+        "DO NOTHING".to_string()
+    } else {
+        format!("DO UPDATE SET {}", set.join(", "))
+    };
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) {on_conflict}",
+        table.name,
+        table.column_list(),
+        placeholders.join(", "),
+        table.key_columns().join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for (value, (_, kind)) in row.iter().zip(&table.columns) {
+        query = bind(query, value, *kind);
+    }
+    query.execute(pg).await.map_err(failed)?;
+    Ok(())
+}
+
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// `query` with `value` bound as a value of a column of `kind` (a NULL typed as the column).
+fn bind<'q>(query: PgQuery<'q>, value: &Value, kind: Kind) -> PgQuery<'q> {
+    match (value, kind) {
+        (Value::Null, Kind::Int) => query.bind(None::<i64>),
+        (Value::Null, Kind::Float) => query.bind(None::<f64>),
+        (Value::Null, Kind::Text) => query.bind(None::<String>),
+        (Value::Int(n), _) => query.bind(*n),
+        (Value::Float(x), _) => query.bind(*x),
+        (Value::Text(text), _) => query.bind(text.clone()),
+    }
 }
