@@ -27,6 +27,7 @@ pub mod import;
 pub mod ingest;
 pub mod layout;
 pub mod locations;
+pub mod maintenance;
 pub mod merge;
 pub mod money;
 pub mod notes;
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <TopBar/>
             <main id="main" tabindex="-1">
+                <maintenance::MaintenanceBanner/>
                 <routes::AppRoutes/>
             </main>
         </Router>

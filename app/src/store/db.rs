@@ -379,6 +379,13 @@ pub fn list_placeholders(backend: Backend, first: usize, count: usize) -> String
         .join(",")
 }
 
+/// Why the console is in maintenance, if it is (for the banner on every page).
+pub async fn maintenance_reason(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT reason FROM maintenance WHERE id = 1")
+        .fetch_optional(db.pool())
+        .await
+}
+
 /// Why the console is in maintenance, if it is. Read inside the transaction that would write:
 /// on SQLite that transaction holds the write lock, so a move's switch to maintenance cannot
 /// slip between this check and the write.

@@ -254,3 +254,45 @@ async fn events_sent_while_the_console_moves_arrive_exactly_once() {
         "{to_source} to the source, {to_moved} after"
     );
 }
+
+#[tokio::test]
+async fn in_maintenance_every_change_is_refused_and_every_page_says_so() {
+    let (dbs, _guard) = common::each_database().await;
+    for (name, db) in dbs {
+        let (base, key) = common::server_with_key(&db, 3).await;
+        let admin = common::console::Console::signed_in(&base, "admin@demo.test").await;
+        sqlx::query("INSERT INTO maintenance (id, reason, since) VALUES (1, 'moving', 0)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let page = admin.get("/").await.text().await.unwrap();
+        assert!(page.contains(app::maintenance::BANNER), "{name}");
+        let event = serde_json::json!({"events": [{
+            "event_id": "paused-1", "type": "app_session", "customer": {"external_id": "CRM-00000031"},
+            "payload": {}
+        }]});
+        let response = reqwest::Client::new()
+            .post(format!("{base}/api/v1/events"))
+            .header("x-api-key", &key)
+            .json(&event)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 503, "{name}");
+        assert_eq!(response.headers()["retry-after"], "30", "{name}");
+        let answer: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(answer["error"]["code"], "maintenance", "{name}: {answer}");
+        let form = [
+            ("form[first_name]", "Paused"),
+            ("form[external_id]", "PAUSED-1"),
+            ("form[status_id]", "active"),
+        ];
+        let refused = admin.call(app::customers::create_customer, &form).await;
+        assert_eq!(refused.status(), 503, "{name}");
+        let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(customers, 3, "{name}: nothing written");
+    }
+}
