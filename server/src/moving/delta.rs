@@ -77,8 +77,13 @@ impl Delta {
         Ok(())
     }
 
+    /// Whether `table` was copied again whole (it has no key).
+    pub fn whole(&self, table: &Table) -> bool {
+        self.whole.contains(&table.name)
+    }
+
     /// The changed keys of `table`, as values.
-    fn keys_of(&self, table: &Table) -> Result<Vec<Vec<Value>>, String> {
+    pub fn keys_of(&self, table: &Table) -> Result<Vec<Vec<Value>>, String> {
         let Some(keys) = self.keys.get(&table.name) else {
             return Ok(Vec::new());
         };

@@ -6,6 +6,7 @@ use super::copy_text;
 use super::schema::Table;
 use super::{Kind, Value};
 use futures::TryStreamExt;
+use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row, SqliteConnection};
 
 /// Copies every row of `table` from the SQLite source into the target with one `COPY`, sent in
@@ -49,6 +50,55 @@ pub async fn copy_table(
 
 /// Reads every row of `table` from the target: how many and their checksum.
 pub async fn checksum(pg: &mut PgConnection, table: &Table) -> Result<(u64, Checksum), String> {
+    let sql = format!("SELECT {} FROM {}", read_columns(table), table.name);
+    let mut rows = sqlx::query(&sql).fetch(pg);
+    let mut values = Vec::with_capacity(table.columns.len());
+    let failed = |e: sqlx::Error| format!("cannot read back {}: {e}", table.name);
+    let (mut read, mut checksum) = (0u64, Checksum::default());
+    while let Some(row) = rows.try_next().await.map_err(failed)? {
+        values_of(&row, table, &mut values).map_err(failed)?;
+        checksum.add(&values);
+        read += 1;
+    }
+    Ok((read, checksum))
+}
+
+/// The row of `table` whose key is `key`, if there is one.
+pub async fn row_by_key(
+    pg: &mut PgConnection,
+    table: &Table,
+    key: &[Value],
+) -> Result<Option<Vec<Value>>, String> {
+    let failed = |e: sqlx::Error| format!("cannot read back a changed row of {}: {e}", table.name);
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {}",
+        read_columns(table),
+        table.name,
+        table.key_condition(true)
+    );
+    let mut query = sqlx::query(&sql);
+    for (value, &i) in key.iter().zip(&table.key) {
+        query = bind(query, value, table.columns[i].1);
+    }
+    let Some(row) = query.fetch_optional(pg).await.map_err(failed)? else {
+        return Ok(None);
+    };
+    let mut values = Vec::new();
+    values_of(&row, table, &mut values).map_err(failed)?;
+    Ok(Some(values))
+}
+
+/// The number of rows of `table`.
+pub async fn count(pg: &mut PgConnection, table: &Table) -> Result<u64, String> {
+    let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", table.name))
+        .fetch_one(pg)
+        .await
+        .map_err(|e| format!("cannot count {}: {e}", table.name))?;
+    Ok(count as u64)
+}
+
+/// `table`'s columns as read back: whole numbers as BIGINT, whatever their width.
+fn read_columns(table: &Table) -> String {
     let columns: Vec<String> = table
         .columns
         .iter()
@@ -57,29 +107,25 @@ pub async fn checksum(pg: &mut PgConnection, table: &Table) -> Result<(u64, Chec
             _ => c.clone(),
         })
         .collect();
-    let sql = format!("SELECT {} FROM {}", columns.join(", "), table.name);
-    let mut rows = sqlx::query(&sql).fetch(pg);
-    let mut values = Vec::with_capacity(table.columns.len());
-    let failed = |e: sqlx::Error| format!("cannot read back {}: {e}", table.name);
-    let (mut read, mut checksum) = (0u64, Checksum::default());
-    while let Some(row) = rows.try_next().await.map_err(failed)? {
-        values.clear();
-        for (i, (_, kind)) in table.columns.iter().enumerate() {
-            let value = match kind {
-                Kind::Int => row.try_get::<Option<i64>, _>(i).map(|v| v.map(Value::Int)),
-                Kind::Float => row
-                    .try_get::<Option<f64>, _>(i)
-                    .map(|v| v.map(Value::Float)),
-                Kind::Text => row
-                    .try_get::<Option<String>, _>(i)
-                    .map(|v| v.map(Value::Text)),
-            };
-            values.push(value.map_err(failed)?.unwrap_or(Value::Null));
-        }
-        checksum.add(&values);
-        read += 1;
+    columns.join(", ")
+}
+
+/// The values of `row`, read as `table`'s columns.
+fn values_of(row: &PgRow, table: &Table, values: &mut Vec<Value>) -> Result<(), sqlx::Error> {
+    values.clear();
+    for (i, (_, kind)) in table.columns.iter().enumerate() {
+        let value = match kind {
+            Kind::Int => row.try_get::<Option<i64>, _>(i).map(|v| v.map(Value::Int)),
+            Kind::Float => row
+                .try_get::<Option<f64>, _>(i)
+                .map(|v| v.map(Value::Float)),
+            Kind::Text => row
+                .try_get::<Option<String>, _>(i)
+                .map(|v| v.map(Value::Text)),
+        };
+        values.push(value?.unwrap_or(Value::Null));
     }
-    Ok((read, checksum))
+    Ok(())
 }
 
 /// The table that marks a target as holding a move not finished yet (outside the schema:

@@ -296,3 +296,38 @@ async fn in_maintenance_every_change_is_refused_and_every_page_says_so() {
         assert_eq!(customers, 3, "{name}: nothing written");
     }
 }
+
+#[tokio::test]
+async fn a_move_that_does_not_arrive_equal_is_refused_and_the_source_serves_on() {
+    let Some(target) = common::postgres().await else {
+        return;
+    };
+    let (source, _guard) = common::sqlite().await;
+    installation(&source).await;
+    // The target changes what it is given: every note's text in capitals.
+    sqlx::raw_sql(
+        "CREATE FUNCTION shout() RETURNS trigger AS $$ BEGIN NEW.body := upper(NEW.body); \
+         RETURN NEW; END $$ LANGUAGE plpgsql; \
+         CREATE TRIGGER shout BEFORE INSERT ON notes FOR EACH ROW EXECUTE FUNCTION shout();",
+    )
+    .execute(target.pool())
+    .await
+    .unwrap();
+    let to = MoveArgs {
+        to: target.url().to_string(),
+    };
+    let refused = server::moving::run(&source, &to).await.unwrap_err();
+    assert!(refused.contains("notes: the rows differ"), "{refused}");
+    let paused: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM maintenance")
+        .fetch_one(source.pool())
+        .await
+        .unwrap();
+    assert_eq!(paused, 0, "the source is not left in maintenance");
+    let watched: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'customer_profiles_move%'",
+    )
+    .fetch_one(source.pool())
+    .await
+    .unwrap();
+    assert_eq!(watched, 0, "the change log and its triggers are gone");
+}
