@@ -118,13 +118,12 @@ async fn carry(
     tables: &[Table],
 ) -> Result<Vec<Moved>, String> {
     let failed = |e: sqlx::Error| format!("cannot read the source: {e}");
-    // One read transaction: every table is read from the same snapshot (WAL) while the server
-    // goes on writing; the triggers log what it writes.
-    let mut snapshot = sqlite.begin().await.map_err(failed)?;
-    let position = source::log_position(&mut snapshot).await?;
+    // Every change from here on is in the log, so the tables need not be read from one
+    // snapshot: a row that changed after this position is written over at the end.
+    let position = source::log_position(sqlite).await?;
     let mut counts = Vec::with_capacity(tables.len());
     for table in tables {
-        let rows = source::count(&mut snapshot, &table.name)
+        let rows = source::count(sqlite, &table.name)
             .await
             .map_err(|e| format!("the source cannot be read as the target's schema: {e}"))?;
         counts.push(rows as u64);
@@ -135,13 +134,10 @@ async fn carry(
     for table in tables {
         bar.set_message(table.name.clone());
         let before = bar.position();
-        let done = target::copy_table(&mut snapshot, pg, table, |done| {
-            bar.set_position(before + done)
-        })
-        .await?;
+        let done =
+            target::copy_table(sqlite, pg, table, |done| bar.set_position(before + done)).await?;
         copied.push(done);
     }
-    drop(snapshot);
     bar.finish_and_clear();
     eprintln!("copied; reading every table back to compare");
     verify_copy(pg, tables, &copied).await?;

@@ -12,14 +12,16 @@ use sqlx::{Row, SqliteConnection};
 /// The table the triggers write each changed row's key to.
 const LOG: &str = "customer_profiles_move_log";
 
-/// The values of `row`, read as `table`'s columns.
+/// The values of `row` from its column `first` on, read as `table`'s columns.
 pub fn values_of(
     row: &SqliteRow,
     table: &Table,
+    first: usize,
     values: &mut Vec<Value>,
 ) -> Result<(), sqlx::Error> {
     values.clear();
     for (i, (_, kind)) in table.columns.iter().enumerate() {
+        let i = first + i;
         let value = match kind {
             Kind::Int => row
                 .try_get_unchecked::<Option<i64>, _>(i)
@@ -53,7 +55,7 @@ pub async fn checksum(
     let mut rows = sqlx::query(&sql).fetch(source);
     let (mut read, mut checksum, mut values) = (0u64, Checksum::default(), Vec::new());
     while let Some(row) = rows.try_next().await.map_err(failed)? {
-        values_of(&row, table, &mut values).map_err(failed)?;
+        values_of(&row, table, 0, &mut values).map_err(failed)?;
         checksum.add(&values);
         read += 1;
     }
@@ -86,7 +88,7 @@ pub async fn row_by_key(
         return Ok(None);
     };
     let mut values = Vec::new();
-    values_of(&row, table, &mut values).map_err(failed)?;
+    values_of(&row, table, 0, &mut values).map_err(failed)?;
     Ok(Some(values))
 }
 

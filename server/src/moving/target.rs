@@ -7,11 +7,14 @@ use super::schema::Table;
 use super::{Kind, Value};
 use futures::TryStreamExt;
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, Row, SqliteConnection};
+use sqlx::{Connection, PgConnection, Row, SqliteConnection};
 
 /// Copies every row of `table` from the SQLite source into the target with one `COPY`, sent in
 /// pieces of about a megabyte; `progress` hears the rows copied so far. The rows copied and
-/// their checksum. SQLite's own conversions read each value as its column's kind.
+/// their checksum. Each table is read in one read transaction of its own (a row deleted and
+/// added again meanwhile is read once), in runs of rows by rowid; SQLite's write-ahead log
+/// grows while it is open and is checkpointed between tables. Rows changed meanwhile are the
+/// change log's, carried at the end.
 pub async fn copy_table(
     source: &mut SqliteConnection,
     target: &mut PgConnection,
@@ -20,26 +23,40 @@ pub async fn copy_table(
 ) -> Result<(u64, Checksum), String> {
     const PIECE: usize = 1 << 20;
     let failed = |e: sqlx::Error| format!("cannot copy {}: {e}", table.name);
-    let sql = format!("SELECT {} FROM {}", table.column_list(), table.name);
-    let mut rows = sqlx::query(&sql).fetch(source);
+    const RUN: usize = 20_000;
+    let sql = format!(
+        "SELECT rowid, {} FROM {} WHERE rowid > ? ORDER BY rowid LIMIT {RUN}",
+        table.column_list(),
+        table.name
+    );
     let mut copy = target
         .copy_in_raw(&copy_statement(table))
         .await
         .map_err(failed)?;
     let (mut text, mut values) = (Vec::with_capacity(PIECE * 2), Vec::new());
     let (mut copied, mut checksum) = (0u64, Checksum::default());
-    while let Some(row) = rows.try_next().await.map_err(failed)? {
-        super::source::values_of(&row, table, &mut values).map_err(failed)?;
-        checksum.add(&values);
-        copy_text::write_row(&mut text, &values);
-        copied += 1;
-        if text.len() >= PIECE {
-            copy.send(std::mem::take(&mut text)).await.map_err(failed)?;
-            text.reserve(PIECE * 2);
-            progress(copied);
+    let mut after = i64::MIN;
+    let mut snapshot = source.begin().await.map_err(failed)?;
+    loop {
+        let mut rows = sqlx::query(&sql).bind(after).fetch(&mut *snapshot);
+        let mut read = 0;
+        while let Some(row) = rows.try_next().await.map_err(failed)? {
+            after = row.try_get(0).map_err(failed)?;
+            super::source::values_of(&row, table, 1, &mut values).map_err(failed)?;
+            checksum.add(&values);
+            copy_text::write_row(&mut text, &values);
+            (copied, read) = (copied + 1, read + 1);
+            if text.len() >= PIECE {
+                copy.send(std::mem::take(&mut text)).await.map_err(failed)?;
+                text.reserve(PIECE * 2);
+                progress(copied);
+            }
+        }
+        if read < RUN {
+            break;
         }
     }
-    drop(rows);
+    snapshot.rollback().await.map_err(failed)?;
     if !text.is_empty() {
         copy.send(text).await.map_err(failed)?;
     }
