@@ -101,7 +101,8 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
             return Err(error);
         }
     };
-    source::remove_change_log(&mut sqlite, &tables).await?;
+    // The change log stays in the retired source: dropping its triggers would change the
+    // schema under the old console's cached statements (each would fail once).
     target::finish_move(&mut pg).await?;
     target
         .after_bulk_load()
@@ -117,10 +118,9 @@ async fn carry(
     pg: &mut PgConnection,
     tables: &[Table],
 ) -> Result<Vec<Moved>, String> {
-    let failed = |e: sqlx::Error| format!("cannot read the source: {e}");
     // Every change from here on is in the log, so the tables need not be read from one
     // snapshot: a row that changed after this position is written over at the end.
-    let position = source::log_position(sqlite).await?;
+    let mut position = source::log_position(sqlite).await?;
     let mut counts = Vec::with_capacity(tables.len());
     for table in tables {
         let rows = source::count(sqlite, &table.name)
@@ -141,28 +141,62 @@ async fn carry(
     bar.finish_and_clear();
     eprintln!("copied; reading every table back to compare");
     verify_copy(pg, tables, &copied).await?;
+    // Catch up while the console still serves, until what is left is small: the pause then
+    // only carries what arrived during the last round.
+    let mut carried = 0;
+    for _ in 0..CATCH_UP_ROUNDS {
+        let (rows, next, _) = carry_changes(sqlite, pg, tables, position, false).await?;
+        (carried, position) = (carried + rows, next);
+        if rows < SMALL_DELTA {
+            break;
+        }
+    }
 
     let paused = Instant::now();
     source::set_maintenance(sqlite, true, app::time::now_millis()).await?;
-    eprintln!("the console is in maintenance: carrying what changed since the snapshot");
-    let mut last = sqlite.begin().await.map_err(failed)?;
-    let delta = delta::Delta::of(source::changes_since(&mut last, position).await?);
-    let mut pg_tx = pg
-        .begin()
-        .await
-        .map_err(|e| format!("cannot write the target: {e}"))?;
-    delta.apply(&mut last, &mut pg_tx, tables).await?;
-    pg_tx
-        .commit()
-        .await
-        .map_err(|e| format!("cannot write the target: {e}"))?;
-    let moved = verify_delta(&mut last, pg, tables, &delta).await?;
+    eprintln!("the console is in maintenance: carrying what changed last");
+    let (rows, _, moved) = carry_changes(sqlite, pg, tables, position, true).await?;
     eprintln!(
-        "{} rows changed during the copy were carried; changes were paused for {:.1} s",
-        delta.rows(),
+        "{} rows changed during the copy were carried, {rows} of them while changes were \
+         paused, for {:.1} s",
+        carried + rows,
         paused.elapsed().as_secs_f64()
     );
     Ok(moved)
+}
+
+/// Rounds of catching up before the pause, at most.
+const CATCH_UP_ROUNDS: usize = 5;
+
+/// Changed rows few enough to carry while changes are paused.
+const SMALL_DELTA: usize = 2_000;
+
+/// Carries what the change log holds after `position` into the target in one transaction and
+/// compares each of those rows on both sides, and with `last` every table's row count (read
+/// in the same snapshot of the source): how many rows, the log's position then, and with
+/// `last` the rows of each table.
+async fn carry_changes(
+    sqlite: &mut SqliteConnection,
+    pg: &mut PgConnection,
+    tables: &[Table],
+    position: i64,
+    last: bool,
+) -> Result<(usize, i64, Vec<Moved>), String> {
+    let failed = |e: sqlx::Error| format!("cannot read the source: {e}");
+    let mut read = sqlite.begin().await.map_err(failed)?;
+    let next = source::log_position(&mut read).await?;
+    let delta = delta::Delta::of(source::changes_since(&mut read, position).await?);
+    let written = |e: sqlx::Error| format!("cannot write the target: {e}");
+    let mut pg_tx = pg.begin().await.map_err(written)?;
+    delta.apply(&mut read, &mut pg_tx, tables).await?;
+    pg_tx.commit().await.map_err(written)?;
+    verify_delta(&mut read, pg, tables, &delta).await?;
+    let moved = if last {
+        verify_counts(&mut read, pg, tables).await?
+    } else {
+        Vec::new()
+    };
+    Ok((delta.rows(), next, moved))
 }
 
 /// Reads every table back from the target and compares it with what the copy read from the
@@ -187,26 +221,17 @@ async fn verify_copy(
     differ(differences)
 }
 
-/// After the changes were carried: every table holds as many rows on both sides, every
-/// changed row is equal on both sides, and a table copied again whole has the same checksum.
-/// The rows of each table when they are.
+/// Every changed row is equal on both sides, and a table copied again whole has the same
+/// checksum.
 async fn verify_delta(
     sqlite: &mut SqliteConnection,
     pg: &mut PgConnection,
     tables: &[Table],
     delta: &delta::Delta,
-) -> Result<Vec<Moved>, String> {
+) -> Result<(), String> {
     let mut differences = Vec::new();
-    let mut moved = Vec::with_capacity(tables.len());
     for table in tables {
         let name = &table.name;
-        let rows = source::count(sqlite, name)
-            .await
-            .map_err(|e| e.to_string())? as u64;
-        let read = target::count(pg, table).await?;
-        if read != rows {
-            differences.push(format!("{name}: {rows} rows in the source, {read} moved"));
-        }
         if delta.whole(table) {
             let (_, checksum) = source::checksum(sqlite, table).await?;
             let (_, read_checksum) = target::checksum(pg, table).await?;
@@ -219,6 +244,28 @@ async fn verify_delta(
             if target::row_by_key(pg, table, &key).await? != here {
                 differences.push(format!("{name}: the row {key:?} differs"));
             }
+        }
+    }
+    differ(differences)
+}
+
+/// Every table holds as many rows on both sides (in maintenance, nothing changes any more):
+/// the rows of each table when they do.
+async fn verify_counts(
+    sqlite: &mut SqliteConnection,
+    pg: &mut PgConnection,
+    tables: &[Table],
+) -> Result<Vec<Moved>, String> {
+    let mut differences = Vec::new();
+    let mut moved = Vec::with_capacity(tables.len());
+    for table in tables {
+        let name = &table.name;
+        let rows = source::count(sqlite, name)
+            .await
+            .map_err(|e| e.to_string())? as u64;
+        let read = target::count(pg, table).await?;
+        if read != rows {
+            differences.push(format!("{name}: {rows} rows in the source, {read} moved"));
         }
         moved.push((name.clone(), rows));
     }
