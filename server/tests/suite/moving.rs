@@ -166,20 +166,38 @@ async fn a_sqlite_installation_moves_to_postgres_whole_and_verified() {
     assert_eq!(count(&source).await, count(&target).await);
 }
 
-/// Sends `events` in batches of five to the source's ingest API; a batch answered 503
-/// (maintenance) goes to the moved console instead, once it is there. What each answered.
+/// Event `i` of the stream sent during a move, for one of `customers`.
+fn streamed(i: usize, customers: &[String]) -> serde_json::Value {
+    serde_json::json!({
+        "event_id": format!("moving-{i}"),
+        "type": "app_session",
+        "occurred_at": "2026-11-20T09:00:00Z",
+        "customer": {"external_id": customers[i % customers.len()]},
+        "source": "app",
+        "payload": {"platform": "iOS"},
+    })
+}
+
+/// Sends batches of five events to the source's ingest API until it answers 503
+/// (maintenance); that batch and twenty more then go to the moved console, once it is there.
+/// How many events each took.
 async fn keep_sending(
     source: String,
     moved: tokio::sync::watch::Receiver<Option<String>>,
     key: String,
-    events: Vec<serde_json::Value>,
+    customers: Vec<String>,
 ) -> (usize, usize) {
-    let (mut to_source, mut to_moved) = (0, 0);
-    for batch in events.chunks(5) {
-        let body = serde_json::json!({ "events": batch });
+    let (mut to_source, mut to_moved, mut next) = (0, 0, 0);
+    let mut batch = || {
+        let events: Vec<_> = (next..next + 5).map(|i| streamed(i, &customers)).collect();
+        next += 5;
+        serde_json::json!({ "events": events })
+    };
+    loop {
+        let body = batch();
         let (status, answer) = common::post_events(&source, &key, &body).await;
         if status == 200 {
-            to_source += batch.len();
+            to_source += 5;
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             continue;
         }
@@ -194,11 +212,13 @@ async fn keep_sending(
             .unwrap()
             .clone()
             .unwrap();
-        let (status, answer) = common::post_events(&target, &key, &body).await;
-        assert_eq!(status, 200, "{answer}");
-        to_moved += batch.len();
+        for body in std::iter::once(body).chain((0..20).map(|_| batch())) {
+            let (status, answer) = common::post_events(&target, &key, &body).await;
+            assert_eq!(status, 200, "{answer}");
+            to_moved += 5;
+        }
+        return (to_source, to_moved);
     }
-    (to_source, to_moved)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -214,20 +234,8 @@ async fn events_sent_while_the_console_moves_arrive_exactly_once() {
     .fetch_all(source.pool())
     .await
     .unwrap();
-    let events: Vec<serde_json::Value> = (0..1_000)
-        .map(|i| {
-            serde_json::json!({
-                "event_id": format!("moving-{i}"),
-                "type": "app_session",
-                "occurred_at": "2026-11-20T09:00:00Z",
-                "customer": {"external_id": customers[i % customers.len()]},
-                "source": "app",
-                "payload": {"platform": "iOS"},
-            })
-        })
-        .collect();
     let (moved_tx, moved_rx) = tokio::sync::watch::channel(None);
-    let sender = tokio::spawn(keep_sending(base, moved_rx, key, events));
+    let sender = tokio::spawn(keep_sending(base, moved_rx, key, customers));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let to = MoveArgs {
         to: target.url().to_string(),
@@ -236,11 +244,8 @@ async fn events_sent_while_the_console_moves_arrive_exactly_once() {
     let moved_base = common::console::spawn(target.clone(), Default::default()).await;
     moved_tx.send_replace(Some(moved_base));
     let (to_source, to_moved) = sender.await.unwrap();
-    assert!(
-        to_source > 0 && to_moved > 0,
-        "events went to both: {to_source} to the source, {to_moved} after the move"
-    );
-    assert_eq!(to_source + to_moved, 1_000);
+    assert!(to_source > 0, "events went in before the move");
+    let sent = (to_source + to_moved) as i64;
     let (ids, distinct): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(DISTINCT client_event_id) FROM events \
          WHERE client_event_id LIKE 'moving-%'",
@@ -250,7 +255,7 @@ async fn events_sent_while_the_console_moves_arrive_exactly_once() {
     .unwrap();
     assert_eq!(
         (ids, distinct),
-        (1_000, 1_000),
+        (sent, sent),
         "{to_source} to the source, {to_moved} after"
     );
 }
