@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 pub enum Reason {
     /// The same email apart from dots or a `+suffix` in its local part.
     Email,
-    /// The same phone number written with or without a national prefix.
+    /// The same last nine digits of a phone number: the number under another country code (the
+    /// wrong country chosen), or stored with a national prefix before numbers were read by
+    /// libphonenumber.
     Phone,
     /// The same name and date of birth.
     NameAndBirth,
@@ -47,7 +49,7 @@ impl Reason {
     pub fn describe(self) -> &'static str {
         match self {
             Self::Email => "Same email apart from dots or a +suffix",
-            Self::Phone => "Same phone number apart from a national prefix",
+            Self::Phone => "Same phone number apart from its prefix",
             Self::NameAndBirth => "Same name and date of birth",
             Self::NameAndPostcode => "Same name and postcode",
             Self::HiddenDetails => "Personal details match (ask someone who may see them)",

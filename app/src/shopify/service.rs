@@ -79,6 +79,10 @@ pub async fn receive(
     headers: Headers<'_>,
     body: &[u8],
 ) -> Result<Answer, AppError> {
+    // While the console moves, nothing is claimed: Shopify sends the delivery again (503).
+    if crate::store::maintenance_reason(&state.db).await?.is_some() {
+        return Err(AppError::Maintenance(crate::change::MOVING.into()));
+    }
     let (secret, settings) = db::settings(&state.db).await?;
     let Some(secret) = secret else {
         return Err(AppError::Unavailable(

@@ -93,18 +93,9 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     let mut connection = db.bulk_load_connection().await.map_err(|e| e.to_string())?;
     while let Some((customers, events)) = receiver.recv().await {
         let mut tx = connection.begin().await.map_err(|e| e.to_string())?;
-        app::customers::db::insert_many(&mut tx, &customers, "import", ignore_case)
-            .await
-            .map_err(|e| e.to_string())?;
-        if !args.without_events {
-            app::events::db::insert_many(&mut tx, &events)
-                .await
-                .map_err(|e| e.to_string())?;
-            app::tags::db::add_counts(&mut tx, &app::tags::counts::counts_of(&events))
-                .await
-                .map_err(|e| e.to_string())?;
-            event_count += events.len();
-        }
+        let events = (!args.without_events).then_some(events.as_slice());
+        write(&mut tx, &customers, events, ignore_case).await?;
+        event_count += events.map_or(0, <[_]>::len);
         tx.commit().await.map_err(|e| e.to_string())?;
     }
     generator.await.map_err(|e| e.to_string())?;
@@ -133,6 +124,28 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     ))
 }
 
+/// Writes `customers` (their identifiers held as `ignore_case` says) and, when given, their
+/// `events` and the tag counts those events make.
+async fn write(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    customers: &[app::customers::NewCustomer],
+    events: Option<&[app::events::NewEvent]>,
+    ignore_case: bool,
+) -> Result<(), String> {
+    app::customers::db::insert_many(tx, customers, "import", ignore_case)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(events) = events {
+        app::events::db::insert_many(tx, events)
+            .await
+            .map_err(|e| e.to_string())?;
+        app::tags::db::add_counts(tx, &app::tags::counts::counts_of(events))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 /// Writes the pairs of [`generate::twins`]: (how many customers, the events they brought).
 async fn write_twins(
     db: &Db,
@@ -155,17 +168,8 @@ async fn write_twins(
     let ignore_case = app::settings::db::external_ids_ignore_case(db)
         .await
         .map_err(|e| e.to_string())?;
-    app::customers::db::insert_many(&mut tx, &customers, "import", ignore_case)
-        .await
-        .map_err(|e| e.to_string())?;
-    if !args.without_events {
-        app::events::db::insert_many(&mut tx, &events)
-            .await
-            .map_err(|e| e.to_string())?;
-        app::tags::db::add_counts(&mut tx, &app::tags::counts::counts_of(&events))
-            .await
-            .map_err(|e| e.to_string())?;
-    }
+    let with_events = (!args.without_events).then_some(events.as_slice());
+    write(&mut tx, &customers, with_events, ignore_case).await?;
     tx.commit().await.map_err(|e| e.to_string())?;
     let written = if args.without_events { 0 } else { events.len() };
     Ok((customers.len(), written))

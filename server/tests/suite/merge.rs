@@ -4,24 +4,14 @@
 //! same pair at once; events that arrive after a merge stay with the survivor; a forget of
 //! the survivor takes the merge records with it; likely duplicates and their reasons.
 
-use crate::common;
 use crate::common::console::Console;
+use crate::common::{self, user, version};
 use app::auth::{CurrentUser, Role};
 use app::merge::service::{self, MergeRequest};
 use app::state::{AppState, Config};
 use app::store::Db;
 use serde_json::json;
 use std::collections::BTreeMap;
-
-fn user(role: Role) -> CurrentUser {
-    CurrentUser {
-        id: uuid::Uuid::now_v7().to_string(),
-        email: "sup@brand.test".into(),
-        display_name: "Sam Supervisor".into(),
-        role,
-        permissions: role.permissions(),
-    }
-}
 
 /// Two seeded customers with events: (survivor, absorbed).
 async fn pair(db: &Db) -> (String, String) {
@@ -54,14 +44,6 @@ async fn setup(db: &Db) -> Setup {
         a,
         b,
     }
-}
-
-async fn version(db: &Db, id: &str) -> i64 {
-    sqlx::query_scalar("SELECT version FROM customers WHERE id = $1")
-        .bind(id)
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
 }
 
 fn request(survivor: &str, absorbed: &str, versions: (i64, i64), keep: &[&str]) -> MergeRequest {

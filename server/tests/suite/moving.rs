@@ -1,30 +1,12 @@
 //! `move`: an embedded SQLite installation carried to PostgreSQL, then read back table by
 //! table and customer by customer.
 
-use crate::common;
-use app::auth::{CurrentUser, Role};
+use crate::common::{self, user, version};
+use app::auth::Role;
 use app::merge::service::MergeRequest;
 use app::state::{AppState, Config};
 use app::store::Db;
 use server::moving::MoveArgs;
-
-fn user(role: Role) -> CurrentUser {
-    CurrentUser {
-        id: uuid::Uuid::now_v7().to_string(),
-        email: "mover@brand.test".into(),
-        display_name: "Mo Mover".into(),
-        role,
-        permissions: role.permissions(),
-    }
-}
-
-async fn version(db: &Db, id: &str) -> i64 {
-    sqlx::query_scalar("SELECT version FROM customers WHERE id = $1")
-        .bind(id)
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
-}
 
 /// Merges `absorbed` into `survivor`; the merge's id.
 async fn merge(state: &AppState, survivor: &str, absorbed: &str) -> String {

@@ -566,3 +566,56 @@ async fn real_shops_orders_are_kept_in_shop_money_and_refunded_in_the_purchases_
         assert_eq!(currencies, ["AUD"], "{label}: {header}");
     }
 }
+
+#[tokio::test]
+async fn a_delivery_while_the_console_moves_is_refused_unclaimed_and_taken_when_sent_again() {
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        common::seed(&db, 2).await;
+        let base = spawn(db.clone(), Default::default()).await;
+        let admin = Console::signed_in(&base, "admin@demo.test").await;
+        let form = [
+            ("form[secret]", SECRET),
+            ("form[unknown_customers]", "create"),
+            ("form[points_per_unit]", "1"),
+        ];
+        assert_eq!(save(&admin, &form).await.0, 200, "{label}");
+        let maintenance = |on: bool| {
+            let db = db.clone();
+            async move {
+                let sql = if on {
+                    "INSERT INTO maintenance (id, reason, since) VALUES (1, 'moving', 0)"
+                } else {
+                    "DELETE FROM maintenance"
+                };
+                sqlx::query(sql).execute(db.pool()).await.unwrap();
+            }
+        };
+        maintenance(true).await;
+        let (status, answer) =
+            deliver(&base, "orders/paid", "w-moving", &paid_order(), SECRET).await;
+        assert_eq!(
+            (status, &answer["error"]["code"]),
+            (503, &json!("maintenance")),
+            "{label}"
+        );
+        let claimed: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM shopify_deliveries WHERE webhook_id = $1")
+                .bind("w-moving")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            claimed, 0,
+            "{label}: nothing written while the console moves"
+        );
+        maintenance(false).await;
+        let (status, answer) =
+            deliver(&base, "orders/paid", "w-moving", &paid_order(), SECRET).await;
+        assert_eq!(
+            (status, &answer["outcome"]),
+            (200, &json!("recorded")),
+            "{label}: {answer}"
+        );
+    }
+}

@@ -253,3 +253,23 @@ pub async fn state_of(db: &Db) -> app::state::AppState {
         .await
         .unwrap()
 }
+
+/// A signed-in user of `role` (services take one), with the role's permissions.
+pub fn user(role: app::auth::Role) -> app::auth::CurrentUser {
+    app::auth::CurrentUser {
+        id: uuid::Uuid::now_v7().to_string(),
+        email: "sam@brand.test".into(),
+        display_name: "Sam Supervisor".into(),
+        role,
+        permissions: role.permissions(),
+    }
+}
+
+/// Customer `id`'s row version.
+pub async fn version(db: &Db, id: &str) -> i64 {
+    sqlx::query_scalar("SELECT version FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
