@@ -33,6 +33,10 @@ pub struct MoveArgs {
     /// empty or holding an unfinished move.
     #[arg(long)]
     pub to: String,
+    /// Give up a move that was killed: take this installation out of maintenance and remove
+    /// the move's change log, so the console serves on as before.
+    #[arg(long)]
+    pub cancel: bool,
 }
 
 /// How a column's values are read and compared.
@@ -70,6 +74,9 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
                     --database-url sqlite://PATH"
             .into());
     }
+    if args.cancel {
+        return cancel(source).await;
+    }
     let target = Db::connect(&args.to).await?;
     if target.backend() != Backend::Postgres {
         return Err("move to a PostgreSQL or Citus database: --to postgres://USER@HOST/DB".into());
@@ -92,13 +99,19 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
         .await
         .map_err(failed)?;
     source::install_change_log(&mut sqlite, &tables).await?;
-    let moved = match carry(&mut sqlite, &mut pg, &tables).await {
+    let carried = tokio::select! {
+        carried = carry(&mut sqlite, &mut pg, &tables) => carried,
+        _ = tokio::signal::ctrl_c() => Err("the move was interrupted (Ctrl-C)".into()),
+    };
+    let moved = match carried {
         Ok(moved) => moved,
         Err(error) => {
             // The source serves on as it was.
             let _ = source::set_maintenance(&mut sqlite, false, 0).await;
-            let _ = source::remove_change_log(&mut sqlite, &tables).await;
-            return Err(error);
+            let _ = source::remove_change_log(&mut sqlite).await;
+            return Err(format!(
+                "{error}\nThe console serves on as before; run the move again to start over."
+            ));
         }
     };
     // The change log stays in the retired source: dropping its triggers would change the
@@ -197,6 +210,18 @@ async fn carry_changes(
         Vec::new()
     };
     Ok((delta.rows(), next, moved))
+}
+
+/// Takes `source` out of maintenance and removes the move's change log (after a move was
+/// killed: Ctrl-C and errors do this themselves).
+async fn cancel(source: &Db) -> Result<String, String> {
+    let failed = |e: sqlx::Error| format!("cannot open the database: {e}");
+    let mut sqlite = SqliteConnection::connect(source.url())
+        .await
+        .map_err(failed)?;
+    source::set_maintenance(&mut sqlite, false, 0).await?;
+    source::remove_change_log(&mut sqlite).await?;
+    Ok("the move was given up: the console is out of maintenance and serves on as before".into())
 }
 
 /// Reads every table back from the target and compares it with what the copy read from the

@@ -156,19 +156,18 @@ pub async fn changes_since(
 }
 
 /// Removes the change log and its triggers.
-pub async fn remove_change_log(
-    source: &mut SqliteConnection,
-    tables: &[Table],
-) -> Result<(), String> {
-    let mut sql = String::new();
-    for table in tables {
-        for event in ["INSERT", "UPDATE", "DELETE"] {
-            sql.push_str(&format!(
-                "DROP TRIGGER IF EXISTS {LOG}_{}_{event};",
-                table.name
-            ));
-        }
-    }
+pub async fn remove_change_log(source: &mut SqliteConnection) -> Result<(), String> {
+    let failed = |e: sqlx::Error| format!("cannot remove the change log: {e}");
+    let triggers: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '{LOG}_%'"
+    ))
+    .fetch_all(&mut *source)
+    .await
+    .map_err(failed)?;
+    let mut sql: String = triggers
+        .iter()
+        .map(|name| format!("DROP TRIGGER IF EXISTS {name};"))
+        .collect();
     sql.push_str(&format!("DROP TABLE IF EXISTS {LOG};"));
     sqlx::raw_sql(&sql)
         .execute(source)

@@ -107,6 +107,7 @@ async fn a_sqlite_installation_moves_to_postgres_whole_and_verified() {
     let state = installation(&source).await;
     let to = MoveArgs {
         to: target.url().to_string(),
+        cancel: false,
     };
     let report = server::moving::run(&source, &to).await.unwrap();
     assert!(report.contains("every table read back"), "{report}");
@@ -146,6 +147,27 @@ async fn a_sqlite_installation_moves_to_postgres_whole_and_verified() {
         }
     };
     assert_eq!(count(&source).await, count(&target).await);
+
+    // The old console stays in maintenance until the move is given up (after a kill).
+    assert!(paused(&source).await);
+    let cancel = MoveArgs { cancel: true, ..to };
+    server::moving::run(&source, &cancel).await.unwrap();
+    assert!(
+        !paused(&source).await,
+        "out of maintenance, change log gone"
+    );
+}
+
+/// Whether `db` is in maintenance or holds a move's change log.
+async fn paused(db: &Db) -> bool {
+    let (maintenance, watched): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM maintenance), \
+         (SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'customer_profiles_move%')",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    maintenance + watched > 0
 }
 
 /// Event `i` of the stream sent during a move, for one of `customers`.
@@ -221,6 +243,7 @@ async fn events_sent_while_the_console_moves_arrive_exactly_once() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let to = MoveArgs {
         to: target.url().to_string(),
+        cancel: false,
     };
     server::moving::run(&source, &to).await.unwrap();
     let moved_base = common::console::spawn(target.clone(), Default::default()).await;
@@ -302,19 +325,12 @@ async fn a_move_that_does_not_arrive_equal_is_refused_and_the_source_serves_on()
     .unwrap();
     let to = MoveArgs {
         to: target.url().to_string(),
+        cancel: false,
     };
     let refused = server::moving::run(&source, &to).await.unwrap_err();
     assert!(refused.contains("notes: the rows differ"), "{refused}");
-    let paused: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM maintenance")
-        .fetch_one(source.pool())
-        .await
-        .unwrap();
-    assert_eq!(paused, 0, "the source is not left in maintenance");
-    let watched: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'customer_profiles_move%'",
-    )
-    .fetch_one(source.pool())
-    .await
-    .unwrap();
-    assert_eq!(watched, 0, "the change log and its triggers are gone");
+    assert!(
+        !paused(&source).await,
+        "the source is out of maintenance and its change log gone"
+    );
 }
