@@ -39,6 +39,13 @@ impl Checksum {
     }
 }
 
+impl Checksum {
+    /// The checksum written as [`Display`](std::fmt::Display) writes it.
+    pub fn parse(text: &str) -> Option<Self> {
+        u128::from_str_radix(text, 16).ok().map(Self)
+    }
+}
+
 impl std::fmt::Display for Checksum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:032x}", self.0)

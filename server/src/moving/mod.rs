@@ -23,6 +23,7 @@ use schema::Table;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection, SqliteConnection};
+use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Instant;
 
@@ -90,7 +91,7 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
         .connect()
         .await
         .map_err(failed)?;
-    target::refuse_unless_empty(&mut pg).await?;
+    let unfinished = target::refuse_unless_empty(&mut pg).await?;
     let tables = schema::tables(&mut pg).await?;
     let sqlite_options = SqliteConnectOptions::from_str(source.url()).map_err(failed)?;
     let mut sqlite = sqlite_options
@@ -98,9 +99,16 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
         .connect()
         .await
         .map_err(failed)?;
+    // A move resumes where it stopped while the source still holds the log it started.
+    let resume = match unfinished {
+        Some(unfinished) if unfinished.position.is_some() => source::has_change_log(&mut sqlite)
+            .await?
+            .then_some(unfinished),
+        _ => None,
+    };
     source::install_change_log(&mut sqlite, &tables).await?;
     let carried = tokio::select! {
-        carried = carry(&mut sqlite, &mut pg, &tables) => carried,
+        carried = carry(&mut sqlite, &mut pg, &tables, resume) => carried,
         _ = tokio::signal::ctrl_c() => Err("the move was interrupted (Ctrl-C)".into()),
     };
     let moved = match carried {
@@ -130,25 +138,49 @@ async fn carry(
     sqlite: &mut SqliteConnection,
     pg: &mut PgConnection,
     tables: &[Table],
+    resume: Option<target::Unfinished>,
 ) -> Result<Vec<Moved>, String> {
-    // Every change from here on is in the log, so the tables need not be read from one
-    // snapshot: a row that changed after this position is written over at the end.
-    let mut position = source::log_position(sqlite).await?;
-    let mut counts = Vec::with_capacity(tables.len());
-    for table in tables {
+    // Every change from the log's position on is in the log, so the tables need not be read
+    // from one snapshot: a row that changed after it is written over at the end.
+    let (mut position, done) = match resume.and_then(|u| Some((u.position?, u.done))) {
+        Some((position, done)) => {
+            eprintln!(
+                "resuming the move: {} tables were copied before",
+                done.len()
+            );
+            (position, done)
+        }
+        None => {
+            let position = source::log_position(sqlite).await?;
+            target::start_move(pg, tables, position).await?;
+            (position, BTreeMap::new())
+        }
+    };
+    let todo: Vec<Table> = tables
+        .iter()
+        .filter(|t| !done.contains_key(&t.name))
+        .cloned()
+        .collect();
+    target::empty(pg, &todo).await?;
+    let mut counts = Vec::with_capacity(todo.len());
+    for table in &todo {
         let rows = source::count(sqlite, &table.name)
             .await
             .map_err(|e| format!("the source cannot be read as the target's schema: {e}"))?;
         counts.push(rows as u64);
     }
-    target::start_move(pg, tables).await?;
     let bar = progress_bar(counts.iter().sum());
     let mut copied = Vec::with_capacity(tables.len());
     for table in tables {
+        if let Some(done) = done.get(&table.name) {
+            copied.push(*done);
+            continue;
+        }
         bar.set_message(table.name.clone());
         let before = bar.position();
         let done =
             target::copy_table(sqlite, pg, table, |done| bar.set_position(before + done)).await?;
+        target::record_copied(pg, table, done).await?;
         copied.push(done);
     }
     bar.finish_and_clear();

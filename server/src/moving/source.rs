@@ -133,6 +133,17 @@ pub async fn install_change_log(
     Ok(())
 }
 
+/// Whether the source holds a move's change log (left by a move that did not finish).
+pub async fn has_change_log(source: &mut SqliteConnection) -> Result<bool, String> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?")
+            .bind(LOG)
+            .fetch_optional(source)
+            .await
+            .map_err(|e| format!("cannot read the source: {e}"))?;
+    Ok(found.is_some())
+}
+
 /// The last change logged so far (0 for none).
 pub async fn log_position(source: &mut SqliteConnection) -> Result<i64, String> {
     sqlx::query_scalar(&format!("SELECT COALESCE(MAX(seq), 0) FROM {LOG}"))

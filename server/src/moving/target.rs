@@ -8,6 +8,7 @@ use super::{Kind, Value};
 use futures::TryStreamExt;
 use sqlx::postgres::PgRow;
 use sqlx::{Connection, PgConnection, Row, SqliteConnection};
+use std::collections::BTreeMap;
 
 /// Copies every row of `table` from the SQLite source into the target with one `COPY`, sent in
 /// pieces of about a megabyte; `progress` hears the rows copied so far. The rows copied and
@@ -149,9 +150,19 @@ fn values_of(row: &PgRow, table: &Table, values: &mut Vec<Value>) -> Result<(), 
 /// created by the move, dropped when it is done).
 const MARKER: &str = "customer_profiles_move";
 
+/// How far an unfinished move got: the change log's position it started from, and the tables
+/// it copied with their rows and checksums.
+#[derive(Debug, Default)]
+pub struct Unfinished {
+    /// The position of the source's change log the copy started from.
+    pub position: Option<i64>,
+    /// Each table copied: (rows, checksum of what was read).
+    pub done: BTreeMap<String, (u64, Checksum)>,
+}
+
 /// Refuses a target that holds customers or platform users unless they are an unfinished
-/// move's.
-pub async fn refuse_unless_empty(pg: &mut PgConnection) -> Result<(), String> {
+/// move's; how far that move got, if there is one.
+pub async fn refuse_unless_empty(pg: &mut PgConnection) -> Result<Option<Unfinished>, String> {
     let failed = |e: sqlx::Error| format!("cannot read the target: {e}");
     let marker: Option<String> =
         sqlx::query_scalar(&format!("SELECT CAST(to_regclass('{MARKER}') AS TEXT)"))
@@ -159,8 +170,22 @@ pub async fn refuse_unless_empty(pg: &mut PgConnection) -> Result<(), String> {
             .await
             .map_err(failed)?;
     if marker.is_some() {
-        eprintln!("the target holds a move that did not finish: starting it again");
-        return Ok(());
+        let rows: Vec<(String, i64, String)> =
+            sqlx::query_as(&format!("SELECT tbl, rows, checksum FROM {MARKER}"))
+                .fetch_all(&mut *pg)
+                .await
+                .unwrap_or_default();
+        let mut unfinished = Unfinished::default();
+        for (table, rows, checksum) in rows {
+            match (table.as_str(), Checksum::parse(&checksum)) {
+                ("", _) => unfinished.position = Some(rows),
+                (_, Some(checksum)) => {
+                    unfinished.done.insert(table, (rows as u64, checksum));
+                }
+                _ => {}
+            }
+        }
+        return Ok(Some(unfinished));
     }
     let held: (i64, i64) =
         sqlx::query_as("SELECT (SELECT COUNT(*) FROM customers), (SELECT COUNT(*) FROM users)")
@@ -174,24 +199,56 @@ pub async fn refuse_unless_empty(pg: &mut PgConnection) -> Result<(), String> {
             held.0, held.1
         ));
     }
-    Ok(())
+    Ok(None)
 }
 
-/// Marks the target as holding an unfinished move, then empties every table of `tables` (the
-/// defaults its migrations wrote, or an interrupted move's rows).
-pub async fn start_move(pg: &mut PgConnection, tables: &[Table]) -> Result<(), String> {
+/// Marks the target as holding an unfinished move that copies from the change log's
+/// `position`, then empties every table of `tables` (the defaults its migrations wrote, or an
+/// interrupted move's rows).
+pub async fn start_move(
+    pg: &mut PgConnection,
+    tables: &[Table],
+    position: i64,
+) -> Result<(), String> {
     let failed = |e: sqlx::Error| format!("cannot prepare the target: {e}");
-    sqlx::query(&format!(
-        "CREATE TABLE IF NOT EXISTS {MARKER} (started_at BIGINT)"
-    ))
-    .execute(&mut *pg)
-    .await
-    .map_err(failed)?;
+    let sql = format!(
+        "DROP TABLE IF EXISTS {MARKER}; \
+         CREATE TABLE {MARKER} (tbl TEXT PRIMARY KEY, rows BIGINT NOT NULL, checksum TEXT NOT NULL); \
+         INSERT INTO {MARKER} VALUES ('', {position}, '')"
+    );
+    sqlx::raw_sql(&sql)
+        .execute(&mut *pg)
+        .await
+        .map_err(failed)?;
+    empty(pg, tables).await
+}
+
+/// Empties every table of `tables` (and what refers to them).
+pub async fn empty(pg: &mut PgConnection, tables: &[Table]) -> Result<(), String> {
+    if tables.is_empty() {
+        return Ok(());
+    }
     let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     sqlx::query(&format!("TRUNCATE {} CASCADE", names.join(", ")))
         .execute(&mut *pg)
         .await
-        .map_err(failed)?;
+        .map_err(|e| format!("cannot prepare the target: {e}"))?;
+    Ok(())
+}
+
+/// Records that `table` was copied: `rows` rows whose checksum is `checksum`.
+pub async fn record_copied(
+    pg: &mut PgConnection,
+    table: &Table,
+    (rows, checksum): (u64, Checksum),
+) -> Result<(), String> {
+    sqlx::query(&format!("INSERT INTO {MARKER} VALUES ($1, $2, $3)"))
+        .bind(&table.name)
+        .bind(rows as i64)
+        .bind(checksum.to_string())
+        .execute(pg)
+        .await
+        .map_err(|e| format!("cannot record the progress of the move: {e}"))?;
     Ok(())
 }
 

@@ -334,3 +334,65 @@ async fn a_move_that_does_not_arrive_equal_is_refused_and_the_source_serves_on()
         "the source is out of maintenance and its change log gone"
     );
 }
+
+#[tokio::test]
+async fn a_move_killed_in_the_middle_resumes_and_ends_equal() {
+    let Some(target) = common::postgres().await else {
+        return;
+    };
+    let (source, guard) = common::sqlite().await;
+    let state = installation(&source).await;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_customer-profiles"))
+        .args(["--database-url", source.url(), "move", "--to", target.url()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once it has copied a few tables, long before the events.
+    let copied = "SELECT COUNT(*) FROM customer_profiles_move WHERE tbl <> ''";
+    let mut done = 0;
+    for _ in 0..2_000 {
+        done = sqlx::query_scalar(copied)
+            .fetch_one(target.pool())
+            .await
+            .unwrap_or(0);
+        if done >= 3 || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success() && done >= 3, "killed after {done} tables");
+    let note = "Written after the kill, before the move resumed.";
+    let customer: String = sqlx::query_scalar("SELECT id FROM customers ORDER BY id DESC LIMIT 1")
+        .fetch_one(source.pool())
+        .await
+        .unwrap();
+    app::notes::service::add(
+        &state,
+        &user(Role::Admin),
+        customer.clone(),
+        String::new(),
+        note.into(),
+    )
+    .await
+    .unwrap();
+    let to = MoveArgs {
+        to: target.url().to_string(),
+        cancel: false,
+    };
+    server::moving::run(&source, &to).await.unwrap();
+    let moved = AppState::new(target.clone(), Config::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        export(&state, &customer).await,
+        export(&moved, &customer).await
+    );
+    assert!(export(&moved, &customer)
+        .await
+        .iter()
+        .any(|line| line.contains(note)));
+    drop(guard);
+}
