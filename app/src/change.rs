@@ -42,15 +42,11 @@ pub struct Change<'a> {
 /// A write transaction that may go ahead: refused while the console is in maintenance (moving
 /// to another database), so nothing is written that the move would not carry.
 async fn open(mut tx: Tx) -> Result<Tx, AppError> {
-    if crate::store::maintenance(&mut tx).await?.is_some() {
-        return Err(AppError::Maintenance(MOVING.into()));
+    if crate::store::maintenance(&mut *tx).await?.is_some() {
+        return Err(AppError::Maintenance(crate::maintenance::MOVING.into()));
     }
     Ok(tx)
 }
-
-/// What a change is told while the console moves to another database.
-pub const MOVING: &str = "The console is moving to a new database: changes are paused for a \
-                          minute or two. Nothing was saved; try again shortly.";
 
 impl<'a> Change<'a> {
     /// Opens the write transaction (on SQLite it takes the write lock): call it after every

@@ -80,8 +80,8 @@ pub async fn receive(
     body: &[u8],
 ) -> Result<Answer, AppError> {
     // While the console moves, nothing is claimed: Shopify sends the delivery again (503).
-    if crate::store::maintenance_reason(&state.db).await?.is_some() {
-        return Err(AppError::Maintenance(crate::change::MOVING.into()));
+    if crate::store::maintenance(state.db.pool()).await?.is_some() {
+        return Err(AppError::Maintenance(crate::maintenance::MOVING.into()));
     }
     let (secret, settings) = db::settings(&state.db).await?;
     let Some(secret) = secret else {

@@ -379,21 +379,16 @@ pub fn list_placeholders(backend: Backend, first: usize, count: usize) -> String
         .join(",")
 }
 
-/// Why the console is in maintenance, if it is (for the banner on every page).
-pub async fn maintenance_reason(db: &Db) -> Result<Option<String>, sqlx::Error> {
+/// Why the console is in maintenance, if it is. `Change::begin` reads it inside the
+/// transaction that would write (on SQLite that transaction holds the write lock, so a move's
+/// switch to maintenance cannot slip between this check and the write); the banner and the
+/// Shopify adapter read it from the pool.
+pub async fn maintenance<'c, E>(executor: E) -> Result<Option<String>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     sqlx::query_scalar("SELECT reason FROM maintenance WHERE id = 1")
-        .fetch_optional(db.pool())
-        .await
-}
-
-/// Why the console is in maintenance, if it is. Read inside the transaction that would write:
-/// on SQLite that transaction holds the write lock, so a move's switch to maintenance cannot
-/// slip between this check and the write.
-pub async fn maintenance(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT reason FROM maintenance WHERE id = 1")
-        .fetch_optional(&mut **tx)
+        .fetch_optional(executor)
         .await
 }
 
