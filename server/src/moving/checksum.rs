@@ -1,7 +1,7 @@
 //! A table's checksum that does not depend on the order its rows are read in: the sum of each
-//! row's SHA-256 (first 16 bytes, wrapping), with the row count beside it. Both databases are
-//! read in whatever order is cheapest, and a row missing, added, changed or twice gives
-//! another sum.
+//! row's SHA-256 (first 16 bytes, wrapping); the row count is compared beside it. Both
+//! databases are read in whatever order is cheapest, and a row missing, added, changed or
+//! twice gives another sum.
 
 use super::Value;
 use sha2::{Digest, Sha256};
@@ -37,9 +37,7 @@ impl Checksum {
         first.copy_from_slice(&digest[..16]);
         self.0 = self.0.wrapping_add(u128::from_le_bytes(first));
     }
-}
 
-impl Checksum {
     /// The checksum written as [`Display`](std::fmt::Display) writes it.
     pub fn parse(text: &str) -> Option<Self> {
         u128::from_str_radix(text, 16).ok().map(Self)

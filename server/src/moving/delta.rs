@@ -1,11 +1,14 @@
-//! The move's last step: what changed in the source after its snapshot, read from the change
-//! log, replaced in the target row by row (deleted by every key it had, copied again where the
-//! source still holds it); a table without a key is copied again whole.
+//! What changed in the source after the copy started, read from the change log and carried
+//! into the target row by row: a row the source no longer holds is deleted, the others are
+//! written over or added; a table without a key is copied again whole.
 
 use super::schema::Table;
 use super::{source, target, Value};
 use sqlx::{PgConnection, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// A changed row: its key, and the row as the source holds it now (`None`: gone).
+pub type Changed = (Vec<Value>, Option<Vec<Value>>);
 
 /// The keys changed per table (as logged: JSON arrays), and the tables changed that have no key.
 #[derive(Debug, Default)]
@@ -35,42 +38,50 @@ impl Delta {
         self.keys.values().map(BTreeSet::len).sum()
     }
 
-    /// Replaces in `pg` every changed row of `tables` with the source's: first the rows the
-    /// source no longer holds are deleted, children before parents (a parent's cascade takes
-    /// only what the source's own cascade took); then the rows it holds are written over or
-    /// added, parents first. A row is never deleted to be written again: that would cascade
-    /// to its children.
+    /// Every changed row of `tables` as `source` holds it now, per table in `tables`' order:
+    /// (key, row, or `None` when the source no longer holds it).
+    pub async fn read(
+        &self,
+        source: &mut SqliteConnection,
+        tables: &[Table],
+    ) -> Result<Vec<Vec<Changed>>, String> {
+        let mut current = Vec::with_capacity(tables.len());
+        for table in tables {
+            let mut rows = Vec::new();
+            for key in self.keys_of(table)? {
+                let row = source::row_by_key(source, table, &key).await?;
+                rows.push((key, row));
+            }
+            current.push(rows);
+        }
+        Ok(current)
+    }
+
+    /// Writes `current` (what [`Delta::read`] read) into `pg`: first the rows the source no
+    /// longer holds are deleted, children before parents (a parent's cascade takes only what
+    /// the source's own cascade took); then the rows it holds are written over or added,
+    /// parents first. A row is never deleted to be written again: that would cascade to its
+    /// children. A table without a key is copied again whole from `source`.
     pub async fn apply(
         &self,
+        current: &[Vec<Changed>],
         source: &mut SqliteConnection,
         pg: &mut PgConnection,
         tables: &[Table],
     ) -> Result<(), String> {
-        let mut current = Vec::with_capacity(tables.len());
-        for table in tables {
-            let mut rows = Vec::new();
-            let mut gone = Vec::new();
-            for key in self.keys_of(table)? {
-                match source::row_by_key(source, table, &key).await? {
-                    Some(row) => rows.push(row),
-                    None => gone.push(key),
-                }
-            }
-            current.push((rows, gone));
-        }
-        for (table, (_, gone)) in tables.iter().zip(&current).rev() {
-            if self.whole.contains(&table.name) {
+        for (table, rows) in tables.iter().zip(current).rev() {
+            if self.whole(table) {
                 target::delete(pg, table, &[]).await?;
             }
-            for key in gone {
+            for (key, _) in rows.iter().filter(|(_, row)| row.is_none()) {
                 target::delete(pg, table, key).await?;
             }
         }
-        for (table, (rows, _)) in tables.iter().zip(&current) {
-            if self.whole.contains(&table.name) {
+        for (table, rows) in tables.iter().zip(current) {
+            if self.whole(table) {
                 target::copy_table(source, pg, table, |_| {}).await?;
             }
-            for row in rows {
+            for row in rows.iter().filter_map(|(_, row)| row.as_ref()) {
                 target::upsert(pg, table, row).await?;
             }
         }
@@ -83,7 +94,7 @@ impl Delta {
     }
 
     /// The changed keys of `table`, as values.
-    pub fn keys_of(&self, table: &Table) -> Result<Vec<Vec<Value>>, String> {
+    fn keys_of(&self, table: &Table) -> Result<Vec<Vec<Value>>, String> {
         let Some(keys) = self.keys.get(&table.name) else {
             return Ok(Vec::new());
         };

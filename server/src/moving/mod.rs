@@ -1,12 +1,12 @@
 //! `customer-profiles move --to URL`: carries everything an embedded SQLite installation holds
 //! to an empty PostgreSQL or Citus database, which it migrates (and on Citus distributes)
-//! first. Triggers log every row changed from the start; the bulk of the data is copied from
-//! one snapshot with `COPY` while the console keeps serving. Then the source goes into
-//! maintenance (every change refused: ingest and webhooks answer 503 with `Retry-After`), what
-//! changed since the snapshot is written over in the target and compared row by row, and every
-//! table's row count is compared; any difference names its table and takes the source out of
-//! maintenance again. The bulk is compared before the pause: every table read back from the
-//! target against the checksum of what the copy read from the source. An interrupted move is started again by running the command again.
+//! first. Triggers log every row changed from the start; each table is copied with `COPY`
+//! while the console keeps serving, then read back from the target and compared with the
+//! checksum of what was read. Rounds of catching up carry what changed meanwhile, row by row,
+//! each row compared. Then the source goes into maintenance (every change refused: ingest and
+//! webhooks answer 503 with `Retry-After`), the last round is carried and every table's row
+//! count compared. Any difference names its table and takes the source out of maintenance
+//! again. A move killed mid-way resumes from the next table when run again.
 
 mod checksum;
 mod copy_text;
@@ -20,11 +20,8 @@ use checksum::Checksum;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use schema::Table;
-use sqlx::postgres::PgConnectOptions;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, PgConnection, SqliteConnection};
+use sqlx::{Connection, PgConnection, SqliteConnection};
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::time::Instant;
 
 /// Options of `move`.
@@ -83,22 +80,10 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
         return Err("move to a PostgreSQL or Citus database: --to postgres://USER@HOST/DB".into());
     }
     target.migrate().await?;
-    let failed = |e: sqlx::Error| format!("cannot open the databases: {e}");
-    // Whole-table reads are slow statements by design: not logged as such.
-    let pg_options = PgConnectOptions::from_str(target.url()).map_err(failed)?;
-    let mut pg = pg_options
-        .disable_statement_logging()
-        .connect()
-        .await
-        .map_err(failed)?;
+    let mut pg = target::connect(target.url()).await?;
     let unfinished = target::refuse_unless_empty(&mut pg).await?;
     let tables = schema::tables(&mut pg).await?;
-    let sqlite_options = SqliteConnectOptions::from_str(source.url()).map_err(failed)?;
-    let mut sqlite = sqlite_options
-        .disable_statement_logging()
-        .connect()
-        .await
-        .map_err(failed)?;
+    let mut sqlite = source::connect(source.url()).await?;
     // A move resumes where it stopped while the source still holds the log it started.
     let resume = match unfinished {
         Some(unfinished) if unfinished.position.is_some() => source::has_change_log(&mut sqlite)
@@ -115,7 +100,7 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
         Ok(moved) => moved,
         Err(error) => {
             // The source serves on as it was.
-            let _ = source::set_maintenance(&mut sqlite, false, 0).await;
+            let _ = source::leave_maintenance(&mut sqlite).await;
             let _ = source::remove_change_log(&mut sqlite).await;
             return Err(format!(
                 "{error}\nThe console serves on as before; run the move again to start over."
@@ -132,8 +117,9 @@ pub async fn run(source: &Db, args: &MoveArgs) -> Result<String, String> {
     Ok(report(&moved, started.elapsed().as_secs_f64(), &args.to))
 }
 
-/// The move proper: the bulk from a snapshot, then in maintenance what changed since, then
-/// every table compared. What moved, per table.
+/// The move proper: every table copied (or, resuming, those not copied yet) and compared, the
+/// changes caught up, then in maintenance the last changes and every table's count. What
+/// moved, per table.
 async fn carry(
     sqlite: &mut SqliteConnection,
     pg: &mut PgConnection,
@@ -164,10 +150,7 @@ async fn carry(
     target::empty(pg, &todo).await?;
     let mut counts = Vec::with_capacity(todo.len());
     for table in &todo {
-        let rows = source::count(sqlite, &table.name)
-            .await
-            .map_err(|e| format!("the source cannot be read as the target's schema: {e}"))?;
-        counts.push(rows as u64);
+        counts.push(source::count(sqlite, &table.name).await?);
     }
     let bar = progress_bar(counts.iter().sum());
     let mut copied = Vec::with_capacity(tables.len());
@@ -198,7 +181,7 @@ async fn carry(
     }
 
     let paused = Instant::now();
-    source::set_maintenance(sqlite, true, app::time::now_millis()).await?;
+    source::enter_maintenance(sqlite, app::time::now_millis()).await?;
     eprintln!("the console is in maintenance: carrying what changed last");
     let (rows, _, moved) = carry_changes(sqlite, pg, tables, position, true).await?;
     eprintln!(
@@ -231,11 +214,12 @@ async fn carry_changes(
     let mut read = sqlite.begin().await.map_err(failed)?;
     let next = source::log_position(&mut read).await?;
     let delta = delta::Delta::of(source::changes_since(&mut read, position).await?);
+    let current = delta.read(&mut read, tables).await?;
     let written = |e: sqlx::Error| format!("cannot write the target: {e}");
     let mut pg_tx = pg.begin().await.map_err(written)?;
-    delta.apply(&mut read, &mut pg_tx, tables).await?;
+    delta.apply(&current, &mut read, &mut pg_tx, tables).await?;
     pg_tx.commit().await.map_err(written)?;
-    verify_delta(&mut read, pg, tables, &delta).await?;
+    verify_delta(&mut read, pg, tables, &delta, &current).await?;
     let moved = if last {
         verify_counts(&mut read, pg, tables).await?
     } else {
@@ -247,11 +231,8 @@ async fn carry_changes(
 /// Takes `source` out of maintenance and removes the move's change log (after a move was
 /// killed: Ctrl-C and errors do this themselves).
 async fn cancel(source: &Db) -> Result<String, String> {
-    let failed = |e: sqlx::Error| format!("cannot open the database: {e}");
-    let mut sqlite = SqliteConnection::connect(source.url())
-        .await
-        .map_err(failed)?;
-    source::set_maintenance(&mut sqlite, false, 0).await?;
+    let mut sqlite = source::connect(source.url()).await?;
+    source::leave_maintenance(&mut sqlite).await?;
     source::remove_change_log(&mut sqlite).await?;
     Ok("the move was given up: the console is out of maintenance and serves on as before".into())
 }
@@ -278,16 +259,17 @@ async fn verify_copy(
     differ(differences)
 }
 
-/// Every changed row is equal on both sides, and a table copied again whole has the same
-/// checksum.
+/// Every changed row the target holds is the row `current` read from the source, and a table
+/// copied again whole has the same checksum on both sides.
 async fn verify_delta(
     sqlite: &mut SqliteConnection,
     pg: &mut PgConnection,
     tables: &[Table],
     delta: &delta::Delta,
+    current: &[Vec<delta::Changed>],
 ) -> Result<(), String> {
     let mut differences = Vec::new();
-    for table in tables {
+    for (table, rows) in tables.iter().zip(current) {
         let name = &table.name;
         if delta.whole(table) {
             let (_, checksum) = source::checksum(sqlite, table).await?;
@@ -296,9 +278,8 @@ async fn verify_delta(
                 differences.push(format!("{name}: the rows differ"));
             }
         }
-        for key in delta.keys_of(table)? {
-            let here = source::row_by_key(sqlite, table, &key).await?;
-            if target::row_by_key(pg, table, &key).await? != here {
+        for (key, row) in rows {
+            if target::row_by_key(pg, table, key).await? != *row {
                 differences.push(format!("{name}: the row {key:?} differs"));
             }
         }
@@ -317,9 +298,7 @@ async fn verify_counts(
     let mut moved = Vec::with_capacity(tables.len());
     for table in tables {
         let name = &table.name;
-        let rows = source::count(sqlite, name)
-            .await
-            .map_err(|e| e.to_string())? as u64;
+        let rows = source::count(sqlite, name).await?;
         let read = target::count(pg, table).await?;
         if read != rows {
             differences.push(format!("{name}: {rows} rows in the source, {read} moved"));

@@ -1,13 +1,14 @@
 //! The SQLite side of a move: reading rows (SQLite's own conversions read each value as its
-//! column's kind), the log of every row changed after the snapshot (triggers the move installs
-//! and removes), and the maintenance switch.
+//! column's kind), the log of every row changed after the copy started (triggers the move
+//! installs, and removes when it gives up), and the maintenance switch.
 
 use super::checksum::Checksum;
 use super::schema::Table;
 use super::{Kind, Value};
 use futures::TryStreamExt;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
+use sqlx::{ConnectOptions, Row, SqliteConnection};
+use std::str::FromStr;
 
 /// The table the triggers write each changed row's key to.
 const LOG: &str = "customer_profiles_move_log";
@@ -38,11 +39,25 @@ pub fn values_of(
     Ok(())
 }
 
+/// A connection of the move's own to the source (its whole-table reads are slow statements
+/// by design: not logged as such).
+pub async fn connect(url: &str) -> Result<SqliteConnection, String> {
+    let failed = |e: sqlx::Error| format!("cannot open the source: {e}");
+    SqliteConnectOptions::from_str(url)
+        .map_err(failed)?
+        .disable_statement_logging()
+        .connect()
+        .await
+        .map_err(failed)
+}
+
 /// The number of rows of `table`.
-pub async fn count(source: &mut SqliteConnection, table: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+pub async fn count(source: &mut SqliteConnection, table: &str) -> Result<u64, String> {
+    let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(source)
         .await
+        .map_err(|e| format!("the source cannot be read as the target's schema: {e}"))?;
+    Ok(count as u64)
 }
 
 /// Every row of `table`: how many and their checksum.
@@ -180,29 +195,28 @@ pub async fn remove_change_log(source: &mut SqliteConnection) -> Result<(), Stri
         .map(|name| format!("DROP TRIGGER IF EXISTS {name};"))
         .collect();
     sql.push_str(&format!("DROP TABLE IF EXISTS {LOG};"));
-    sqlx::raw_sql(&sql)
-        .execute(source)
-        .await
-        .map_err(|e| format!("cannot remove the change log: {e}"))?;
+    sqlx::raw_sql(&sql).execute(source).await.map_err(failed)?;
     Ok(())
 }
 
-/// Puts the source in maintenance (every change refused) from `now`, or takes it out.
-pub async fn set_maintenance(
-    source: &mut SqliteConnection,
-    on: bool,
-    now: i64,
-) -> Result<(), String> {
-    let sql = if on {
+/// Puts the source in maintenance (every change refused) from `now`.
+pub async fn enter_maintenance(source: &mut SqliteConnection, now: i64) -> Result<(), String> {
+    sqlx::query(
         "INSERT INTO maintenance (id, reason, since) VALUES (1, 'moving', ?) \
-         ON CONFLICT (id) DO NOTHING"
-    } else {
-        "DELETE FROM maintenance WHERE id = 1 OR ? = 0"
-    };
-    sqlx::query(sql)
-        .bind(now)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(now)
+    .execute(source)
+    .await
+    .map_err(|e| format!("cannot put the console in maintenance: {e}"))?;
+    Ok(())
+}
+
+/// Takes the source out of maintenance.
+pub async fn leave_maintenance(source: &mut SqliteConnection) -> Result<(), String> {
+    sqlx::query("DELETE FROM maintenance WHERE id = 1")
         .execute(source)
         .await
-        .map_err(|e| format!("cannot switch maintenance: {e}"))?;
+        .map_err(|e| format!("cannot take the console out of maintenance: {e}"))?;
     Ok(())
 }

@@ -6,9 +6,22 @@ use super::copy_text;
 use super::schema::Table;
 use super::{Kind, Value};
 use futures::TryStreamExt;
-use sqlx::postgres::PgRow;
-use sqlx::{Connection, PgConnection, Row, SqliteConnection};
+use sqlx::postgres::{PgConnectOptions, PgRow};
+use sqlx::{ConnectOptions, Connection, PgConnection, Row, SqliteConnection};
 use std::collections::BTreeMap;
+use std::str::FromStr;
+
+/// A connection of the move's own to the target (its whole-table reads are slow statements
+/// by design: not logged as such).
+pub async fn connect(url: &str) -> Result<PgConnection, String> {
+    let failed = |e: sqlx::Error| format!("cannot open the target: {e}");
+    PgConnectOptions::from_str(url)
+        .map_err(failed)?
+        .disable_statement_logging()
+        .connect()
+        .await
+        .map_err(failed)
+}
 
 /// Copies every row of `table` from the SQLite source into the target with one `COPY`, sent in
 /// pieces of about a megabyte; `progress` hears the rows copied so far. The rows copied and
@@ -23,8 +36,8 @@ pub async fn copy_table(
     mut progress: impl FnMut(u64),
 ) -> Result<(u64, Checksum), String> {
     const PIECE: usize = 1 << 20;
-    let failed = |e: sqlx::Error| format!("cannot copy {}: {e}", table.name);
     const RUN: usize = 20_000;
+    let failed = |e: sqlx::Error| format!("cannot copy {}: {e}", table.name);
     let sql = format!(
         "SELECT rowid, {} FROM {} WHERE rowid > ? ORDER BY rowid LIMIT {RUN}",
         table.column_list(),
@@ -94,10 +107,7 @@ pub async fn row_by_key(
         table.name,
         table.key_condition(true)
     );
-    let mut query = sqlx::query(&sql);
-    for (value, &i) in key.iter().zip(&table.key) {
-        query = bind(query, value, table.columns[i].1);
-    }
+    let query = bind_key(sqlx::query(&sql), table, key);
     let Some(row) = query.fetch_optional(pg).await.map_err(failed)? else {
         return Ok(None);
     };
@@ -279,10 +289,7 @@ pub async fn delete(pg: &mut PgConnection, table: &Table, key: &[Value]) -> Resu
         table.name,
         table.key_condition(true)
     );
-    let mut query = sqlx::query(&sql);
-    for (value, &i) in key.iter().zip(&table.key) {
-        query = bind(query, value, table.columns[i].1);
-    }
+    let query = bind_key(sqlx::query(&sql), table, key);
     query.execute(pg).await.map_err(failed)?;
     Ok(())
 }
@@ -320,6 +327,14 @@ pub async fn upsert(pg: &mut PgConnection, table: &Table, row: &[Value]) -> Resu
 }
 
 type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// `query` with `key` bound as the values of `table`'s key columns.
+fn bind_key<'q>(mut query: PgQuery<'q>, table: &Table, key: &[Value]) -> PgQuery<'q> {
+    for (value, &i) in key.iter().zip(&table.key) {
+        query = bind(query, value, table.columns[i].1);
+    }
+    query
+}
 
 /// `query` with `value` bound as a value of a column of `kind` (a NULL typed as the column).
 fn bind<'q>(query: PgQuery<'q>, value: &Value, kind: Kind) -> PgQuery<'q> {
