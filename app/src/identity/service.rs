@@ -308,20 +308,16 @@ async fn named_clashes(
 ) -> Result<Vec<CaseClash>, AppError> {
     let ids: Vec<String> = rows.iter().map(|(_, id, _)| id.clone()).collect();
     let names = crate::duplicates::service::named(&state.db, &ids).await?;
-    let mut clashes: Vec<(String, CaseClash)> = Vec::new();
-    for (key, id, spelling) in rows {
-        let name = names.get(&id).map(|(n, _)| n.clone()).unwrap_or_default();
-        if clashes.last().is_none_or(|(k, _)| *k != key) {
-            let clash = CaseClash {
-                holders: Vec::new(),
-            };
-            clashes.push((key, clash));
-        }
-        if let Some((_, clash)) = clashes.last_mut() {
-            clash.holders.push((id, name, spelling));
-        }
-    }
-    Ok(clashes.into_iter().map(|(_, clash)| clash).collect())
+    let name = |id: &String| names.get(id).map(|(n, _)| n.clone()).unwrap_or_default();
+    Ok(rows
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|holders| CaseClash {
+            holders: holders
+                .iter()
+                .map(|(_, id, spelling)| (id.clone(), name(id), spelling.clone()))
+                .collect(),
+        })
+        .collect())
 }
 
 /// Makes external ids match whatever their letters' case (`ignore_case`) or only exactly,
