@@ -271,10 +271,7 @@ async fn in_maintenance_every_change_is_refused_and_every_page_says_so() {
     for (name, db) in dbs {
         let (base, key) = common::server_with_key(&db, 3).await;
         let admin = common::console::Console::signed_in(&base, "admin@demo.test").await;
-        sqlx::query("INSERT INTO maintenance (id, reason, since) VALUES (1, 'moving', 0)")
-            .execute(db.pool())
-            .await
-            .unwrap();
+        common::set_maintenance(&db, true).await;
         let page = admin.get("/").await.text().await.unwrap();
         assert!(page.contains(app::maintenance::BANNER), "{name}");
         let event = serde_json::json!({"events": [{

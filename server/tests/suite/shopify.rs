@@ -580,18 +580,7 @@ async fn a_delivery_while_the_console_moves_is_refused_unclaimed_and_taken_when_
             ("form[points_per_unit]", "1"),
         ];
         assert_eq!(save(&admin, &form).await.0, 200, "{label}");
-        let maintenance = |on: bool| {
-            let db = db.clone();
-            async move {
-                let sql = if on {
-                    "INSERT INTO maintenance (id, reason, since) VALUES (1, 'moving', 0)"
-                } else {
-                    "DELETE FROM maintenance"
-                };
-                sqlx::query(sql).execute(db.pool()).await.unwrap();
-            }
-        };
-        maintenance(true).await;
+        common::set_maintenance(&db, true).await;
         let (status, answer) =
             deliver(&base, "orders/paid", "w-moving", &paid_order(), SECRET).await;
         assert_eq!(
@@ -609,7 +598,7 @@ async fn a_delivery_while_the_console_moves_is_refused_unclaimed_and_taken_when_
             claimed, 0,
             "{label}: nothing written while the console moves"
         );
-        maintenance(false).await;
+        common::set_maintenance(&db, false).await;
         let (status, answer) =
             deliver(&base, "orders/paid", "w-moving", &paid_order(), SECRET).await;
         assert_eq!(

@@ -273,3 +273,13 @@ pub async fn version(db: &Db, id: &str) -> i64 {
         .await
         .unwrap()
 }
+
+/// Puts `db` in maintenance (as a move does) or takes it out.
+pub async fn set_maintenance(db: &Db, on: bool) {
+    let sql = if on {
+        "INSERT INTO maintenance (id, reason, since) VALUES (1, 'moving', 0)"
+    } else {
+        "DELETE FROM maintenance"
+    };
+    sqlx::query(sql).execute(db.pool()).await.unwrap();
+}
