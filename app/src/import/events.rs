@@ -78,8 +78,15 @@ pub async fn read_batch(
         outcomes,
         events: ready,
         refused,
-    } = crate::ingest::matching::prepare(db.backend(), change.tx(), &checked, ignore_case, now)
-        .await?;
+    } = crate::ingest::matching::prepare(
+        db.backend(),
+        change.tx(),
+        &checked,
+        ignore_case,
+        db.is_citus(),
+        now,
+    )
+    .await?;
     for (slot, outcome) in outcomes.into_iter().enumerate() {
         if let Some(outcome) = outcome {
             count(&mut progress, &mut problems, numbers[slot], outcome);
@@ -187,7 +194,7 @@ async fn store_range(
     tx: &mut Transaction<'static, Any>,
     kept: Vec<(i64, NewEvent)>,
     tier_rules: &crate::tiers::model::TierRules,
-    one_by_one: bool,
+    citus: bool,
     now: i64,
 ) -> Result<(Progress, Vec<RowProblem>, BTreeSet<String>), sqlx::Error> {
     let ids: Vec<String> = kept
@@ -239,7 +246,7 @@ async fn store_range(
         (&a.customer_id, a.occurred_at, row_a).cmp(&(&b.customer_id, b.occurred_at, row_b))
     });
     let (rows, events): (Vec<i64>, Vec<NewEvent>) = ready.into_iter().unzip();
-    let results = crate::ingest::db::store_events(tx, &events, tier_rules, one_by_one, now).await?;
+    let results = crate::ingest::db::store_events(tx, &events, tier_rules, citus, now).await?;
     let mut customers = BTreeSet::new();
     for ((row, event), result) in rows.into_iter().zip(&events).zip(results) {
         if result == Stored::Accepted {

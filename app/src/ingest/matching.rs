@@ -30,10 +30,11 @@ pub async fn prepare(
     conn: &mut AnyConnection,
     batch: &[Checked],
     ignore_case: bool,
+    citus: bool,
     now: i64,
 ) -> Result<Prepared, sqlx::Error> {
     let valid: Vec<&ValidEvent> = batch.iter().filter_map(|c| c.event.as_ref().ok()).collect();
-    let customers = db::customers_holding(backend, conn, &valid, ignore_case).await?;
+    let customers = db::customers_holding(backend, conn, &valid, ignore_case, citus).await?;
     let stores = db::stores(backend, conn, &valid).await?;
     let products = db::products(backend, conn, &valid).await?;
 

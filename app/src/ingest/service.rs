@@ -102,6 +102,7 @@ async fn match_and_store(
         change.tx(),
         &batch,
         settings.external_ids_ignore_case,
+        settings.citus,
         now,
     )
     .await?;

@@ -105,3 +105,26 @@ pub async fn distribute(pool: &AnyPool) -> Result<bool, sqlx::Error> {
     tx.commit().await?;
     Ok(true)
 }
+
+/// The shard of `table` (distributed by a text column) that holds each of `values`, read on the
+/// coordinator alone (no shard is touched): `(value, shard id)`.
+pub async fn shards_of(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    values: &[&str],
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let mut found = Vec::with_capacity(values.len());
+    for chunk in values.chunks(1000) {
+        let sql = format!(
+            "SELECT v.value, get_shard_id_for_distribution_column('{table}', v.value) \
+             FROM (VALUES {}) AS v(value)",
+            super::values_placeholders(super::Backend::Postgres, chunk.len(), 1)
+        );
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+        for value in chunk {
+            query = query.bind(*value);
+        }
+        found.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(found)
+}

@@ -340,6 +340,38 @@ fn prepare_sqlite_file(url: &str) -> Result<String, String> {
     Ok(format!("sqlite://{path}?{query}"))
 }
 
+/// `values` (sorted) of `table`'s distribution column in the groups one statement may name:
+/// on Citus one group per shard, in shard order — a statement naming one shard's values alone
+/// is routed to that shard only (an `IN` list over many shards is sent whole to each), and
+/// Citus takes row locks in no other — elsewhere runs of at most `most`. Every group keeps the
+/// values' order, so concurrent batches lock customers in one order and queue instead of
+/// deadlocking.
+pub async fn shard_groups<'a>(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    values: &[&'a str],
+    citus: bool,
+    most: usize,
+) -> Result<Vec<Vec<&'a str>>, sqlx::Error> {
+    if !citus {
+        return Ok(values.chunks(most).map(<[&str]>::to_vec).collect());
+    }
+    let shard: std::collections::HashMap<String, i64> =
+        super::citus::shards_of(conn, table, values)
+            .await?
+            .into_iter()
+            .collect();
+    let mut by_shard: std::collections::BTreeMap<i64, Vec<&'a str>> = Default::default();
+    for value in values {
+        let group = shard.get(*value).copied().unwrap_or_default();
+        by_shard.entry(group).or_default().push(value);
+    }
+    Ok(by_shard
+        .into_values()
+        .flat_map(|group| group.chunks(most).map(<[&str]>::to_vec).collect::<Vec<_>>())
+        .collect())
+}
+
 /// The placeholders of a multi-row `INSERT … VALUES` of `rows` rows of `columns` columns:
 /// `($1,$2),($3,$4)` on PostgreSQL, `(?,?),(?,?)` on SQLite, where sqlx binds positional
 /// parameters in linear time (numbered ones cost quadratic time in the parameter count).

@@ -11,7 +11,7 @@ use super::validate::ValidEvent;
 use crate::events::NewEvent;
 use crate::identity::{Identifier, IdentifierKind};
 use crate::store::{list_placeholders, Backend};
-use projections::{apply_points, apply_projections, lock_customers};
+use projections::{apply_projections, lock_customers, settle_short_points};
 use serde_json::Value;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -22,16 +22,19 @@ const IN_CHUNK: usize = 500;
 /// Stores `events` (matched and enriched, no two with the same customer and `event_id`
 /// unless a repeat is meant to be answered as one) in `tx` with their projections: points
 /// balances, purchases, spend, last activity, tier and tag counts, then the tier rules for
-/// customers whose qualifying points grew. One answer per event, in order. `one_by_one`:
-/// lock customers one at a time (Citus).
+/// customers whose qualifying points grew. One answer per event, in order. `citus`: the
+/// customers are locked and updated shard by shard.
 pub async fn store_events(
     tx: &mut Transaction<'_, Any>,
     events: &[NewEvent],
     tier_rules: &crate::tiers::model::TierRules,
-    one_by_one: bool,
+    citus: bool,
     now: i64,
 ) -> Result<Vec<Stored>, sqlx::Error> {
-    let present = lock_customers(tx, &events.iter().collect::<Vec<_>>(), one_by_one).await?;
+    let ids: BTreeSet<&str> = events.iter().map(|e| e.customer_id.as_str()).collect();
+    let ids: Vec<&str> = ids.into_iter().collect();
+    let groups = crate::store::shard_groups(tx, "customers", &ids, citus, IN_CHUNK).await?;
+    let present = lock_customers(tx, &groups).await?;
     // A merge or forget that committed after the events were matched removed their customer:
     // those events alone are refused.
     let kept: std::borrow::Cow<[NewEvent]> =
@@ -41,12 +44,13 @@ pub async fn store_events(
             let kept = events.iter().filter(|e| present.contains(&e.customer_id));
             std::borrow::Cow::Owned(kept.cloned().collect())
         };
-    let inserted = crate::events::db::insert_new(tx, &kept).await?;
+    let inserted = insert_by_group(tx, &kept, &groups, citus).await?;
     let earlier = earlier_ids(tx, &kept, &inserted).await?;
     let mut stored: Vec<&NewEvent> = kept.iter().filter(|e| inserted.contains(&e.id)).collect();
-    let below_zero = apply_points(tx, &stored).await?;
+    let settled = settle_short_points(tx, &stored).await?;
+    let below_zero = settled.refused;
     stored.retain(|e| !below_zero.contains_key(&e.id));
-    apply_projections(tx, &stored, now).await?;
+    apply_projections(tx, &groups, citus, &stored, &settled.customers, now).await?;
     // Points that qualify for tiers move tiers at once, in the same transaction.
     let qualifying: BTreeSet<&str> = stored
         .iter()
@@ -75,16 +79,50 @@ pub async fn store_events(
         .collect())
 }
 
+/// Inserts `events` (new ones; repeats are skipped) and returns the ids inserted: on Citus one
+/// statement per shard group of `groups`, each routed to its shard (one multi-shard insert is
+/// split by the coordinator, which costs more than the inserts themselves), elsewhere at once.
+async fn insert_by_group(
+    tx: &mut Transaction<'_, Any>,
+    events: &[NewEvent],
+    groups: &[Vec<&str>],
+    citus: bool,
+) -> Result<HashSet<String>, sqlx::Error> {
+    if !citus {
+        return crate::events::db::insert_new(tx, events).await;
+    }
+    let group_of: HashMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(n, group)| group.iter().map(move |id| (*id, n)))
+        .collect();
+    let mut by_group: BTreeMap<usize, Vec<NewEvent>> = BTreeMap::new();
+    for event in events {
+        let group = group_of.get(event.customer_id.as_str()).copied();
+        by_group
+            .entry(group.unwrap_or_default())
+            .or_default()
+            .push(event.clone());
+    }
+    let mut inserted = HashSet::with_capacity(events.len());
+    for events in by_group.values() {
+        inserted.extend(crate::events::db::insert_new(tx, events).await?);
+    }
+    Ok(inserted)
+}
+
 /// A matched customer: id, tier at the time, and whether their processing is restricted.
 pub type MatchedCustomer = (String, Option<String>, bool);
 
 /// The customer holding each event's identifier, by `(kind, value as sent)`: our own ids are
 /// theirs (or, merged away, their survivor's); external ids are looked up in their stored form.
+/// `citus`: each lookup names one shard's values.
 pub async fn customers_holding(
     backend: Backend,
     conn: &mut AnyConnection,
     events: &[&ValidEvent],
     external_ids_ignore_case: bool,
+    citus: bool,
 ) -> Result<HashMap<(IdentifierKind, String), MatchedCustomer>, sqlx::Error> {
     let mut by_kind: BTreeMap<&'static str, (IdentifierKind, Vec<String>)> = BTreeMap::new();
     for event in events {
@@ -92,64 +130,91 @@ pub async fn customers_holding(
         let values = &mut by_kind.entry(kind.name()).or_insert((*kind, Vec::new())).1;
         values.push(value.clone());
     }
-    let mut found = HashMap::new();
+    let mut holders = Vec::new();
     for (column, (kind, mut values)) in by_kind {
         values.sort_unstable();
         values.dedup();
-        for chunk in values.chunks(IN_CHUNK) {
-            let holders = holders(conn, kind, column, chunk, external_ids_ignore_case).await?;
-            let by_id = customers_by_id(backend, conn, &holders).await?;
-            for (value, id) in holders {
-                if let Some((tier, restricted)) = by_id.get(&id) {
-                    found.insert((kind, value), (id, tier.clone(), *restricted));
-                }
-            }
-        }
+        let found = holders_of(conn, kind, column, &values, external_ids_ignore_case, citus);
+        holders.extend(
+            found
+                .await?
+                .into_iter()
+                .map(|(value, id)| (kind, value, id)),
+        );
     }
-    Ok(found)
+    let mut ids: Vec<&str> = holders.iter().map(|(_, _, id)| id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut by_id = HashMap::new();
+    for group in crate::store::shard_groups(conn, "customers", &ids, citus, IN_CHUNK).await? {
+        by_id.extend(customers_by_id(backend, conn, &group).await?);
+    }
+    Ok(holders
+        .into_iter()
+        .filter_map(|(kind, value, id)| {
+            let (tier, restricted) = by_id.get(&id)?.clone();
+            Some(((kind, value), (id, tier, restricted)))
+        })
+        .collect())
 }
 
-/// `(value, customer id)` for each of `values` of `kind` a customer holds (one shard per value
-/// on Citus).
-async fn holders(
+/// `(value, customer id)` for each of `values` of `kind` a customer holds, the values looked
+/// up a shard at a time on Citus.
+async fn holders_of(
     conn: &mut AnyConnection,
     kind: IdentifierKind,
     column: &str,
     values: &[String],
     external_ids_ignore_case: bool,
+    citus: bool,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    match kind {
-        IdentifierKind::CustomerId => {
-            let merged: HashMap<String, String> = crate::identity::db::survivors(conn, values)
-                .await?
-                .into_iter()
-                .collect();
-            let holder = |id: &String| (id.clone(), merged.get(id).unwrap_or(id).clone());
-            Ok(values.iter().map(holder).collect())
-        }
+    let fold = |v: &str| match kind {
         IdentifierKind::ExternalId => {
-            let fold = |v: &str| crate::identity::fold_external_id(v, external_ids_ignore_case);
-            let keys: Vec<String> = values.iter().map(|v| fold(v)).collect();
-            let held: HashMap<String, String> = crate::identity::db::owners(conn, column, &keys)
+            crate::identity::fold_external_id(v, external_ids_ignore_case)
+        }
+        _ => v.to_string(),
+    };
+    if kind == IdentifierKind::CustomerId {
+        let mut found = Vec::with_capacity(values.len());
+        for chunk in values.chunks(IN_CHUNK) {
+            let merged: HashMap<String, String> = crate::identity::db::survivors(conn, chunk)
                 .await?
                 .into_iter()
                 .collect();
-            let holder = |v: &String| held.get(&fold(v)).map(|id| (v.clone(), id.clone()));
-            Ok(values.iter().filter_map(holder).collect())
+            found.extend(
+                chunk
+                    .iter()
+                    .map(|id| (id.clone(), merged.get(id).unwrap_or(id).clone())),
+            );
         }
-        _ => crate::identity::db::owners(conn, column, values).await,
+        return Ok(found);
     }
+    let mut keys: Vec<String> = values.iter().map(|v| fold(v)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut held: HashMap<String, String> = HashMap::new();
+    for group in
+        crate::store::shard_groups(conn, "identifier_owners", &keys, citus, IN_CHUNK).await?
+    {
+        let group: Vec<String> = group.into_iter().map(str::to_string).collect();
+        held.extend(crate::identity::db::owners(conn, column, &group).await?);
+    }
+    Ok(values
+        .iter()
+        .filter_map(|v| held.get(&fold(v)).map(|id| (v.clone(), id.clone())))
+        .collect())
 }
 
-/// Tier and restriction of each holder's customer, by id. One row per call, the matches as a
+/// Tier and restriction of each customer of `ids`, by id. One row per call, the matches as a
 /// JSON array: sqlx's SQLite driver hands each row across threads, and a thousand rows cost
 /// several times the lookups themselves.
 async fn customers_by_id(
     backend: Backend,
     conn: &mut AnyConnection,
-    holders: &[(String, String)],
+    ids: &[&str],
 ) -> Result<HashMap<String, (Option<String>, bool)>, sqlx::Error> {
-    if holders.is_empty() {
+    if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let aggregate = match backend {
@@ -158,11 +223,11 @@ async fn customers_by_id(
     };
     let sql = format!(
         "SELECT {aggregate} FROM customers WHERE id IN ({})",
-        list_placeholders(backend, 1, holders.len())
+        list_placeholders(backend, 1, ids.len())
     );
     let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
-    for (_, id) in holders {
-        query = query.bind(id.clone());
+    for id in ids {
+        query = query.bind(*id);
     }
     let Some(json) = query.fetch_one(&mut *conn).await? else {
         return Ok(HashMap::new());

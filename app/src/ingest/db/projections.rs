@@ -11,34 +11,32 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Customers per multi-row statement.
 const CHUNK: usize = 500;
 
-/// On PostgreSQL, locks the rows of every customer in `stored` in id order, so concurrent
-/// batches touching the same customers queue instead of deadlocking (their multi-row updates
-/// would otherwise lock rows in whatever order the join visits them). SQLite has one writer.
-/// Citus locks rows only in single-shard statements: `one_by_one` locks each customer in turn.
-/// Returns the ids that still exist: a merge or forget may have removed one since it matched.
+/// On PostgreSQL, locks the rows of the customers in `groups` ([`shard_groups`]: one per
+/// shard on Citus, the only way Citus locks rows), group after group and in id order within
+/// each, so concurrent batches touching the same customers queue instead of deadlocking (their
+/// multi-row updates would otherwise lock rows in whatever order the join visits them). SQLite
+/// has one writer. Returns the ids that still exist: a merge or forget may have removed one
+/// since it matched.
+///
+/// [`shard_groups`]: crate::store::shard_groups
 pub async fn lock_customers(
     tx: &mut Transaction<'_, Any>,
-    stored: &[&NewEvent],
-    one_by_one: bool,
-) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    groups: &[Vec<&str>],
+) -> Result<HashSet<String>, sqlx::Error> {
     let backend = Backend::of(tx);
-    let ids: std::collections::BTreeSet<&str> =
-        stored.iter().map(|e| e.customer_id.as_str()).collect();
-    let ids: Vec<&str> = ids.into_iter().collect();
     // SQLite's write lock is already held: reading which rows exist is enough.
-    let (chunk_size, lock) = match backend {
-        Backend::Postgres if one_by_one => (1, " FOR UPDATE"),
-        Backend::Postgres => (CHUNK, " FOR UPDATE"),
-        Backend::Sqlite => (CHUNK, ""),
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
     };
-    let mut present = std::collections::HashSet::with_capacity(ids.len());
-    for chunk in ids.chunks(chunk_size) {
+    let mut present = HashSet::new();
+    for group in groups {
         let sql = format!(
             "SELECT id FROM customers WHERE id IN ({}) ORDER BY id{lock}",
-            crate::store::list_placeholders(backend, 1, chunk.len())
+            crate::store::list_placeholders(backend, 1, group.len())
         );
         let mut query = sqlx::query_scalar::<_, String>(&sql);
-        for id in chunk {
+        for id in group {
             query = query.bind(*id);
         }
         present.extend(query.fetch_all(&mut **tx).await?);
@@ -64,16 +62,24 @@ pub async fn count_refusals(
     Ok(())
 }
 
-/// Moves points balances: finds the customers whose events would take the balance below
-/// zero (usually none), moves everyone else's in one statement, then takes those customers'
-/// events one by one, refusing (and removing) the ones that would — a refund instead takes back
-/// what is left. Returns the refused event
-/// ids with the balance they met. No statement returns a row per customer: that is what costs
-/// most on SQLite.
-pub async fn apply_points(
+/// Points refused or settled one event at a time: the events refused (with the balance they
+/// met) and the customers whose balance already moved.
+#[derive(Default)]
+pub struct PointsSettled {
+    /// Refused event ids with the balance they would have taken below zero.
+    pub refused: HashMap<String, i64>,
+    /// Customers whose balance moved event by event ([`apply_projections`] leaves it).
+    pub customers: HashSet<String>,
+}
+
+/// Finds the customers whose events would take their points balance below zero (usually
+/// none) and takes their events one by one, refusing (and removing) the ones that would — a
+/// refund instead takes back what is left. Everyone else's balance moves in
+/// [`apply_projections`]'s one statement per group.
+pub async fn settle_short_points(
     tx: &mut Transaction<'_, Any>,
     stored: &[&NewEvent],
-) -> Result<HashMap<String, i64>, sqlx::Error> {
+) -> Result<PointsSettled, sqlx::Error> {
     let mut per_customer: BTreeMap<&str, Vec<&NewEvent>> = BTreeMap::new();
     for event in stored.iter().filter(|e| e.points_delta.is_some()) {
         per_customer
@@ -81,20 +87,19 @@ pub async fn apply_points(
             .or_default()
             .push(event);
     }
-    let sums: Vec<(&str, i64, i64)> = per_customer
+    let dipping: Vec<(&str, i64)> = per_customer
         .iter()
-        .map(|(customer_id, events)| {
+        .filter_map(|(customer_id, events)| {
             let (mut total, mut lowest) = (0i64, 0i64);
             for event in events {
                 total += event.points_delta.unwrap_or(0);
                 lowest = lowest.min(total);
             }
-            (*customer_id, total, lowest)
+            (lowest < 0).then_some((*customer_id, lowest))
         })
         .collect();
     let backend = Backend::of(tx);
-    let mut short: HashSet<String> = HashSet::new();
-    let dipping: Vec<&(&str, i64, i64)> = sums.iter().filter(|(_, _, low)| *low < 0).collect();
+    let mut settled = PointsSettled::default();
     for chunk in dipping.chunks(CHUNK) {
         let sql = format!(
             "WITH v(cid, lowest) AS (VALUES {}) SELECT customers.id FROM customers \
@@ -102,35 +107,17 @@ pub async fn apply_points(
             values_placeholders(backend, chunk.len(), 2)
         );
         let mut query = sqlx::query_scalar::<_, String>(&sql);
-        for (customer_id, _, lowest) in chunk {
+        for (customer_id, lowest) in chunk {
             query = query.bind(*customer_id).bind(*lowest);
         }
-        short.extend(query.fetch_all(&mut **tx).await?);
+        settled.customers.extend(query.fetch_all(&mut **tx).await?);
     }
-    let moving: Vec<&(&str, i64, i64)> = sums
-        .iter()
-        .filter(|(id, total, _)| *total != 0 && !short.contains(*id))
-        .collect();
-    for chunk in moving.chunks(CHUNK) {
-        let sql = format!(
-            "WITH v(cid, total) AS (VALUES {}) \
-             UPDATE customers SET points_balance = points_balance + v.total FROM v \
-             WHERE customers.id = v.cid",
-            values_placeholders(backend, chunk.len(), 2)
-        );
-        let mut query = sqlx::query(&sql);
-        for (customer_id, total, _) in chunk {
-            query = query.bind(*customer_id).bind(*total);
-        }
-        query.execute(&mut **tx).await?;
-    }
-    let mut refused = HashMap::new();
     for (customer_id, events) in per_customer {
-        if short.contains(customer_id) {
-            one_by_one(tx, customer_id, &events, &mut refused).await?;
+        if settled.customers.contains(customer_id) {
+            one_by_one(tx, customer_id, &events, &mut settled.refused).await?;
         }
     }
-    Ok(refused)
+    Ok(settled)
 }
 
 async fn one_by_one(
@@ -191,22 +178,28 @@ async fn take_back_what_is_left(
     Ok(())
 }
 
-/// Purchases, last activity, tier and tag counts of the customers in `stored`.
-pub async fn apply_projections(
-    tx: &mut Transaction<'_, Any>,
-    stored: &[&NewEvent],
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    #[derive(Default)]
-    struct Change<'a> {
-        purchases: i64,
-        last_active: i64,
-        tier: Option<(i64, &'a str)>,
-    }
-    let mut changes: BTreeMap<&str, Change> = BTreeMap::new();
+/// What a batch's events move on one customer's row.
+#[derive(Default)]
+struct RowChange<'a> {
+    points: i64,
+    purchases: i64,
+    last_active: i64,
+    /// The latest tier an event put them in, and when.
+    tier: Option<(i64, &'a str)>,
+}
+
+/// Each customer's [`RowChange`] from `stored` (points left out for `settled` customers).
+fn row_changes<'a>(
+    stored: &[&'a NewEvent],
+    settled: &HashSet<String>,
+) -> HashMap<&'a str, RowChange<'a>> {
+    let mut changes: HashMap<&str, RowChange> = HashMap::new();
     for event in stored {
         let change = changes.entry(&event.customer_id).or_default();
         change.last_active = change.last_active.max(event.occurred_at);
+        if !settled.contains(&event.customer_id) {
+            change.points += event.points_delta.unwrap_or(0);
+        }
         match event.event_type.as_str() {
             "purchase" => change.purchases += 1,
             "tier_promoted" | "tier_demoted" => {
@@ -219,43 +212,80 @@ pub async fn apply_projections(
             _ => {}
         }
     }
+    changes
+}
+
+/// The statement moving one group's rows: `rows` rows of [`RowChange`] in `VALUES`, then
+/// `now`, then (`routed`, on Citus) the group's ids again, which route it to their shard.
+fn row_changes_sql(backend: Backend, rows: usize, routed: bool) -> String {
+    let param = |n: usize| match backend {
+        Backend::Sqlite => "?".to_string(),
+        Backend::Postgres => format!("${n}"),
+    };
+    let route = if routed {
+        format!(
+            " AND customers.id IN ({})",
+            crate::store::list_placeholders(backend, rows * 6 + 2, rows)
+        )
+    } else {
+        String::new()
+    };
+    let tier_moves =
+        "v.tier IS NOT NULL AND (customers.tier_since IS NULL OR customers.tier_since <= v.tier_at)";
+    format!(
+        "WITH v(cid, points, purchases, last_active, tier, tier_at) AS (VALUES {}) \
+         UPDATE customers SET points_balance = customers.points_balance + v.points, \
+         purchase_count = customers.purchase_count + v.purchases, updated_at = {}, \
+         last_active_at = CASE WHEN customers.last_active_at IS NULL \
+                          OR customers.last_active_at < v.last_active \
+                          THEN v.last_active ELSE customers.last_active_at END, \
+         tier = CASE WHEN {tier_moves} THEN v.tier ELSE customers.tier END, \
+         tier_since = CASE WHEN {tier_moves} THEN v.tier_at ELSE customers.tier_since END \
+         FROM v WHERE customers.id = v.cid{route}",
+        values_placeholders(backend, rows, 6),
+        param(rows * 6 + 1),
+    )
+}
+
+/// Points (but `settled` customers'), purchases, last activity, tier and tag counts of the
+/// customers in `stored`: one statement per group of [`lock_customers`]'s `groups`
+/// (`routed`: each pinned to its shard on Citus), then offers, attributes and tags.
+pub async fn apply_projections(
+    tx: &mut Transaction<'_, Any>,
+    groups: &[Vec<&str>],
+    routed: bool,
+    stored: &[&NewEvent],
+    settled: &HashSet<String>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let changes = row_changes(stored, settled);
     let backend = Backend::of(tx);
-    let rows: Vec<(&&str, &Change)> = changes.iter().collect();
-    for chunk in rows.chunks(CHUNK) {
-        let now_param = match backend {
-            Backend::Sqlite => "?".to_string(),
-            Backend::Postgres => format!("${}", chunk.len() * 3 + 1),
-        };
-        let sql = format!(
-            "WITH v(cid, purchases, last_active) AS (VALUES {}) \
-             UPDATE customers SET purchase_count = purchase_count + v.purchases, \
-             updated_at = {now_param}, \
-             last_active_at = CASE WHEN last_active_at IS NULL OR last_active_at < v.last_active \
-                              THEN v.last_active ELSE last_active_at END \
-             FROM v WHERE customers.id = v.cid",
-            values_placeholders(backend, chunk.len(), 3)
-        );
+    for group in groups {
+        let rows: Vec<(&str, &RowChange)> = group
+            .iter()
+            .filter_map(|id| changes.get(id).map(|change| (*id, change)))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let sql = row_changes_sql(backend, rows.len(), routed);
         let mut query = sqlx::query(&sql);
-        for (customer_id, change) in chunk {
+        for (id, change) in &rows {
             query = query
-                .bind(**customer_id)
+                .bind(*id)
+                .bind(change.points)
                 .bind(change.purchases)
-                .bind(change.last_active);
+                .bind(change.last_active)
+                .bind(change.tier.map(|(_, tier)| tier))
+                .bind(change.tier.map(|(at, _)| at));
         }
-        query.bind(now).execute(&mut **tx).await?;
-    }
-    for (customer_id, change) in &changes {
-        if let Some((at, tier)) = change.tier {
-            sqlx::query(
-                "UPDATE customers SET tier = $1, tier_since = $2 \
-                 WHERE id = $3 AND (tier_since IS NULL OR tier_since <= $2)",
-            )
-            .bind(tier)
-            .bind(at)
-            .bind(*customer_id)
-            .execute(&mut **tx)
-            .await?;
+        query = query.bind(now);
+        if routed {
+            for (id, _) in &rows {
+                query = query.bind(*id);
+            }
         }
+        query.execute(&mut **tx).await?;
     }
     for event in stored.iter().filter(|e| e.event_type == "offer_redeemed") {
         if let Some(offer) = event.payload.get("offer").and_then(Value::as_str) {
@@ -300,4 +330,38 @@ async fn apply_attributes(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_changes;
+    use crate::events::NewEvent;
+    use std::collections::HashSet;
+
+    fn event(customer: &str, kind: &str, at: i64, points: Option<i64>) -> NewEvent {
+        let payload = serde_json::json!({"tier": format!("tier at {at}")});
+        let mut event = NewEvent::console(customer, kind, at, payload);
+        event.points_delta = points;
+        event
+    }
+
+    #[test]
+    fn one_row_change_per_customer_with_settled_points_left_out() {
+        let events = [
+            event("a", "purchase", 10, Some(5)),
+            event("a", "points_earned", 30, Some(7)),
+            event("a", "tier_promoted", 20, None),
+            event("a", "tier_demoted", 15, None),
+            event("b", "purchase", 40, Some(-3)),
+        ];
+        let stored: Vec<&NewEvent> = events.iter().collect();
+        let settled: HashSet<String> = ["b".to_string()].into();
+        let changes = row_changes(&stored, &settled);
+        let a = &changes["a"];
+        assert_eq!((a.points, a.purchases, a.last_active), (12, 1, 30));
+        assert_eq!(a.tier, Some((20, "tier at 20")));
+        let b = &changes["b"];
+        assert_eq!((b.points, b.purchases, b.last_active), (0, 1, 40));
+        assert_eq!(b.tier, None);
+    }
 }
