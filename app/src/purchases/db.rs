@@ -93,7 +93,7 @@ impl From<PurchaseRow> for Purchase {
 pub async fn amount_currencies(tx: &mut Transaction<'_, Any>) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT DISTINCT currency FROM events \
-         WHERE amount_cents IS NOT NULL AND currency IS NOT NULL",
+         WHERE amount_cents IS NOT NULL AND currency IS NOT NULL ORDER BY currency",
     )
     .fetch_all(&mut **tx)
     .await

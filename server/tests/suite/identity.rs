@@ -549,18 +549,34 @@ async fn an_email_is_one_address_however_it_is_pasted_or_its_domain_written() {
 /// reading rule left it), typed as `typed`.
 async fn store_as_before(db: &Db, id: &str, kind: &str, legacy: &str, typed: &str) {
     let column = if kind == "phone" { "phone" } else { "email" };
-    for sql in [
-        "UPDATE customer_identifiers SET normalized = $1, value = $2 WHERE customer_id = $3 AND kind = $4",
-        "UPDATE identifier_owners SET normalized = $1 WHERE $2 <> '' AND customer_id = $3 AND kind = $4",
-    ] {
-        sqlx::query(sql)
-            .bind(legacy)
-            .bind(typed)
-            .bind(id)
-            .bind(kind)
-            .execute(db.pool())
-            .await
-            .unwrap();
+    sqlx::query(
+        "UPDATE customer_identifiers SET normalized = $1, value = $2 \
+         WHERE customer_id = $3 AND kind = $4",
+    )
+    .bind(legacy)
+    .bind(typed)
+    .bind(id)
+    .bind(kind)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    // The owner row is keyed (and on Citus placed) by the value: written again, not updated.
+    let gone = sqlx::query("DELETE FROM identifier_owners WHERE customer_id = $1 AND kind = $2")
+        .bind(id)
+        .bind(kind)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    if gone.rows_affected() > 0 && !typed.is_empty() {
+        sqlx::query(
+            "INSERT INTO identifier_owners (normalized, kind, customer_id) VALUES ($1, $2, $3)",
+        )
+        .bind(legacy)
+        .bind(kind)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .unwrap();
     }
     sqlx::query(&format!("UPDATE customers SET {column} = $1 WHERE id = $2"))
         .bind(legacy)

@@ -620,7 +620,7 @@ async fn an_event_whose_customer_went_since_matching_is_refused_alone() {
         let rules = app::tiers::db::rules(&db).await.unwrap();
         let mut writer = db.writer().acquire().await.unwrap();
         let mut tx = sqlx::Connection::begin(&mut *writer).await.unwrap();
-        let results = app::ingest::db::store_events(&mut tx, &events, &rules, false, now)
+        let results = app::ingest::db::store_events(&mut tx, &events, &rules, db.is_citus(), now)
             .await
             .unwrap();
         tx.commit().await.unwrap();
