@@ -42,6 +42,24 @@ pub async fn owner(db: &Db, kind: &str, normalized: &str) -> Result<Option<Strin
         .await
 }
 
+/// [`owners`] of `values` (sorted), a shard's values a statement on Citus (an `IN` list over
+/// many shards is sent whole to every shard), runs of 500 elsewhere.
+pub async fn owners_by_shard(
+    connection: &mut sqlx::AnyConnection,
+    kind: &str,
+    values: &[&str],
+    citus: bool,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let groups =
+        crate::store::shard_groups(connection, "identifier_owners", values, citus, 500).await?;
+    let mut found = Vec::new();
+    for group in groups {
+        let group: Vec<String> = group.into_iter().map(str::to_string).collect();
+        found.extend(owners(connection, kind, &group).await?);
+    }
+    Ok(found)
+}
+
 /// The holders of each of `values` of `kind` (those nobody holds are missing).
 pub async fn owners(
     connection: &mut sqlx::AnyConnection,

@@ -489,6 +489,7 @@ async fn customer_settings(
         declared,
         region: crate::settings::service::phone_region(&state.db).await?,
         ignore_case: crate::settings::db::external_ids_ignore_case(&state.db).await?,
+        citus: state.db.is_citus(),
         default_status,
         today: chrono::Utc::now().date_naive(),
         file_name: job.file_name.clone(),

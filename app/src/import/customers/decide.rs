@@ -69,7 +69,7 @@ pub async fn decide(
     now: i64,
 ) -> Result<Batch, sqlx::Error> {
     let (parsed, mut problems) = parse_all(rows, settings);
-    let owners = look_up(tx, &parsed).await?;
+    let owners = look_up(tx, &parsed, settings.citus).await?;
     let matched: Vec<String> = owners
         .values()
         .cloned()
@@ -210,24 +210,29 @@ async fn profiles_of(
 }
 
 /// Who holds each of the batch's identifiers; customer ids that exist map to themselves (a
-/// merged-away id to its survivor).
-async fn look_up(tx: &mut Tx, parsed: &[Parsed]) -> Result<Owners, sqlx::Error> {
+/// merged-away id to its survivor). `citus`: identifiers are looked up a shard at a time.
+async fn look_up(tx: &mut Tx, parsed: &[Parsed], citus: bool) -> Result<Owners, sqlx::Error> {
     let mut by_kind: BTreeMap<&'static str, (IdentifierKind, Vec<String>)> = BTreeMap::new();
     for (kind, normalized, ..) in parsed.iter().flat_map(|row| &row.identifiers) {
         let values = &mut by_kind.entry(kind.name()).or_insert((*kind, Vec::new())).1;
         values.push(normalized.clone());
     }
     let mut found = HashMap::new();
-    for (name, (kind, values)) in by_kind {
-        for chunk in values.chunks(500) {
-            let pairs = if kind == IdentifierKind::CustomerId {
-                customer_ids(tx, chunk).await?
-            } else {
-                crate::identity::db::owners(tx, name, chunk).await?
-            };
-            for (value, customer) in pairs {
-                found.insert((kind, value), customer);
+    for (name, (kind, mut values)) in by_kind {
+        let pairs = if kind == IdentifierKind::CustomerId {
+            let mut pairs = Vec::new();
+            for chunk in values.chunks(500) {
+                pairs.extend(customer_ids(tx, chunk).await?);
             }
+            pairs
+        } else {
+            values.sort_unstable();
+            values.dedup();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            crate::identity::db::owners_by_shard(tx, name, &values, citus).await?
+        };
+        for (value, customer) in pairs {
+            found.insert((kind, value), customer);
         }
     }
     Ok(found)

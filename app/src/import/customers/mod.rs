@@ -36,6 +36,8 @@ pub struct Settings {
     pub region: String,
     /// External ids compared whatever their case.
     pub ignore_case: bool,
+    /// On Citus: identifiers are looked up a shard at a time.
+    pub citus: bool,
     /// The status of new customers.
     pub default_status: String,
     /// For the date-of-birth checks.

@@ -193,13 +193,11 @@ async fn holders_of(
     keys.sort_unstable();
     keys.dedup();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let mut held: HashMap<String, String> = HashMap::new();
-    for group in
-        crate::store::shard_groups(conn, "identifier_owners", &keys, citus, IN_CHUNK).await?
-    {
-        let group: Vec<String> = group.into_iter().map(str::to_string).collect();
-        held.extend(crate::identity::db::owners(conn, column, &group).await?);
-    }
+    let held: HashMap<String, String> =
+        crate::identity::db::owners_by_shard(conn, column, &keys, citus)
+            .await?
+            .into_iter()
+            .collect();
     Ok(values
         .iter()
         .filter_map(|v| held.get(&fold(v)).map(|id| (v.clone(), id.clone())))
