@@ -182,9 +182,9 @@ pub async fn insert_many(
     Ok(())
 }
 
-fn bind_events<'q>(
+fn bind_events<'q, 'e>(
     mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
-    events: &[NewEvent],
+    events: impl IntoIterator<Item = &'e NewEvent>,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
     for e in events {
         query = query
@@ -217,7 +217,7 @@ fn bind_events<'q>(
 /// returned row across threads, which cost more than the insert's own index work.
 pub async fn insert_new(
     tx: &mut Transaction<'_, Any>,
-    events: &[NewEvent],
+    events: &[&NewEvent],
 ) -> Result<HashSet<String>, sqlx::Error> {
     const COLUMNS: usize = 12;
     // A whole ingest batch in one statement: 12,000 parameters, within both databases' limits.
@@ -232,7 +232,7 @@ pub async fn insert_new(
              DO NOTHING",
             values_placeholders(backend, chunk.len(), COLUMNS)
         );
-        let done = bind_events(sqlx::query(&sql), chunk)
+        let done = bind_events(sqlx::query(&sql), chunk.iter().copied())
             .execute(&mut **tx)
             .await?;
         if done.rows_affected() == chunk.len() as u64 {

@@ -88,21 +88,22 @@ async fn insert_by_group(
     groups: &[Vec<&str>],
     citus: bool,
 ) -> Result<HashSet<String>, sqlx::Error> {
-    if !citus {
-        return crate::events::db::insert_new(tx, events).await;
-    }
-    let group_of: HashMap<&str, usize> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(n, group)| group.iter().map(move |id| (*id, n)))
-        .collect();
-    let mut by_group: BTreeMap<usize, Vec<NewEvent>> = BTreeMap::new();
-    for event in events {
-        let group = group_of.get(event.customer_id.as_str()).copied();
-        by_group
-            .entry(group.unwrap_or_default())
-            .or_default()
-            .push(event.clone());
+    let mut by_group: BTreeMap<usize, Vec<&NewEvent>> = BTreeMap::new();
+    if citus {
+        let group_of: HashMap<&str, usize> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(n, group)| group.iter().map(move |id| (*id, n)))
+            .collect();
+        for event in events {
+            let group = group_of.get(event.customer_id.as_str()).copied();
+            by_group
+                .entry(group.unwrap_or_default())
+                .or_default()
+                .push(event);
+        }
+    } else {
+        by_group.insert(0, events.iter().collect());
     }
     let mut inserted = HashSet::with_capacity(events.len());
     for events in by_group.values() {

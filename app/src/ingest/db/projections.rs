@@ -218,10 +218,6 @@ fn row_changes<'a>(
 /// The statement moving one group's rows: `rows` rows of [`RowChange`] in `VALUES`, then
 /// `now`, then (`routed`, on Citus) the group's ids again, which route it to their shard.
 fn row_changes_sql(backend: Backend, rows: usize, routed: bool) -> String {
-    let param = |n: usize| match backend {
-        Backend::Sqlite => "?".to_string(),
-        Backend::Postgres => format!("${n}"),
-    };
     let route = if routed {
         format!(
             " AND customers.id IN ({})",
@@ -243,7 +239,7 @@ fn row_changes_sql(backend: Backend, rows: usize, routed: bool) -> String {
          tier_since = CASE WHEN {tier_moves} THEN v.tier_at ELSE customers.tier_since END \
          FROM v WHERE customers.id = v.cid{route}",
         values_placeholders(backend, rows, 6),
-        param(rows * 6 + 1),
+        crate::store::list_placeholders(backend, rows * 6 + 1, 1),
     )
 }
 
