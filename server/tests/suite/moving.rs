@@ -105,10 +105,7 @@ async fn a_sqlite_installation_moves_to_postgres_whole_and_verified() {
     };
     let (source, _guard) = common::sqlite().await;
     let state = installation(&source).await;
-    let to = MoveArgs {
-        to: target.url().to_string(),
-        cancel: false,
-    };
+    let to = move_to(&target);
     let report = server::moving::run(&source, &to).await.unwrap();
     assert!(report.contains("every table read back"), "{report}");
     let moved = AppState::new(target.clone(), Config::default())
@@ -156,6 +153,14 @@ async fn a_sqlite_installation_moves_to_postgres_whole_and_verified() {
         !paused(&source).await,
         "out of maintenance, change log gone"
     );
+}
+
+/// The move to `target`.
+fn move_to(target: &Db) -> MoveArgs {
+    MoveArgs {
+        to: target.url().to_string(),
+        cancel: false,
+    }
 }
 
 /// Whether `db` is in maintenance or holds a move's change log.
@@ -241,10 +246,7 @@ async fn events_sent_while_the_console_moves_arrive_exactly_once() {
     let (moved_tx, moved_rx) = tokio::sync::watch::channel(None);
     let sender = tokio::spawn(keep_sending(base, moved_rx, key, customers));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let to = MoveArgs {
-        to: target.url().to_string(),
-        cancel: false,
-    };
+    let to = move_to(&target);
     server::moving::run(&source, &to).await.unwrap();
     let moved_base = common::console::spawn(target.clone(), Default::default()).await;
     moved_tx.send_replace(Some(moved_base));
@@ -323,10 +325,7 @@ async fn a_move_that_does_not_arrive_equal_is_refused_and_the_source_serves_on()
         sqlx::raw_sql(sql).execute(&mut *conn).await.unwrap();
     }
     drop(conn);
-    let to = MoveArgs {
-        to: target.url().to_string(),
-        cancel: false,
-    };
+    let to = move_to(&target);
     let refused = server::moving::run(&source, &to).await.unwrap_err();
     assert!(refused.contains("notes: the rows differ"), "{refused}");
     assert!(
@@ -378,10 +377,7 @@ async fn a_move_killed_in_the_middle_resumes_and_ends_equal() {
     )
     .await
     .unwrap();
-    let to = MoveArgs {
-        to: target.url().to_string(),
-        cancel: false,
-    };
+    let to = move_to(&target);
     server::moving::run(&source, &to).await.unwrap();
     let moved = AppState::new(target.clone(), Config::default())
         .await

@@ -47,6 +47,27 @@ async fn save(admin: &Console, form: &[(&str, &str)]) -> (u16, Value) {
     (answer.status().as_u16(), answer.json().await.unwrap())
 }
 
+/// A console over `db` (`label`, seeded with `customers`) whose Shopify connection is saved
+/// with `unknown_customers` ("create" or "refuse"): its address and the admin who saved it.
+async fn connected(
+    db: &Db,
+    label: &str,
+    customers: u64,
+    unknown_customers: &str,
+) -> (String, Console) {
+    common::seed(db, customers).await;
+    let base = spawn(db.clone(), Default::default()).await;
+    let admin = Console::signed_in(&base, "admin@demo.test").await;
+    let form = [
+        ("form[secret]", SECRET),
+        ("form[unknown_customers]", unknown_customers),
+        ("form[points_per_unit]", "1"),
+    ];
+    let (status, saved) = save(&admin, &form).await;
+    assert_eq!(status, 200, "{label}: {saved}");
+    (base, admin)
+}
+
 /// (points balance, purchase count, net spend in USD, test persona) of customer `id`.
 async fn projections(db: &Db, id: &str) -> (i64, i64, i64, i64) {
     let (points, purchases, test): (i64, i64, i64) = sqlx::query_as(
@@ -285,15 +306,7 @@ async fn the_documented_order_and_refund_become_a_purchase_points_and_a_refund()
 async fn unknown_customers_are_refused_by_the_setting_and_a_known_email_is_matched() {
     let (dbs, _guard) = common::each_database().await;
     for (label, db) in dbs {
-        common::seed(&db, 2).await;
-        let base = spawn(db.clone(), Default::default()).await;
-        let admin = Console::signed_in(&base, "admin@demo.test").await;
-        let form = [
-            ("form[secret]", SECRET),
-            ("form[unknown_customers]", "refuse"),
-            ("form[points_per_unit]", "1"),
-        ];
-        assert_eq!(save(&admin, &form).await.0, 200, "{label}");
+        let (base, admin) = connected(&db, label, 2, "refuse").await;
         let (status, answer) = deliver(&base, "orders/paid", "r1", &paid_order(), SECRET).await;
         assert_eq!(
             (status, answer["outcome"].as_str()),
@@ -385,15 +398,7 @@ async fn unknown_customers_are_refused_by_the_setting_and_a_known_email_is_match
 async fn a_buyer_name_with_nul_and_control_characters_is_stored_clean() {
     let (dbs, _guard) = common::each_database().await;
     for (label, db) in dbs {
-        common::seed(&db, 1).await;
-        let base = spawn(db.clone(), Default::default()).await;
-        let admin = Console::signed_in(&base, "admin@demo.test").await;
-        let form = [
-            ("form[secret]", SECRET),
-            ("form[unknown_customers]", "create"),
-            ("form[points_per_unit]", "1"),
-        ];
-        assert_eq!(save(&admin, &form).await.0, 200, "{label}");
+        let (base, _) = connected(&db, label, 1, "create").await;
         let mut order: Value = serde_json::from_str(&paid_order()).unwrap();
         order["customer"]["first_name"] = json!("Jo\u{0}hn\u{7}");
         order["customer"]["last_name"] = json!("\u{1b}[31mSmith\u{0}");
@@ -428,15 +433,7 @@ const JPY_ORDER: &str = include_str!("../fixtures/shopify/jpy-shop.order.json");
 async fn real_shops_orders_are_kept_in_shop_money_and_refunded_in_the_purchases_currency() {
     let (dbs, _guard) = common::each_database().await;
     for (label, db) in dbs {
-        common::seed(&db, 2).await;
-        let base = spawn(db.clone(), Default::default()).await;
-        let admin = Console::signed_in(&base, "admin@demo.test").await;
-        let form = [
-            ("form[secret]", SECRET),
-            ("form[unknown_customers]", "create"),
-            ("form[points_per_unit]", "1"),
-        ];
-        assert_eq!(save(&admin, &form).await.0, 200, "{label}");
+        let (base, admin) = connected(&db, label, 2, "create").await;
 
         // An AUD shop's order paid in USD: the purchase is the shop's 60.33 AUD, the buyer's
         // 45.85 USD kept beside it; 60 points (one per dollar of the shop's currency).
@@ -571,15 +568,7 @@ async fn real_shops_orders_are_kept_in_shop_money_and_refunded_in_the_purchases_
 async fn a_delivery_while_the_console_moves_is_refused_unclaimed_and_taken_when_sent_again() {
     let (dbs, _guard) = common::each_database().await;
     for (label, db) in dbs {
-        common::seed(&db, 2).await;
-        let base = spawn(db.clone(), Default::default()).await;
-        let admin = Console::signed_in(&base, "admin@demo.test").await;
-        let form = [
-            ("form[secret]", SECRET),
-            ("form[unknown_customers]", "create"),
-            ("form[points_per_unit]", "1"),
-        ];
-        assert_eq!(save(&admin, &form).await.0, 200, "{label}");
+        let (base, _) = connected(&db, label, 2, "create").await;
         common::set_maintenance(&db, true).await;
         let (status, answer) =
             deliver(&base, "orders/paid", "w-moving", &paid_order(), SECRET).await;
