@@ -2,7 +2,8 @@
 # Installs what building and running the app needs, skipping what is already there.
 #   scripts/install.sh          toolchain: wasm32 target, cargo-leptos, wasm-bindgen-cli
 #   scripts/install.sh --release  also wasm-opt (for `cargo leptos build --release`)
-#   scripts/install.sh --tests  also Chromium + chromedriver, PostgreSQL, the end2end npm packages
+#   scripts/install.sh --tests  also Chromium + chromedriver, PostgreSQL, the end2end npm packages,
+#                               and the JDK with JUnit 4 (the Android SDK's tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,6 +33,8 @@ if [ "${1:-}" = "--tests" ]; then
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
   command -v node >/dev/null || missing+=(nodejs npm)
+  command -v javac >/dev/null || missing+=(default-jdk-headless)
+  [ -f /usr/share/java/junit4.jar ] || missing+=(junit4)
   if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"

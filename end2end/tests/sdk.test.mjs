@@ -40,7 +40,7 @@ async function sessionsShown(agent, count) {
 async function createPublishableKey(size) {
   const admin = await signedInPage(app, 'admin@demo.test', VIEWPORTS[size], '/admin/api-keys');
   await admin.fill('#api-key-name', `Web shop ${size}`);
-  await admin.getByLabel('Web pages (publishable key for the JavaScript SDK)').check();
+  await admin.getByLabel('Web pages and apps (publishable key for the SDKs)').check();
   await admin.locator('#api-key-type-app_session').waitFor();
   assert.equal(await admin.isChecked('#api-key-type-app_session'), true, 'harmless types come ticked');
   assert.equal(await admin.isChecked('#api-key-type-points_earned'), false, 'points are not');

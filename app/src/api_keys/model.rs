@@ -11,8 +11,8 @@ pub enum KeyKind {
     /// For servers: sends any event type, from anywhere, shown once.
     #[default]
     Secret,
-    /// For web pages (the JavaScript SDK): limited to some event types, some origins and a
-    /// request rate; not a secret, so it is shown again.
+    /// For web pages and mobile apps (the SDKs): limited to some event types, some origins or
+    /// apps and a request rate; not a secret, so it is shown again.
     Publishable,
 }
 
@@ -56,7 +56,8 @@ pub struct ApiKeySummary {
     pub public_key: Option<String>,
     /// Event types a publishable key may send.
     pub event_types: Vec<String>,
-    /// Origins (`https://shop.example`) a publishable key may send from.
+    /// Origins (`https://shop.example`) and apps (`app:com.example.shop`) a publishable key
+    /// may send from.
     pub origins: Vec<String>,
     /// Requests a minute a publishable key may make.
     pub per_minute: Option<i64>,
@@ -123,10 +124,23 @@ pub fn checked_name(name: &str) -> Result<String, &'static str> {
     }
 }
 
-/// A web origin as browsers send it in `Origin`: `http` or `https`, a host, an optional port,
-/// nothing after; lower-cased. Else what is wrong.
+/// What the `X-Client-App` header of a mobile app's request (the Android and .NET SDKs send
+/// it; there is no `Origin` outside a browser) is listed as among a key's origins.
+pub fn app_origin(app_id: &str) -> String {
+    format!("{APP_PREFIX}{}", app_id.trim().to_ascii_lowercase())
+}
+
+/// How a mobile app is listed among a publishable key's origins: `app:com.example.shop`.
+pub const APP_PREFIX: &str = "app:";
+
+/// A web origin as browsers send it in `Origin` (`http` or `https`, a host, an optional port,
+/// nothing after), or a mobile app as `app:` and its id (`app:com.example.shop`: the Android
+/// application id or the iOS bundle id); lower-cased. Else what is wrong.
 pub fn checked_origin(origin: &str) -> Result<String, String> {
     let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    if let Some(app) = origin.strip_prefix(APP_PREFIX) {
+        return checked_app_id(app).map(|_| origin.clone());
+    }
     let Some((scheme, rest)) = origin.split_once("://") else {
         return Err(format!(
             "“{origin}” is not an origin: write it as https://shop.example."
@@ -154,6 +168,24 @@ pub fn checked_origin(origin: &str) -> Result<String, String> {
     Ok(origin)
 }
 
+/// An app id: dot-separated parts of letters, digits, `_` and `-`, at least two, as Android
+/// application ids and iOS bundle ids are.
+fn checked_app_id(app: &str) -> Result<(), String> {
+    let part_ok = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    if app.len() <= 155 && app.contains('.') && app.split('.').all(part_ok) {
+        Ok(())
+    } else {
+        Err(format!(
+            "“{APP_PREFIX}{app}” is not an app: write its id, e.g. app:com.example.shop."
+        ))
+    }
+}
+
 /// The origins of a textarea (one per line, blank lines skipped): at least one, at most 50.
 pub fn checked_origins(text: &str) -> Result<Vec<String>, String> {
     let mut origins = Vec::new();
@@ -164,7 +196,11 @@ pub fn checked_origins(text: &str) -> Result<Vec<String>, String> {
         }
     }
     match origins.len() {
-        0 => Err("List the sites that may use this key, e.g. https://shop.example.".into()),
+        0 => Err(
+            "List the sites or apps that may use this key, e.g. https://shop.example or \
+             app:com.example.shop."
+                .into(),
+        ),
         n if n > 50 => Err("List at most 50 origins per key.".into()),
         _ => Ok(origins),
     }
@@ -196,6 +232,14 @@ mod tests {
             checked_origin("http://127.0.0.1:8080"),
             Ok("http://127.0.0.1:8080".into())
         );
+        assert_eq!(
+            checked_origin("app:Com.Example.Shop"),
+            Ok("app:com.example.shop".into())
+        );
+        assert_eq!(app_origin(" Com.Example.Shop"), "app:com.example.shop");
+        assert!(checked_origin("app:shop").is_err());
+        assert!(checked_origin("app:com..shop").is_err());
+        assert!(checked_origin("app:com.example/shop").is_err());
         assert!(checked_origin("shop.example").is_err());
         assert!(checked_origin("ftp://shop.example").is_err());
         assert!(checked_origin("https://shop.example/path").is_err());

@@ -63,7 +63,7 @@ fn ApiKeys() -> impl IntoView {
                                 <label for="api-key-secret">"A server (secret key: any event, shown once)"</label></li>
                             <li><input type="radio" id="api-key-publishable" name="form[kind]" value="publishable"
                                 on:change=move |_| publishable.set(true)/>
-                                <label for="api-key-publishable">"Web pages (publishable key for the JavaScript SDK)"</label></li>
+                                <label for="api-key-publishable">"Web pages and apps (publishable key for the SDKs)"</label></li>
                         </ul>
                     </fieldset>
                     <div hidden=move || !publishable.get()>
@@ -117,8 +117,8 @@ fn BrowserLimitFields(
     let ticked = current.map(|c| c.event_types);
     view! {
         <fieldset aria-describedby=described_by>
-            <legend>"Event types web pages may send"</legend>
-            <p class="muted">"A browser can be made to send anything: leave points, tier and purchase events to your servers."</p>
+            <legend>"Event types pages and apps may send"</legend>
+            <p class="muted">"A browser or an app can be made to send anything: leave points, tier and purchase events to your servers."</p>
             <Loaded resource=types what="event types" let:list>
                 <ul class="checkbox-list columns">
                     {list.into_iter().filter(|t| t.ingestible).map(|t| {
@@ -136,7 +136,7 @@ fn BrowserLimitFields(
             </Loaded>
             <p class="field-error" id=types_error_id aria-live="polite">{move || types_error.get()}</p>
         </fieldset>
-        <Field id=origins_id.clone() label="Sites that may use it (one origin a line, e.g. https://shop.example)" error=field_error(error, "origins")>
+        <Field id=origins_id.clone() label="Sites and apps that may use it (one a line: https://shop.example, or app:com.example.shop for a mobile app)" error=field_error(error, "origins")>
             <textarea id=origins_id.clone() name="form[origins]" rows="3" aria-describedby=format!("{origins_id}-error")>{origins}</textarea>
         </Field>
         <Field id=rate_id.clone() label="Requests a minute (all visitors together)" error=field_error(error, "per_minute")>

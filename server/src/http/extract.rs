@@ -104,17 +104,13 @@ where
             ));
         }
         if found.kind == KeyKind::Publishable {
-            let origin = parts
-                .headers
-                .get(header::ORIGIN)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            if !found.limits.origins.iter().any(|o| o == origin) {
+            let origin = sender_origin(&parts.headers);
+            if !found.limits.origins.contains(&origin) {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "origin_not_allowed",
-                    "This publishable key works only from the web pages of the sites listed \
-                     for it; an admin can add a site on the API keys screen.",
+                    "This publishable key works only from the web pages of the sites and the \
+                     apps listed for it; an admin can add one on the API keys screen.",
                 ));
             }
         }
@@ -124,6 +120,25 @@ where
         Ok(key)
     }
 }
+
+/// Who sends a publishable key's request, as a key lists it: a browser's `Origin` (always sent
+/// by a page of another site, and which a page cannot forge), else a mobile app's
+/// `X-Client-App` as `app:…`; empty when neither is there.
+fn sender_origin(headers: &axum::http::HeaderMap) -> String {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
+    match (text(header::ORIGIN), text(CLIENT_APP)) {
+        (Some(origin), _) => origin.to_string(),
+        (None, Some(app)) => app::api_keys::model::app_origin(app),
+        (None, None) => String::new(),
+    }
+}
+
+/// The header a mobile SDK names its app in.
+const CLIENT_APP: header::HeaderName = header::HeaderName::from_static("x-client-app");
 
 /// The `key` parameter of a query string.
 fn key_in_query(query: Option<&str>) -> Option<String> {

@@ -18,6 +18,7 @@ mod import;
 mod ingest;
 mod loyalty;
 mod merge;
+mod mobile_sdks;
 mod moving;
 mod privacy;
 mod promo;
