@@ -3,7 +3,8 @@
 #   scripts/install.sh          toolchain: wasm32 target, cargo-leptos, wasm-bindgen-cli
 #   scripts/install.sh --release  also wasm-opt (for `cargo leptos build --release`)
 #   scripts/install.sh --tests  also Chromium + chromedriver, PostgreSQL, the end2end npm packages,
-#                               and the JDK with JUnit 4 (the Android SDK's tests)
+#                               the JDK with JUnit 4 (the Android SDK's tests), Mono with NUnit 2.6
+#                               (the .NET SDK's tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -35,6 +36,9 @@ if [ "${1:-}" = "--tests" ]; then
   command -v node >/dev/null || missing+=(nodejs npm)
   command -v javac >/dev/null || missing+=(default-jdk-headless)
   [ -f /usr/share/java/junit4.jar ] || missing+=(junit4)
+  command -v mcs >/dev/null || missing+=(mono-devel)
+  command -v nunit-console >/dev/null || missing+=(nunit-console)
+  [ -f /usr/lib/cli/nunit.framework-2.6.3/nunit.framework.dll ] || missing+=(libnunit-framework2.6.3-cil)
   if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"

@@ -1,8 +1,9 @@
-//! The Android SDK (`client/android`, Java) against a real console on both databases: its JUnit
-//! suite runs on the JDK with the console's address, two publishable keys listing the app
-//! (`app:com.example.shop`) and a customer; offline then online, a kill mid-batch then a restart,
-//! refusal, the rate limit, a revoked key. Every event id the suite says it got through is
-//! then in the database exactly once, and nothing else from the app.
+//! The mobile SDKs against a real console on both databases: the Android SDK's JUnit suite
+//! (`client/android`, Java, on the JDK) and the .NET SDK's NUnit suite (`client/dotnet`, C#, on
+//! Mono), each given the console's address, two publishable keys listing the app
+//! (`app:com.example.shop`) and a customer: offline then online, a kill mid-batch then a
+//! restart, refusal, the rate limit, a revoked key and an unlisted app. Every event id a suite
+//! says it got through is then in the database exactly once, and nothing else from the app.
 
 #![allow(clippy::unwrap_used)]
 
@@ -83,63 +84,195 @@ fn java_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// A console serving `db` for the app's SDK suite: its address, the keys, a customer, and the
+/// file the suite lists the event ids it got through in.
+struct ConsoleForTheApp {
+    env: Vec<(&'static str, String)>,
+    expected: PathBuf,
+}
+
+async fn console_for_the_app(db: &app::store::Db, label: &str, dir: &Path) -> ConsoleForTheApp {
+    common::seed(db, 2).await;
+    let key = key_for_the_app(db, 600).await;
+    let limited = key_for_the_app(db, 3).await;
+    let external = app::customers::db::external_ids(db, 1).await.unwrap()[0].clone();
+    let base = spawn(db.clone(), Default::default()).await;
+    let expected = dir.join(format!("expected-{label}.txt"));
+    let env = vec![
+        ("endpoint", base),
+        ("key", key),
+        ("limitedKey", limited),
+        ("app", APP.to_string()),
+        ("externalId", external),
+        ("expected", expected.display().to_string()),
+    ];
+    ConsoleForTheApp { env, expected }
+}
+
+/// Runs `command` (an SDK's test suite) while the console serves on this runtime's thread.
+async fn suite_passes(label: &str, sdk: &str, mut command: Command) {
+    let (ok, printed) =
+        tokio::task::spawn_blocking(move || common::printed(command.output().unwrap()))
+            .await
+            .unwrap();
+    assert!(ok, "{label}: the {sdk} SDK's suite passes:\n{printed}");
+}
+
+/// Every event id the suite listed is stored exactly once, and nothing else from `source`.
+async fn each_listed_event_stored_once(
+    db: &app::store::Db,
+    label: &str,
+    source: &str,
+    expected: &Path,
+) {
+    let listed = std::fs::read_to_string(expected).unwrap();
+    let mut listed: Vec<&str> = listed.lines().collect();
+    listed.sort_unstable();
+    assert_eq!(
+        listed.len(),
+        3 + 40 + 1 + 3,
+        "{label}: every scenario listed its events"
+    );
+    let stored: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT client_event_id, COUNT(*) FROM events WHERE source = $1 \
+         GROUP BY client_event_id ORDER BY client_event_id",
+    )
+    .bind(source)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let counts: BTreeMap<&str, i64> = stored.iter().map(|(id, n)| (id.as_str(), *n)).collect();
+    assert!(
+        counts.values().all(|n| *n == 1),
+        "{label}: each once: {counts:?}"
+    );
+    assert_eq!(
+        counts.keys().copied().collect::<Vec<_>>(),
+        listed,
+        "{label}"
+    );
+}
+
 #[tokio::test]
 async fn the_android_sdk_keeps_its_promises_against_a_real_console() {
     let build = common::tempdir::Guard::create();
     let classpath = compile_android_sdk(Path::new(&build.path()));
     let (dbs, _guard) = common::each_database().await;
     for (label, db) in dbs {
-        common::seed(&db, 2).await;
-        let key = key_for_the_app(&db, 600).await;
-        let limited = key_for_the_app(&db, 3).await;
-        let external = app::customers::db::external_ids(&db, 1).await.unwrap()[0].clone();
-        let base = spawn(db.clone(), Default::default()).await;
-        let expected = Path::new(&build.path()).join(format!("expected-{label}.txt"));
+        let console = console_for_the_app(&db, label, Path::new(&build.path())).await;
         let mut java = Command::new("java");
-        java.arg(format!("-Dcp.endpoint={base}"))
-            .arg(format!("-Dcp.key={key}"))
-            .arg(format!("-Dcp.limitedKey={limited}"))
-            .arg(format!("-Dcp.app={APP}"))
-            .arg(format!("-Dcp.externalId={external}"))
-            .arg(format!("-Dcp.expected={}", expected.display()))
-            .args(["-cp", &classpath, "org.junit.runner.JUnitCore"])
-            .args(
-                ["JsonTest", "EventQueueTest", "ServerTest"]
-                    .map(|c| format!("com.customerprofiles.sdk.{c}")),
-            );
-        // The console serves on this runtime's thread while JUnit runs.
-        let (ok, printed) =
-            tokio::task::spawn_blocking(move || common::printed(java.output().unwrap()))
-                .await
-                .unwrap();
-        assert!(
-            ok,
-            "{label}: the Android SDK's JUnit suite passes:\n{printed}"
-        );
-
-        let expected_ids = std::fs::read_to_string(&expected).unwrap();
-        let mut expected_ids: Vec<&str> = expected_ids.lines().collect();
-        expected_ids.sort_unstable();
-        assert_eq!(expected_ids.len(), 3 + 40 + 1 + 3, "{label}");
-        let stored: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT client_event_id, COUNT(*) FROM events WHERE source = 'android' \
-             GROUP BY client_event_id ORDER BY client_event_id",
+        java.args(
+            console
+                .env
+                .iter()
+                .map(|(name, value)| format!("-Dcp.{name}={value}")),
         )
-        .fetch_all(db.pool())
-        .await
-        .unwrap();
-        let counts: BTreeMap<&str, i64> = stored.iter().map(|(id, n)| (id.as_str(), *n)).collect();
-        assert!(
-            counts.values().all(|n| *n == 1),
-            "{label}: each once: {counts:?}"
+        .args(["-cp", &classpath, "org.junit.runner.JUnitCore"])
+        .args(
+            ["JsonTest", "EventQueueTest", "ServerTest"]
+                .map(|c| format!("com.customerprofiles.sdk.{c}")),
         );
-        assert_eq!(
-            counts.keys().copied().collect::<Vec<_>>(),
-            expected_ids,
-            "{label}"
-        );
+        suite_passes(label, "Android", java).await;
+        each_listed_event_stored_once(&db, label, "android", &console.expected).await;
     }
 }
+
+#[tokio::test]
+async fn the_dotnet_sdk_keeps_its_promises_against_a_real_console() {
+    let build = common::tempdir::Guard::create();
+    let tests = compile_dotnet_sdk(Path::new(&build.path()));
+    let (dbs, _guard) = common::each_database().await;
+    for (label, db) in dbs {
+        let console = console_for_the_app(&db, label, Path::new(&build.path())).await;
+        let mut nunit = Command::new("nunit-console");
+        nunit
+            .envs(
+                console
+                    .env
+                    .iter()
+                    .map(|(name, value)| (env_name(name), value)),
+            )
+            .args(["-nologo", "-noresult"])
+            .arg(&tests)
+            .current_dir(build.path());
+        suite_passes(label, ".NET", nunit).await;
+        each_listed_event_stored_once(&db, label, "xamarin", &console.expected).await;
+    }
+}
+
+/// `limitedKey` as `CP_LIMITED_KEY`.
+fn env_name(name: &str) -> String {
+    let mut env = String::from("CP_");
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            env.push('_');
+        }
+        env.push(c.to_ascii_uppercase());
+    }
+    env
+}
+
+/// Compiles the .NET SDK, its NUnit tests and the app the tests kill, with Mono's C# compiler,
+/// into `out`; the tests' assembly.
+fn compile_dotnet_sdk(out: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../client/dotnet");
+    let cs = |dir: &str, only: Option<&str>| -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "cs"))
+            .filter(|p| {
+                only.is_none_or(|name| p.ends_with(name))
+                    && (only.is_some() || !p.ends_with("KilledApp.cs"))
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    assert!(
+        Path::new(NUNIT).exists(),
+        "{NUNIT} is missing: `apt-get install mono-devel nunit-console` (scripts/install.sh --tests does)"
+    );
+    std::fs::copy(NUNIT, out.join("nunit.framework.dll")).unwrap();
+    let sdk = out.join("CustomerProfiles.Sdk.dll");
+    let tests = out.join("CustomerProfiles.Sdk.Tests.dll");
+    let builds = [
+        ("library", sdk.clone(), vec![], cs("src", None)),
+        (
+            "library",
+            tests.clone(),
+            vec![sdk.clone(), PathBuf::from(NUNIT)],
+            cs("tests", None),
+        ),
+        (
+            "exe",
+            out.join("KilledApp.exe"),
+            vec![sdk.clone()],
+            cs("tests", Some("KilledApp.cs")),
+        ),
+    ];
+    for (target, output, references, files) in builds {
+        let (ok, printed) = common::printed(
+            Command::new("mcs")
+                .args(["-langversion:7.2", "-warnaserror", "-r:System.Net.Http"])
+                .arg(format!("-target:{target}"))
+                .arg(format!("-out:{}", output.display()))
+                .args(references.iter().map(|r| format!("-r:{}", r.display())))
+                .args(&files)
+                .output()
+                .expect("mcs (mono-devel) runs"),
+        );
+        assert!(
+            ok,
+            "the .NET SDK compiles ({}):\n{printed}",
+            output.display()
+        );
+    }
+    tests
+}
+
+/// Debian's NUnit 2.6 framework, which `nunit-console` runs.
+const NUNIT: &str = "/usr/lib/cli/nunit.framework-2.6.3/nunit.framework.dll";
 
 #[tokio::test]
 async fn an_app_is_known_by_its_header_and_a_page_by_its_origin_whatever_else_it_sends() {
