@@ -22,6 +22,7 @@ pub mod devices;
 pub mod duplicates;
 pub mod error;
 pub mod events;
+pub mod geofences;
 pub mod identity;
 pub mod import;
 pub mod ingest;

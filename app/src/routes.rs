@@ -31,6 +31,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/attributes") view={Lazy::<AttributeTypesScreen>::new()}/>
             <Route path=path!("/admin/analytics") view={Lazy::<AnalyticsAdminScreen>::new()}/>
             <Route path=path!("/admin/import") view={Lazy::<ImportScreen>::new()}/>
+            <Route path=path!("/admin/locations") view={Lazy::<GeofencesScreen>::new()}/>
             <Route path=path!("/admin/import/:id") view={Lazy::<ImportJobScreen>::new()}/>
             <Route path=path!("/sign-in") view=crate::auth::SignInPage/>
         </Routes>
@@ -120,6 +121,7 @@ lazy_screen! {
     AttributeTypesScreen => crate::attributes::AttributeTypesPage,
     AnalyticsAdminScreen => crate::analytics::AnalyticsAdminPage,
     ImportScreen => crate::import::ImportPage,
+    GeofencesScreen => crate::geofences::GeofencesPage,
     ImportJobScreen => crate::import::ImportJobPage,
     ActivitySectionScreen => crate::activity::ActivitySection,
     ProfileTabScreen => ProfileWithDuplicates,

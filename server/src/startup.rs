@@ -210,6 +210,7 @@ fn router(app: AppState, leptos_options: LeptosOptions) -> Router {
                 .layer::<_, std::convert::Infallible>(DefaultBodyLimit::disable())
                 .layer::<_, std::convert::Infallible>(crate::http::sdk::events_cors(&app)),
         )
+        .route(crate::http::geofences::PATH, get(crate::http::geofences::active))
         .route("/sdk/v1/customer-profiles.js", get(crate::http::sdk::script))
         .route("/sdk/v1/customer-profiles.mjs", get(crate::http::sdk::module))
         .route("/api/v1/openapi.json", get(crate::http::openapi::document))

@@ -47,6 +47,10 @@ pub fn AdminPage() -> impl IntoView {
                         <p>"Connect a Shopify shop: paid orders become purchases and points, refunds take them back."</p>
                     </li>
                     <li>
+                        <a href="/admin/locations">"Locations: geofences"</a>
+                        <p>"Circles around stores and places; mobile apps say when a customer enters and leaves them."</p>
+                    </li>
+                    <li>
                         <a href="/admin/event-types">"Event types"</a>
                         <p>"Categories, stream summaries and details of each event type; custom types."</p>
                     </li>

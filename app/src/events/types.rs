@@ -51,7 +51,7 @@ pub const DIGITAL: &str = "Digital";
 pub const PROFILE: &str = "Profile";
 
 /// Every known event type, in the order the stream's filter lists them.
-pub const EVENT_TYPES: [EventType; 28] = [
+pub const EVENT_TYPES: [EventType; 30] = [
     api(
         "purchase",
         PURCHASE_RELATED,
@@ -116,6 +116,12 @@ pub const EVENT_TYPES: [EventType; 28] = [
         "device_seen",
         DIGITAL,
         "Device seen[ on {platform}][ ({model})]",
+    ),
+    api("geofence_entered", DIGITAL, "Entered {geofence_name}"),
+    api(
+        "geofence_exited",
+        DIGITAL,
+        "Left {geofence_name}[ after {dwell_seconds|second|seconds}]",
     ),
     api("profile_updated", PROFILE, "Profile updated"),
     console("customer_created", PROFILE, "Joined via {source}"),

@@ -35,8 +35,11 @@ pub async fn prepare(
 ) -> Result<Prepared, sqlx::Error> {
     let valid: Vec<&ValidEvent> = batch.iter().filter_map(|c| c.event.as_ref().ok()).collect();
     let customers = db::customers_holding(backend, conn, &valid, ignore_case, citus).await?;
-    let stores = db::stores(backend, conn, &valid).await?;
-    let products = db::products(backend, conn, &valid).await?;
+    let catalogue = Catalogue {
+        stores: db::stores(backend, conn, &valid).await?,
+        products: db::products(backend, conn, &valid).await?,
+        geofences: db::geofences(backend, conn, &valid).await?,
+    };
 
     let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
     let mut events: Vec<(usize, NewEvent)> = Vec::new();
@@ -54,7 +57,7 @@ pub async fn prepare(
         };
         // What does not depend on the customer is checked first, so that a refusal never
         // tells whether the identifier belongs to a customer (publishable keys).
-        let payload = match catalogued(event, &stores, &products) {
+        let payload = match catalogued(event, &catalogue) {
             Ok(payload) => payload,
             Err(errors) => {
                 outcomes[slot] = Some(Outcome::Rejected { errors });
@@ -88,6 +91,14 @@ pub async fn prepare(
         events,
         refused,
     })
+}
+
+/// The geofence a `geofence_entered` / `geofence_exited` event names.
+pub fn geofence_id(event: &ValidEvent) -> Option<&str> {
+    if !event.event_type.starts_with("geofence_") {
+        return None;
+    }
+    event.payload.get("geofence_id").and_then(Value::as_str)
 }
 
 /// The answer for an event refused because its customer's processing is restricted.
@@ -169,14 +180,26 @@ fn unknown_customer(event: &ValidEvent) -> Outcome {
     }
 }
 
-/// `event`'s payload with its store's and products' names written in, so the record reads
-/// the same after the catalogue changes; an unknown store or SKU is refused. Depends on
-/// nothing stored about the customer.
+/// What a batch's events name, read once a batch: stores (id → [name, city]), products (SKU →
+/// [name]) and geofences (id → name).
+struct Catalogue {
+    stores: HashMap<String, Vec<String>>,
+    products: HashMap<String, Vec<String>>,
+    geofences: HashMap<String, String>,
+}
+
+/// `event`'s payload with its store's, products' and geofence's names written in, so the
+/// record reads the same after the catalogue changes; an unknown store, SKU or geofence is
+/// refused. Depends on nothing stored about the customer.
 fn catalogued(
     event: &ValidEvent,
-    stores: &HashMap<String, Vec<String>>,
-    products: &HashMap<String, Vec<String>>,
+    catalogue: &Catalogue,
 ) -> Result<serde_json::Map<String, Value>, Vec<FieldError>> {
+    let Catalogue {
+        stores,
+        products,
+        geofences,
+    } = catalogue;
     let mut errors = Vec::new();
     let mut payload = event.payload.clone();
     if let Some(store_id) = &event.store_id {
@@ -186,6 +209,17 @@ fn catalogued(
                 payload.insert("store_city".into(), json!(city));
             }
             _ => errors.push(FieldError::new("store_id", "no store has this id")),
+        }
+    }
+    if let Some(fence) = geofence_id(event) {
+        match geofences.get(fence) {
+            Some(name) => {
+                payload.insert("geofence_name".into(), json!(name));
+            }
+            None => errors.push(FieldError::new(
+                "payload.geofence_id",
+                "no geofence has this id (Admin → Locations lists them)",
+            )),
         }
     }
     if let Some(Value::Array(items)) = payload.get_mut("items") {

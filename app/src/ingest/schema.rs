@@ -129,6 +129,15 @@ pub fn payload_fields(event_type: &str) -> &'static [Field] {
         "promo_code_claim_error" => const { &[req("code", Kind::Text), req("reason", Kind::Text)] },
         "tag_appended" => const { &[req("tag", Kind::Text)] },
         "app_session" | "device_seen" => DEVICE,
+        "geofence_entered" => const { &[req("geofence_id", Kind::Text)] },
+        "geofence_exited" => {
+            const {
+                &[
+                    req("geofence_id", Kind::Text),
+                    opt("dwell_seconds", Kind::Count),
+                ]
+            }
+        }
         "profile_updated" => const { &[opt("fields", Kind::TextList)] },
         _ => &[],
     }

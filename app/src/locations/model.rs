@@ -36,6 +36,10 @@ pub struct CustomerLocations {
     pub recent: Vec<StoreVisit>,
     /// Every store of the programme, by name (for the "near" chooser).
     pub all: Vec<Store>,
+    /// The geofences the customer was seen in, the one entered last first.
+    pub geofences: Vec<crate::geofences::GeofenceVisit>,
+    /// The stores nearest the centre of the geofence entered last, nearest first.
+    pub near_last_geofence: Vec<NearbyStore>,
 }
 
 /// A store and its distance from the chosen one.

@@ -26,11 +26,31 @@ pub async fn get_customer_locations(
             })
         })
         .collect();
+    let geofences = crate::geofences::service::visits(state, &customer_id).await?;
+    let near_last_geofence = geofences.first().map_or_else(Vec::new, |last| {
+        nearest(&all, (last.geofence.latitude, last.geofence.longitude), 3)
+    });
     Ok(CustomerLocations {
         home: home_id.as_deref().and_then(find),
         recent,
         all,
+        geofences,
+        near_last_geofence,
     })
+}
+
+/// The `limit` stores of `stores` nearest `origin` (degrees), nearest first.
+fn nearest(stores: &[crate::catalog::Store], origin: (f64, f64), limit: usize) -> Vec<NearbyStore> {
+    let mut nearby: Vec<NearbyStore> = stores
+        .iter()
+        .map(|store| NearbyStore {
+            km: super::great_circle_km(origin, (store.latitude, store.longitude)),
+            store: store.clone(),
+        })
+        .collect();
+    nearby.sort_by(|a, b| a.km.total_cmp(&b.km));
+    nearby.truncate(limit);
+    nearby
 }
 
 /// See the server function `nearby_stores`.
@@ -46,15 +66,6 @@ pub async fn nearby_stores(
         .find(|s| s.id == store_id)
         .map(|s| (s.latitude, s.longitude))
         .ok_or_else(|| AppError::NotFound(format!("There is no store {store_id}.")))?;
-    let mut nearby: Vec<NearbyStore> = stores
-        .into_iter()
-        .filter(|s| s.id != store_id)
-        .map(|store| NearbyStore {
-            km: super::great_circle_km(origin, (store.latitude, store.longitude)),
-            store,
-        })
-        .collect();
-    nearby.sort_by(|a, b| a.km.total_cmp(&b.km));
-    nearby.truncate(limit.clamp(1, 50));
-    Ok(nearby)
+    let others: Vec<_> = stores.into_iter().filter(|s| s.id != store_id).collect();
+    Ok(nearest(&others, origin, limit.clamp(1, 50)))
 }

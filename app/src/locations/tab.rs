@@ -4,6 +4,7 @@ use super::api::{get_customer_locations, nearby_stores};
 use super::model::{CustomerLocations, NearbyStore, StoreVisit};
 use crate::catalog::Store;
 use crate::customers::use_customer_id;
+use crate::geofences::{format_dwell, GeofenceVisit};
 use crate::layout::{Column, DataTable, ErrorPanel, Loaded, TableName};
 use crate::time::format_date_time;
 use leptos::prelude::*;
@@ -56,6 +57,7 @@ fn LocationsView(locations: CustomerLocations) -> impl IntoView {
         <div class="locations">
             <HomeStore home=locations.home/>
             <RecentStores recent=locations.recent/>
+            <GeofenceVisits visits=locations.geofences near=locations.near_last_geofence/>
             <NearbyStores all=locations.all chosen/>
         </div>
     }
@@ -105,6 +107,59 @@ fn RecentStores(recent: Vec<StoreVisit>) -> impl IntoView {
         <section class="panel" aria-labelledby="recent-stores-title">
             <h2 id="recent-stores-title">"Recent stores"</h2>
             {table.map(IntoAny::into_any).unwrap_or_else(|| view! { <p class="muted">"No store activity yet."</p> }.into_any())}
+        </section>
+    }
+}
+
+/// The geofences the customer was seen in (when, how long), and the stores nearest the last.
+#[component]
+fn GeofenceVisits(visits: Vec<GeofenceVisit>, near: Vec<NearbyStore>) -> impl IntoView {
+    let last = visits
+        .first()
+        .map(|v| v.geofence.name.clone())
+        .unwrap_or_default();
+    let body = if visits.is_empty() {
+        view! { <p class="muted">"No geofence visits yet: the brand's apps report them when the customer enters one."</p> }.into_any()
+    } else {
+        let columns = vec![
+            Column::text("Geofence"),
+            Column::text("Last entered"),
+            Column::text("Stayed"),
+            Column::number("Visits"),
+        ];
+        view! {
+            <DataTable name=TableName::LabelledBy("geofences-title") columns>
+                {visits.into_iter().map(|visit| {
+                    let stayed = match (visit.inside, visit.last_dwell_seconds) {
+                        (true, _) => "Still inside".to_string(),
+                        (false, Some(seconds)) => format_dwell(seconds),
+                        (false, None) => "—".to_string(),
+                    };
+                    view! {
+                        <tr>
+                            <td>{visit.geofence.name}</td>
+                            <td>{visit.last_entered.map(format_date_time).unwrap_or_default()}</td>
+                            <td>{stayed}</td>
+                            <td class="number">{visit.entries}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </DataTable>
+            <h3 id="near-geofence-title">{format!("Stores nearest {last}")}</h3>
+            <DataTable name=TableName::LabelledBy("near-geofence-title") columns=vec![Column::text("Store"), Column::number("Distance")]>
+                {near.into_iter().map(|n| view! {
+                    <tr>
+                        <td>{n.store.name} <span class="muted">" (" {n.store.id} ")"</span></td>
+                        <td class="number">{format!("{:.1} km", n.km)}</td>
+                    </tr>
+                }).collect_view()}
+            </DataTable>
+        }.into_any()
+    };
+    view! {
+        <section class="panel" aria-labelledby="geofences-title">
+            <h2 id="geofences-title">"Geofences"</h2>
+            {body}
         </section>
     }
 }

@@ -8,7 +8,7 @@ use super::customer_tables::Shard;
 
 /// Small, read-mostly tables copied to every node (catalogues, users, settings), so that any
 /// shard joins them locally.
-pub const REFERENCE_TABLES: [&str; 21] = [
+pub const REFERENCE_TABLES: [&str; 22] = [
     "status_types",
     "stores",
     "products",
@@ -30,6 +30,7 @@ pub const REFERENCE_TABLES: [&str; 21] = [
     "tier_levels",
     "import_dropped_indexes",
     "maintenance",
+    "geofences",
 ];
 
 /// Tables that hold no customer's data and are distributed by a key of their own:

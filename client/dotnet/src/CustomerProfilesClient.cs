@@ -52,12 +52,18 @@ namespace CustomerProfiles.Sdk
         volatile bool disposed;
         Dictionary<string, object> customer;
         int failures;
+        readonly Uri geofencesUrl;
+        /// <summary>The last geofence list fetched, and until when it is fresh.</summary>
+        Tuple<IReadOnlyList<Geofence>, DateTime> fences;
+        /// <summary>How long a fetched geofence list is used, as the console's Cache-Control says.</summary>
+        static readonly TimeSpan GeofencesFor = TimeSpan.FromMinutes(5);
 
         /// <summary>Starts a client; sends what an earlier run left queued.</summary>
         public CustomerProfilesClient(CustomerProfilesOptions options)
         {
             this.options = options.Checked();
             eventsUrl = new Uri(options.Endpoint.TrimEnd('/') + "/api/v1/events");
+            geofencesUrl = new Uri(eventsUrl, "geofences");
             queue = new EventQueue(Path.Combine(options.Directory, "queue"));
             customerFile = Path.Combine(options.Directory, "customer.json");
             customer = StoredCustomer(customerFile);
@@ -125,6 +131,46 @@ namespace CustomerProfiles.Sdk
             }
             Schedule(waiting >= batchSize ? TimeSpan.Zero : options.FlushInterval);
             return eventId;
+        }
+
+        /// <summary>Tells the console the device entered geofence <paramref name="geofenceId"/> (one of <see cref="GetGeofencesAsync"/>).</summary>
+        public string GeofenceEntered(string geofenceId) =>
+            Track("geofence_entered", new Dictionary<string, object> { ["geofence_id"] = geofenceId });
+
+        /// <summary>Tells the console the device left geofence <paramref name="geofenceId"/> after <paramref name="dwell"/>.</summary>
+        public string GeofenceExited(string geofenceId, TimeSpan dwell) =>
+            Track("geofence_exited", new Dictionary<string, object>
+            {
+                ["geofence_id"] = geofenceId,
+                ["dwell_seconds"] = (long)dwell.TotalSeconds,
+            });
+
+        /// <summary>
+        /// The active geofences to monitor (Admin → Locations), from the console at most every
+        /// five minutes. Throws <see cref="HttpRequestException"/> when the console cannot be
+        /// reached or refuses the key (the message says why) and nothing is cached.
+        /// </summary>
+        public async Task<IReadOnlyList<Geofence>> GetGeofencesAsync()
+        {
+            var cached = Volatile.Read(ref fences);
+            if (cached != null && DateTime.UtcNow < cached.Item2) return cached.Item1;
+            string text;
+            int status;
+            using (var response = await http.GetAsync(geofencesUrl).ConfigureAwait(false))
+            {
+                status = (int)response.StatusCode;
+                text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            }
+            var list = Get(ObjectOf(text), "geofences") as List<object>;
+            if (status != 200 || list == null)
+            {
+                if (cached != null) return cached.Item1;
+                throw new HttpRequestException("The console answered " + status + ": " + text);
+            }
+            IReadOnlyList<Geofence> read = list.OfType<Dictionary<string, object>>()
+                .Select(Geofence.Of).Where(g => g != null).ToList().AsReadOnly();
+            Volatile.Write(ref fences, Tuple.Create(read, DateTime.UtcNow + GeofencesFor));
+            return read;
         }
 
         /// <summary>How many events wait for the console's answer.</summary>

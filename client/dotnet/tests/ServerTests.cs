@@ -198,6 +198,32 @@ namespace CustomerProfiles.Sdk.Tests
         }
 
         [Test]
+        public void TheActiveGeofencesAreFetchedAndVisitsToThemSent()
+        {
+            var heard = new Heard();
+            using (var profiles = Client(Key, Endpoint, folder, heard))
+            {
+                var fences = profiles.GetGeofencesAsync().Result;
+                Assert.IsNotEmpty(fences, "the demo's geofences");
+                var fence = fences[0];
+                Assert.IsTrue(fence.RadiusMeters >= 50 && Math.Abs(fence.Latitude) <= 90);
+                Assert.AreSame(fences, profiles.GetGeofencesAsync().Result, "cached");
+                profiles.Identify("external_id", Customer);
+                var entered = profiles.GeofenceEntered(fence.Id);
+                var exited = profiles.GeofenceExited(fence.Id, TimeSpan.FromMinutes(7));
+                profiles.FlushAsync().Wait();
+                Assert.AreEqual(0, profiles.Pending);
+                Assert.IsEmpty(heard.Rejected);
+                ExpectStored(new[] { entered, exited });
+            }
+            using (var stranger = Client(Key, Endpoint, Path.Combine(folder, "stranger"), new Heard(), "com.example.other"))
+            {
+                var error = Assert.Throws<AggregateException>(() => stranger.GetGeofencesAsync().Wait());
+                StringAssert.Contains("403", error.InnerException.Message, "an unlisted app gets no geofences");
+            }
+        }
+
+        [Test]
         public void TheCustomerIsRememberedAcrossRestarts()
         {
             using (var profiles = Client(Key, Endpoint, folder, new Heard()))

@@ -1,8 +1,8 @@
 //! Security headers on every answer: no MIME sniffing, no framing, referrers only to this
 //! origin, a locked-down Content-Security-Policy where the page did not set its own (pages set
 //! one with their script nonce), and `Cache-Control: no-store` on everything but the files of
-//! the bundle, the SDK and the favicon, since pages, downloads and server-function answers
-//! carry personal data.
+//! the bundle, the SDK and the favicon, and the geofence list apps fetch (its own
+//! `Cache-Control`), since pages, downloads and server-function answers carry personal data.
 
 use axum::extract::Request;
 use axum::http::header::{
@@ -19,6 +19,8 @@ const LOCKED_DOWN: &str = "default-src 'none'; frame-ancestors 'none'";
 /// Adds the headers after the handler ran.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let static_path = crate::http::guard::is_static_asset(request.uri().path());
+    // Where, stores and circles: no customer's data.
+    let catalogue = request.uri().path() == crate::http::geofences::PATH;
     let mut response = next.run(request).await;
     // Decided by what is served: a file from the bundle's or the SDK's folder, never a page.
     let page_or_data = response
@@ -26,7 +28,7 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|v| v.starts_with("text/html") || v.starts_with("application/json"));
-    let cacheable = static_path && response.status().is_success() && !page_or_data;
+    let cacheable = response.status().is_success() && (catalogue || static_path && !page_or_data);
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));

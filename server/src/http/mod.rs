@@ -6,6 +6,7 @@
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod geofences;
 pub mod guard;
 pub mod headers;
 pub mod import;

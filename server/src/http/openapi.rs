@@ -77,6 +77,17 @@ pub fn openapi(registry: &[EventTypeDef], attributes: &[AttributeType]) -> Value
             }
         }),
     );
+    schemas.insert("Geofence".into(), json!({
+        "type": "object", "required": ["id", "name", "latitude", "longitude", "radius_m"],
+        "properties": {
+            "id": {"type": "string", "description": "What geofence_entered and geofence_exited events name (payload.geofence_id)."},
+            "name": {"type": "string"},
+            "latitude": {"type": "number", "minimum": -90, "maximum": 90},
+            "longitude": {"type": "number", "minimum": -180, "maximum": 180},
+            "radius_m": {"type": "integer", "minimum": 50, "maximum": 50000},
+            "store_id": {"type": "string", "nullable": true}
+        }
+    }));
     schemas.insert("Error".into(), json!({
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -123,6 +134,18 @@ pub fn openapi(registry: &[EventTypeDef], attributes: &[AttributeType]) -> Value
                         "content": {"application/json": {"schema": {"oneOf": [
                             {"$ref": "#/components/schemas/IngestReport"}, {"$ref": "#/components/schemas/Error"}]}}}},
                 "429": {"description": "A publishable key over its events a minute; see Retry-After.", "content": error}
+            }
+        }}, "/api/v1/geofences": {"get": {
+            "operationId": "activeGeofences",
+            "summary": "The active geofences, for mobile apps to monitor (cache for the Cache-Control time)",
+            "responses": {
+                "200": {"description": "Every active geofence.", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["geofences"],
+                    "properties": {"geofences": {"type": "array", "items": {"$ref": "#/components/schemas/Geofence"}}}
+                }}}},
+                "401": {"description": "Missing, unknown or revoked API key.", "content": error},
+                "403": {"description": "A publishable key used from a site or app not listed for it.", "content": error},
+                "429": {"description": "A publishable key over its requests a minute; see Retry-After.", "content": error}
             }
         }}},
         "components": {

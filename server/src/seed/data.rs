@@ -115,6 +115,51 @@ pub const DEVICES: &[(&str, &str, &str)] = &[
 pub const TIERS: &[(&str, i64)] = &[("Bronze", 0), ("Silver", 500), ("Gold", 2000)];
 
 /// City-centre stores with their real coordinates.
+/// The id of the demo geofence at the entrance of the store at `position` in [`stores`].
+pub fn geofence_id(position: usize) -> String {
+    format!("00000000-0000-4000-8000-{position:012}")
+}
+
+/// The demo geofence at the entrance of `store`.
+pub fn geofence_name(store: &Store) -> String {
+    format!("{} entrance", store.name)
+}
+
+/// The demo geofences: one at each store's entrance (100 m), and a pop-up that closed.
+pub fn geofences(stores: &[Store]) -> Vec<(String, app::geofences::GeofenceForm)> {
+    let form = |name: String, lat: f64, lon: f64, radius: i64, store: &str, active: bool| {
+        app::geofences::GeofenceForm {
+            name,
+            latitude: lat.to_string(),
+            longitude: lon.to_string(),
+            radius_m: radius.to_string(),
+            store_id: store.to_string(),
+            active: active.then(|| "on".to_string()),
+            ..Default::default()
+        }
+    };
+    let mut fences: Vec<_> = stores
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                geofence_id(i),
+                form(geofence_name(s), s.latitude, s.longitude, 100, &s.id, true),
+            )
+        })
+        .collect();
+    let popup = form(
+        "Summer pop-up, South Bank (closed)".into(),
+        51.5055,
+        -0.1160,
+        250,
+        "",
+        false,
+    );
+    fences.push((geofence_id(stores.len()), popup));
+    fences
+}
+
 pub fn stores() -> Vec<Store> {
     const STORES: &[(&str, &str, &str, &str, f64, f64)] = &[
         (

@@ -273,7 +273,54 @@ impl<'w, 'c> History<'w, 'c> {
             }
             self.purchase(at);
         }
+        if self.index % 5 == 4 {
+            self.geofence_visits();
+        }
         self.events
+    }
+
+    /// A customer with the brand's app (every fifth, from the fifth: customers 0 to 3 keep
+    /// the histories tests know) is seen at their home store's entrance geofence on their last
+    /// three visits there: entered four minutes before paying, left 6 to 20 minutes after
+    /// (still inside if that is after "now"). Added last, so the rest of the history is as it
+    /// was.
+    fn geofence_visits(&mut self) {
+        let home = self.customer.home_store_id.clone();
+        let Some(position) = self
+            .world
+            .stores
+            .iter()
+            .position(|s| Some(&s.id) == home.as_ref())
+        else {
+            return;
+        };
+        let (id, name) = (
+            super::data::geofence_id(position),
+            super::data::geofence_name(&self.world.stores[position]),
+        );
+        let visits: Vec<i64> = self
+            .events
+            .iter()
+            .filter(|e| e.event_type == "purchase" && e.store_id == home)
+            .map(|e| e.occurred_at)
+            .collect();
+        for at in visits.into_iter().rev().take(3) {
+            let entered = at - 4 * 60_000;
+            self.push(
+                "geofence_entered",
+                entered,
+                None,
+                None,
+                None,
+                json!({"geofence_id": id, "geofence_name": name}),
+            );
+            let dwell_seconds = 360 + (at / 1000 + self.index as i64) % 840;
+            let left = entered + dwell_seconds * 1000;
+            if left < self.world.as_of {
+                self.push("geofence_exited", left, None, None, None,
+                    json!({"geofence_id": id, "geofence_name": name, "dwell_seconds": dwell_seconds}));
+            }
+        }
     }
 
     fn purchase(&mut self, at: i64) {
@@ -435,7 +482,10 @@ impl<'w, 'c> History<'w, 'c> {
         self.customer.points_balance += points_delta.unwrap_or(0);
         let last = self.customer.last_active_at.unwrap_or(at).max(at);
         self.customer.last_active_at = Some(last);
-        let source = if event_type == "app_session" || event_type == "device_seen" {
+        let source = if event_type == "app_session"
+            || event_type == "device_seen"
+            || event_type.starts_with("geofence_")
+        {
             "app"
         } else {
             "pos"

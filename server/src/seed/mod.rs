@@ -63,6 +63,12 @@ pub async fn run(db: &Db, args: &SeedArgs) -> Result<String, String> {
     app::catalog::db::insert_products(&mut tx, &products)
         .await
         .map_err(|e| e.to_string())?;
+    for (id, form) in data::geofences(&stores) {
+        let fence = app::geofences::checked(&form).map_err(|(_, m)| m)?;
+        app::geofences::db::insert(&mut tx, &id, &fence, as_of)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     tx.commit().await.map_err(|e| e.to_string())?;
 
     // Generation runs on a blocking thread while the writer inserts the previous chunk.

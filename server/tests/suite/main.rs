@@ -12,6 +12,7 @@ mod change;
 mod cli;
 mod client;
 mod common;
+mod geofences;
 mod http;
 mod identity;
 mod import;

@@ -24,7 +24,9 @@ const JUNIT: [&str; 2] = [
 
 async fn key_for_the_app(db: &app::store::Db, per_minute: i64) -> String {
     let limits = BrowserLimits {
-        event_types: vec!["app_session".into()],
+        event_types: ["app_session", "geofence_entered", "geofence_exited"]
+            .map(String::from)
+            .to_vec(),
         origins: vec![format!("app:{APP}")],
         per_minute,
     };
@@ -130,7 +132,7 @@ async fn each_listed_event_stored_once(
     listed.sort_unstable();
     assert_eq!(
         listed.len(),
-        3 + 40 + 1 + 3,
+        3 + 40 + 1 + 3 + 2,
         "{label}: every scenario listed its events"
     );
     let stored: Vec<(String, i64)> = sqlx::query_as(

@@ -304,6 +304,24 @@ pub async fn products(
     .await
 }
 
+/// Each geofence the events name: id → name.
+pub async fn geofences(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    events: &[&ValidEvent],
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    let mut ids: Vec<&str> = events
+        .iter()
+        .filter_map(|e| super::matching::geofence_id(e))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    crate::geofences::db::names(backend, conn, &ids).await
+}
+
 /// The ids of events stored before under the `(customer_id, client_event_id)` of each event
 /// of `events` that `inserted` does not hold.
 async fn earlier_ids(

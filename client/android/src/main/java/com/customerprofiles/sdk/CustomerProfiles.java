@@ -67,10 +67,17 @@ public final class CustomerProfiles implements Closeable {
     private ScheduledFuture<?> timer;
     /** Sending thread only. */
     private int failures;
+    private final URL geofencesUrl;
+    /** Guarded by {@code this}: the last list fetched, and until when it is fresh. */
+    private List<Geofence> fences;
+    private long fencesUntil;
+    /** How long a fetched geofence list is used, as the console's Cache-Control says. */
+    private static final long GEOFENCES_FOR_MILLIS = 5 * 60 * 1000;
 
     private CustomerProfiles(Builder options) throws IOException {
         this.key = options.key;
         this.eventsUrl = options.eventsUrl;
+        this.geofencesUrl = new URL(options.eventsUrl, "geofences");
         this.appId = options.appId;
         this.source = options.source;
         this.listener = options.listener;
@@ -152,6 +159,49 @@ public final class CustomerProfiles implements Closeable {
         }
         schedule(waiting >= batchSize ? 0 : flushIntervalMillis);
         return eventId;
+    }
+
+    /** Tells the console the device entered geofence {@code geofenceId} (one of {@link #geofences}). */
+    public String geofenceEntered(String geofenceId) throws IOException {
+        return track("geofence_entered", Collections.singletonMap("geofence_id", geofenceId));
+    }
+
+    /** Tells the console the device left geofence {@code geofenceId} after {@code dwellSeconds}. */
+    public String geofenceExited(String geofenceId, long dwellSeconds) throws IOException {
+        Map<String, Object> payload = new LinkedHashMap<String, Object>();
+        payload.put("geofence_id", geofenceId);
+        payload.put("dwell_seconds", dwellSeconds);
+        return track("geofence_exited", payload);
+    }
+
+    /**
+     * The active geofences to monitor (Admin → Locations), from the console at most every five
+     * minutes; blocks, so call it off the main thread. Throws {@link IOException} when the console
+     * cannot be reached or refuses the key (the message says why) and nothing is cached.
+     */
+    public synchronized List<Geofence> geofences() throws IOException {
+        long now = System.currentTimeMillis();
+        if (fences != null && now < fencesUntil) {
+            return fences;
+        }
+        Http.Answer answer = Http.get(geofencesUrl, key, appId);
+        Object list = Stored.object(answer.body).get("geofences");
+        if (answer.status != 200 || !(list instanceof List)) {
+            if (fences != null) {
+                return fences;
+            }
+            throw new IOException("The console answered " + answer.status + ": " + answer.body);
+        }
+        List<Geofence> read = new ArrayList<Geofence>();
+        for (Object entry : (List<?>) list) {
+            Geofence fence = entry instanceof Map ? Geofence.of((Map<?, ?>) entry) : null;
+            if (fence != null) {
+                read.add(fence);
+            }
+        }
+        fences = Collections.unmodifiableList(read);
+        fencesUntil = now + GEOFENCES_FOR_MILLIS;
+        return fences;
     }
 
     /** Sends what waits now (one batch); call it when the device comes back online. */

@@ -32,24 +32,34 @@ final class Http {
 
     /** Posts {@code json} to {@code url} with the key and the app's id. */
     static Answer post(URL url, String key, String appId, String json) throws IOException {
+        return send(url, key, appId, json);
+    }
+
+    /** Gets {@code url} with the key and the app's id. */
+    static Answer get(URL url, String key, String appId) throws IOException {
+        return send(url, key, appId, null);
+    }
+
+    private static Answer send(URL url, String key, String appId, String json) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
         try {
             connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
             connection.setReadTimeout(READ_TIMEOUT_MILLIS);
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
             connection.setUseCaches(false);
-            connection.setRequestProperty("Content-Type", "application/json; charset=utf-8");
             connection.setRequestProperty("X-Api-Key", key);
             connection.setRequestProperty("X-Client-App", appId);
             connection.setRequestProperty("User-Agent", "customer-profiles-android/" + CustomerProfiles.VERSION);
-            // Not in streaming mode: the JDK's connection then hides a 401's body (the error code).
-            byte[] body = json.getBytes(EventQueue.UTF8);
-            OutputStream out = connection.getOutputStream();
-            try {
-                out.write(body);
-            } finally {
-                out.close();
+            if (json != null) {
+                connection.setRequestMethod("POST");
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/json; charset=utf-8");
+                // Not in streaming mode: the JDK's connection then hides a 401's body (the error code).
+                OutputStream out = connection.getOutputStream();
+                try {
+                    out.write(json.getBytes(EventQueue.UTF8));
+                } finally {
+                    out.close();
+                }
             }
             int status = connection.getResponseCode();
             InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();

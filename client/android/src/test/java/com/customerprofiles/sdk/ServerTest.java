@@ -204,6 +204,32 @@ public class ServerTest {
     }
 
     @Test
+    public void theActiveGeofencesAreFetchedAndVisitsToThemSent() throws Exception {
+        Heard heard = new Heard();
+        try (CustomerProfiles profiles = client(KEY, ENDPOINT, folder.getRoot(), heard)) {
+            List<Geofence> fences = profiles.geofences();
+            assertFalse("the demo's geofences", fences.isEmpty());
+            Geofence fence = fences.get(0);
+            assertTrue(fence.radiusMeters >= 50 && Math.abs(fence.latitude) <= 90);
+            assertTrue("cached", fences == profiles.geofences());
+            profiles.identify("external_id", CUSTOMER);
+            String entered = profiles.geofenceEntered(fence.id);
+            String exited = profiles.geofenceExited(fence.id, 420);
+            profiles.flush().get();
+            assertEquals(0, profiles.pending());
+            assertTrue(heard.rejected.toString(), heard.rejected.isEmpty());
+            expectStored(Arrays.asList(entered, exited));
+        }
+        try (CustomerProfiles stranger = CustomerProfiles.builder(KEY, ENDPOINT, "com.example.other", folder.newFolder())
+                .build()) {
+            stranger.geofences();
+            throw new AssertionError("an unlisted app gets no geofences");
+        } catch (IOException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("403"));
+        }
+    }
+
+    @Test
     public void theCustomerIsRememberedAcrossRestarts() throws Exception {
         File dir = folder.newFolder();
         try (CustomerProfiles profiles = client(KEY, ENDPOINT, dir, new Heard())) {
