@@ -4,7 +4,7 @@
 use super::api::{list_geofences, GeofencesScreen, SaveGeofence};
 use super::model::{Geofence, RADIUS_M};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{field_error, form_error, Column, DataTable, Field, Loaded, TableName};
+use crate::layout::{field_error, focus, form_error, Column, DataTable, Field, Loaded, TableName};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -22,14 +22,16 @@ pub fn GeofencesPage() -> impl IntoView {
 #[component]
 fn Geofences() -> impl IntoView {
     let save = ServerAction::<SaveGeofence>::new();
-    let screen = Resource::new(move || save.version().get(), |_| list_geofences());
     let editing = RwSignal::new(None::<Geofence>);
-    // A saved form closes; a refused one stays open with its errors.
+    // A saved form closes and the list reloads; a refused one stays as typed, with its errors.
+    let saved = RwSignal::new(0_usize);
     Effect::new(move |_| {
         if save.value().get().is_some_and(|r| r.is_ok()) {
             editing.set(None);
+            saved.update(|n| *n += 1);
         }
     });
+    let screen = Resource::new(move || saved.get(), |_| list_geofences());
     view! {
         <div class="page">
             <h1>"Locations: geofences"</h1>
@@ -88,7 +90,11 @@ fn GeofenceList(screen: GeofencesScreen, editing: RwSignal<Option<Geofence>>) ->
                         <td>{if fence.active { "Active" } else { "Inactive" }}</td>
                         <td>
                             <button type="button" class="button secondary" aria-label=label
-                                on:click=move |_| editing.set(Some(chosen.clone()))>"Edit"</button>
+                                on:click=move |_| {
+                                    editing.set(Some(chosen.clone()));
+                                    // The form is below the list: take the reader there.
+                                    request_animation_frame(|| focus("geofence-name"));
+                                }>"Edit"</button>
                         </td>
                     </tr>
                 }
