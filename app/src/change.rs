@@ -130,6 +130,23 @@ impl<'a> Change<'a> {
         Ok(())
     }
 
+    /// Writes the audit record of something done with a customer's data that changes nothing
+    /// of theirs (identifiers sent to a third-party panel): in their history and export, but
+    /// their open profiles are not told to reload.
+    pub async fn audit_disclosure<'r>(
+        &mut self,
+        action: &'r str,
+        fill: impl FnOnce(Record<'r>) -> Record<'r>,
+    ) -> Result<(), AppError>
+    where
+        'a: 'r,
+    {
+        fill(Record::by(self.actor, action))
+            .write(&mut *self.tx, &Door(()))
+            .await?;
+        Ok(())
+    }
+
     /// Marks `customer_id` as changed without an event (a projection or a flag).
     pub fn customer_changed(&mut self, customer_id: &str) {
         if !self.changed_customers.contains(customer_id) {

@@ -33,6 +33,7 @@ pub mod merge;
 pub mod money;
 pub mod notes;
 pub mod offers;
+pub mod panels;
 pub mod points;
 pub mod privacy;
 pub mod profile;

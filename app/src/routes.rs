@@ -32,6 +32,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/analytics") view={Lazy::<AnalyticsAdminScreen>::new()}/>
             <Route path=path!("/admin/import") view={Lazy::<ImportScreen>::new()}/>
             <Route path=path!("/admin/locations") view={Lazy::<GeofencesScreen>::new()}/>
+            <Route path=path!("/admin/panels") view={Lazy::<PanelsScreen>::new()}/>
             <Route path=path!("/admin/import/:id") view={Lazy::<ImportJobScreen>::new()}/>
             <Route path=path!("/sign-in") view=crate::auth::SignInPage/>
         </Routes>
@@ -122,6 +123,7 @@ lazy_screen! {
     AnalyticsAdminScreen => crate::analytics::AnalyticsAdminPage,
     ImportScreen => crate::import::ImportPage,
     GeofencesScreen => crate::geofences::GeofencesPage,
+    PanelsScreen => crate::panels::PanelsPage,
     ImportJobScreen => crate::import::ImportJobPage,
     ActivitySectionScreen => crate::activity::ActivitySection,
     ProfileTabScreen => ProfileWithDuplicates,

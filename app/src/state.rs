@@ -51,6 +51,8 @@ pub struct AppState {
     pub search_limiter: crate::search::limit::SearchLimiter,
     /// The sign-in password checks: slots, queue, fairness.
     pub passwords: crate::auth::password::PasswordGate,
+    /// Third-party panels' answers, kept for their cache time.
+    pub panel_answers: crate::panels::AnswerCache,
 }
 
 impl AppState {
@@ -69,6 +71,7 @@ impl AppState {
             time_zone,
             search_limiter: crate::search::limit::SearchLimiter::per_minute(searches),
             passwords: crate::auth::password::PasswordGate::default(),
+            panel_answers: crate::panels::AnswerCache::default(),
             config,
         })
     }

@@ -50,6 +50,7 @@ pub fn EventStream() -> impl IntoView {
             <EventList title="Event stream" section=None/>
             <aside class="stream-aside" aria-label="Analytics and notes">
                 <crate::analytics::AnalyticsPanel/>
+                <crate::panels::ThirdPartyPanels/>
                 <crate::notes::NotesPanel limit=3 compact=true/>
             </aside>
         </div>

@@ -51,6 +51,10 @@ pub fn AdminPage() -> impl IntoView {
                         <p>"Circles around stores and places; mobile apps say when a customer enters and leaves them."</p>
                     </li>
                     <li>
+                        <a href="/admin/panels">"Panels"</a>
+                        <p>"Figures from other services (social listening, reviews) beside a profile's analytics."</p>
+                    </li>
+                    <li>
                         <a href="/admin/event-types">"Event types"</a>
                         <p>"Categories, stream summaries and details of each event type; custom types."</p>
                     </li>

@@ -8,7 +8,7 @@ use super::customer_tables::Shard;
 
 /// Small, read-mostly tables copied to every node (catalogues, users, settings), so that any
 /// shard joins them locally.
-pub const REFERENCE_TABLES: [&str; 22] = [
+pub const REFERENCE_TABLES: [&str; 23] = [
     "status_types",
     "stores",
     "products",
@@ -31,6 +31,7 @@ pub const REFERENCE_TABLES: [&str; 22] = [
     "import_dropped_indexes",
     "maintenance",
     "geofences",
+    "panels",
 ];
 
 /// Tables that hold no customer's data and are distributed by a key of their own:

@@ -21,6 +21,7 @@ mod loyalty;
 mod merge;
 mod mobile_sdks;
 mod moving;
+mod panels;
 mod privacy;
 mod promo;
 mod recent;
