@@ -56,6 +56,7 @@ test('an admin adds panels on this machine once development allows it', async ()
   for (const size of ['desktop', 'tablet-portrait']) {
     await admin.setViewportSize(VIEWPORTS[size].viewport);
     await assertAccessible(admin, `panels admin at ${size}`);
+    if (size !== 'desktop') await assertTouchTargets(admin, `panels admin at ${size}`);
     await assertNoSidewaysScroll(admin, `panels admin at ${size}`);
     await admin.screenshot({ path: join(ARTIFACTS, `panels-admin-${size}.png`), fullPage: true });
   }

@@ -4,7 +4,10 @@
 use super::api::{list_geofences, GeofencesScreen, SaveGeofence};
 use super::model::{Geofence, RADIUS_M};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{field_error, focus, form_error, Column, DataTable, Field, Loaded, TableName};
+use crate::layout::{
+    edit_in_place, field_error, form_error, Column, DataTable, EditButton, Field, Loaded,
+    SaveOrCancel, TableName,
+};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -22,15 +25,7 @@ pub fn GeofencesPage() -> impl IntoView {
 #[component]
 fn Geofences() -> impl IntoView {
     let save = ServerAction::<SaveGeofence>::new();
-    let editing = RwSignal::new(None::<Geofence>);
-    // A saved form closes and the list reloads; a refused one stays as typed, with its errors.
-    let saved = RwSignal::new(0_usize);
-    Effect::new(move |_| {
-        if save.value().get().is_some_and(|r| r.is_ok()) {
-            editing.set(None);
-            saved.update(|n| *n += 1);
-        }
-    });
+    let (editing, saved) = edit_in_place::<_, _, _, Geofence>(save);
     let screen = Resource::new(move || saved.get(), |_| list_geofences());
     view! {
         <div class="page">
@@ -89,12 +84,7 @@ fn GeofenceList(screen: GeofencesScreen, editing: RwSignal<Option<Geofence>>) ->
                         <td>{store}</td>
                         <td>{if fence.active { "Active" } else { "Inactive" }}</td>
                         <td>
-                            <button type="button" class="button secondary" aria-label=label
-                                on:click=move |_| {
-                                    editing.set(Some(chosen.clone()));
-                                    // The form is below the list: take the reader there.
-                                    request_animation_frame(|| focus("geofence-name"));
-                                }>"Edit"</button>
+                            <EditButton label item=chosen editing first_field="geofence-name"/>
                         </td>
                     </tr>
                 }
@@ -170,14 +160,7 @@ fn GeofenceForm(
                     <input type="checkbox" id="geofence-active" name="form[active]" checked=active/>
                     "Active: apps are told of it"
                 </label>
-                <div class="form-actions">
-                    <button type="submit" class="button" disabled=move || save.pending().get()>
-                        {if editing_one { "Save changes" } else { "Add geofence" }}
-                    </button>
-                    {editing_one.then(|| view! {
-                        <button type="button" class="button secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
-                    })}
-                </div>
+                <SaveOrCancel editing editing_one add="Add geofence" pending=save.pending()/>
                 <p class="alert alert-error" role="alert" hidden=move || general.get().is_none()>{general}</p>
             </ActionForm>
         </section>

@@ -3,6 +3,7 @@
 
 mod checked_form;
 mod confirm;
+mod edit_in_place;
 mod error_panel;
 mod field;
 mod loaded;
@@ -14,6 +15,7 @@ mod table;
 
 pub use checked_form::{CheckedForm, FieldProblem};
 pub use confirm::ConfirmButton;
+pub use edit_in_place::{edit_in_place, EditButton, SaveOrCancel};
 pub use error_panel::ErrorPanel;
 pub use field::Field;
 pub use loaded::Loaded;

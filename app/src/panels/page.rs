@@ -4,7 +4,10 @@
 use super::api::{list_panels, SavePanel, SetPanelsAllowPrivate};
 use super::model::{Panel, Sends, MAX_TIMEOUT_MS};
 use crate::auth::{Permission, RequirePermission};
-use crate::layout::{field_error, focus, form_error, Column, DataTable, Field, Loaded, TableName};
+use crate::layout::{
+    edit_in_place, field_error, form_error, Column, DataTable, EditButton, Field, Loaded,
+    SaveOrCancel, TableName,
+};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -23,15 +26,7 @@ pub fn PanelsPage() -> impl IntoView {
 fn Panels() -> impl IntoView {
     let save = ServerAction::<SavePanel>::new();
     let allow = ServerAction::<SetPanelsAllowPrivate>::new();
-    let editing = RwSignal::new(None::<Panel>);
-    // A saved form closes and the list reloads; a refused one stays as typed, with its errors.
-    let saved = RwSignal::new(0_usize);
-    Effect::new(move |_| {
-        if save.value().get().is_some_and(|r| r.is_ok()) {
-            editing.set(None);
-            saved.update(|n| *n += 1);
-        }
-    });
+    let (editing, saved) = edit_in_place::<_, _, _, Panel>(save);
     let screen = Resource::new(
         move || (saved.get(), allow.version().get()),
         |_| list_panels(),
@@ -84,11 +79,7 @@ fn PanelList(panels: Vec<Panel>, editing: RwSignal<Option<Panel>>) -> impl IntoV
                         <td class="number">{format!("{} s", crate::time::format_count(panel.cache_seconds))}</td>
                         <td>{if panel.active { "Active" } else { "Inactive" }}</td>
                         <td>
-                            <button type="button" class="button secondary" aria-label=label
-                                on:click=move |_| {
-                                    editing.set(Some(chosen.clone()));
-                                    request_animation_frame(|| focus("panel-title"));
-                                }>"Edit"</button>
+                            <EditButton label item=chosen editing first_field="panel-title"/>
                         </td>
                     </tr>
                 }
@@ -162,14 +153,7 @@ fn PanelForm(
                     <input type="checkbox" id="panel-active" name="form[active]" checked=active/>
                     "Active: profiles show it"
                 </label>
-                <div class="form-actions">
-                    <button type="submit" class="button" disabled=move || save.pending().get()>
-                        {if editing_one { "Save changes" } else { "Add panel" }}
-                    </button>
-                    {editing_one.then(|| view! {
-                        <button type="button" class="button secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
-                    })}
-                </div>
+                <SaveOrCancel editing editing_one add="Add panel" pending=save.pending()/>
                 <p class="alert alert-error" role="alert" hidden=move || general.get().is_none()>{general}</p>
             </ActionForm>
         </section>
