@@ -138,6 +138,7 @@ pub fn openapi(registry: &[EventTypeDef], attributes: &[AttributeType]) -> Value
         }}, "/api/v1/geofences": {"get": {
             "operationId": "activeGeofences",
             "summary": "The active geofences, for mobile apps to monitor (cache for the Cache-Control time)",
+            "security": [{"apiKey": []}],
             "responses": {
                 "200": {"description": "Every active geofence.", "content": {"application/json": {"schema": {
                     "type": "object", "required": ["geofences"],
