@@ -145,6 +145,34 @@ async fn the_form_refuses_private_addresses_until_development_allows_them_and_au
             !listed.contains(SECRET),
             "{label}: the secret is never sent back"
         );
+        let id: String = saved.json().await.unwrap();
+        let seen: i64 = sqlx::query_scalar("SELECT updated_at FROM panels WHERE id = $1")
+            .bind(&id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        let seen = seen.to_string();
+        let mut edit = form("Listening", "http://127.0.0.1:9/panel", "email", "900");
+        edit.retain(|(name, _)| *name != "form[secret]");
+        edit.extend([("form[id]", id.as_str()), ("form[seen]", seen.as_str())]);
+        let edited = admin.call(app::panels::save_panel, &edit).await;
+        assert_eq!(
+            edited.status(),
+            200,
+            "{label}: an edit keeps the secret it does not give"
+        );
+        let stale = admin.call(app::panels::save_panel, &edit).await;
+        assert_eq!(
+            stale.status(),
+            409,
+            "{label}: an edit of what changed since is refused"
+        );
+        let secret: String = sqlx::query_scalar("SELECT secret FROM panels WHERE id = $1")
+            .bind(&id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(secret, SECRET, "{label}");
 
         let agent = Console::signed_in(&base, "agent@demo.test").await;
         let refused = agent.call(app::panels::list_panels, &[]).await;
@@ -155,12 +183,16 @@ async fn the_form_refuses_private_addresses_until_development_allows_them_and_au
         assert_eq!(refused.status(), 403, "{label}");
 
         let actions: Vec<String> = sqlx::query_scalar(
-            "SELECT action FROM audit_log WHERE action LIKE 'panels.%' ORDER BY at, action",
+            "SELECT action FROM audit_log WHERE action LIKE 'panels.%' ORDER BY action",
         )
         .fetch_all(db.pool())
         .await
         .unwrap();
-        assert_eq!(actions, ["panels.allow_private", "panels.add"], "{label}");
+        assert_eq!(
+            actions,
+            ["panels.add", "panels.allow_private", "panels.update"],
+            "{label}"
+        );
     }
 }
 
