@@ -69,7 +69,10 @@ impl Db {
         };
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|e| format!("invalid DATABASE_URL: {e}"))?
-            .disable_statement_logging();
+            // Every statement at TRACE (`RUST_LOG=sqlx::query=trace`), which costs one level
+            // check when off (the page-render tests count them); none as "slow".
+            .log_statements(log::LevelFilter::Trace)
+            .log_slow_statements(log::LevelFilter::Off, Duration::MAX);
         let open = |pool_options: AnyPoolOptions| {
             pool_options
                 .acquire_timeout(Duration::from_secs(10))
