@@ -3,6 +3,7 @@
 //! has a ceiling at today's count, so a change that adds a round trip to these pages fails here
 //! and has to say why (raise the ceiling) or find another way. A binary of its own: SQLite runs
 //! statements on worker threads, so the count is process-wide, and nothing else may run.
+//! `SHOW_STATEMENTS=1 cargo test -p server --test page_queries -- --nocapture` lists them.
 
 #![allow(clippy::unwrap_used)]
 
@@ -21,7 +22,29 @@ struct Statements(Arc<AtomicUsize>);
 impl<S: Subscriber> Layer<S> for Statements {
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         if event.metadata().target() == "sqlx::query" {
+            if std::env::var_os("SHOW_STATEMENTS").is_some() {
+                let mut summary = Summary(String::new());
+                event.record(&mut summary);
+                eprintln!("  {}", summary.0);
+            }
             self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The first words of a statement, as sqlx logs them (`SHOW_STATEMENTS=1` prints each).
+struct Summary(String);
+
+impl tracing::field::Visit for Summary {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "summary" {
+            self.0 = value.to_string();
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.0 = format!("{value:?}");
         }
     }
 }
@@ -58,6 +81,9 @@ async fn the_profile_and_search_pages_keep_to_their_statement_counts() {
             ("search", "/search?q=Smith".to_string(), SEARCH_PAGE),
         ] {
             count.store(0, Ordering::Relaxed);
+            if std::env::var_os("SHOW_STATEMENTS").is_some() {
+                eprintln!("{label}, the {page} page:");
+            }
             let html = agent.get(&path).await.text().await.unwrap();
             assert!(html.len() > 1_000, "{label}: the {page} page rendered");
             let statements = count.load(Ordering::Relaxed);
