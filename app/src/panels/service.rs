@@ -109,14 +109,17 @@ pub async fn for_customer(
             .get(&panel.id)
             .map(String::as_str)
             .unwrap_or_default();
-        let (answer, sent) = ask(panel, secret, &identifiers, allow_private).await;
-        (answer, Some(sent))
+        ask(panel, secret, &identifiers, allow_private).await
     }))
     .await;
-    let mut change = Change::begin(state, user).await?;
+    // Only calls made are audited: a kept answer opens no write.
+    let mut change = match answers.iter().any(|(_, sent)| sent.is_some()) {
+        true => Some(Change::begin(state, user).await?),
+        false => None,
+    };
     let mut views = Vec::with_capacity(panels.len());
     for (panel, (answer, sent)) in panels.into_iter().zip(answers) {
-        if let Some(sent) = sent {
+        if let (Some(sent), Some(change)) = (sent, change.as_mut()) {
             let outcome = answer
                 .as_ref()
                 .map_or_else(String::clone, |_| "answered".into());
@@ -138,7 +141,9 @@ pub async fn for_customer(
         }
         views.push(view(panel, answer));
     }
-    change.commit().await?;
+    if let Some(change) = change {
+        change.commit().await?;
+    }
     Ok(views)
 }
 
@@ -149,13 +154,13 @@ struct Identifiers {
 }
 
 /// Calls `panel` with the customer's `identifiers` it may be sent: its answer or why there is
-/// none, and the kinds of identifier sent.
+/// none, and the kinds of identifier sent (`None`: not called).
 async fn ask(
     panel: &Panel,
     secret: &str,
     identifiers: &Identifiers,
     allow_private: bool,
-) -> (Result<PanelAnswer, String>, Vec<&'static str>) {
+) -> (Result<PanelAnswer, String>, Option<Vec<&'static str>>) {
     let customer = match panel.sends {
         Sends::Nothing => Some(json!({})),
         Sends::ExternalId => identifiers
@@ -169,7 +174,7 @@ async fn ask(
             "the customer has no {} to send it",
             panel.sends.label().to_lowercase()
         );
-        return (Err(why), Vec::new());
+        return (Err(why), None);
     };
     let sent = match panel.sends {
         Sends::Nothing => Vec::new(),
@@ -189,7 +194,7 @@ async fn ask(
         ),
         allow_private,
     };
-    (call(request).await, sent)
+    (call(request).await, Some(sent))
 }
 
 fn view(panel: Panel, answer: Result<PanelAnswer, String>) -> PanelView {
