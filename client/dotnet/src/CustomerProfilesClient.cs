@@ -287,6 +287,12 @@ namespace CustomerProfiles.Sdk
                     catch (Exception) { /* The app's handler failing must not stop sending. */ }
                 }
             }
+            if (settled.Count == 0)
+            {
+                // An answer about none of the batch (not the console's): try again later, not at once.
+                Retry(null, new SendError("unexpected_answer", "The answer named none of the events sent", 200, null));
+                return;
+            }
             queue.Remove(settled);
             failures = 0;
             if (queue.Count > 0) Schedule(TimeSpan.Zero);

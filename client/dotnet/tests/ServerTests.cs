@@ -224,6 +224,48 @@ namespace CustomerProfiles.Sdk.Tests
         }
 
         [Test]
+        public void AnAnswerNamingNoneOfTheBatchIsRetriedLaterNotAtOnce()
+        {
+            var port = new Proxy(1).Port;
+            var requests = 0;
+            var stranger = new System.Net.HttpListener();
+            stranger.Prefixes.Add("http://127.0.0.1:" + port + "/");
+            stranger.Start();
+            System.Threading.Tasks.Task.Run(() =>
+            {
+                while (stranger.IsListening)
+                {
+                    System.Net.HttpListenerContext context;
+                    try { context = stranger.GetContext(); } catch (Exception) { return; }
+                    Interlocked.Increment(ref requests);
+                    var body = System.Text.Encoding.UTF8.GetBytes("{\"results\": []}");
+                    context.Response.ContentType = "application/json";
+                    context.Response.OutputStream.Write(body, 0, body.Length);
+                    context.Response.Close();
+                }
+            });
+            var heard = new Heard();
+            try
+            {
+                using (var profiles = Client(Key, "http://127.0.0.1:" + port, folder, heard))
+                {
+                    profiles.Identify("external_id", Customer);
+                    profiles.Track("app_session", Session);
+                    profiles.FlushAsync().Wait();
+                    Thread.Sleep(300);
+                    Assert.AreEqual(1, Volatile.Read(ref requests), "no tight loop");
+                    Assert.AreEqual("unexpected_answer", heard.Last.Code);
+                    Assert.IsTrue(heard.Last.RetryIn > TimeSpan.Zero);
+                    Assert.AreEqual(1, profiles.Pending);
+                }
+            }
+            finally
+            {
+                stranger.Stop();
+            }
+        }
+
+        [Test]
         public void TheCustomerIsRememberedAcrossRestarts()
         {
             using (var profiles = Client(Key, Endpoint, folder, new Heard()))

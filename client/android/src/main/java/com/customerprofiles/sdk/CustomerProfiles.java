@@ -303,6 +303,11 @@ public final class CustomerProfiles implements Closeable {
                 listener.onRejected(String.valueOf(eventId), entry.json, Stored.errors(result.get("errors")));
             }
         }
+        if (settled.isEmpty()) {
+            // An answer about none of the batch (not the console's): try again later, not at once.
+            retry(-1, new SendError("unexpected_answer", "The answer named none of the events sent", 200, 0));
+            return;
+        }
         queue.remove(settled);
         failures = 0;
         if (queue.size() > 0) {

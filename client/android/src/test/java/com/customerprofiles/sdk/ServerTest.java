@@ -230,6 +230,35 @@ public class ServerTest {
     }
 
     @Test
+    public void anAnswerNamingNoneOfTheBatchIsRetriedLaterNotAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer stranger = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        stranger.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = "{\"results\": []}".getBytes("UTF-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        stranger.start();
+        Heard heard = new Heard();
+        String endpoint = "http://127.0.0.1:" + stranger.getAddress().getPort();
+        try (CustomerProfiles profiles = client(KEY, endpoint, folder.getRoot(), heard)) {
+            profiles.identify("external_id", CUSTOMER);
+            profiles.track("app_session", SESSION);
+            profiles.flush().get();
+            Thread.sleep(300);
+            assertEquals("no tight loop", 1, requests.get());
+            assertEquals("unexpected_answer", heard.last().code);
+            assertTrue(heard.last().retryInMillis > 0);
+            assertEquals(1, profiles.pending());
+        } finally {
+            stranger.stop(0);
+        }
+    }
+
+    @Test
     public void theCustomerIsRememberedAcrossRestarts() throws Exception {
         File dir = folder.newFolder();
         try (CustomerProfiles profiles = client(KEY, ENDPOINT, dir, new Heard())) {
