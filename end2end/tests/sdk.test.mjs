@@ -157,3 +157,33 @@ test('a web page tracks events through the SDK: live, offline, refused, and on c
   await visitor.close();
   await agent.context().close();
 });
+
+test('an answer that names none of the batch is retried later, not at once', async () => {
+  // Something at the SDK's endpoint that is not the console: 200 with an empty results list.
+  let posts = 0;
+  const stranger = createServer((request, response) => {
+    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type, x-api-key' };
+    if (request.method === 'POST') posts += 1;
+    response.writeHead(200, { ...cors, 'content-type': 'application/json' });
+    response.end(request.method === 'POST' ? '{"results": []}' : '');
+  });
+  await new Promise((ok) => stranger.listen(0, '127.0.0.1', ok));
+  const visitor = await app.browser.newContext(VIEWPORTS.desktop);
+  const page = await openShop(visitor, 'cpp_not_checked_here', 60_000);
+  await page.evaluate((endpoint) => {
+    window.profiles = CustomerProfiles.init({
+      key: 'cpp_not_checked_here', endpoint, flushInterval: 60_000,
+      onError: (error) => window.errors.push(String(error.code ?? error.message ?? error)),
+    });
+    window.profiles.identify({ external_id: 'CRM-00000031' });
+    window.profiles.track('app_session', { platform: 'e2e-web' });
+    return window.profiles.flush();
+  }, `http://127.0.0.1:${stranger.address().port}`);
+  await page.waitForTimeout(500);
+  assert.equal(posts, 1, 'no tight loop');
+  assert.deepEqual(await page.evaluate(() => window.errors), ['unexpected_answer']);
+  assert.equal(await queued(page), 1, 'the event waits');
+  await visitor.close();
+  stranger.close();
+});
+

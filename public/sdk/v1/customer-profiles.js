@@ -180,6 +180,11 @@
         settled[event.event_id] = true;
         if (result.status === "rejected") this.onRejected(event, result.errors);
       }, this);
+      if (!Object.keys(settled).length) {
+        // An answer about none of the batch (not the console's): try again later, not at once.
+        this.retry(null, { code: "unexpected_answer", message: "The answer named none of the events sent" });
+        return;
+      }
       this.save(this.queue().filter(function (event) { return !settled[event.event_id]; }));
       this.failures = 0;
       if (this.queue().length) this.schedule(0);
