@@ -58,11 +58,24 @@ pub async fn get(tx: &mut Transaction<'_, Any>, id: &str) -> Result<Option<Panel
     Ok(row.map(Panel::from))
 }
 
-/// The signing secret of each active panel, by id.
-pub async fn secrets(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, secret FROM panels WHERE active = 1")
-        .fetch_all(db.pool())
-        .await
+#[derive(FromRow)]
+struct PanelWithSecret {
+    #[sqlx(flatten)]
+    panel: PanelRow,
+    secret: String,
+}
+
+/// The active panels by title, each with its signing secret (for the calls).
+pub async fn active_with_secrets(db: &Db) -> Result<Vec<(Panel, String)>, sqlx::Error> {
+    let rows: Vec<PanelWithSecret> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS}, secret FROM panels WHERE active = 1 ORDER BY title, id"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (Panel::from(r.panel), r.secret))
+        .collect())
 }
 
 /// Adds panel `id` (its secret is required).

@@ -11,7 +11,6 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::time::now_millis;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::time::Duration;
 
 /// Every panel, and whether private addresses are allowed.
@@ -83,7 +82,10 @@ pub async fn for_customer(
     user: &CurrentUser,
     customer_id: &str,
 ) -> Result<Vec<PanelView>, AppError> {
-    let panels = db::list(&state.db, true).await?;
+    let (panels, secrets): (Vec<Panel>, Vec<String>) = db::active_with_secrets(&state.db)
+        .await?
+        .into_iter()
+        .unzip();
     if panels.is_empty() {
         return Ok(Vec::new());
     }
@@ -97,21 +99,17 @@ pub async fn for_customer(
             .map(|p| view(p, Err(why.into())))
             .collect());
     }
-    let secrets: HashMap<String, String> = db::secrets(&state.db).await?.into_iter().collect();
     let allow_private = db::allow_private(&state.db).await?;
     let now = now_millis();
     let identifiers = Identifiers { external_id, email };
-    let answers = futures::future::join_all(panels.iter().map(|panel| async {
-        if let Some(kept) = state.panel_answers.get(&panel.id, customer_id, now) {
-            return (Ok(kept), None);
-        }
-        let secret = secrets
-            .get(&panel.id)
-            .map(String::as_str)
-            .unwrap_or_default();
-        ask(panel, secret, &identifiers, allow_private).await
-    }))
-    .await;
+    let answers =
+        futures::future::join_all(panels.iter().zip(&secrets).map(|(panel, secret)| async {
+            if let Some(kept) = state.panel_answers.get(&panel.id, customer_id, now) {
+                return (Ok(kept), None);
+            }
+            ask(panel, secret, &identifiers, allow_private).await
+        }))
+        .await;
     // Only calls made are audited: a kept answer opens no write.
     let mut change = match answers.iter().any(|(_, sent)| sent.is_some()) {
         true => Some(Change::begin(state, user).await?),
