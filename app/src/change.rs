@@ -13,7 +13,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::events::{LiveHub, NewEvent};
 use crate::state::AppState;
-use crate::store::Backend;
+use crate::store::{org_cache, Backend};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -37,6 +37,8 @@ pub struct Change<'a> {
     live: &'a LiveHub,
     changed_customers: std::collections::HashSet<String>,
     after_commit: Vec<AfterCommit>,
+    /// Organisation-wide writes counted when the change began ([`crate::store::org_cache`]).
+    org_writes: u64,
 }
 
 /// A write transaction that may go ahead: refused while the console is in maintenance (moving
@@ -59,6 +61,7 @@ impl<'a> Change<'a> {
             live: &state.live,
             changed_customers: std::collections::HashSet::new(),
             after_commit: Vec::new(),
+            org_writes: org_cache::writes(),
         })
     }
 
@@ -79,6 +82,7 @@ impl<'a> Change<'a> {
             live: &state.live,
             changed_customers: std::collections::HashSet::new(),
             after_commit: Vec::new(),
+            org_writes: org_cache::writes(),
         })
     }
 
@@ -169,6 +173,10 @@ impl<'a> Change<'a> {
     /// in the order they were added.
     pub async fn commit(self) -> Result<(), AppError> {
         self.tx.commit().await?;
+        if org_cache::writes() != self.org_writes {
+            // What was read between this change's writes and its commit is the old value.
+            org_cache::written();
+        }
         for customer_id in &self.changed_customers {
             self.live.publish(customer_id);
         }

@@ -16,15 +16,19 @@ use std::sync::Arc;
 use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
-/// Counts sqlx's statement events (`sqlx::query`, one per statement run).
+/// Counts sqlx's statement events (`sqlx::query`, one per statement run), but the recently
+/// viewed list's writes, which a visit leaves to a background flush a second later.
 struct Statements(Arc<AtomicUsize>);
 
 impl<S: Subscriber> Layer<S> for Statements {
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         if event.metadata().target() == "sqlx::query" {
+            let mut summary = Summary(String::new());
+            event.record(&mut summary);
+            if summary.0.contains("recent_views") {
+                return;
+            }
             if std::env::var_os("SHOW_STATEMENTS").is_some() {
-                let mut summary = Summary(String::new());
-                event.record(&mut summary);
                 eprintln!("  {}", summary.0);
             }
             self.0.fetch_add(1, Ordering::Relaxed);
@@ -50,8 +54,8 @@ impl tracing::field::Visit for Summary {
 }
 
 /// The most statements each page may run (SQLite, PostgreSQL).
-const PROFILE_PAGE: usize = 26;
-const SEARCH_PAGE: usize = 8;
+const PROFILE_PAGE: usize = 19;
+const SEARCH_PAGE: usize = 4;
 
 #[tokio::test]
 async fn the_profile_and_search_pages_keep_to_their_statement_counts() {
@@ -69,17 +73,13 @@ async fn the_profile_and_search_pages_keep_to_their_statement_counts() {
             .fetch_one(db.pool())
             .await
             .unwrap();
-        // Once to warm what is read once per process (the time zone, the bundle's routes).
-        agent
-            .get(&format!("/customers/{id}"))
-            .await
-            .text()
-            .await
-            .unwrap();
         for (page, path, ceiling) in [
             ("profile", format!("/customers/{id}"), PROFILE_PAGE),
             ("search", "/search?q=Smith".to_string(), SEARCH_PAGE),
         ] {
+            // Once to warm what is read once per process (the time zone, the bundle's routes)
+            // and the organisation-wide values kept for a while (settings, event types).
+            agent.get(&path).await.text().await.unwrap();
             count.store(0, Ordering::Relaxed);
             if std::env::var_os("SHOW_STATEMENTS").is_some() {
                 eprintln!("{label}, the {page} page:");

@@ -335,31 +335,55 @@ pub async fn customer_flags(db: &Db, id: &str) -> Result<Option<(bool, bool)>, s
     Ok(row.map(|(restricted_at, is_test)| (restricted_at.is_some(), is_test != 0)))
 }
 
-/// Customer `id`'s RFM over purchases in `currency` since `since` (all time when `None`), at
-/// `now`.
+/// Customer `id`'s RFM over purchases in `currency` in each of the three windows starting at
+/// `since` (all time for `None`) and ending at `now`, read in one pass over their purchases.
 pub async fn customer_rfm(
     db: &Db,
     id: &str,
     currency: &str,
-    since: Option<i64>,
+    since: [Option<i64>; 3],
     now: i64,
-) -> Result<Rfm, sqlx::Error> {
-    let (count, spend, last): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), CAST(SUM(amount_cents) AS BIGINT), MAX(occurred_at) FROM events \
-         WHERE customer_id = $1 AND event_type = 'purchase' AND occurred_at >= $2 \
-         AND occurred_at <= $3 AND currency = $4",
+) -> Result<[Rfm; 3], sqlx::Error> {
+    type Counts = (
+        i64,
+        Option<i64>,
+        i64,
+        Option<i64>,
+        i64,
+        Option<i64>,
+        Option<i64>,
+    );
+    let [week, month, lifetime] = since.map(|s| s.unwrap_or(i64::MIN));
+    let row: Counts = sqlx::query_as(
+        "SELECT COUNT(CASE WHEN occurred_at >= $1 THEN 1 END), \
+         CAST(SUM(CASE WHEN occurred_at >= $1 THEN amount_cents END) AS BIGINT), \
+         COUNT(CASE WHEN occurred_at >= $2 THEN 1 END), \
+         CAST(SUM(CASE WHEN occurred_at >= $2 THEN amount_cents END) AS BIGINT), \
+         COUNT(*), CAST(SUM(amount_cents) AS BIGINT), MAX(occurred_at) FROM events \
+         WHERE customer_id = $3 AND event_type = 'purchase' AND occurred_at >= $4 \
+         AND occurred_at <= $5 AND currency = $6",
     )
+    .bind(week)
+    .bind(month)
     .bind(id)
-    .bind(since.unwrap_or(i64::MIN))
+    .bind(lifetime)
     .bind(now)
     .bind(currency)
     .fetch_one(db.pool())
     .await?;
-    Ok(Rfm {
-        recency_days: last.map(|t| (now - t) as f64 / 86_400_000.0),
+    let (week_count, week_spend, month_count, month_spend, count, spend, last) = row;
+    let rfm = |count: i64, spend: Option<i64>, since: i64| Rfm {
+        recency_days: last
+            .filter(|t| *t >= since)
+            .map(|t| (now - t) as f64 / 86_400_000.0),
         frequency: count as f64,
         monetary_cents: spend.unwrap_or(0) as f64,
-    })
+    };
+    Ok([
+        rfm(week_count, week_spend, week),
+        rfm(month_count, month_spend, month),
+        rfm(count, spend, lifetime),
+    ])
 }
 
 /// Payloads of customer `id`'s `limit` latest purchases.
@@ -426,26 +450,20 @@ const SETTING_KEYS: [&str; 3] = [
 
 /// The valuation and schedule settings (defaults where unset).
 pub async fn clv_settings(db: &Db) -> Result<ClvSettings, sqlx::Error> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT key, value FROM settings WHERE key IN ($1, $2, $3)")
-            .bind(SETTING_KEYS[0])
-            .bind(SETTING_KEYS[1])
-            .bind(SETTING_KEYS[2])
-            .fetch_all(db.pool())
-            .await?;
-    let mut settings = ClvSettings::default();
-    for (key, value) in rows {
-        match key.as_str() {
-            "analytics.clv_horizon_months" => {
-                settings.horizon_months = value.parse().unwrap_or(settings.horizon_months)
-            }
-            "analytics.monthly_discount" => {
-                settings.monthly_discount = value.parse().unwrap_or(settings.monthly_discount)
-            }
-            _ => settings.refresh_hours = value.parse().unwrap_or(settings.refresh_hours),
-        }
-    }
-    Ok(settings)
+    let all = crate::settings::db::all(db).await?;
+    let defaults = ClvSettings::default();
+    let value = |key: &str| all.get(key).unwrap_or_default();
+    Ok(ClvSettings {
+        horizon_months: value(SETTING_KEYS[0])
+            .parse()
+            .unwrap_or(defaults.horizon_months),
+        monthly_discount: value(SETTING_KEYS[1])
+            .parse()
+            .unwrap_or(defaults.monthly_discount),
+        refresh_hours: value(SETTING_KEYS[2])
+            .parse()
+            .unwrap_or(defaults.refresh_hours),
+    })
 }
 
 /// Stores the valuation and schedule settings.

@@ -27,15 +27,18 @@ pub async fn customer_analytics(
     let summary = last.as_ref().and_then(|run| run.summary.clone());
     let now = crate::time::now_millis();
     let currency = crate::settings::service::currency(db).await?;
-    let mut rfm = Vec::new();
-    for (i, window) in RfmWindow::ALL.into_iter().enumerate() {
-        let since = window.days().map(|d| now - d * 86_400_000);
-        rfm.push(RfmComparison {
+    let since = RfmWindow::ALL.map(|window| window.days().map(|d| now - d * 86_400_000));
+    let customer = db::customer_rfm(db, &id, &currency, since, now).await?;
+    let rfm: Vec<RfmComparison> = RfmWindow::ALL
+        .into_iter()
+        .zip(customer)
+        .enumerate()
+        .map(|(i, (window, customer))| RfmComparison {
             window,
-            customer: db::customer_rfm(db, &id, &currency, since, now).await?,
+            customer,
             base_median: summary.as_ref().and_then(|s| s.medians.get(i).copied()),
-        });
-    }
+        })
+        .collect();
     let horizon = summary.as_ref().map_or(0, |s| s.clv_horizon_months);
     let blank = |coverage| CustomerAnalytics {
         coverage,

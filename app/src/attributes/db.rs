@@ -5,14 +5,11 @@ use super::model::{AttributeKind, AttributeType, AttributeValue};
 use crate::store::Db;
 use sqlx::{Any, Transaction};
 
-/// Every declared attribute with how many customers hold a value, by label. (Two queries: a
-/// correlated count over a distributed table is not something Citus plans.)
+/// Every declared attribute with how many customers hold a value, by label (the admin screen;
+/// two queries: a correlated count over a distributed table is not something Citus plans).
 pub async fn types(db: &Db) -> Result<Vec<AttributeType>, sqlx::Error> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT name, label, kind FROM attribute_types ORDER BY label, name")
-            .fetch_all(db.pool())
-            .await?;
-    if rows.is_empty() {
+    let declared = declared(db).await?;
+    if declared.is_empty() {
         return Ok(Vec::new());
     }
     let counts: std::collections::HashMap<String, i64> =
@@ -21,11 +18,33 @@ pub async fn types(db: &Db) -> Result<Vec<AttributeType>, sqlx::Error> {
             .await?
             .into_iter()
             .collect();
+    Ok(declared
+        .into_iter()
+        .map(|declared| AttributeType {
+            in_use: counts.get(&declared.name).copied().unwrap_or(0),
+            ..declared
+        })
+        .collect())
+}
+
+/// Every declared attribute, by label (`in_use` not counted: what checking a value needs),
+/// kept in the organisation cache.
+pub async fn declared(db: &Db) -> Result<Vec<AttributeType>, sqlx::Error> {
+    let declared = db.org_cache().get(|| read_declared(db)).await?;
+    Ok(Vec::clone(&declared))
+}
+
+/// The declarations as the database holds them.
+async fn read_declared(db: &Db) -> Result<Vec<AttributeType>, sqlx::Error> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT name, label, kind FROM attribute_types ORDER BY label, name")
+            .fetch_all(db.pool())
+            .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(name, label, kind)| {
             Some(AttributeType {
-                in_use: counts.get(&name).copied().unwrap_or(0),
+                in_use: 0,
                 kind: AttributeKind::parse(&kind)?,
                 name,
                 label,
@@ -51,6 +70,7 @@ pub async fn add_type(
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    crate::store::org_cache::written();
     Ok(())
 }
 
@@ -66,6 +86,7 @@ pub async fn remove_unused_type(
     .bind(name)
     .execute(&mut **tx)
     .await?;
+    crate::store::org_cache::written();
     Ok(done.rows_affected() == 1)
 }
 

@@ -163,7 +163,7 @@ async fn attribute_changes(
     before: &CustomerProfile,
     typed: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<(String, Option<String>)>, AppError> {
-    let declared = crate::attributes::db::types(&state.db).await?;
+    let declared = crate::attributes::db::declared(&state.db).await?;
     let mut changes = Vec::new();
     for (name, input) in typed {
         let field = format!("attributes[{name}]");

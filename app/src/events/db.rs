@@ -275,8 +275,15 @@ struct TypeRow {
     required_fields: String,
 }
 
-/// The event-type registry in effect: built-in types with admins' changes, then custom types.
+/// The event-type registry in effect: built-in types with admins' changes, then custom types
+/// (kept in the organisation cache).
 pub async fn registry(db: &Db) -> Result<Vec<EventTypeDef>, sqlx::Error> {
+    let registry = db.org_cache().get(|| read_registry(db)).await?;
+    Ok(Vec::clone(&registry))
+}
+
+/// The registry as the database holds it.
+async fn read_registry(db: &Db) -> Result<Vec<EventTypeDef>, sqlx::Error> {
     let rows: Vec<TypeRow> = sqlx::query_as(
         "SELECT name, category, summary_template, detail_fields, required_fields \
          FROM event_types",
@@ -318,6 +325,7 @@ where
     .bind(now)
     .execute(executor)
     .await?;
+    crate::store::org_cache::written();
     Ok(())
 }
 

@@ -137,7 +137,7 @@ pub async fn detail(state: &AppState, id: &str) -> Result<ImportDetail, AppError
     let job = db::job(&state.db, id)
         .await?
         .ok_or_else(|| ImportJob::not_found(id))?;
-    let declared = crate::attributes::db::types(&state.db).await?;
+    let declared = crate::attributes::db::declared(&state.db).await?;
     let (mut columns, mut file_problems, mut source) = (Vec::new(), Vec::new(), None);
     match job.kind {
         // A finished import's upload is deleted; its columns no longer matter.
@@ -210,7 +210,7 @@ pub async fn set_mapping(
     mapping: Mapping,
     save: bool,
 ) -> Result<ImportDetail, AppError> {
-    let declared = crate::attributes::db::types(&state.db).await?;
+    let declared = crate::attributes::db::declared(&state.db).await?;
     let names: Vec<String> = declared.iter().map(|a| a.name.clone()).collect();
     for (column, target) in &mapping {
         if !super::columns::is_target(&target.target, &names) {
@@ -465,7 +465,7 @@ async fn customer_settings(
     headers: &[String],
     path: &str,
 ) -> Result<Settings, AppError> {
-    let declared = crate::attributes::db::types(&state.db).await?;
+    let declared = crate::attributes::db::declared(&state.db).await?;
     let saved = effective_mapping(state, job).await?;
     let columns = if job.format == ImportFormat::Csv {
         let preset = super::presets::detect(headers);

@@ -59,7 +59,7 @@ pub async fn validated(
     allowed_types: Option<&[String]>,
 ) -> Result<Vec<Checked>, sqlx::Error> {
     let registry = crate::events::db::registry(db).await?;
-    let attributes = crate::attributes::db::types(db).await?;
+    let attributes = crate::attributes::db::declared(db).await?;
     Ok(events
         .iter()
         .enumerate()

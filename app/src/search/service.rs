@@ -119,7 +119,7 @@ pub async fn advanced(
     let region = crate::settings::service::phone_region(db).await?;
     let mut normal = query.normalise(&region)?;
     if let Some((name, value)) = &mut normal.attribute {
-        let declared = crate::attributes::db::types(db).await?;
+        let declared = crate::attributes::db::declared(db).await?;
         *value = crate::attributes::checked_input(&declared, name, value, "attribute", "value")?
             .unwrap_or_default();
     }

@@ -13,12 +13,32 @@ struct StatusRow {
     is_default: i64,
 }
 
+/// Every setting, as last read from the database (the organisation cache's copy).
+#[derive(Debug, Default)]
+pub struct AllSettings(std::collections::HashMap<String, String>);
+
+impl AllSettings {
+    /// The value of setting `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+}
+
+/// Every setting, read once and kept in the organisation cache until one is written.
+pub async fn all(db: &Db) -> Result<std::sync::Arc<AllSettings>, sqlx::Error> {
+    db.org_cache()
+        .get(|| async {
+            let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings")
+                .fetch_all(db.pool())
+                .await?;
+            Ok(AllSettings(rows.into_iter().collect()))
+        })
+        .await
+}
+
 /// The value of setting `key`, if set.
 pub async fn setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await
+    Ok(all(db).await?.get(key).map(str::to_string))
 }
 
 /// Stores setting `key`.
@@ -34,6 +54,7 @@ where
     .bind(value)
     .execute(executor)
     .await?;
+    crate::store::org_cache::written();
     Ok(())
 }
 

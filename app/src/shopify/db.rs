@@ -17,15 +17,8 @@ const KEEP_DELIVERIES_MS: i64 = 30 * 24 * 3_600_000;
 /// The signing secret (when one is set) and the settings as the screen shows them, in one
 /// read: every delivery needs both.
 pub async fn settings(db: &Db) -> Result<(Option<String>, ShopifySettings), sqlx::Error> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4)")
-            .bind(SECRET)
-            .bind(UNKNOWN_CUSTOMERS)
-            .bind(POINTS_PER_UNIT)
-            .bind(LAST_BAD_SIGNATURE)
-            .fetch_all(db.pool())
-            .await?;
-    let value = |key: &str| rows.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let all = crate::settings::db::all(db).await?;
+    let value = |key: &str| all.get(key);
     let secret = value(SECRET).filter(|s| !s.is_empty()).map(str::to_string);
     let settings = ShopifySettings {
         secret_hint: secret.as_deref().map(|s| {
@@ -72,6 +65,7 @@ pub async fn note_bad_signature(db: &Db, now: i64) -> Result<(), sqlx::Error> {
     .bind(now - 60_000)
     .execute(db.pool())
     .await?;
+    crate::store::org_cache::written();
     Ok(())
 }
 

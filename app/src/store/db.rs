@@ -47,6 +47,7 @@ pub struct Db {
     backend: Backend,
     url: String,
     citus: bool,
+    org: super::org_cache::OrgCache,
 }
 
 impl Db {
@@ -114,6 +115,7 @@ impl Db {
             backend,
             url,
             citus,
+            org: Default::default(),
         })
     }
 
@@ -198,6 +200,12 @@ impl Db {
     /// where a statement that locks rows must name one customer.
     pub fn is_citus(&self) -> bool {
         self.citus
+    }
+
+    /// The organisation-wide values (settings, event types, tier rules) read from this
+    /// database and kept in memory.
+    pub fn org_cache(&self) -> &super::org_cache::OrgCache {
+        &self.org
     }
 
     /// Which dialect this database speaks.

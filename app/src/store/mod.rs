@@ -4,6 +4,7 @@
 mod citus;
 pub mod customer_tables;
 mod db;
+pub mod org_cache;
 pub mod placement;
 pub mod rows;
 

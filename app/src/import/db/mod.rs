@@ -473,10 +473,7 @@ where
 
 /// The saved column mapping of customers files.
 pub async fn saved_mapping(db: &Db) -> Result<Mapping, sqlx::Error> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(MAPPING_SETTING)
-        .fetch_optional(db.pool())
-        .await?;
+    let value = crate::settings::db::setting(db, MAPPING_SETTING).await?;
     Ok(value
         .and_then(|v| serde_json::from_str(&v).ok())
         .unwrap_or_default())
