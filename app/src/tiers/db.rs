@@ -18,26 +18,21 @@ struct LevelRow {
     benefits: String,
 }
 
-/// The rules in force (defaults where a setting is unset).
+/// The rules in force (defaults where a setting is unset), kept in the organisation cache.
 pub async fn rules(db: &Db) -> Result<TierRules, sqlx::Error> {
+    let rules = db.org_cache().get(|| read_rules(db)).await?;
+    Ok(TierRules::clone(&rules))
+}
+
+/// The rules as the database holds them.
+async fn read_rules(db: &Db) -> Result<TierRules, sqlx::Error> {
     let levels: Vec<LevelRow> = sqlx::query_as(
         "SELECT name, rank, threshold_points, benefits FROM tier_levels ORDER BY rank",
     )
     .fetch_all(db.pool())
     .await?;
-    let settings: Vec<(String, String)> =
-        sqlx::query_as("SELECT key, value FROM settings WHERE key IN ($1, $2, $3)")
-            .bind(SYSTEM_NAME)
-            .bind(WINDOW_DAYS)
-            .bind(VALIDITY_DAYS)
-            .fetch_all(db.pool())
-            .await?;
-    let get = |key: &str| {
-        settings
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-    };
+    let settings = crate::settings::db::all(db).await?;
+    let get = |key: &str| settings.get(key).map(str::to_string);
     Ok(TierRules {
         system_name: get(SYSTEM_NAME).unwrap_or_else(|| "Coffee Club".into()),
         levels: levels
