@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: unit, store (SQLite and PostgreSQL),
-# HTTP, end2end browser tests in headless Chromium, and schemathesis on the ingest API (both
-# databases).
+# HTTP, end2end browser tests in headless Chromium, schemathesis on the ingest API (both
+# databases), and the first wasm bundle's size budget (a release build of the browser side).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --tests
@@ -32,3 +32,6 @@ echo "== ingest API fuzzed from its OpenAPI document (schemathesis), on SQLite a
 scripts/schemathesis.sh
 as_postgres "psql -h 127.0.0.1 -p $PG_PORT -U postgres -qc 'CREATE DATABASE cp_schemathesis'"
 scripts/schemathesis.sh "postgres://postgres@127.0.0.1:$PG_PORT/cp_schemathesis"
+
+echo "== the first wasm bundle stays within its size budget (release build of the browser side)"
+scripts/bundle-size.sh

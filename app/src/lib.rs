@@ -66,12 +66,16 @@ use top_bar::TopBar;
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    layout::page_policy::set_content_security_policy(options.env == leptos::config::Env::DEV);
+    let policy =
+        layout::page_policy::set_content_security_policy(options.env == leptos::config::Env::DEV);
+    #[cfg(not(feature = "ssr"))]
+    let policy: Option<String> = None;
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
+                {policy.map(|policy| view! { <meta http-equiv="Content-Security-Policy" content=policy/> })}
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="description" content="Customer-care console for loyalty programmes"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
@@ -92,6 +96,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_current_user();
+    // In the browser, once the page has hydrated: the profile's code, fetched while idle.
+    Effect::new(|| leptos::task::spawn_local(routes::preload_profile()));
     view! {
         <Stylesheet id="leptos" href="/pkg/customer-profiles.css"/>
         <Title text="Customer Profiles" formatter=layout::page_policy::escape_title/>

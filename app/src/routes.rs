@@ -1,7 +1,10 @@
 //! Every route of the console, and the screens whose code the browser loads only when one is
-//! opened: the admin screens, the rarely used pages and the profile's secondary tabs. The search page, the profile header and
-//! its event stream stay in the first bundle, so the screens a care agent starts on hydrate
-//! without a second download. Release builds split them out with `cargo leptos build --split`.
+//! opened: every screen but the search and sign-in pages and the profile's header, which stay
+//! in the first bundle. The profile's first tab (activity, event stream) is fetched as soon as
+//! a page has hydrated ([`preload_profile`]), so opening a customer does not wait for it. (The
+//! profile page itself is not lazy: rendered whole before it is sent, a lazy parent route lost
+//! the response's Content-Security-Policy header now and then.) Release builds split them out
+//! with `cargo leptos build --split`.
 
 use crate::layout::NotFound;
 use leptos::prelude::*;
@@ -46,8 +49,8 @@ fn CustomerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         // Rendered whole before it is sent (the reads take a few milliseconds): streamed
         // fallbacks swapped for content later moved the page under the reader's eyes.
         <ParentRoute path=path!("/customers/:id") view=crate::profile::ProfilePage ssr=SsrMode::Async>
-            <ParentRoute path=path!("") view=crate::activity::ActivityTab>
-                <Route path=path!("") view=crate::activity::EventStream/>
+            <ParentRoute path=path!("") view={Lazy::<ActivityScreen>::new()}>
+                <Route path=path!("") view={Lazy::<EventStreamScreen>::new()}/>
                 <Route path=path!("activity/:section") view={Lazy::<ActivitySectionScreen>::new()}/>
             </ParentRoute>
             <Route path=path!("profile") view={Lazy::<ProfileTabScreen>::new()}/>
@@ -107,7 +110,16 @@ macro_rules! lazy_screen {
     )+};
 }
 
+/// Fetches the code of a profile's first tab (the activity tab and its event stream) ahead of
+/// the first click on a customer; nothing when it is already loaded.
+pub async fn preload_profile() {
+    ActivityScreen::preload().await;
+    EventStreamScreen::preload().await;
+}
+
 lazy_screen! {
+    ActivityScreen => crate::activity::ActivityTab,
+    EventStreamScreen => crate::activity::EventStream,
     AddCustomerScreen => crate::customers::AddCustomerPage,
     PrivacyLogScreen => crate::privacy::PrivacyLogPage,
     CampaignScreen => crate::campaigns::CampaignPage,

@@ -35,19 +35,29 @@ pub fn content_security_policy(nonce: &str, dev_reload: bool) -> String {
     )
 }
 
+/// [`content_security_policy`] as a `<meta>` element may carry it (which ignores, and logs an
+/// error for, `frame-ancestors`: the server's header says that one).
+pub fn meta_content_security_policy(nonce: &str, dev_reload: bool) -> String {
+    content_security_policy(nonce, dev_reload).replace("; frame-ancestors 'none'", "")
+}
+
 /// Sets this page's Content-Security-Policy header with the nonce Leptos made for the
-/// response (call from the shell, which renders before the first byte is sent).
+/// response (call from the shell, which renders before the first byte is sent), and returns
+/// the policy for the `<meta>` element in the head. The header went missing from a profile
+/// tab's response now and then (pages rendered whole before they are sent; the cause lies in
+/// how leptos_axum 0.8 builds those responses and was not found); the element applies the
+/// policy all the same, and the server then adds only `frame-ancestors 'none'`
+/// (`server/src/http/headers.rs`).
 #[cfg(feature = "ssr")]
-pub fn set_content_security_policy(dev_reload: bool) {
-    let (Some(nonce), Some(options)) = (
-        leptos::nonce::use_nonce(),
-        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce, dev_reload)) {
-        options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+pub fn set_content_security_policy(dev_reload: bool) -> Option<String> {
+    let nonce = leptos::nonce::use_nonce()?;
+    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        let policy = content_security_policy(&nonce, dev_reload);
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
+    Some(meta_content_security_policy(&nonce, dev_reload))
 }
 
 #[cfg(test)]
@@ -75,5 +85,7 @@ mod tests {
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(!policy.contains("ws:"));
         assert!(content_security_policy("n", true).contains("connect-src 'self' ws: wss:"));
+        let meta = meta_content_security_policy("abc123", false);
+        assert!(meta.contains("'nonce-abc123'") && !meta.contains("frame-ancestors"));
     }
 }

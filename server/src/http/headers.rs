@@ -16,6 +16,17 @@ use axum::response::Response;
 /// The policy of answers that are not pages (API JSON, redirects, files): nothing may load.
 const LOCKED_DOWN: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// The header policy of a page whose own policy arrived only in its `<meta>` element.
+const PAGE_FRAMING: &str = "frame-ancestors 'none'";
+
+/// Whether a response is an HTML page.
+fn is_html(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
 /// Adds the headers after the handler ran.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let static_path = crate::http::guard::is_static_asset(request.uri().path());
@@ -33,9 +44,16 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // A page carries its policy (with the nonce of its scripts) in its head as well; when its
+    // header went missing, only what a `<meta>` policy cannot say is added here.
+    let fallback = if is_html(headers) {
+        PAGE_FRAMING
+    } else {
+        LOCKED_DOWN
+    };
     headers
         .entry(CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(LOCKED_DOWN));
+        .or_insert(HeaderValue::from_static(fallback));
     if !cacheable {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
