@@ -1,8 +1,10 @@
 //! The floor `bench-ingest` is measured against: the same batches written by the plainest
 //! code that keeps the same rows — one multi-row insert of the events (with the events
-//! table's indexes) and one update per customer of the projections (points, purchases, last
-//! activity), a transaction per batch — with no validation, matching, enrichment, idempotency
-//! answers, tiers, tags or live publishing.
+//! table's indexes) and one set-wise update of the customers' projections (points, purchases,
+//! last activity), a transaction per batch — with no validation, matching, enrichment,
+//! idempotency answers, tiers, tags or live publishing. (An update per customer, as a plain
+//! script would write it, is slower than the console itself through sqlx: about 80 µs a
+//! statement.)
 
 use app::events::NewEvent;
 use app::store::Db;
@@ -67,7 +69,7 @@ fn row(event: &Value, owners: &HashMap<String, String>) -> Option<NewEvent> {
     })
 }
 
-/// One batch: the events in one statement, then each customer's row.
+/// One batch: the events in one statement, then every customer's row in one more.
 async fn write(db: &Db, batch: &[NewEvent]) -> Result<(), sqlx::Error> {
     let mut tx = db.writer().begin_with(db.backend().begin_write()).await?;
     let refs: Vec<&NewEvent> = batch.iter().collect();
@@ -79,19 +81,23 @@ async fn write(db: &Db, batch: &[NewEvent]) -> Result<(), sqlx::Error> {
         row.1 += i64::from(event.event_type == "purchase");
         row.2 = row.2.max(event.occurred_at);
     }
+    let sql = format!(
+        "WITH v(cid, points, purchases, last_active) AS (VALUES {}) \
+         UPDATE customers SET points_balance = customers.points_balance + v.points, \
+         purchase_count = customers.purchase_count + v.purchases, \
+         last_active_at = CASE WHEN customers.last_active_at IS NULL \
+         OR customers.last_active_at < v.last_active THEN v.last_active \
+         ELSE customers.last_active_at END FROM v WHERE customers.id = v.cid",
+        app::store::values_placeholders(db.backend(), per_customer.len(), 4)
+    );
+    let mut query = sqlx::query(&sql);
     for (customer, (points, purchases, last_active)) in per_customer {
-        sqlx::query(
-            "UPDATE customers SET points_balance = points_balance + $1, \
-             purchase_count = purchase_count + $2, last_active_at = CASE WHEN \
-             last_active_at IS NULL OR last_active_at < $3 THEN $3 ELSE last_active_at END \
-             WHERE id = $4",
-        )
-        .bind(points)
-        .bind(purchases)
-        .bind(last_active)
-        .bind(customer)
-        .execute(&mut *tx)
-        .await?;
+        query = query
+            .bind(customer)
+            .bind(points)
+            .bind(purchases)
+            .bind(last_active);
     }
+    query.execute(&mut *tx).await?;
     tx.commit().await
 }

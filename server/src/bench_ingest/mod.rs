@@ -91,8 +91,8 @@ pub async fn run(db: &Db, args: &BenchIngestArgs) -> Result<String, String> {
     ));
     let throughput = (args.batches * BATCH) as f64 / total.as_secs_f64();
     report.push_str(&format!(
-        "throughput {throughput:.0} events/s; the floor (the same rows, one insert and an \
-         update per customer a batch, nothing checked) {floor:.0} events/s; ratio {:.2}\n",
+        "throughput {throughput:.0} events/s; the floor (the same rows, one insert and one \
+         update a batch, nothing checked) {floor:.0} events/s; ratio {:.2}\n",
         throughput / floor
     ));
     report.push_str(&crate::bench::line("batch latency", &mut times));
