@@ -22,6 +22,15 @@ pub fn escape_title(text: String) -> String {
 /// stay allowed (status colours); `<style>` elements do not. `dev_reload` allows the
 /// cargo-leptos reload socket.
 pub fn content_security_policy(nonce: &str, dev_reload: bool) -> String {
+    format!(
+        "{}; frame-ancestors 'none'",
+        meta_content_security_policy(nonce, dev_reload)
+    )
+}
+
+/// [`content_security_policy`] as a `<meta>` element may carry it: without `frame-ancestors`,
+/// which a `<meta>` policy ignores (and logs an error for); the server's header says that one.
+pub fn meta_content_security_policy(nonce: &str, dev_reload: bool) -> String {
     let connect = if dev_reload {
         "'self' ws: wss:"
     } else {
@@ -30,15 +39,8 @@ pub fn content_security_policy(nonce: &str, dev_reload: bool) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
-         connect-src {connect}; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors 'none'"
+         connect-src {connect}; object-src 'none'; base-uri 'none'; form-action 'self'"
     )
-}
-
-/// [`content_security_policy`] as a `<meta>` element may carry it (which ignores, and logs an
-/// error for, `frame-ancestors`: the server's header says that one).
-pub fn meta_content_security_policy(nonce: &str, dev_reload: bool) -> String {
-    content_security_policy(nonce, dev_reload).replace("; frame-ancestors 'none'", "")
 }
 
 /// Sets this page's Content-Security-Policy header with the nonce Leptos made for the

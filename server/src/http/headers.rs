@@ -19,26 +19,19 @@ const LOCKED_DOWN: &str = "default-src 'none'; frame-ancestors 'none'";
 /// The header policy of a page whose own policy arrived only in its `<meta>` element.
 const PAGE_FRAMING: &str = "frame-ancestors 'none'";
 
-/// Whether a response is an HTML page.
-fn is_html(headers: &axum::http::HeaderMap) -> bool {
-    headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"))
-}
-
 /// Adds the headers after the handler ran.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let static_path = crate::http::guard::is_static_asset(request.uri().path());
     // Where, stores and circles: no customer's data.
     let catalogue = request.uri().path() == crate::http::geofences::PATH;
     let mut response = next.run(request).await;
-    // Decided by what is served: a file from the bundle's or the SDK's folder, never a page.
-    let page_or_data = response
+    let content_type = response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+        .and_then(|v| v.to_str().ok());
+    let page = content_type.is_some_and(|v| v.starts_with("text/html"));
+    // Decided by what is served: a file from the bundle's or the SDK's folder, never a page.
+    let page_or_data = content_type.is_none_or(|v| page || v.starts_with("application/json"));
     let cacheable = response.status().is_success() && (catalogue || static_path && !page_or_data);
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -46,11 +39,7 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // A page carries its policy (with the nonce of its scripts) in its head as well; when its
     // header went missing, only what a `<meta>` policy cannot say is added here.
-    let fallback = if is_html(headers) {
-        PAGE_FRAMING
-    } else {
-        LOCKED_DOWN
-    };
+    let fallback = if page { PAGE_FRAMING } else { LOCKED_DOWN };
     headers
         .entry(CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(fallback));
