@@ -54,8 +54,8 @@ impl tracing::field::Visit for Summary {
 }
 
 /// The most statements each page may run (SQLite, PostgreSQL).
-const PROFILE_PAGE: usize = 19;
-const SEARCH_PAGE: usize = 4;
+const PROFILE_PAGE: usize = 11;
+const SEARCH_PAGE: usize = 2;
 
 #[tokio::test]
 async fn the_profile_and_search_pages_keep_to_their_statement_counts() {

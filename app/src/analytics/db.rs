@@ -224,6 +224,7 @@ pub async fn replace_results(
     .bind(run_id)
     .execute(&mut **tx)
     .await?;
+    crate::store::org_cache::written();
     Ok(())
 }
 
@@ -272,6 +273,17 @@ pub async fn recent_runs(db: &Db, limit: i64) -> Result<Vec<AnalyticsRun>, sqlx:
     .fetch_all(db.pool())
     .await?;
     Ok(rows.into_iter().map(AnalyticsRun::from).collect())
+}
+
+/// The last refresh that succeeded, as profiles show it: from the organisation cache (a refresh
+/// that succeeds marks it out of date).
+pub async fn last_success_cached(db: &Db) -> Result<Option<AnalyticsRun>, sqlx::Error> {
+    struct LastSuccess(Option<AnalyticsRun>);
+    let last = db
+        .org_cache()
+        .get(|| async { last_success(db).await.map(LastSuccess) })
+        .await?;
+    Ok(last.0.clone())
 }
 
 /// The last refresh that succeeded.

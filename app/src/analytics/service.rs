@@ -23,7 +23,7 @@ pub async fn customer_analytics(
     let (restricted, test_profile) = db::customer_flags(db, &id)
         .await?
         .ok_or_else(|| AppError::no_customer(&id))?;
-    let last = db::last_success(db).await?;
+    let last = db::last_success_cached(db).await?;
     let summary = last.as_ref().and_then(|run| run.summary.clone());
     let now = crate::time::now_millis();
     let currency = crate::settings::service::currency(db).await?;

@@ -1,6 +1,6 @@
 //! SQL for sign-in: credentials, sessions and the per-email failure throttle.
 
-use crate::store::Db;
+use crate::store::{Backend, Db};
 use sqlx::{Any, Executor, FromRow};
 
 /// What sign-in needs to know about the user behind an email.
@@ -14,7 +14,7 @@ pub struct Credentials {
     pub active: i64,
 }
 
-/// The user of a session together with the session's clock.
+/// The user of a session and their permissions, together with the session's clock.
 #[derive(Debug, FromRow)]
 pub struct SessionRow {
     /// User id.
@@ -31,6 +31,8 @@ pub struct SessionRow {
     pub last_seen_at: i64,
     /// Absolute expiry.
     pub expires_at: i64,
+    /// The names of the permissions granted to the user, comma-separated (`None`: none).
+    pub permissions: Option<String>,
 }
 
 /// Sign-in attempts for one email within the current window, counted before each password
@@ -50,14 +52,6 @@ pub async fn credentials(db: &Db, email_key: &str) -> Result<Option<Credentials>
     sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = $1")
         .bind(email_key)
         .fetch_optional(db.pool())
-        .await
-}
-
-/// The names of the permissions granted to `user_id`.
-pub async fn permissions_of(db: &Db, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT permission FROM user_permissions WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(db.pool())
         .await
 }
 
@@ -143,13 +137,19 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The session stored under `token_hash` and its user.
+/// The session stored under `token_hash`, its user and their permissions, in one read (every
+/// request makes it).
 pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
-    sqlx::query_as(
+    let joined = match db.backend() {
+        Backend::Sqlite => "group_concat(p.permission, ',')",
+        Backend::Postgres => "string_agg(p.permission, ',')",
+    };
+    sqlx::query_as(&format!(
         "SELECT u.id AS user_id, u.email, u.display_name, u.role, u.active, \
-                s.last_seen_at, s.expires_at \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-    )
+                s.last_seen_at, s.expires_at, \
+                (SELECT {joined} FROM user_permissions p WHERE p.user_id = u.id) AS permissions \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+    ))
     .bind(token_hash)
     .fetch_optional(db.pool())
     .await

@@ -125,10 +125,12 @@ pub async fn resolve(
     if now - row.last_seen_at > (policy.idle_ms / 4).min(60_000) {
         super::db::touch_session(db, &token_hash, now).await?;
     }
-    let mut permissions: Vec<Permission> = super::db::permissions_of(db, &row.user_id)
-        .await?
-        .iter()
-        .filter_map(|name| Permission::parse(name))
+    let mut permissions: Vec<Permission> = row
+        .permissions
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(Permission::parse)
         .collect();
     permissions.sort();
     let user = CurrentUser {

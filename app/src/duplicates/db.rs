@@ -4,50 +4,40 @@
 
 use crate::store::{list_placeholders, Db};
 
-/// What the duplicate checks of one customer compare: (first name key, last name key, date
-/// of birth, postcode).
-pub type MatchFields = (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// One row of [`candidates`]: (why, other customer's id, the shared value, their first name,
+/// last name, is_test). `why` is `self` (customer `id` itself: it exists), `name_and_birth`,
+/// `name_and_postcode`, `email` or `phone`.
+pub type Candidate = (String, String, String, Option<String>, Option<String>, i64);
 
-/// Customer `id`'s name keys, date of birth and postcode; `None` when there is no such
-/// customer.
-pub async fn match_fields(db: &Db, id: &str) -> Result<Option<MatchFields>, sqlx::Error> {
+/// The customers who share with customer `id` its name keys and date of birth (index
+/// `customers_by_name_and_birth`), its name keys and postcode (`customers_by_name_and_postcode`,
+/// both postcodes compared in capitals without spaces), or an identifier's match key (partial
+/// index `customer_identifiers_by_match_key`), at most 200 of each, in one statement (a page
+/// render's round trips add up): a row `self` first when the customer exists. The CTEs are
+/// what Citus plans first, so no join between two distributed tables leaves their shards.
+pub async fn candidates(db: &Db, id: &str) -> Result<Vec<Candidate>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT first_name_key, last_name_key, date_of_birth, postal_code FROM customers \
-         WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await
-}
-
-/// Other customers with the same name keys: (id, date of birth, postcode), at most 200.
-pub async fn same_name(
-    db: &Db,
-    first_key: &str,
-    last_key: &str,
-    except: &str,
-) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, date_of_birth, postal_code FROM customers \
-         WHERE last_name_key = $1 AND first_name_key = $2 AND id <> $3 LIMIT 200",
-    )
-    .bind(last_key)
-    .bind(first_key)
-    .bind(except)
-    .fetch_all(db.pool())
-    .await
-}
-
-/// Customer `id`'s email and phone identifiers: (kind, normalized, match key).
-pub async fn match_keys(db: &Db, id: &str) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT kind, normalized, match_key FROM customer_identifiers \
-         WHERE customer_id = $1 AND match_key IS NOT NULL",
+        "WITH me AS (SELECT id, first_name_key AS f, last_name_key AS l, date_of_birth AS b, \
+                     UPPER(REPLACE(postal_code, ' ', '')) AS p FROM customers WHERE id = $1), \
+         keys AS (SELECT kind, match_key FROM customer_identifiers \
+                  WHERE customer_id = $1 AND match_key IS NOT NULL) \
+         SELECT 'self', id, '', NULL, NULL, CAST(0 AS BIGINT) FROM me \
+         UNION ALL SELECT * FROM ( \
+           SELECT 'name_and_birth', o.id, o.date_of_birth, o.first_name, o.last_name, o.is_test \
+           FROM me JOIN customers o ON o.last_name_key = me.l AND o.first_name_key = me.f \
+             AND o.date_of_birth = me.b \
+           WHERE me.f <> '' AND me.l <> '' AND o.id <> me.id LIMIT 200) by_birth \
+         UNION ALL SELECT * FROM ( \
+           SELECT 'name_and_postcode', o.id, me.p, o.first_name, o.last_name, o.is_test \
+           FROM me JOIN customers o ON o.last_name_key = me.l AND o.first_name_key = me.f \
+             AND UPPER(REPLACE(o.postal_code, ' ', '')) = me.p \
+           WHERE me.f <> '' AND me.l <> '' AND me.p <> '' AND o.id <> me.id LIMIT 200) by_postcode \
+         UNION ALL SELECT * FROM ( \
+           SELECT o.kind, o.customer_id, o.normalized, c.first_name, c.last_name, c.is_test \
+           FROM keys JOIN customer_identifiers o ON o.match_key = keys.match_key \
+             AND o.kind = keys.kind \
+           JOIN customers c ON c.id = o.customer_id \
+           WHERE o.customer_id <> $1 LIMIT 200) by_identifier",
     )
     .bind(id)
     .fetch_all(db.pool())

@@ -14,5 +14,5 @@ pub mod service;
 
 pub use api::{list_duplicates, possible_duplicates};
 pub use list_page::DuplicatesPage;
-pub use model::{postcode_key, DuplicateGroup, DuplicatePage, Reason, Suggestion};
+pub use model::{DuplicateGroup, DuplicatePage, Reason, Suggestion};
 pub use panel::{DuplicatesNotice, PossibleDuplicates};

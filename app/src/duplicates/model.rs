@@ -89,12 +89,3 @@ pub struct DuplicatePage {
     /// The cursor of the next page, if there is one.
     pub next: Option<String>,
 }
-
-/// A postcode as compared: capitals, no spaces.
-pub fn postcode_key(postcode: &str) -> String {
-    postcode
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect()
-}

@@ -2,7 +2,7 @@
 //! identifier) and across the organisation, page by page (for supervisors).
 
 use super::db;
-use super::model::{postcode_key, DuplicateGroup, DuplicatePage, Reason, Suggestion};
+use super::model::{DuplicateGroup, DuplicatePage, Reason, Suggestion};
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppError;
 use crate::identity::{mask_email, mask_phone};
@@ -53,66 +53,38 @@ pub async fn suggestions(
     if !sees_pii {
         state.search_limiter.check(&user.id)?;
     }
-    let db = &state.db;
-    let (first, last, birth, postcode) = db::match_fields(db, &id)
-        .await?
-        .ok_or_else(|| AppError::no_customer(&id))?;
-    let mut reasons: BTreeMap<String, Vec<(Reason, String)>> = BTreeMap::new();
-    if let (Some(first), Some(last)) = (
-        first.filter(|f| !f.is_empty()),
-        last.filter(|l| !l.is_empty()),
-    ) {
-        let postcode = postcode
-            .as_deref()
-            .map(postcode_key)
-            .filter(|p| !p.is_empty());
-        for (other, other_birth, other_postcode) in db::same_name(db, &first, &last, &id).await? {
-            if birth.is_some() && other_birth == birth {
-                let value = birth.clone().unwrap_or_default();
-                reasons.entry(other.clone()).or_default().push((
-                    Reason::NameAndBirth,
-                    shown(user, Reason::NameAndBirth, &value),
-                ));
-            }
-            if postcode.is_some() && other_postcode.as_deref().map(postcode_key) == postcode {
-                let value = postcode.clone().unwrap_or_default();
-                reasons.entry(other).or_default().push((
-                    Reason::NameAndPostcode,
-                    shown(user, Reason::NameAndPostcode, &value),
-                ));
-            }
-        }
+    let rows = db::candidates(&state.db, &id).await?;
+    if !rows.iter().any(|(why, ..)| why == "self") {
+        return Err(AppError::no_customer(&id));
     }
-    for (kind, _, key) in db::match_keys(db, &id).await? {
-        let reason = if kind == "email" {
-            Reason::Email
-        } else {
-            Reason::Phone
+    let mut found: BTreeMap<String, Suggestion> = BTreeMap::new();
+    for (why, other, value, first, last, is_test) in rows {
+        let Some(reason) = Reason::parse(&why) else {
+            continue; // the customer's own row
         };
-        for (other, normalized) in db::same_match_key(db, &kind, &key, &id).await? {
-            reasons
-                .entry(other)
-                .or_default()
-                .push((reason, shown(user, reason, &normalized)));
-        }
-    }
-    let ids: Vec<String> = reasons.keys().cloned().collect();
-    let names = named(db, &ids).await?;
-    let mut found: Vec<Suggestion> = reasons
-        .into_iter()
-        .filter_map(|(customer_id, mut reasons)| {
-            let (name, is_test) = names.get(&customer_id)?.clone();
-            reasons.sort();
-            reasons.dedup();
-            if !sees_pii {
-                reasons = vec![(Reason::HiddenDetails, String::new())];
-            }
-            Some(Suggestion {
-                customer_id,
-                name,
-                reasons,
-                is_test,
+        let shown_reason = if sees_pii {
+            (reason, value)
+        } else {
+            (Reason::HiddenDetails, String::new())
+        };
+        found
+            .entry(other.clone())
+            .or_insert_with(|| Suggestion {
+                customer_id: other,
+                name: crate::customers::full_name(first.as_deref(), last.as_deref())
+                    .unwrap_or_else(|| "Unnamed customer".into()),
+                reasons: Vec::new(),
+                is_test: is_test != 0,
             })
+            .reasons
+            .push(shown_reason);
+    }
+    let mut found: Vec<Suggestion> = found
+        .into_values()
+        .map(|mut suggestion| {
+            suggestion.reasons.sort();
+            suggestion.reasons.dedup();
+            suggestion
         })
         .collect();
     found.sort_by(|a, b| {

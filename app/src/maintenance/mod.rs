@@ -18,7 +18,7 @@ pub const MOVING: &str = "The console is moving to a new database: changes are p
 pub async fn maintenance_notice() -> Result<Option<String>, AppError> {
     crate::error::respond(async {
         let state = crate::state::app_state()?;
-        let reason = crate::store::maintenance(state.db.pool()).await?;
+        let reason = crate::store::maintenance_cached(&state.db).await?;
         Ok(reason.map(|_| BANNER.to_string()))
     })
     .await

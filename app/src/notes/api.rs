@@ -74,7 +74,7 @@ pub async fn list_note_reasons() -> Result<Vec<NoteReason>, AppError> {
     crate::error::respond(async {
         crate::auth::guard::signed_in()?;
         let state = crate::state::app_state()?;
-        Ok(super::db::reasons(state.db.pool()).await?)
+        Ok(super::db::reasons_cached(&state.db).await?.to_vec())
     })
     .await
 }

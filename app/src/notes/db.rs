@@ -3,6 +3,7 @@
 use super::model::{Note, NoteReason};
 use crate::store::Db;
 use sqlx::{Any, Executor, FromRow, Transaction};
+use std::sync::Arc;
 
 #[derive(FromRow)]
 struct NoteRow {
@@ -144,6 +145,12 @@ pub async fn customer_exists(tx: &mut Transaction<'_, Any>, id: &str) -> Result<
     Ok(found.is_some())
 }
 
+/// The configured note reasons, in order, from the organisation cache (adding or removing one
+/// marks it out of date).
+pub async fn reasons_cached(db: &Db) -> Result<Arc<Vec<NoteReason>>, sqlx::Error> {
+    db.org_cache().get(|| reasons(db.pool())).await
+}
+
 /// The configured note reasons, in order.
 pub async fn reasons<'e, E>(executor: E) -> Result<Vec<NoteReason>, sqlx::Error>
 where
@@ -173,6 +180,7 @@ pub async fn add_reason(
     .bind(name)
     .execute(&mut **tx)
     .await?;
+    crate::store::org_cache::written();
     Ok(())
 }
 
@@ -182,5 +190,6 @@ pub async fn delete_reason(tx: &mut Transaction<'_, Any>, id: &str) -> Result<bo
         .bind(id)
         .execute(&mut **tx)
         .await?;
+    crate::store::org_cache::written();
     Ok(done.rows_affected() > 0)
 }

@@ -305,6 +305,9 @@ pub const WRITER_CACHE_MB: u32 = 32;
 fn sqlite_pool(connections: u32, cache_mb: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
+        // A connection to a local file does not go stale: no ping (a round trip to its worker
+        // thread) before each statement, which cost as much as a short read itself.
+        .test_before_acquire(false)
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 conn.execute(
@@ -433,6 +436,17 @@ where
     sqlx::query_scalar("SELECT reason FROM maintenance WHERE id = 1")
         .fetch_optional(executor)
         .await
+}
+
+/// [`maintenance`] for the banner on every page: from the organisation cache, so a move that
+/// starts is shown within [`super::org_cache::MAX_AGE`].
+pub async fn maintenance_cached(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    struct Maintenance(Option<String>);
+    let found = db
+        .org_cache()
+        .get(|| async { maintenance(db.pool()).await.map(Maintenance) })
+        .await?;
+    Ok(found.0.clone())
 }
 
 #[cfg(test)]

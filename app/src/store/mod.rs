@@ -9,6 +9,6 @@ pub mod placement;
 pub mod rows;
 
 pub use db::{
-    list_placeholders, maintenance, shard_groups, values_placeholders, Backend, Db,
-    DEFAULT_DATABASE_URL, WRITER_CACHE_MB,
+    list_placeholders, maintenance, maintenance_cached, shard_groups, values_placeholders, Backend,
+    Db, DEFAULT_DATABASE_URL, WRITER_CACHE_MB,
 };

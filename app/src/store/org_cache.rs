@@ -1,6 +1,6 @@
 //! Organisation-wide rows that every page and every ingest batch reads — the settings, the
-//! event-type registry, the tier rules, the declared attributes — kept in memory instead of
-//! read again each time.
+//! event-type registry, the tier rules, the declared attributes, the note reasons, the last
+//! analytics refresh, the maintenance flag — kept in memory instead of read again each time.
 //!
 //! A value is used while nothing of the kind has been written since it was read and it is
 //! younger than [`MAX_AGE`] (which bounds how late another server on the same database, or
@@ -21,8 +21,7 @@ pub const MAX_AGE: Duration = Duration::from_secs(2);
 /// Writes of organisation-wide rows made by this process, in all.
 static WRITES: AtomicU64 = AtomicU64::new(0);
 
-/// Marks every cached value as out of date: call it after writing settings, event types,
-/// tier levels or attribute declarations.
+/// Marks every cached value as out of date: call it after writing any of the rows above.
 pub fn written() {
     WRITES.fetch_add(1, Ordering::SeqCst);
 }

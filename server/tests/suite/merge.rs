@@ -535,6 +535,16 @@ async fn likely_duplicates_are_found_with_their_reasons_and_masked_without_view_
             ("form[status_id]", "active"),
         ];
         let fourth = common::add_customer_from(&db, &admin, &same_place).await;
+        let found =
+            app::duplicates::service::suggestions(&state, &user(Role::Admin), fourth.clone())
+                .await
+                .unwrap();
+        let twin_found = found.iter().find(|s| s.customer_id == twin);
+        assert_eq!(
+            twin_found.map(|s| s.reasons.clone()),
+            Some(vec![(NameAndPostcode, "SW1A1AA".to_string())]),
+            "{name}: the profile's hint compares postcodes as the list does: {found:?}"
+        );
         let page = app::duplicates::service::list(
             &state,
             &user(Role::Supervisor),
