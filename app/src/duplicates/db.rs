@@ -13,7 +13,7 @@ pub type Candidate = (String, String, String, Option<String>, Option<String>, i6
 /// `customers_by_name_and_birth`), its name keys and postcode (`customers_by_name_and_postcode`,
 /// both postcodes compared in capitals without spaces), or an identifier's match key (partial
 /// index `customer_identifiers_by_match_key`), at most 200 of each, in one statement (a page
-/// render's round trips add up): a row `self` first when the customer exists. The CTEs are
+/// render's round trips add up), and a row `self` when the customer exists. The CTEs are
 /// what Citus plans first, so no join between two distributed tables leaves their shards.
 pub async fn candidates(db: &Db, id: &str) -> Result<Vec<Candidate>, sqlx::Error> {
     sqlx::query_as(
