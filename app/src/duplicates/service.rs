@@ -33,12 +33,14 @@ pub async fn named(db: &Db, ids: &[String]) -> Result<BTreeMap<String, (String, 
     Ok(db::names(db, ids)
         .await?
         .into_iter()
-        .map(|(id, first, last, is_test)| {
-            let name = crate::customers::full_name(first.as_deref(), last.as_deref())
-                .unwrap_or_else(|| "Unnamed customer".into());
-            (id, (name, is_test != 0))
-        })
+        .map(|(id, first, last, is_test)| (id, (name_or_unnamed(first, last), is_test != 0)))
         .collect())
+}
+
+/// A customer's full name, or "Unnamed customer" without one.
+fn name_or_unnamed(first: Option<String>, last: Option<String>) -> String {
+    crate::customers::full_name(first.as_deref(), last.as_deref())
+        .unwrap_or_else(|| "Unnamed customer".into())
 }
 
 /// The other customers who may be the same person as customer `id`, each with why. Without
@@ -71,8 +73,7 @@ pub async fn suggestions(
             .entry(other.clone())
             .or_insert_with(|| Suggestion {
                 customer_id: other,
-                name: crate::customers::full_name(first.as_deref(), last.as_deref())
-                    .unwrap_or_else(|| "Unnamed customer".into()),
+                name: name_or_unnamed(first, last),
                 reasons: Vec::new(),
                 is_test: is_test != 0,
             })

@@ -427,8 +427,8 @@ pub fn list_placeholders(backend: Backend, first: usize, count: usize) -> String
 
 /// Why the console is in maintenance, if it is. `Change::begin` reads it inside the
 /// transaction that would write (on SQLite that transaction holds the write lock, so a move's
-/// switch to maintenance cannot slip between this check and the write); the banner and the
-/// Shopify adapter read it from the pool.
+/// switch to maintenance cannot slip between this check and the write); the Shopify adapter
+/// reads it from the pool, the banner through [`maintenance_cached`].
 pub async fn maintenance<'c, E>(executor: E) -> Result<Option<String>, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
