@@ -16,8 +16,11 @@ use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 pub fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=NotFound>
-            <Route path=path!("/") view=crate::search::SearchPage/>
-            <Route path=path!("/search") view=crate::search::SearchPage/>
+            // Rendered whole before it is sent, so an exact match always answers 302 to the
+            // profile (streamed, the redirect reached the headers only when the search beat
+            // the first chunk; otherwise the browser navigated after hydrating).
+            <Route path=path!("/") view=crate::search::SearchPage ssr=SsrMode::Async/>
+            <Route path=path!("/search") view=crate::search::SearchPage ssr=SsrMode::Async/>
             <Route path=path!("/customers/new") view={Lazy::<AddCustomerScreen>::new()}/>
             <CustomerRoutes/>
             <Route path=path!("/privacy") view={Lazy::<PrivacyLogScreen>::new()}/>

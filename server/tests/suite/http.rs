@@ -46,6 +46,14 @@ async fn the_search_server_function_finds_by_external_id_and_reports_misses() {
     let id = body["Found"].as_str().unwrap().to_string();
     assert_eq!(id.len(), 36);
 
+    let search = agent.get("/search?q=CRM-00000031").await;
+    assert_eq!(
+        search.status(),
+        302,
+        "an exact match is a redirect, not a page"
+    );
+    assert_eq!(search.headers()["location"], format!("/customers/{id}"));
+
     let page = agent.get(&format!("/customers/{id}")).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
