@@ -246,7 +246,8 @@ async fn store_range(
         (&a.customer_id, a.occurred_at, row_a).cmp(&(&b.customer_id, b.occurred_at, row_b))
     });
     let (rows, events): (Vec<i64>, Vec<NewEvent>) = ready.into_iter().unzip();
-    let results = crate::ingest::db::store_events(tx, &events, tier_rules, citus, now).await?;
+    let refs: Vec<&NewEvent> = events.iter().collect();
+    let results = crate::ingest::db::store_events(tx, &refs, tier_rules, citus, now).await?;
     let mut customers = BTreeSet::new();
     for ((row, event), result) in rows.into_iter().zip(&events).zip(results) {
         if result == Stored::Accepted {

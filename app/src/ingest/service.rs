@@ -106,7 +106,7 @@ async fn match_and_store(
         now,
     )
     .await?;
-    let fresh: Vec<NewEvent> = events.iter().map(|(_, e)| e.clone()).collect();
+    let fresh: Vec<&NewEvent> = events.iter().map(|(_, e)| e).collect();
     let stored = db::store_events(
         change.tx(),
         &fresh,

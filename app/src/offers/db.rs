@@ -87,6 +87,29 @@ pub async fn issue(
     Ok(expires_at)
 }
 
+/// Which of `ids` hold an offer not yet redeemed (an ingest batch looks for the offer its
+/// `offer_redeemed` events name only among these).
+pub async fn holding_open_offers(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ids: &[&str],
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    let backend = crate::store::Backend::of(tx);
+    let mut holding = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT DISTINCT customer_id FROM customer_offers \
+             WHERE redeemed_at IS NULL AND customer_id IN ({})",
+            crate::store::list_placeholders(backend, 1, chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        holding.extend(query.fetch_all(&mut **tx).await?);
+    }
+    Ok(holding)
+}
+
 /// Marks redeemed at `at` the oldest offer customer `id` holds that matches `offer` (catalogue
 /// id, or name in any case) and was valid then: an `offer_redeemed` event from a till.
 /// Nothing happens when they hold no such offer (a redemption of a public offer).

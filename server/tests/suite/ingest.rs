@@ -603,6 +603,10 @@ async fn projections_add_up_per_customer_across_a_batch() {
 #[tokio::test]
 async fn an_event_whose_customer_went_since_matching_is_refused_alone() {
     let (dbs, _guard) = common::each_database().await;
+    // On SQLite the batch holds the one write lock from matching to commit: nobody can.
+    let dbs = dbs
+        .into_iter()
+        .filter(|(_, db)| db.backend() == app::store::Backend::Postgres);
     for (label, db) in dbs {
         common::seed(&db, 2).await;
         let ids = app::customers::db::external_ids(&db, 2).await.unwrap();
@@ -620,6 +624,7 @@ async fn an_event_whose_customer_went_since_matching_is_refused_alone() {
         let rules = app::tiers::db::rules(&db).await.unwrap();
         let mut writer = db.writer().acquire().await.unwrap();
         let mut tx = sqlx::Connection::begin(&mut *writer).await.unwrap();
+        let events: Vec<&app::events::NewEvent> = events.iter().collect();
         let results = app::ingest::db::store_events(&mut tx, &events, &rules, db.is_citus(), now)
             .await
             .unwrap();

@@ -26,7 +26,7 @@ const IN_CHUNK: usize = 500;
 /// customers are locked and updated shard by shard.
 pub async fn store_events(
     tx: &mut Transaction<'_, Any>,
-    events: &[NewEvent],
+    events: &[&NewEvent],
     tier_rules: &crate::tiers::model::TierRules,
     citus: bool,
     now: i64,
@@ -37,16 +37,18 @@ pub async fn store_events(
     let present = lock_customers(tx, &groups).await?;
     // A merge or forget that committed after the events were matched removed their customer:
     // those events alone are refused.
-    let kept: std::borrow::Cow<[NewEvent]> =
-        if events.iter().all(|e| present.contains(&e.customer_id)) {
-            std::borrow::Cow::Borrowed(events)
-        } else {
-            let kept = events.iter().filter(|e| present.contains(&e.customer_id));
-            std::borrow::Cow::Owned(kept.cloned().collect())
-        };
+    let kept: Vec<&NewEvent> = events
+        .iter()
+        .copied()
+        .filter(|e| present.contains(&e.customer_id))
+        .collect();
     let inserted = insert_by_group(tx, &kept, &groups, citus).await?;
     let earlier = earlier_ids(tx, &kept, &inserted).await?;
-    let mut stored: Vec<&NewEvent> = kept.iter().filter(|e| inserted.contains(&e.id)).collect();
+    let mut stored: Vec<&NewEvent> = kept
+        .iter()
+        .copied()
+        .filter(|e| inserted.contains(&e.id))
+        .collect();
     let settled = settle_short_points(tx, &stored).await?;
     let below_zero = settled.refused;
     stored.retain(|e| !below_zero.contains_key(&e.id));
@@ -84,7 +86,7 @@ pub async fn store_events(
 /// split by the coordinator, which costs more than the inserts themselves), elsewhere at once.
 async fn insert_by_group(
     tx: &mut Transaction<'_, Any>,
-    events: &[NewEvent],
+    events: &[&NewEvent],
     groups: &[Vec<&str>],
     citus: bool,
 ) -> Result<HashSet<String>, sqlx::Error> {
@@ -100,10 +102,10 @@ async fn insert_by_group(
             by_group
                 .entry(group.unwrap_or_default())
                 .or_default()
-                .push(event);
+                .push(*event);
         }
     } else {
-        by_group.insert(0, events.iter().collect());
+        by_group.insert(0, events.to_vec());
     }
     let mut inserted = HashSet::with_capacity(events.len());
     for events in by_group.values() {
@@ -326,11 +328,12 @@ pub async fn geofences(
 /// of `events` that `inserted` does not hold.
 async fn earlier_ids(
     tx: &mut Transaction<'_, Any>,
-    events: &[NewEvent],
+    events: &[&NewEvent],
     inserted: &HashSet<String>,
 ) -> Result<HashMap<(String, String), String>, sqlx::Error> {
     let repeats: Vec<&NewEvent> = events
         .iter()
+        .copied()
         .filter(|e| !inserted.contains(&e.id))
         .collect();
     let mut found = HashMap::new();

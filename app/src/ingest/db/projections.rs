@@ -14,9 +14,10 @@ const CHUNK: usize = 500;
 /// On PostgreSQL, locks the rows of the customers in `groups` ([`shard_groups`]: one per
 /// shard on Citus, the only way Citus locks rows), group after group and in id order within
 /// each, so concurrent batches touching the same customers queue instead of deadlocking (their
-/// multi-row updates would otherwise lock rows in whatever order the join visits them). SQLite
-/// has one writer. Returns the ids that still exist: a merge or forget may have removed one
-/// since it matched.
+/// multi-row updates would otherwise lock rows in whatever order the join visits them).
+/// Returns the ids that still exist: a merge or forget may have removed one since it matched.
+/// On SQLite, none can have: the callers read these customers in `tx`, which has held the one
+/// write lock since it began, so no statement is needed.
 ///
 /// [`shard_groups`]: crate::store::shard_groups
 pub async fn lock_customers(
@@ -24,15 +25,13 @@ pub async fn lock_customers(
     groups: &[Vec<&str>],
 ) -> Result<HashSet<String>, sqlx::Error> {
     let backend = Backend::of(tx);
-    // SQLite's write lock is already held: reading which rows exist is enough.
-    let lock = match backend {
-        Backend::Postgres => " FOR UPDATE",
-        Backend::Sqlite => "",
-    };
+    if backend == Backend::Sqlite {
+        return Ok(groups.iter().flatten().map(|id| id.to_string()).collect());
+    }
     let mut present = HashSet::new();
     for group in groups {
         let sql = format!(
-            "SELECT id FROM customers WHERE id IN ({}) ORDER BY id{lock}",
+            "SELECT id FROM customers WHERE id IN ({}) ORDER BY id FOR UPDATE",
             crate::store::list_placeholders(backend, 1, group.len())
         );
         let mut query = sqlx::query_scalar::<_, String>(&sql);
@@ -283,15 +282,42 @@ pub async fn apply_projections(
         }
         query.execute(&mut **tx).await?;
     }
-    for event in stored.iter().filter(|e| e.event_type == "offer_redeemed") {
-        if let Some(offer) = event.payload.get("offer").and_then(Value::as_str) {
+    redeem_offers(tx, stored).await?;
+    apply_attributes(tx, stored).await?;
+    let counts = crate::tags::counts::counts_of(stored.iter().copied());
+    crate::tags::db::add_counts(tx, &counts).await
+}
+
+/// Marks redeemed the held offer each `offer_redeemed` event of `stored` names, oldest event
+/// first; one statement finds who holds any open offer at all (most redemptions at a till are
+/// of public offers), then one per redemption by a holder.
+async fn redeem_offers(
+    tx: &mut Transaction<'_, Any>,
+    stored: &[&NewEvent],
+) -> Result<(), sqlx::Error> {
+    let mut redemptions: Vec<(&NewEvent, &str)> = stored
+        .iter()
+        .filter(|e| e.event_type == "offer_redeemed")
+        .filter_map(|e| Some((*e, e.payload.get("offer")?.as_str()?)))
+        .collect();
+    if redemptions.is_empty() {
+        return Ok(());
+    }
+    redemptions.sort_by_key(|(e, _)| e.occurred_at);
+    let mut ids: Vec<&str> = redemptions
+        .iter()
+        .map(|(e, _)| e.customer_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let holding = crate::offers::db::holding_open_offers(tx, &ids).await?;
+    for (event, offer) in redemptions {
+        if holding.contains(&event.customer_id) {
             crate::offers::db::redeem_held(tx, &event.customer_id, offer, event.occurred_at)
                 .await?;
         }
     }
-    apply_attributes(tx, stored).await?;
-    let counts = crate::tags::counts::counts_of(stored.iter().copied());
-    crate::tags::db::add_counts(tx, &counts).await
+    Ok(())
 }
 
 /// Sets and removes the profile attributes `profile_updated` events carry (their values
