@@ -42,8 +42,8 @@ pub async fn prepare(
     };
 
     let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
-    let mut events: Vec<(usize, NewEvent)> = Vec::new();
-    let mut seen: HashMap<(String, String), String> = HashMap::new();
+    let mut events: Vec<(usize, NewEvent)> = Vec::with_capacity(batch.len());
+    let mut seen: HashMap<(String, String), String> = HashMap::with_capacity(batch.len());
     let mut refused: BTreeMap<String, i64> = BTreeMap::new();
     for (slot, checked) in batch.iter().enumerate() {
         let event = match &checked.event {

@@ -1,9 +1,11 @@
-//! The floor `bench-ingest` is measured against: the same batches written by the plainest
-//! code that keeps the same rows — one multi-row insert of the events (with the events
-//! table's indexes) and one set-wise update of the customers' projections (points, purchases,
-//! last activity), a transaction per batch — with no validation, matching, enrichment,
-//! idempotency answers, tiers, tags or live publishing. (An update per customer, as a plain
-//! script would write it, is slower than the console itself through sqlx: about 80 µs a
+//! The floor `bench-ingest` is measured against: the same rows written by the plainest code —
+//! one multi-row insert of the events (with the events table's indexes) and one set-wise
+//! update of the customers' projections (points, purchases, last activity), a transaction per
+//! batch — with no validation, matching, enrichment, idempotency answers, tiers, tags or live
+//! publishing timed. The rows are the console's own: its validation, matching and enrichment
+//! prepare them before the clock starts (each `event_id` marked as the floor's), so the floor
+//! writes what the console writes, enriched payloads included. (An update per customer, as a
+//! plain script would write it, is slower than the console itself through sqlx: about 80 µs a
 //! statement.)
 
 use app::events::NewEvent;
@@ -12,17 +14,9 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Instant;
 
-/// Events per second the floor writes `batches` at; each event's customer is found in
-/// `owners` (external id → customer id).
-pub async fn throughput(
-    db: &Db,
-    batches: &[Vec<Value>],
-    owners: &HashMap<String, String>,
-) -> Result<f64, String> {
-    let rows: Vec<Vec<NewEvent>> = batches
-        .iter()
-        .map(|batch| batch.iter().filter_map(|e| row(e, owners)).collect())
-        .collect();
+/// Events per second the floor writes `batches` at, each `event_id` prefixed with `mark`.
+pub async fn throughput(db: &Db, batches: &[Vec<Value>], mark: &str) -> Result<f64, String> {
+    let rows = rows(db, batches, mark).await.map_err(|e| e.to_string())?;
     let started = Instant::now();
     let mut written = 0;
     for batch in &rows {
@@ -32,41 +26,40 @@ pub async fn throughput(
     Ok(written as f64 / started.elapsed().as_secs_f64())
 }
 
-/// The customer ids of `external_ids`, as the floor is given them (no matching to time).
-pub async fn owners(db: &Db, external_ids: &[String]) -> Result<HashMap<String, String>, String> {
-    let mut owners = HashMap::with_capacity(external_ids.len());
-    for external_id in external_ids {
-        let owner = app::identity::db::owner(db, "external_id", external_id)
-            .await
-            .map_err(|e| e.to_string())?;
-        if let Some(owner) = owner {
-            owners.insert(external_id.clone(), owner);
-        }
+/// The rows the console would store for each of `batches`, untimed: its own validation,
+/// matching and enrichment, in a transaction that writes nothing.
+async fn rows(
+    db: &Db,
+    batches: &[Vec<Value>],
+    mark: &str,
+) -> Result<Vec<Vec<NewEvent>>, app::error::AppError> {
+    let now = app::time::now_millis();
+    let ignore_case = app::settings::db::external_ids_ignore_case(db).await?;
+    let mut conn = db.pool().acquire().await?;
+    let mut rows = Vec::with_capacity(batches.len());
+    for batch in batches {
+        let checked = app::ingest::validated(db, batch, now, None).await?;
+        let prepared = app::ingest::matching::prepare(
+            db.backend(),
+            &mut conn,
+            &checked,
+            ignore_case,
+            db.is_citus(),
+            now,
+        )
+        .await?;
+        rows.push(
+            prepared
+                .events
+                .into_iter()
+                .map(|(_, mut event)| {
+                    event.client_event_id = event.client_event_id.map(|id| format!("{mark}{id}"));
+                    event
+                })
+                .collect(),
+        );
     }
-    Ok(owners)
-}
-
-/// One event of the bench as the row the events table keeps.
-fn row(event: &Value, owners: &HashMap<String, String>) -> Option<NewEvent> {
-    let text = |value: &Value| value.as_str().map(str::to_string);
-    let customer = owners.get(event["customer"]["external_id"].as_str()?)?;
-    let occurred_at = chrono::DateTime::parse_from_rfc3339(event["occurred_at"].as_str()?)
-        .ok()?
-        .timestamp_millis();
-    let payload = event["payload"].clone();
-    Some(NewEvent {
-        id: uuid::Uuid::now_v7().to_string(),
-        customer_id: customer.clone(),
-        client_event_id: Some(format!("floor-{}", event["event_id"].as_str()?)),
-        event_type: text(&event["type"])?,
-        source: text(&event["source"])?,
-        occurred_at,
-        received_at: app::time::now_millis(),
-        store_id: text(&event["store_id"]),
-        amount_cents: payload["amount_cents"].as_i64(),
-        points_delta: payload["points"].as_i64(),
-        payload,
-    })
+    Ok(rows)
 }
 
 /// One batch: the events in one statement, then every customer's row in one more.
