@@ -54,7 +54,7 @@ impl tracing::field::Visit for Summary {
 }
 
 /// The most statements each page may run (SQLite, PostgreSQL).
-const PROFILE_PAGE: usize = 11;
+const PROFILE_PAGE: usize = 10;
 const SEARCH_PAGE: usize = 2;
 
 #[tokio::test]

@@ -297,55 +297,56 @@ pub async fn last_success(db: &Db) -> Result<Option<AnalyticsRun>, sqlx::Error> 
     Ok(row.map(AnalyticsRun::from))
 }
 
+/// A customer's flags beside their stored scores (all `None` before the first refresh
+/// scored them).
 #[derive(FromRow)]
-struct ScoreRecord {
-    fitted_at: i64,
-    repeat_purchases: i64,
-    p_alive: f64,
-    p_alive_rank: f64,
-    expected_purchases: f64,
-    expected_spend_cents: i64,
-    clv_cents: i64,
-    clv_rank: f64,
+struct FlagsAndScore {
+    restricted_at: Option<i64>,
+    is_test: i64,
+    fitted_at: Option<i64>,
+    repeat_purchases: Option<i64>,
+    p_alive: Option<f64>,
+    p_alive_rank: Option<f64>,
+    expected_purchases: Option<f64>,
+    expected_spend_cents: Option<i64>,
+    clv_cents: Option<i64>,
+    clv_rank: Option<f64>,
 }
 
-/// Customer `id`'s stored scores and when they were computed.
-pub async fn customer_score(
+/// Customer `id`'s flags and stored scores, in one read (the analytics panel's round trips
+/// add up on every profile page): ((restricted, test profile), the scores and when they were
+/// computed); `None` when there is no such customer. Both tables are distributed by customer.
+pub async fn customer_flags_and_score(
     db: &Db,
     id: &str,
-) -> Result<Option<(i64, CustomerScore)>, sqlx::Error> {
-    let row: Option<ScoreRecord> = sqlx::query_as(
-        "SELECT fitted_at, repeat_purchases, p_alive, p_alive_rank, expected_purchases, \
-         expected_spend_cents, clv_cents, clv_rank FROM customer_scores WHERE customer_id = $1",
+) -> Result<Option<FlagsAndStoredScore>, sqlx::Error> {
+    let row: Option<FlagsAndScore> = sqlx::query_as(
+        "SELECT c.restricted_at, c.is_test, s.fitted_at, s.repeat_purchases, s.p_alive, \
+         s.p_alive_rank, s.expected_purchases, s.expected_spend_cents, s.clv_cents, s.clv_rank \
+         FROM customers c LEFT JOIN customer_scores s ON s.customer_id = c.id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
     .await?;
     Ok(row.map(|r| {
-        (
-            r.fitted_at,
-            CustomerScore {
-                repeat_purchases: r.repeat_purchases,
-                p_alive: r.p_alive,
-                p_alive_rank: r.p_alive_rank,
-                expected_purchases: r.expected_purchases,
-                expected_spend_cents: r.expected_spend_cents,
-                clv_cents: r.clv_cents,
-                clv_rank: r.clv_rank,
-            },
-        )
+        let score = r.fitted_at.map(|fitted_at| {
+            let score = CustomerScore {
+                repeat_purchases: r.repeat_purchases.unwrap_or_default(),
+                p_alive: r.p_alive.unwrap_or_default(),
+                p_alive_rank: r.p_alive_rank.unwrap_or_default(),
+                expected_purchases: r.expected_purchases.unwrap_or_default(),
+                expected_spend_cents: r.expected_spend_cents.unwrap_or_default(),
+                clv_cents: r.clv_cents.unwrap_or_default(),
+                clv_rank: r.clv_rank.unwrap_or_default(),
+            };
+            (fitted_at, score)
+        });
+        ((r.restricted_at.is_some(), r.is_test != 0), score)
     }))
 }
 
-/// (restricted, test profile) of customer `id`; `None` when there is no such customer.
-pub async fn customer_flags(db: &Db, id: &str) -> Result<Option<(bool, bool)>, sqlx::Error> {
-    let row: Option<(Option<i64>, i64)> =
-        sqlx::query_as("SELECT restricted_at, is_test FROM customers WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(row.map(|(restricted_at, is_test)| (restricted_at.is_some(), is_test != 0)))
-}
+/// What [`customer_flags_and_score`] reads of a customer.
+pub type FlagsAndStoredScore = ((bool, bool), Option<(i64, CustomerScore)>);
 
 /// Customer `id`'s RFM over purchases in `currency` in each of the three windows starting at
 /// `since` (all time for `None`) and ending at `now`, read in one pass over their purchases.

@@ -20,7 +20,7 @@ pub async fn customer_analytics(
     id: String,
 ) -> Result<CustomerAnalytics, AppError> {
     let db = &state.db;
-    let (restricted, test_profile) = db::customer_flags(db, &id)
+    let ((restricted, test_profile), stored_score) = db::customer_flags_and_score(db, &id)
         .await?
         .ok_or_else(|| AppError::no_customer(&id))?;
     let last = db::last_success_cached(db).await?;
@@ -67,7 +67,7 @@ pub async fn customer_analytics(
     bought.sort_unstable();
     bought.dedup();
     let affinities = likely_next(&baskets, db::rules_from(db, &bought).await?);
-    let Some((fitted_at, score)) = db::customer_score(db, &id).await? else {
+    let Some((fitted_at, score)) = stored_score else {
         return Ok(CustomerAnalytics {
             affinities,
             ..blank(Coverage::AwaitingRefresh)

@@ -133,10 +133,12 @@ async fn a_refresh_scores_the_base_and_the_profile_shows_it() {
             .unwrap();
         assert_eq!(again.scored as i64, scored - 1, "{label}");
         assert_eq!(again.left_out, report.left_out + 1, "{label}");
-        assert!(app::analytics::db::customer_score(&db, &id)
+        let (flags, score) = app::analytics::db::customer_flags_and_score(&db, &id)
             .await
             .unwrap()
-            .is_none());
+            .expect("the customer is still there");
+        assert_eq!(flags, (true, false), "{label}");
+        assert!(score.is_none(), "{label}");
     }
 }
 
